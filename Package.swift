@@ -1,0 +1,110 @@
+// swift-tools-version:6.1
+import Foundation
+import PackageDescription
+
+/// One settings array for every Swift target: Swift 6 language mode everywhere.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+/// Defines libtorrent-rasterbar's headers expect; they must match the Debian build (`pkg-config --cflags libtorrent-rasterbar`).
+let libtorrentDefines: [CXXSetting] = [
+    "TORRENT_LINKING_SHARED", "BOOST_ASIO_ENABLE_CANCELIO", "BOOST_ASIO_NO_DEPRECATED",
+    "TORRENT_USE_OPENSSL", "TORRENT_USE_LIBCRYPTO", "TORRENT_SSL_PEERS", "OPENSSL_NO_SSL2", "BOOST_ALL_NO_LIB",
+].map { .define($0) }
+
+var dependencies: [Package.Dependency] = [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+]
+
+var targets: [Target] = [
+    // C shims: no logic beyond what Swift cannot import directly.
+    .target(
+        name: "CTorrentShim",
+        path: "CShims/CTorrentShim",
+        cxxSettings: libtorrentDefines + [.unsafeFlags(["-std=c++17", "-fexceptions"])],
+        linkerSettings: [.linkedLibrary("torrent-rasterbar"), .linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("stdc++")]
+    ),
+    .systemLibrary(name: "CAudio", path: "CShims/CAudio", pkgConfig: "libavformat libavcodec libswresample libavutil",
+                   providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]),
+    .systemLibrary(name: "CCurl", path: "CShims/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+    .target(name: "Tickets", swiftSettings: swiftSettings),
+    .target(
+        name: "Storage",
+        dependencies: ["Tickets", .product(name: "GRDB", package: "GRDB.swift")],
+        swiftSettings: swiftSettings
+    ),
+    .target(name: "Torrent", dependencies: ["CTorrentShim"], swiftSettings: swiftSettings),
+    .target(name: "Audio", dependencies: ["CAudio"], swiftSettings: swiftSettings),
+    .target(name: "Search", dependencies: ["Tickets", "CCurl"], swiftSettings: swiftSettings),
+    .target(
+        name: "Pipeline",
+        dependencies: [
+            "Tickets", "Storage",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .target(
+        name: "Server",
+        dependencies: [
+            "Tickets", "Storage", "Pipeline",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+        name: "downloader2",
+        dependencies: [
+            "Server", "Pipeline", "Storage", "Tickets", "Torrent", "Audio", "Search",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "Hummingbird", package: "hummingbird"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+    .testTarget(
+        name: "downloader2Tests",
+        dependencies: [
+            "Tickets", "Storage", "Pipeline", "Server", "Torrent", "Audio", "Search",
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ],
+        swiftSettings: swiftSettings
+    ),
+]
+
+// Benchmarks build only when asked for (`make bench` sets DOWNLOADER2_BENCHMARKS=1), so that
+// `swift test` never compiles ordo-one/benchmark and its jemalloc interposer.
+if ProcessInfo.processInfo.environment["DOWNLOADER2_BENCHMARKS"] == "1" {
+    dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
+    targets.append(
+        .executableTarget(
+            name: "StorageBenchmarks",
+            dependencies: ["Storage", "Tickets", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/StorageBenchmarks",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        )
+    )
+}
+
+let package = Package(
+    name: "downloader2",
+    platforms: [.macOS(.v14)],
+    products: [.executable(name: "downloader2", targets: ["downloader2"])],
+    dependencies: dependencies,
+    targets: targets,
+    cxxLanguageStandard: .cxx17
+)

@@ -1,0 +1,21 @@
+import CAudio
+
+/// Versions of the libav* libraries linked in-process.
+public enum AudioLibraryInfo {
+    /// `major.minor.micro` of each library, keyed by its name.
+    public static var versions: [String: String] {
+        [
+            "libavformat": dotted(avformat_version()),
+            "libavcodec": dotted(avcodec_version()),
+            "libswresample": dotted(swresample_version()),
+            "libavutil": dotted(avutil_version()),
+        ]
+    }
+
+    /// Whether libav can encode `name` (e.g. "libvorbis", "libopus", "libmp3lame").
+    public static func hasEncoder(named name: String) -> Bool {
+        avcodec_find_encoder_by_name(name) != nil
+    }
+
+    private static func dotted(_ v: UInt32) -> String { "\(v >> 16).\((v >> 8) & 0xFF).\(v & 0xFF)" }
+}

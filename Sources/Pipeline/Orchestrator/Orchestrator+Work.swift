@@ -1,0 +1,139 @@
+import Foundation
+import Storage
+import Tickets
+
+extension Orchestrator {
+    /// Drives one claimed ticket through its stages until it waits for a person, ends, or fails.
+    func work(on claimed: TicketChange, stopFlag: StopFlag) async {
+        let id = claimed.ticket.id
+        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [events] payload in
+            events.publish([TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: Date())])
+        }
+        var ticket = claimed.ticket
+        do {
+            if case .searching = ticket.state {
+                ticket = try await searchAndMatch(ticket, context: context)
+            }
+            if case .autoApproved = ticket.state {
+                ticket = try await move(ticket, to: .downloading(.init(torrentHash: ticket.state.selectedCandidate!.torrent.infoHash, startedAt: Date())))
+            }
+            if case .downloading = ticket.state, let selected = ticket.approval?.selectedCandidate {
+                try await downloadConvertPlace(ticket, selected: selected, context: context)
+            }
+        } catch let interrupted as StageInterrupted {
+            await handOver(id, interrupted: interrupted)
+        } catch let error as StageError {
+            await fail(id, with: error)
+        } catch PipelineError.illegalTransition(_, let t) where t.to != .failed {
+            // The ticket moved under the worker (cancelled through the API): its work is void.
+            logger.info("ticket \(id): work stopped, state changed elsewhere (\(t))")
+        } catch {
+            await fail(id, with: StageError(code: "internal_error", message: "\(error)", retryable: true))
+        }
+        finished(id)
+    }
+
+    private func searchAndMatch(_ ticket: StoredTicket, context: StageContext) async throws -> StoredTicket {
+        let query = ticket.searchQuery
+        let candidates = try await stages.search.search(ticket, query: query, context: context)
+        try context.checkCancellation()
+        guard !candidates.isEmpty else {
+            throw StageError.noCandidates(query ?? "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)")
+        }
+        try await database.saveCandidates(ticketId: ticket.id, candidates)
+        let matching = try await move(ticket, to: .matching(.init(candidates: candidates, startedAt: Date())))
+        let outcome = try await stages.match.match(matching, candidates: candidates, context: context)
+        try context.checkCancellation()
+        switch outcome {
+        case .autoApproved(let selected, let confidence):
+            return try await move(matching, to: .autoApproved(.init(selected: selected, confidence: confidence)))
+        case .needsApproval(let waiting):
+            return try await move(matching, to: .needsApproval(waiting))
+        }
+    }
+
+    private func downloadConvertPlace(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws {
+        let downloadStarted = Date()
+        let download = try await stages.download.download(ticket, selected: selected, context: context)
+        try context.checkCancellation()
+        let converting = try await move(ticket, to: .converting(.init(
+            currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
+            startedAt: Date())))
+        let conversionStarted = Date()
+        let conversion = try await stages.convert.convert(converting, download: download, context: context)
+        try context.checkCancellation()
+        let placing = try await move(converting, to: .placing(.init(
+            filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count, startedAt: Date())))
+        let placement = try await stages.place.place(placing, conversion: conversion, context: context)
+        let stats = CompletionStats(
+            totalDownloadBytes: download.totalBytes,
+            downloadDurationSecs: Int(conversionStarted.timeIntervalSince(downloadStarted)),
+            conversionDurationSecs: Int(Date().timeIntervalSince(conversionStarted)),
+            finalSizeBytes: placement.totalBytes)
+        _ = try await move(placing, to: .completed(.init(completedAt: Date(), stats: stats)))
+    }
+
+    /// One checked state change, published once it has committed.
+    func move(_ ticket: StoredTicket, to state: TicketState) async throws -> StoredTicket {
+        try await apply(ticket.id) { _ in TicketUpdate(state: state) }.ticket
+    }
+
+    /// A stage failure: back to a resumable state after a backoff if a retry is allowed, else `failed`.
+    func fail(_ id: String, with error: StageError) async {
+        let policy = settings.retry
+        do {
+            let change = try await apply(id) { ticket in
+                let now = Date()
+                let entry = TicketErrorEntry(timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
+                if error.retryable, policy.allowsRetry(afterRetries: ticket.retryCount) {
+                    let delay = policy.delay(afterRetries: ticket.retryCount)
+                    let retryAt = now.addingTimeInterval(delay)
+                    return TicketUpdate(
+                        state: ticket.resumableState(at: now, note: "retry \(ticket.retryCount + 1) after \(error.code)"),
+                        error: entry, retryCount: ticket.retryCount + 1, waitUntil: retryAt,
+                        note: (.retryScheduled, .object([
+                            "code": .string(error.code), "error": .string(error.message),
+                            "retry_count": .number(Double(ticket.retryCount + 1)), "delay_secs": .number(delay.rounded()),
+                            "retry_at": .string(ISO8601DateFormatter().string(from: retryAt)),
+                        ])))
+                }
+                return TicketUpdate(
+                    state: .failed(.init(
+                        failedAtState: ticket.state.name, code: error.code, error: error.message, retryable: error.retryable,
+                        retryCount: ticket.retryCount, failedAt: now)),
+                    error: entry)
+            }
+            logger.warning("ticket \(id) failed in a stage: \(error) → \(change.ticket.state.name.rawValue)")
+        } catch PipelineError.illegalTransition(_, let t) {
+            logger.info("ticket \(id): stage error '\(error)' ignored, the ticket already moved on (\(t))")
+        } catch {
+            logger.error("ticket \(id): could not record the failure '\(error)': \(error)")
+        }
+    }
+
+    /// A worker stopped by shutdown hands its ticket back; one stopped by a cancel has nothing to do.
+    private func handOver(_ id: String, interrupted: StageInterrupted) async {
+        guard interrupted.reason == .shutdown else { return }
+        do {
+            _ = try await apply(id) { ticket in
+                TicketUpdate(
+                    state: ticket.resumableState(at: Date(), note: "interrupted by shutdown"), retryCount: ticket.retryCount,
+                    note: (.recovered, .object(["interrupted_state": .string(ticket.state.name.rawValue), "reason": .string("shutdown")])))
+            }
+        } catch {
+            logger.error("ticket \(id): could not hand back after shutdown (start-up recovery will): \(error)")
+        }
+    }
+
+    /// Writes an update through the store, translating its refusals, and publishes the events.
+    @discardableResult
+    func apply(_ id: String, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate) async throws -> TicketChange {
+        do {
+            let change = try await database.updateTicket(id: id, decide)
+            events.publish(change.events)
+            return change
+        } catch {
+            throw PipelineError.translating(error)
+        }
+    }
+}

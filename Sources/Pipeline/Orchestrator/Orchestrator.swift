@@ -1,0 +1,100 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import Storage
+import Tickets
+
+/// Owns every state change of every ticket (seed 004): the API asks, the Orchestrator decides,
+/// writes through the store and publishes the resulting events.
+///
+/// As a `Service` it recovers interrupted tickets at start-up, then claims ready tickets
+/// (priority, then age, honouring backoff) into at most `maxParallelTickets` workers.
+public actor Orchestrator: Service {
+    let database: AppDatabase
+    let stages: PipelineStages
+    let settings: PipelineSettings
+    public nonisolated let events: EventBus
+    let logger: Logger
+    let wake = WakeSignal()
+    /// Tickets a worker is on, with the flag that stops it.
+    var inFlight: [String: StopFlag] = [:]
+
+    public init(database: AppDatabase, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(), logger: Logger) {
+        self.database = database
+        self.stages = stages
+        self.settings = settings
+        self.events = events
+        self.logger = logger
+    }
+
+    /// States a worker can pick a ticket up from.
+    static let claimableStates: Set<TicketStateName> = Set(TicketStateName.allCases.filter(\.isReadyForWork))
+
+    public func run() async throws {
+        try await recoverInterruptedTickets()
+        await withDiscardingTaskGroup { group in
+            await withGracefulShutdownHandler {
+                while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                    do {
+                        while inFlight.count < settings.maxParallelTickets, let claimed = try await claimNext() {
+                            let flag = StopFlag()
+                            inFlight[claimed.ticket.id] = flag
+                            group.addTask { await self.work(on: claimed, stopFlag: flag) }
+                        }
+                    } catch {
+                        logger.error("claiming the next ticket failed: \(error)")
+                    }
+                    await wake.wait(timeout: await sleepBudget())
+                }
+                // Workers see the flag at their next check and hand their ticket back.
+                stopAllWork(.shutdown)
+            } onGracefulShutdown: {
+                self.wake.signal()
+            }
+        }
+        logger.info("orchestrator stopped; interrupted tickets were returned to a resumable state")
+    }
+
+    /// Puts tickets a crash left mid-stage back where their work can start again.
+    func recoverInterruptedTickets() async throws {
+        let recovered = try await database.recoverInterruptedTickets()
+        for change in recovered {
+            logger.notice("recovered ticket \(change.ticket.id) to \(change.ticket.state.name.rawValue) after restart")
+            events.publish(change.events)
+        }
+    }
+
+    private func claimNext() async throws -> TicketChange? {
+        try await database.claimNextTicket(inStates: Self.claimableStates, excluding: Set(inFlight.keys)) { ticket in
+            let now = Date()
+            if let selected = ticket.state.selectedCandidate {
+                return TicketUpdate(state: .downloading(.init(torrentHash: selected.torrent.infoHash, startedAt: now)), retryCount: ticket.retryCount)
+            }
+            return TicketUpdate(state: .searching(.init(startedAt: now, query: ticket.searchQuery)), retryCount: ticket.retryCount)
+        }.map { change in
+            events.publish(change.events)
+            return change
+        }
+    }
+
+    /// Sleeps until the next backoff expires, or the check interval, whichever is sooner.
+    private func sleepBudget() async -> Duration {
+        var seconds = settings.checkInterval
+        if let next = try? await database.nextWakeTime(inStates: Self.claimableStates) {
+            seconds = min(seconds, max(next.timeIntervalSinceNow, 0.05))
+        }
+        return .milliseconds(Int64(seconds * 1000))
+    }
+
+    func finished(_ ticketId: String) {
+        inFlight[ticketId] = nil
+        wake.signal()
+    }
+
+    private func stopAllWork(_ reason: StageInterrupted.Reason) {
+        for flag in inFlight.values { flag.raise(reason) }
+    }
+
+    /// Number of tickets workers are on right now.
+    public var activeTicketCount: Int { inFlight.count }
+}

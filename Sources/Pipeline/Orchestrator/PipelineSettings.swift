@@ -1,0 +1,42 @@
+import Foundation
+
+/// How the Orchestrator schedules work; filled from `[processing]` and `[matcher]`.
+public struct PipelineSettings: Sendable, Equatable {
+    /// Tickets worked on at once.
+    public var maxParallelTickets: Int
+    /// Longest sleep between looks at the queue when nothing wakes the loop.
+    public var checkInterval: TimeInterval
+    public var retry: RetryPolicy
+    /// Who an approval through the API is attributed to.
+    public var approver: String
+
+    public init(maxParallelTickets: Int = 4, checkInterval: TimeInterval = 10, retry: RetryPolicy = RetryPolicy(), approver: String = "api") {
+        self.maxParallelTickets = maxParallelTickets
+        self.checkInterval = checkInterval
+        self.retry = retry
+        self.approver = approver
+    }
+}
+
+/// The stage implementations the Orchestrator drives a ticket through.
+public struct PipelineStages: Sendable {
+    public var search: any SearchStage
+    public var match: any MatchStage
+    public var download: any DownloadStage
+    public var convert: any ConvertStage
+    public var place: any PlaceStage
+
+    public init(search: any SearchStage, match: any MatchStage, download: any DownloadStage, convert: any ConvertStage, place: any PlaceStage) {
+        self.search = search
+        self.match = match
+        self.download = download
+        self.convert = convert
+        self.place = place
+    }
+
+    /// Every stage not built yet: tickets fail with `not_implemented` at the search stage.
+    public static var unbuilt: PipelineStages {
+        let stage = UnbuiltStage()
+        return PipelineStages(search: stage, match: stage, download: stage, convert: stage, place: stage)
+    }
+}

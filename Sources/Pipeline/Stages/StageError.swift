@@ -1,0 +1,26 @@
+/// A stage's failure as the Orchestrator needs it: a stable code, a message for people, and
+/// whether trying again later could help (network, disk full) or not (bad input, not built).
+public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var code: String
+    public var message: String
+    public var retryable: Bool
+
+    public init(code: String, message: String, retryable: Bool) {
+        self.code = code
+        self.message = message
+        self.retryable = retryable
+    }
+
+    public var description: String { "\(code): \(message)" }
+
+    /// The search found nothing; retried with backoff (seed 002, open question 2).
+    public static func noCandidates(_ query: String) -> StageError {
+        StageError(code: "no_candidates", message: "no release found for '\(query)'", retryable: true)
+    }
+}
+
+/// Thrown by ``StageContext/checkCancellation()`` when the ticket was cancelled or the service is stopping.
+public struct StageInterrupted: Error, Sendable, Equatable {
+    public enum Reason: Sendable, Equatable { case cancelledByUser, shutdown }
+    public var reason: Reason
+}

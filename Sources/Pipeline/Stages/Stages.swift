@@ -1,0 +1,63 @@
+import Foundation
+import Storage
+import Tickets
+
+/// Finds releases for a ticket on the indexers (issue: Search).
+public protocol SearchStage: Sendable {
+    /// Candidates for `ticket`; `query` overrides the ticket's own search when an operator forced one.
+    func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate]
+}
+
+/// Scores candidates against a ticket and decides whether one is safe to take (issue: Matching).
+public protocol MatchStage: Sendable {
+    func match(_ ticket: StoredTicket, candidates: [TorrentCandidate], context: StageContext) async throws -> MatchOutcome
+}
+
+/// Downloads the chosen release's needed files (issue: Torrent engine).
+public protocol DownloadStage: Sendable {
+    func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult
+}
+
+/// Converts, tags and validates each track (issue: Audio).
+public protocol ConvertStage: Sendable {
+    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConversionResult
+}
+
+/// Places converted tracks and images at their `dest_path` (issue: Placement).
+public protocol PlaceStage: Sendable {
+    func place(_ ticket: StoredTicket, conversion: ConversionResult, context: StageContext) async throws -> PlacementResult
+}
+
+/// What matching decided.
+public enum MatchOutcome: Sendable {
+    case autoApproved(ScoredCandidate, confidence: Double)
+    case needsApproval(TicketState.NeedsApproval)
+}
+
+/// Files a finished download left on disk, keyed by catalog track id.
+public struct DownloadResult: Sendable {
+    public var directory: String
+    public var filesByTrackId: [String: String]
+    public var totalBytes: Int64
+    public init(directory: String, filesByTrackId: [String: String], totalBytes: Int64) {
+        self.directory = directory
+        self.filesByTrackId = filesByTrackId
+        self.totalBytes = totalBytes
+    }
+}
+
+/// Converted files waiting in the temp directory, keyed by catalog track id.
+public struct ConversionResult: Sendable {
+    public var outputsByTrackId: [String: String]
+    public init(outputsByTrackId: [String: String]) { self.outputsByTrackId = outputsByTrackId }
+}
+
+/// What placement wrote.
+public struct PlacementResult: Sendable {
+    public var placedPaths: [String]
+    public var totalBytes: Int64
+    public init(placedPaths: [String], totalBytes: Int64) {
+        self.placedPaths = placedPaths
+        self.totalBytes = totalBytes
+    }
+}

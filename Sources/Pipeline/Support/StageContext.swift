@@ -1,0 +1,40 @@
+import Synchronization
+import Tickets
+
+/// What a running stage may ask of the Orchestrator: whether to stop, and where to send progress.
+public struct StageContext: Sendable {
+    public let ticketId: String
+    let stopFlag: StopFlag
+    let progressSink: @Sendable (JSONValue) async -> Void
+
+    public init(ticketId: String, stopFlag: StopFlag = StopFlag(), progressSink: @escaping @Sendable (JSONValue) async -> Void = { _ in }) {
+        self.ticketId = ticketId
+        self.stopFlag = stopFlag
+        self.progressSink = progressSink
+    }
+
+    /// Throws ``StageInterrupted`` once the ticket is cancelled or the service shuts down.
+    /// Long stages call it between units of work (a chunk, a track, a poll).
+    public func checkCancellation() throws(StageInterrupted) {
+        if let reason = stopFlag.reason { throw StageInterrupted(reason: reason) }
+    }
+
+    /// Publishes a progress snapshot to live subscribers (memory only; see DESIGN.md).
+    public func reportProgress(_ payload: JSONValue) async {
+        await progressSink(payload)
+    }
+}
+
+/// A one-way flag raised to stop one ticket's work.
+public final class StopFlag: Sendable {
+    private let state = Mutex<StageInterrupted.Reason?>(nil)
+
+    public init() {}
+
+    public var reason: StageInterrupted.Reason? { state.withLock { $0 } }
+
+    /// The first reason wins: a cancel is not turned into a shutdown.
+    public func raise(_ reason: StageInterrupted.Reason) {
+        state.withLock { if $0 == nil { $0 = reason } }
+    }
+}

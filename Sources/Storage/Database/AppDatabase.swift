@@ -1,0 +1,52 @@
+import Foundation
+import GRDB
+
+/// The downloader's SQLite database: tickets, their events, candidates and downloaded files.
+///
+/// A `Sendable` value around one `DatabaseWriter`; every method runs in its own transaction and
+/// is named for what it does. Opening it applies all pending migrations.
+public struct AppDatabase: Sendable {
+    let writer: any DatabaseWriter
+
+    /// Wraps an existing connection (in-memory queues in tests) and migrates it.
+    public init(_ writer: any DatabaseWriter) throws {
+        self.writer = writer
+        try Self.migrator.migrate(writer)
+    }
+
+    /// Opens (creating if needed) the database file at `path` in WAL mode.
+    ///
+    /// `synchronous = FULL`: a ticket acknowledged to a client survives a power cut, not only a crash.
+    public static func open(path: String) throws -> AppDatabase {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return try AppDatabase(DatabasePool(path: path, configuration: config))
+    }
+
+    /// An in-memory database, for tests and tools.
+    public static func inMemory() throws -> AppDatabase {
+        try AppDatabase(DatabaseQueue())
+    }
+
+    /// Runs a trivial query: the health check's "database ok".
+    public func ping() async throws {
+        _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    /// The SQLite journal mode in force (`wal` for files).
+    public func journalMode() async throws -> String {
+        try await writer.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" }
+    }
+
+    /// Names of the migrations applied so far, in order.
+    public func appliedMigrations() async throws -> [String] {
+        try await writer.read { db in try Self.migrator.appliedMigrations(db) }
+    }
+}

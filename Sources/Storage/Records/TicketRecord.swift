@@ -1,0 +1,92 @@
+import Foundation
+import GRDB
+import Tickets
+
+/// A row of `ticket`: the submitted JSON as received, the state and its details, queue fields.
+struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
+    static let databaseTableName = "ticket"
+
+    var id: String
+    var ticketJSON: String
+    var state: String
+    var stateDetails: String
+    var priority: Int
+    var retryCount: Int
+    var waitUntil: Date?
+    var errorMessage: String?
+    var errorHistory: String
+    var searchQuery: String?
+    /// The approval (`approved` or `auto_approved`, with its chosen release) that later stages
+    /// work from; kept after the state moves on so a retry or a restart can go back to it.
+    var approvalState: String?
+    var approvalDetails: String?
+    var createdAt: Date
+    var updatedAt: Date
+
+    enum Columns {
+        static let id = Column("id")
+        static let state = Column("state")
+        static let priority = Column("priority")
+        static let waitUntil = Column("waitUntil")
+        static let createdAt = Column("createdAt")
+    }
+
+    /// Decodes the row into the public model; a row that no longer decodes is reported, not skipped.
+    func stored() throws -> StoredTicket {
+        let decoder = TicketJSON.decoder()
+        do {
+            return StoredTicket(
+                ticket: try decoder.decode(Ticket.self, from: Data(ticketJSON.utf8)),
+                submittedJSON: ticketJSON,
+                state: try TicketState(name: try stateName(), detailsJSON: Data(stateDetails.utf8)),
+                priority: priority,
+                retryCount: retryCount,
+                waitUntil: waitUntil,
+                errorMessage: errorMessage,
+                errorHistory: try decoder.decode([TicketErrorEntry].self, from: Data(errorHistory.utf8)),
+                searchQuery: searchQuery,
+                approval: try approval(),
+                createdAt: createdAt,
+                updatedAt: updatedAt)
+        } catch let error as StorageError {
+            throw error
+        } catch {
+            throw StorageError.corruptRow(ticketId: id, reason: "\(error)")
+        }
+    }
+
+    func stateName() throws -> TicketStateName {
+        guard let name = TicketStateName(rawValue: state) else {
+            throw StorageError.corruptRow(ticketId: id, reason: "unknown state '\(state)'")
+        }
+        return name
+    }
+
+    /// Replaces state and details; the caller has checked the transition.
+    mutating func setState(_ newState: TicketState, at now: Date) throws {
+        state = newState.name.rawValue
+        stateDetails = String(decoding: try newState.detailsJSON(), as: UTF8.self)
+        if newState.selectedCandidate != nil {
+            approvalState = state
+            approvalDetails = stateDetails
+        }
+        updatedAt = now
+    }
+
+    func approval() throws -> TicketState? {
+        guard let approvalState, let approvalDetails else { return nil }
+        guard let name = TicketStateName(rawValue: approvalState) else {
+            throw StorageError.corruptRow(ticketId: id, reason: "unknown approval state '\(approvalState)'")
+        }
+        return try TicketState(name: name, detailsJSON: Data(approvalDetails.utf8))
+    }
+
+    /// Records an error as the latest message and in the bounded history.
+    mutating func recordError(_ entry: TicketErrorEntry) throws {
+        var history = try TicketJSON.decoder().decode([TicketErrorEntry].self, from: Data(errorHistory.utf8))
+        history.append(entry)
+        history = Array(history.suffix(TicketErrorEntry.historyLimit))
+        errorHistory = String(decoding: try TicketJSON.encoder().encode(history), as: UTF8.self)
+        errorMessage = entry.message
+    }
+}

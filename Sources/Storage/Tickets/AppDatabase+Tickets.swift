@@ -1,0 +1,190 @@
+import Foundation
+import GRDB
+import Tickets
+
+extension AppDatabase {
+    /// Stores a new ticket as `pending` with a `created` event, or returns the one already stored
+    /// under the same `ticket_id` (submission is idempotent; the stored ticket is never replaced).
+    public func insertTicket(_ ticket: Ticket, submittedJSON: String, at now: Date = Date()) async throws -> (change: TicketChange, created: Bool) {
+        let state = TicketState.pending(.init(since: now))
+        let details = String(decoding: try state.detailsJSON(), as: UTF8.self)
+        return try await writer.write { db in
+            if let existing = try TicketRecord.fetchOne(db, key: ticket.ticketId) {
+                return (TicketChange(ticket: try existing.stored(), events: []), false)
+            }
+            let record = TicketRecord(
+                id: ticket.ticketId, ticketJSON: submittedJSON, state: state.name.rawValue, stateDetails: details,
+                priority: ticket.priority ?? 0, retryCount: 0, waitUntil: nil, errorMessage: nil, errorHistory: "[]",
+                searchQuery: nil, approvalState: nil, approvalDetails: nil, createdAt: now, updatedAt: now)
+            try record.insert(db)
+            let event = try TicketEventRecord.append(
+                db, ticketId: ticket.ticketId, type: .created, payload: .object(["state": .string(state.name.rawValue)]), at: now)
+            return (TicketChange(ticket: try record.stored(), events: [event]), true)
+        }
+    }
+
+    /// The ticket stored under `id`, if any.
+    public func ticket(id: String) async throws -> StoredTicket? {
+        try await writer.read { db in try TicketRecord.fetchOne(db, key: id)?.stored() }
+    }
+
+    /// Tickets newest first, optionally only those in `states`, with the total count of the filter.
+    public func tickets(inStates states: Set<TicketStateName>? = nil, limit: Int, offset: Int) async throws -> TicketPage {
+        try await writer.read { db in
+            var request = TicketRecord.all()
+            if let states {
+                request = request.filter(states.map(\.rawValue).contains(TicketRecord.Columns.state))
+            }
+            let total = try request.fetchCount(db)
+            let rows = try request
+                .order(TicketRecord.Columns.createdAt.desc, TicketRecord.Columns.id)
+                .limit(limit, offset: offset)
+                .fetchAll(db)
+            return TicketPage(tickets: try rows.map { try $0.stored() }, total: total)
+        }
+    }
+
+    /// Moves a ticket to the state `decide` returns, after checking the transition table against
+    /// the state stored *now* (inside the write), and appends a `state_change` event.
+    ///
+    /// `decide` sees the current ticket and may throw to refuse; nothing is written then.
+    public func updateTicket(
+        id: String, at now: Date = Date(), _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
+    ) async throws -> TicketChange {
+        try await writer.write { db in
+            guard var record = try TicketRecord.fetchOne(db, key: id) else { throw StorageError.ticketNotFound(id) }
+            let update = try decide(try record.stored())
+            return try Self.apply(update, to: &record, db: db, at: now)
+        }
+    }
+
+    /// Claims the most urgent ready ticket (highest priority, then oldest) whose backoff has passed,
+    /// moving it to the state `next` returns in the same transaction, so no two workers get it.
+    public func claimNextTicket(
+        inStates states: Set<TicketStateName>, excluding busy: Set<String> = [], at now: Date = Date(),
+        _ next: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
+    ) async throws -> TicketChange? {
+        try await writer.write { db in
+            let request = TicketRecord
+                .filter(states.map(\.rawValue).contains(TicketRecord.Columns.state))
+                .filter(!busy.contains(TicketRecord.Columns.id))
+                .filter(TicketRecord.Columns.waitUntil == nil || TicketRecord.Columns.waitUntil <= now)
+                .order(TicketRecord.Columns.priority.desc, TicketRecord.Columns.createdAt, TicketRecord.Columns.id)
+            guard var record = try request.fetchOne(db) else { return nil }
+            return try Self.apply(try next(try record.stored()), to: &record, db: db, at: now)
+        }
+    }
+
+    /// Earliest time a ticket in `states` waiting on a backoff becomes claimable, if any.
+    public func nextWakeTime(inStates states: Set<TicketStateName>) async throws -> Date? {
+        try await writer.read { db in
+            try TicketRecord
+                .select(min(TicketRecord.Columns.waitUntil), as: Date.self)
+                .filter(states.map(\.rawValue).contains(TicketRecord.Columns.state))
+                .fetchOne(db)
+        }
+    }
+
+    /// Start-up recovery: every ticket left in a transient state (nobody works on it after a crash)
+    /// goes back to where its work can start again, with a `recovered` event saying so.
+    public func recoverInterruptedTickets(at now: Date = Date()) async throws -> [TicketChange] {
+        let transient = TicketStateName.allCases.filter(\.isTransient).map(\.rawValue)
+        return try await writer.write { db in
+            let rows = try TicketRecord.filter(transient.contains(TicketRecord.Columns.state)).fetchAll(db)
+            return try rows.map { row in
+                var record = row
+                let stored = try record.stored()
+                let interrupted = stored.state.name
+                let target = stored.resumableState(at: now, note: "recovered after restart: was \(interrupted.rawValue)")
+                let update = TicketUpdate(
+                    state: target, retryCount: stored.retryCount,
+                    note: (.recovered, .object([
+                        "interrupted_state": .string(interrupted.rawValue),
+                        "resumed_state": .string(target.name.rawValue),
+                    ])))
+                return try Self.apply(update, to: &record, db: db, at: now)
+            }
+        }
+    }
+
+    /// Events of a ticket with `seq` greater than `since`, in order.
+    public func events(ticketId: String, since: Int = 0) async throws -> [TicketEvent] {
+        try await writer.read { db in
+            try TicketEventRecord
+                .filter(TicketEventRecord.Columns.ticketId == ticketId && TicketEventRecord.Columns.seq > since)
+                .order(TicketEventRecord.Columns.seq)
+                .fetchAll(db)
+                .map { try $0.event() }
+        }
+    }
+
+    /// Appends an event that is not a state change (progress snapshots, query changes).
+    public func appendEvent(ticketId: String, type: TicketEventType, payload: JSONValue, at now: Date = Date()) async throws -> TicketEvent {
+        try await writer.write { db in
+            guard try TicketRecord.exists(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }
+            return try TicketEventRecord.append(db, ticketId: ticketId, type: type, payload: payload, at: now)
+        }
+    }
+
+    /// Counts per state and the age of the oldest pending ticket.
+    public func queueStats() async throws -> QueueStats {
+        try await writer.read { db in
+            var counts: [TicketStateName: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT state, COUNT(*) AS n FROM ticket GROUP BY state") {
+                if let name = TicketStateName(rawValue: row["state"]) { counts[name] = row["n"] }
+            }
+            let oldest = try Date.fetchOne(
+                db, sql: "SELECT MIN(createdAt) FROM ticket WHERE state = ?", arguments: [TicketStateName.pending.rawValue])
+            return QueueStats(countByState: counts, total: counts.values.reduce(0, +), oldestPendingCreatedAt: oldest)
+        }
+    }
+
+    private static func apply(_ update: TicketUpdate, to record: inout TicketRecord, db: Database, at now: Date) throws -> TicketChange {
+        let from = try record.stateName()
+        let to = update.state.name
+        do {
+            try TicketTransitions.check(from: from, to: to)
+        } catch {
+            throw StorageError.illegalTransition(ticketId: record.id, error)
+        }
+        try record.setState(update.state, at: now)
+        if let entry = update.error { try record.recordError(entry) }
+        if let retryCount = update.retryCount { record.retryCount = retryCount }
+        if let query = update.searchQuery { record.searchQuery = query }
+        record.waitUntil = update.waitUntil
+        try record.update(db)
+
+        let details = try JSONValue(json: Data(record.stateDetails.utf8))
+        var events = [
+            try TicketEventRecord.append(
+                db, ticketId: record.id, type: .stateChange,
+                payload: .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details]), at: now),
+        ]
+        if case .needsApproval(let waiting) = update.state {
+            events.append(try TicketEventRecord.append(
+                db, ticketId: record.id, type: .needsApproval, payload: try JSONValue(encoding: waiting), at: now))
+        }
+        if let note = update.note {
+            events.append(try TicketEventRecord.append(db, ticketId: record.id, type: note.type, payload: note.payload, at: now))
+        }
+        return TicketChange(ticket: try record.stored(), events: events)
+    }
+}
+
+extension AppDatabase {
+    /// Sets an operator's search query on a ticket that stays in `state`, with a `search_query_set` event.
+    public func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date = Date()) async throws -> TicketChange {
+        try await writer.write { db in
+            guard var record = try TicketRecord.fetchOne(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }
+            let current = try record.stateName()
+            guard current == state else {
+                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
+            }
+            record.searchQuery = query
+            record.updatedAt = now
+            try record.update(db)
+            let event = try TicketEventRecord.append(db, ticketId: ticketId, type: .searchQuerySet, payload: .object(["query": .string(query)]), at: now)
+            return TicketChange(ticket: try record.stored(), events: [event])
+        }
+    }
+}

@@ -1,0 +1,42 @@
+import Foundation
+
+/// A release found on an indexer (seed 002 `TorrentCandidate`).
+public struct TorrentCandidate: Codable, Sendable, Equatable {
+    public var title: String
+    public var indexer: String
+    public var magnetUri: String?
+    public var downloadUrl: String?
+    public var infoHash: String
+    public var sizeBytes: Int64
+    public var seeders: Int
+    public var leechers: Int
+    public var files: [TorrentFileEntry]?
+    public var publishDate: Date?
+
+    public init(
+        title: String, indexer: String, magnetUri: String? = nil, downloadUrl: String? = nil, infoHash: String,
+        sizeBytes: Int64, seeders: Int, leechers: Int, files: [TorrentFileEntry]? = nil, publishDate: Date? = nil
+    ) {
+        self.title = title
+        self.indexer = indexer
+        self.magnetUri = magnetUri
+        self.downloadUrl = downloadUrl
+        self.infoHash = infoHash
+        self.sizeBytes = sizeBytes
+        self.seeders = seeders
+        self.leechers = leechers
+        self.files = files
+        self.publishDate = publishDate
+    }
+}
+
+/// One file inside a torrent, as the metadata lists it.
+public struct TorrentFileEntry: Codable, Sendable, Equatable {
+    public var path: String
+    public var sizeBytes: Int64
+
+    public init(path: String, sizeBytes: Int64) {
+        self.path = path
+        self.sizeBytes = sizeBytes
+    }
+}

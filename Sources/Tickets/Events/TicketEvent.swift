@@ -1,0 +1,34 @@
+import Foundation
+
+/// One entry of a ticket's append-only history; `seq` increases strictly per ticket from 1.
+public struct TicketEvent: Codable, Sendable, Equatable {
+    public var ticketId: String
+    public var seq: Int
+    public var type: TicketEventType
+    /// The event's body as a JSON object (for `state_change`: `old_state`, `new_state`, `details`).
+    public var payload: JSONValue
+    public var at: Date
+
+    public init(ticketId: String, seq: Int, type: TicketEventType, payload: JSONValue, at: Date) {
+        self.ticketId = ticketId
+        self.seq = seq
+        self.type = type
+        self.payload = payload
+        self.at = at
+    }
+}
+
+/// Kinds of ticket events; the WebSocket message types of seed 002 are among them.
+public enum TicketEventType: String, Codable, Sendable, CaseIterable {
+    /// The ticket was accepted and stored.
+    case created
+    case stateChange = "state_change"
+    case progress
+    case needsApproval = "needs_approval"
+    /// Start-up found the ticket in a transient state and moved it back.
+    case recovered
+    /// A stage failed and another attempt is scheduled after a backoff.
+    case retryScheduled = "retry_scheduled"
+    /// An operator changed the search query of a ticket.
+    case searchQuerySet = "search_query_set"
+}

@@ -1,0 +1,152 @@
+import Foundation
+
+// The details each state carries, as seed 002 lists them. Dates are when the state was entered.
+extension TicketState {
+    /// Queued; `note` says why it is here again (restart recovery, retry, force-search).
+    public struct Pending: Codable, Sendable, Equatable {
+        public var since: Date
+        public var note: String?
+        public init(since: Date, note: String? = nil) { self.since = since; self.note = note }
+    }
+
+    public struct Searching: Codable, Sendable, Equatable {
+        public var startedAt: Date
+        public var query: String?
+        public init(startedAt: Date, query: String? = nil) { self.startedAt = startedAt; self.query = query }
+    }
+
+    public struct Matching: Codable, Sendable, Equatable {
+        public var candidates: [TorrentCandidate]
+        public var startedAt: Date
+        public init(candidates: [TorrentCandidate], startedAt: Date) { self.candidates = candidates; self.startedAt = startedAt }
+    }
+
+    public struct NeedsApproval: Codable, Sendable, Equatable {
+        public var candidates: [ScoredCandidate]
+        public var recommendedIdx: Int
+        public var confidence: Double
+        public var reason: ApprovalReason
+        public var waitingSince: Date
+        public init(candidates: [ScoredCandidate], recommendedIdx: Int, confidence: Double, reason: ApprovalReason, waitingSince: Date) {
+            self.candidates = candidates
+            self.recommendedIdx = recommendedIdx
+            self.confidence = confidence
+            self.reason = reason
+            self.waitingSince = waitingSince
+        }
+    }
+
+    public struct AutoApproved: Codable, Sendable, Equatable {
+        public var selected: ScoredCandidate
+        public var confidence: Double
+        public init(selected: ScoredCandidate, confidence: Double) { self.selected = selected; self.confidence = confidence }
+    }
+
+    public struct Approved: Codable, Sendable, Equatable {
+        public var selected: ScoredCandidate
+        public var approvedBy: String
+        public var approvedAt: Date
+        public init(selected: ScoredCandidate, approvedBy: String, approvedAt: Date) {
+            self.selected = selected
+            self.approvedBy = approvedBy
+            self.approvedAt = approvedAt
+        }
+    }
+
+    public struct Rejected: Codable, Sendable, Equatable {
+        public var rejectedBy: String
+        public var reason: String?
+        public var rejectedAt: Date
+        public init(rejectedBy: String, reason: String?, rejectedAt: Date) {
+            self.rejectedBy = rejectedBy
+            self.reason = reason
+            self.rejectedAt = rejectedAt
+        }
+    }
+
+    public struct Downloading: Codable, Sendable, Equatable {
+        public var torrentHash: String
+        public var progressPct: Double
+        public var downloadSpeedBps: Int64
+        public var etaSecs: Int?
+        public var startedAt: Date
+        public init(torrentHash: String, progressPct: Double = 0, downloadSpeedBps: Int64 = 0, etaSecs: Int? = nil, startedAt: Date) {
+            self.torrentHash = torrentHash
+            self.progressPct = progressPct
+            self.downloadSpeedBps = downloadSpeedBps
+            self.etaSecs = etaSecs
+            self.startedAt = startedAt
+        }
+    }
+
+    public struct Converting: Codable, Sendable, Equatable {
+        public var currentTrackIdx: Int
+        public var totalTracks: Int
+        public var currentTrackName: String
+        public var startedAt: Date
+        public init(currentTrackIdx: Int, totalTracks: Int, currentTrackName: String, startedAt: Date) {
+            self.currentTrackIdx = currentTrackIdx
+            self.totalTracks = totalTracks
+            self.currentTrackName = currentTrackName
+            self.startedAt = startedAt
+        }
+    }
+
+    public struct Placing: Codable, Sendable, Equatable {
+        public var filesPlaced: Int
+        public var totalFiles: Int
+        public var startedAt: Date
+        public init(filesPlaced: Int, totalFiles: Int, startedAt: Date) {
+            self.filesPlaced = filesPlaced
+            self.totalFiles = totalFiles
+            self.startedAt = startedAt
+        }
+    }
+
+    public struct Completed: Codable, Sendable, Equatable {
+        public var completedAt: Date
+        public var stats: CompletionStats
+        public init(completedAt: Date, stats: CompletionStats) { self.completedAt = completedAt; self.stats = stats }
+    }
+
+    public struct Failed: Codable, Sendable, Equatable {
+        public var failedAtState: TicketStateName
+        /// A stable, machine-readable error kind, e.g. `not_implemented`, `no_candidates`, `disk_full`.
+        public var code: String
+        public var error: String
+        public var retryable: Bool
+        public var retryCount: Int
+        public var failedAt: Date
+        public init(failedAtState: TicketStateName, code: String, error: String, retryable: Bool, retryCount: Int, failedAt: Date) {
+            self.failedAtState = failedAtState
+            self.code = code
+            self.error = error
+            self.retryable = retryable
+            self.retryCount = retryCount
+            self.failedAt = failedAt
+        }
+    }
+
+    public struct Cancelled: Codable, Sendable, Equatable {
+        public var cancelledAt: Date
+        public var cancelledAtState: TicketStateName
+        public init(cancelledAt: Date, cancelledAtState: TicketStateName) {
+            self.cancelledAt = cancelledAt
+            self.cancelledAtState = cancelledAtState
+        }
+    }
+}
+
+/// Totals reported when a ticket completes.
+public struct CompletionStats: Codable, Sendable, Equatable {
+    public var totalDownloadBytes: Int64
+    public var downloadDurationSecs: Int
+    public var conversionDurationSecs: Int
+    public var finalSizeBytes: Int64
+    public init(totalDownloadBytes: Int64, downloadDurationSecs: Int, conversionDurationSecs: Int, finalSizeBytes: Int64) {
+        self.totalDownloadBytes = totalDownloadBytes
+        self.downloadDurationSecs = downloadDurationSecs
+        self.conversionDurationSecs = conversionDurationSecs
+        self.finalSizeBytes = finalSizeBytes
+    }
+}

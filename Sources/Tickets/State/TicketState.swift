@@ -1,0 +1,87 @@
+import Foundation
+
+/// A ticket's state together with the details that state carries (seed 002 "State Details").
+///
+/// Stored as the state's name plus its details as JSON; ``name`` and ``detailsJSON()`` are that split.
+public enum TicketState: Sendable, Equatable {
+    case pending(Pending)
+    case searching(Searching)
+    case matching(Matching)
+    case needsApproval(NeedsApproval)
+    case autoApproved(AutoApproved)
+    case approved(Approved)
+    case rejected(Rejected)
+    case downloading(Downloading)
+    case converting(Converting)
+    case placing(Placing)
+    case completed(Completed)
+    case failed(Failed)
+    case cancelled(Cancelled)
+
+    public var name: TicketStateName {
+        switch self {
+        case .pending: .pending
+        case .searching: .searching
+        case .matching: .matching
+        case .needsApproval: .needsApproval
+        case .autoApproved: .autoApproved
+        case .approved: .approved
+        case .rejected: .rejected
+        case .downloading: .downloading
+        case .converting: .converting
+        case .placing: .placing
+        case .completed: .completed
+        case .failed: .failed
+        case .cancelled: .cancelled
+        }
+    }
+
+    /// The details alone, as the wire and the database carry them.
+    public func detailsJSON() throws -> Data {
+        let encoder = TicketJSON.encoder()
+        return switch self {
+        case .pending(let d): try encoder.encode(d)
+        case .searching(let d): try encoder.encode(d)
+        case .matching(let d): try encoder.encode(d)
+        case .needsApproval(let d): try encoder.encode(d)
+        case .autoApproved(let d): try encoder.encode(d)
+        case .approved(let d): try encoder.encode(d)
+        case .rejected(let d): try encoder.encode(d)
+        case .downloading(let d): try encoder.encode(d)
+        case .converting(let d): try encoder.encode(d)
+        case .placing(let d): try encoder.encode(d)
+        case .completed(let d): try encoder.encode(d)
+        case .failed(let d): try encoder.encode(d)
+        case .cancelled(let d): try encoder.encode(d)
+        }
+    }
+
+    /// Rebuilds a state from its stored name and details.
+    public init(name: TicketStateName, detailsJSON data: Data) throws {
+        let decoder = TicketJSON.decoder()
+        self = switch name {
+        case .pending: .pending(try decoder.decode(Pending.self, from: data))
+        case .searching: .searching(try decoder.decode(Searching.self, from: data))
+        case .matching: .matching(try decoder.decode(Matching.self, from: data))
+        case .needsApproval: .needsApproval(try decoder.decode(NeedsApproval.self, from: data))
+        case .autoApproved: .autoApproved(try decoder.decode(AutoApproved.self, from: data))
+        case .approved: .approved(try decoder.decode(Approved.self, from: data))
+        case .rejected: .rejected(try decoder.decode(Rejected.self, from: data))
+        case .downloading: .downloading(try decoder.decode(Downloading.self, from: data))
+        case .converting: .converting(try decoder.decode(Converting.self, from: data))
+        case .placing: .placing(try decoder.decode(Placing.self, from: data))
+        case .completed: .completed(try decoder.decode(Completed.self, from: data))
+        case .failed: .failed(try decoder.decode(Failed.self, from: data))
+        case .cancelled: .cancelled(try decoder.decode(Cancelled.self, from: data))
+        }
+    }
+
+    /// The release chosen for download, when the state knows it.
+    public var selectedCandidate: ScoredCandidate? {
+        switch self {
+        case .autoApproved(let d): d.selected
+        case .approved(let d): d.selected
+        default: nil
+        }
+    }
+}
