@@ -1,0 +1,46 @@
+import Hummingbird
+import Logging
+import Pipeline
+import Storage
+import Tickets
+
+/// What the HTTP layer needs from the rest of the process.
+public struct ServerDependencies: Sendable {
+    public var config: AppConfig
+    public var database: AppDatabase
+    public var orchestrator: Orchestrator
+    /// The bearer token in force (configured, or generated and kept on disk).
+    public var authToken: String
+    public var logger: Logger
+
+    public init(config: AppConfig, database: AppDatabase, orchestrator: Orchestrator, authToken: String, logger: Logger) {
+        self.config = config
+        self.database = database
+        self.orchestrator = orchestrator
+        self.authToken = authToken
+        self.logger = logger
+    }
+}
+
+/// Paths under this prefix form the API of DESIGN.md.
+let apiPrefix = "/api/v1"
+
+/// The router production and tests share: error shape, auth, then the routes.
+public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
+    let router = Router(context: BasicRequestContext.self)
+    router.add(middleware: ErrorMiddleware())
+    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health"]))
+    let api = router.group(RouterPath(apiPrefix))
+    TicketRoutes(deps: deps).register(on: api)
+    AdminRoutes(deps: deps).register(on: api)
+    StatusRoutes(deps: deps).register(on: api)
+    return router
+}
+
+/// The HTTP server as a service, bound to `[server] host:port`.
+public func buildApplication(_ deps: ServerDependencies) -> some ApplicationProtocol {
+    Application(
+        router: buildRouter(deps),
+        configuration: .init(address: .hostname(deps.config.server.host, port: deps.config.server.port), serverName: "downloader2"),
+        logger: deps.logger)
+}

@@ -1,0 +1,73 @@
+import Foundation
+
+extension AppConfig {
+    /// Every key, in the order `config.example.toml` documents them.
+    static var keys: [ConfigKey] {
+        [
+            .string("server", "host", \.server.host, check: nonEmpty),
+            .int("server", "port", \.server.port, 1...65535),
+            .string("server", "auth_token", \.server.authToken, secret: true),
+            .int("server", "max_body_bytes", \.server.maxBodyBytes, 1024...(256 << 20)),
+
+            .string("database", "path", \.database.path, check: nonEmpty),
+
+            .string("jackett", "url", \.jackett.url, check: httpURLOrEmpty),
+            .string("jackett", "api_key", \.jackett.apiKey, secret: true),
+            .int("jackett", "timeout_secs", \.jackett.timeoutSecs, 1...600),
+
+            .string("torrent", "download_path", \.torrent.downloadPath, check: nonEmpty),
+            .string("torrent", "listen_interfaces", \.torrent.listenInterfaces, check: nonEmpty),
+            .bool("torrent", "enable_dht", \.torrent.enableDht),
+            .string("torrent", "dht_bootstrap_nodes", \.torrent.dhtBootstrapNodes),
+            .bool("torrent", "enable_lsd", \.torrent.enableLsd),
+            .bool("torrent", "enable_upnp", \.torrent.enableUpnp),
+            .bool("torrent", "enable_natpmp", \.torrent.enableNatpmp),
+            .double("torrent", "seed_ratio_limit", \.torrent.seedRatioLimit, 0...1000),
+            .int("torrent", "seed_time_limit_mins", \.torrent.seedTimeLimitMins, 0...525_600),
+            .int("torrent", "metadata_timeout_secs", \.torrent.metadataTimeoutSecs, 1...3600),
+            .int("torrent", "max_download_kbps", \.torrent.maxDownloadKbps, 0...10_000_000),
+            .int("torrent", "max_upload_kbps", \.torrent.maxUploadKbps, 0...10_000_000),
+
+            .string("matcher", "llm_provider", \.matcher.llmProvider),
+            .string("matcher", "llm_model", \.matcher.llmModel),
+            .string("matcher", "api_key", \.matcher.apiKey, secret: true),
+            .double("matcher", "auto_approve_threshold", \.matcher.autoApproveThreshold, 0...1),
+
+            .string("converter", "temp_dir", \.converter.tempDir, check: nonEmpty),
+            .int("converter", "max_parallel_conversions", \.converter.maxParallelConversions, 1...64),
+            .double("converter", "duration_tolerance_secs", \.converter.durationToleranceSecs, 0...600),
+
+            .int("processing", "max_parallel_tickets", \.processing.maxParallelTickets, 1...256),
+            .int("processing", "max_parallel_downloads", \.processing.maxParallelDownloads, 1...64),
+            .int("processing", "check_interval_secs", \.processing.checkIntervalSecs, 1...3600),
+            .int("processing", "retry_max_attempts", \.processing.retryMaxAttempts, 0...100),
+            .int("processing", "retry_initial_delay_secs", \.processing.retryInitialDelaySecs, 1...86_400),
+            .int("processing", "retry_max_delay_secs", \.processing.retryMaxDelaySecs, 1...604_800),
+
+            .strings("placer", "media_roots", \.placer.mediaRoots, check: absolutePaths),
+            .bool("placer", "overwrite", \.placer.overwrite),
+        ]
+    }
+
+    /// Sections seed 002 had that this binary replaced, with what to use instead.
+    static let replacedSections = [
+        "qbittorrent": "the BitTorrent engine is embedded now: use [torrent]",
+    ]
+
+    private static func nonEmpty(_ s: String) -> String? {
+        s.trimmingCharacters(in: .whitespaces).isEmpty ? "must not be empty" : nil
+    }
+
+    private static func httpURLOrEmpty(_ s: String) -> String? {
+        guard !s.isEmpty else { return nil }
+        guard let url = URL(string: s), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
+            return "must be an http:// or https:// URL, got '\(s)'"
+        }
+        return nil
+    }
+
+    private static func absolutePaths(_ list: [String]) -> String? {
+        if let bad = list.first(where: { !$0.hasPrefix("/") }) { return "every media root must be an absolute path, got '\(bad)'" }
+        return nil
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+
+/// Everything configurable, in the sections of seed 002 (`[torrent]` replaces `[qbittorrent]`).
+///
+/// Defaults make a config file unnecessary: SQLite under `./data`, port 8080.
+/// ``AppConfig/keys`` is the single list of keys; `config.example.toml` documents each of them.
+public struct AppConfig: Sendable, Equatable {
+    public struct Server: Sendable, Equatable {
+        public var host = "0.0.0.0"
+        public var port = 8080
+        /// Empty: a random token is generated once and kept next to the database (see README).
+        public var authToken = ""
+        public var maxBodyBytes = 1_048_576
+    }
+
+    public struct Database: Sendable, Equatable {
+        public var path = "./data/downloader2.db"
+    }
+
+    public struct Jackett: Sendable, Equatable {
+        public var url = ""
+        public var apiKey = ""
+        public var timeoutSecs = 30
+    }
+
+    public struct Torrent: Sendable, Equatable {
+        public var downloadPath = "./data/downloads"
+        public var listenInterfaces = "0.0.0.0:6881,[::]:6881"
+        public var enableDht = true
+        public var dhtBootstrapNodes = "dht.libtorrent.org:25401,router.bittorrent.com:6881"
+        public var enableLsd = true
+        public var enableUpnp = true
+        public var enableNatpmp = true
+        public var seedRatioLimit = 0.0
+        public var seedTimeLimitMins = 0
+        public var metadataTimeoutSecs = 30
+        public var maxDownloadKbps = 0
+        public var maxUploadKbps = 0
+    }
+
+    public struct Matcher: Sendable, Equatable {
+        public var llmProvider = ""
+        public var llmModel = ""
+        public var apiKey = ""
+        public var autoApproveThreshold = 0.85
+    }
+
+    public struct Converter: Sendable, Equatable {
+        public var tempDir = "./data/tmp"
+        public var maxParallelConversions = 2
+        public var durationToleranceSecs = 2.0
+    }
+
+    public struct Processing: Sendable, Equatable {
+        public var maxParallelTickets = 4
+        public var maxParallelDownloads = 2
+        public var checkIntervalSecs = 10
+        public var retryMaxAttempts = 3
+        public var retryInitialDelaySecs = 30
+        public var retryMaxDelaySecs = 3600
+    }
+
+    public struct Placer: Sendable, Equatable {
+        public var mediaRoots = ["/media"]
+        public var overwrite = false
+    }
+
+    public var server = Server()
+    public var database = Database()
+    public var jackett = Jackett()
+    public var torrent = Torrent()
+    public var matcher = Matcher()
+    public var converter = Converter()
+    public var processing = Processing()
+    public var placer = Placer()
+
+    public init() {}
+}

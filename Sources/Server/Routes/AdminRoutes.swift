@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import Pipeline
+import Tickets
+
+/// Operator actions; each is checked against the transition table (409 when illegal).
+struct AdminRoutes: Sendable {
+    let deps: ServerDependencies
+
+    struct ApproveBody: Decodable { var candidateIdx: Int? }
+    struct RejectBody: Decodable { var reason: String? }
+    struct ForceSearchBody: Decodable { var query: String }
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        api.post("ticket/:id/approve", use: approve)
+        api.post("ticket/:id/reject", use: reject)
+        api.post("ticket/:id/retry", use: retry)
+        api.post("ticket/:id/force-search", use: forceSearch)
+    }
+
+    private var body: BodyReader { BodyReader(maxBytes: deps.config.server.maxBodyBytes) }
+
+    @Sendable func approve(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let input = try body.decode(ApproveBody.self, from: try await body.bytes(of: request), allowEmpty: true, emptyValue: ApproveBody())
+        if let idx = input.candidateIdx, idx < 0 {
+            throw APIError(.unprocessableContent, code: "invalid_candidate_idx", message: "candidate_idx must be 0 or more", field: "candidate_idx")
+        }
+        return try JSONResponse.make(try TicketView(try await deps.orchestrator.approve(id, candidateIdx: input.candidateIdx)))
+    }
+
+    @Sendable func reject(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let input = try body.decode(RejectBody.self, from: try await body.bytes(of: request), allowEmpty: true, emptyValue: RejectBody())
+        return try JSONResponse.make(try TicketView(try await deps.orchestrator.reject(id, reason: input.reason)))
+    }
+
+    @Sendable func retry(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        return try JSONResponse.make(try TicketView(try await deps.orchestrator.retry(id)))
+    }
+
+    @Sendable func forceSearch(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let input = try body.decode(ForceSearchBody.self, from: try await body.bytes(of: request))
+        let query = input.query.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !query.isEmpty else {
+            throw APIError(.unprocessableContent, code: "invalid_field", message: "must not be empty", field: "query")
+        }
+        return try JSONResponse.make(try TicketView(try await deps.orchestrator.forceSearch(id, query: query)))
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import Hummingbird
+import Storage
+import Tickets
+
+/// Health (open), queue statistics and the configuration in force (secrets redacted).
+struct StatusRoutes: Sendable {
+    let deps: ServerDependencies
+
+    struct Health: Encodable {
+        var status: String
+        var database: String
+        var version: String
+    }
+
+    struct Stats: Encodable {
+        var total: Int
+        var byState: [String: Int]
+        var oldestPendingAgeSecs: Int?
+        var activeTickets: Int
+    }
+
+    func register(on api: RouterGroup<BasicRequestContext>) {
+        api.get("health", use: health)
+        api.get("stats", use: stats)
+        api.get("config", use: config)
+    }
+
+    @Sendable func health(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        do {
+            try await deps.database.ping()
+            return try JSONResponse.make(Health(status: "ok", database: "ok", version: ServiceInfo.version))
+        } catch {
+            context.logger.error("health check: database failed: \(error)")
+            return try JSONResponse.make(Health(status: "degraded", database: "error: \(error)", version: ServiceInfo.version), status: .serviceUnavailable)
+        }
+    }
+
+    @Sendable func stats(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let stats = try await deps.database.queueStats()
+        var byState: [String: Int] = [:]
+        for state in TicketStateName.allCases { byState[state.rawValue] = stats.countByState[state] ?? 0 }
+        return try JSONResponse.make(Stats(
+            total: stats.total, byState: byState,
+            oldestPendingAgeSecs: stats.oldestPendingCreatedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
+            activeTickets: await deps.orchestrator.activeTicketCount))
+    }
+
+    @Sendable func config(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        try JSONResponse.make(deps.config.redactedJSON())
+    }
+}
+
+/// Build facts of this binary.
+public enum ServiceInfo {
+    public static let version = "0.1.0"
+}

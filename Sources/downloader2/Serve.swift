@@ -1,0 +1,45 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Pipeline
+import Server
+import ServiceLifecycle
+import Storage
+
+/// `downloader2 serve`: the API and the pipeline in one process until SIGTERM/SIGINT.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run the service (REST API + ticket pipeline).")
+
+    @OptionGroup var options: GlobalOptions
+
+    func run() async throws {
+        let loaded = try options.loadConfig()
+        let config = loaded.config
+        var logger = Logger(label: "downloader2")
+        logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        for warning in loaded.warnings { logger.warning("\(warning)") }
+
+        let database = try AppDatabase.open(path: config.database.path)
+        let (token, tokenSource) = try AuthToken.resolve(config)
+        logger.info("API bearer token from \(tokenSource)")
+        let orchestrator = Orchestrator(
+            database: database, stages: .unbuilt,
+            settings: PipelineSettings(
+                maxParallelTickets: config.processing.maxParallelTickets,
+                checkInterval: TimeInterval(config.processing.checkIntervalSecs),
+                retry: RetryPolicy(
+                    maxAttempts: config.processing.retryMaxAttempts,
+                    initialDelay: TimeInterval(config.processing.retryInitialDelaySecs),
+                    maxDelay: TimeInterval(config.processing.retryMaxDelaySecs))),
+            logger: logger)
+        let app = buildApplication(ServerDependencies(config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger))
+        logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: orchestrator), .init(service: app)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger))
+        try await group.run()
+    }
+}
