@@ -50,3 +50,4 @@ public struct AppDatabase: Sendable {
         try await writer.read { db in try Self.migrator.appliedMigrations(db) }
     }
 }
+

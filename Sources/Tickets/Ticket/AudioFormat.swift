@@ -7,6 +7,17 @@ public enum AudioFormat: String, Codable, Sendable, CaseIterable {
     case flac
     case alac
 
+    /// The usual extension of this format's files.
+    public var fileExtension: String {
+        switch self {
+        case .oggVorbis: "ogg"
+        case .opus: "opus"
+        case .mp3: "mp3"
+        case .aac, .alac: "m4a"
+        case .flac: "flac"
+        }
+    }
+
     /// File extensions a `dest_path` may carry for this format.
     public var allowedExtensions: Set<String> {
         switch self {

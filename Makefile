@@ -1,0 +1,39 @@
+# downloader2 — the two commands are `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+
+# Debian packages the build links against, and the tools the tests drive.
+BUILD_PACKAGES := pkg-config libtorrent-rasterbar-dev libsqlite3-dev libcurl4-openssl-dev \
+                  libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
+TEST_PACKAGES  := curl
+SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
+SWIFT ?= swift
+
+.PHONY: run test build deps test-deps bench clean
+
+## Install what is missing, build in release mode, start the server with defaults.
+run: deps
+	$(SWIFT) build -c release --product downloader2
+	./.build/release/downloader2 serve $(ARGS)
+
+## Install what is missing and run the whole test suite.
+test: deps test-deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+build: deps
+	$(SWIFT) build -c release --product downloader2
+
+## apt-get update runs only when a package is missing (a fresh machine has no lists).
+deps:
+	@scripts/install-packages.sh $(BUILD_PACKAGES)
+	@command -v $(SWIFT) >/dev/null || { echo "swift not found: install Swift 6.3 (https://swift.org/install) and put it on PATH"; exit 1; }
+
+test-deps:
+	@scripts/install-packages.sh $(TEST_PACKAGES)
+
+## Benchmarks build in their own scratch folder so `swift test` never compiles them.
+bench: deps test-deps
+	DOWNLOADER2_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build .build-bench

@@ -1,0 +1,122 @@
+import Foundation
+@testable import Server
+import Testing
+
+@Suite("Configuration")
+struct ConfigTests {
+    let dir = TemporaryDirectory()
+
+    func write(_ toml: String) -> String {
+        let path = dir.file("config.toml")
+        FileManager.default.createFile(atPath: path, contents: Data(toml.utf8))
+        return path
+    }
+
+    @Test("no file and no environment: the documented defaults")
+    func defaultsWithoutFile() throws {
+        let loaded = try AppConfig.load(path: nil, environment: [:])
+        #expect(loaded.config == AppConfig())
+        #expect(loaded.warnings.isEmpty)
+        #expect(loaded.config.server.port == 8080)
+        #expect(loaded.config.database.path == "./data/downloader2.db")
+        #expect(loaded.config.torrent.enableDht)
+    }
+
+    @Test("a TOML file sets keys in every section, environment variables override it")
+    func fileThenEnvironment() throws {
+        let path = write("""
+            [server]
+            port = 9000
+            auth_token = "s3cret"
+            [torrent]
+            enable_dht = false
+            seed_ratio_limit = 1
+            [placer]
+            media_roots = ["/srv/music", "/srv/more"]
+            [processing]
+            retry_max_attempts = 5
+            """)
+        let loaded = try AppConfig.load(path: path, environment: [
+            "DOWNLOADER2_SERVER_PORT": "9100", "DOWNLOADER2_PLACER_MEDIA_ROOTS": "/a, /b", "DOWNLOADER2_TORRENT_ENABLE_LSD": "false",
+            "DOWNLOADER2_MATCHER_AUTO_APPROVE_THRESHOLD": "0.9", "PATH": "/usr/bin",
+        ])
+        #expect(loaded.config.server.port == 9100)
+        #expect(loaded.config.server.authToken == "s3cret")
+        #expect(loaded.config.torrent.enableDht == false && loaded.config.torrent.enableLsd == false)
+        #expect(loaded.config.torrent.seedRatioLimit == 1.0)
+        #expect(loaded.config.placer.mediaRoots == ["/a", "/b"])
+        #expect(loaded.config.processing.retryMaxAttempts == 5)
+        #expect(loaded.config.matcher.autoApproveThreshold == 0.9)
+        #expect(try AppConfig.load(path: nil, environment: ["DOWNLOADER2_PLACER_MEDIA_ROOTS": #"["/x", "/y"]"#]).config.placer.mediaRoots == ["/x", "/y"])
+    }
+
+    @Test("unknown keys, sections and variables are warnings that name them")
+    func unknownKeysWarn() throws {
+        let path = write("""
+            [server]
+            prot = 1
+            [qbittorrent]
+            url = "http://localhost:8081"
+            """)
+        let loaded = try AppConfig.load(path: path, environment: ["DOWNLOADER2_SERVER_PROT": "1"])
+        #expect(loaded.warnings.contains { $0.contains("server.prot") })
+        #expect(loaded.warnings.contains { $0.contains("[qbittorrent]") && $0.contains("[torrent]") })
+        #expect(loaded.warnings.contains { $0.contains("DOWNLOADER2_SERVER_PROT") })
+        #expect(loaded.config == AppConfig())
+    }
+
+    @Test("a bad value is an error naming the key and where it came from")
+    func badValuesNameTheKey() {
+        func failure(_ toml: String? = nil, env: [String: String] = [:]) -> ConfigError? {
+            do {
+                _ = try AppConfig.load(path: toml.map(write), environment: env)
+                return nil
+            } catch {
+                return error
+            }
+        }
+        #expect(failure("[server]\nport = 70000")?.key == "server.port")
+        #expect(failure("[server]\nport = \"eighty\"")?.key == "server.port")
+        #expect(failure(env: ["DOWNLOADER2_SERVER_PORT": "x"])?.description.contains("DOWNLOADER2_SERVER_PORT") == true)
+        #expect(failure("[matcher]\nauto_approve_threshold = 1.5")?.key == "matcher.auto_approve_threshold")
+        #expect(failure("[placer]\nmedia_roots = [\"relative\"]")?.key == "placer.media_roots")
+        #expect(failure("[jackett]\nurl = \"ftp://x\"")?.key == "jackett.url")
+        #expect(failure(env: ["DOWNLOADER2_TORRENT_ENABLE_DHT": "maybe"])?.key == "torrent.enable_dht")
+        #expect(failure("server = 3")?.key == "server")
+        let syntax = failure("[server\nport = 1")
+        #expect(syntax?.key == nil && syntax?.description.contains("not valid TOML") == true)
+        do {
+            _ = try AppConfig.load(path: dir.file("missing.toml"), environment: [:])
+            Issue.record("a missing config file must be an error")
+        } catch {
+            #expect(error.description.contains("missing.toml"))
+        }
+    }
+
+    @Test("config.example.toml documents every key, with the defaults, and nothing else")
+    func exampleDocumentsEveryKey() throws {
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../config.example.toml").standardized.path
+        let loaded = try AppConfig.load(path: example, environment: [:])
+        #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
+        #expect(loaded.config == AppConfig())
+        let text = try String(contentsOfFile: example, encoding: .utf8)
+        for key in AppConfig.keys {
+            #expect(text.contains("[\(key.section)]") && text.contains("\n\(key.name) ="), "config.example.toml lacks \(key.path)")
+        }
+    }
+
+    @Test("GET /config's view hides secrets that are set and shows everything else")
+    func redaction() throws {
+        var config = AppConfig()
+        config.server.authToken = "top-secret"
+        config.jackett.apiKey = "key"
+        let json = config.redactedJSON()
+        #expect(json["server"]?["auth_token"] == .string("***"))
+        #expect(json["jackett"]?["api_key"] == .string("***"))
+        #expect(json["matcher"]?["api_key"] == .string(""))
+        #expect(json["server"]?["port"] == .number(8080))
+        #expect(json["placer"]?["media_roots"] == .array([.string("/media")]))
+        let encoded = String(decoding: try JSONEncoder().encode(json), as: UTF8.self)
+        #expect(!encoded.contains("top-secret") && !encoded.contains("\"key\""))
+    }
+}
