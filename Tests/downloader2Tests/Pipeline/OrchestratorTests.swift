@@ -1,0 +1,284 @@
+import Foundation
+import Synchronization
+import Logging
+import Pipeline
+import ServiceLifecycle
+import Storage
+import Testing
+import Tickets
+
+@Suite("Orchestrator")
+struct OrchestratorTests {
+    let dir = TemporaryDirectory("downloader2-orch")
+    let database: AppDatabase
+
+    init() throws {
+        database = try AppDatabase.open(path: dir.file("db.sqlite"))
+    }
+
+    func orchestrator(_ stages: ScriptedStages, retry: RetryPolicy = RetryPolicy(maxAttempts: 2, initialDelay: 0.05, maxDelay: 1), parallel: Int = 4) -> Orchestrator {
+        Orchestrator(
+            database: database, stages: stages.pipeline,
+            settings: PipelineSettings(maxParallelTickets: parallel, checkInterval: 0.2, retry: retry), logger: Logger(label: "test"))
+    }
+
+    /// Runs the orchestrator as a service for the duration of `body`, then shuts it down gracefully.
+    func running(_ orchestrator: Orchestrator, _ body: () async throws -> Void) async throws {
+        let group = ServiceGroup(configuration: .init(services: [.init(service: orchestrator)], logger: Logger(label: "test")))
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            do {
+                try await body()
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+        }
+    }
+
+    func state(_ id: String) async throws -> TicketStateName? { try await database.ticket(id: id)?.state.name }
+
+    func submit(_ o: Orchestrator, _ id: String, priority: Int? = nil) async throws {
+        let ticket = Fixtures.ticket(id: id, root: dir.path, priority: priority)
+        _ = try await o.submit(ticket, submittedJSON: Fixtures.json(ticket))
+    }
+
+    @Test("a ticket goes from submission to completed through every stage, each change an event")
+    func happyPath() async throws {
+        let stages = ScriptedStages()
+        let o = orchestrator(stages)
+        let live = o.events.subscribe()
+        try await running(o) { () async throws in
+            try await submit(o, "happy")
+            #expect(try await eventually { try await state("happy") == .completed })
+        }
+        let events = try await database.events(ticketId: "happy")
+        #expect(events.filter { $0.type == .stateChange }.compactMap { $0.payload["new_state"]?.stringValue } ==
+            ["searching", "matching", "auto_approved", "downloading", "converting", "placing", "completed"])
+        #expect(events.map(\.seq) == Array(1...events.count))
+        guard case .completed(let done) = try await database.ticket(id: "happy")?.state else { Issue.record("not completed"); return }
+        #expect(done.stats.totalDownloadBytes == 1000 && done.stats.finalSizeBytes == 500)
+        #expect(try await database.candidates(ticketId: "happy").count == 2)
+        // Live subscribers saw the same stored events, in order.
+        var seen: [TicketEvent] = []
+        for await event in live where event.ticketId == "happy" {
+            seen.append(event)
+            if seen.count == events.count { break }
+        }
+        #expect(seen.map(\.seq) == events.map(\.seq) && seen.map(\.payload) == events.map(\.payload))
+        #expect(zip(seen, events).allSatisfy { abs($0.at.timeIntervalSince($1.at)) < 0.001 && $0.type == $1.type })
+    }
+
+    @Test("a ticket below the threshold waits for a person, and an approval sends it on")
+    func approvalResumesWork() async throws {
+        let stages = ScriptedStages(match: { _, _, _ in
+            .needsApproval(.init(candidates: [Fixtures.scored(0, score: 0.6), Fixtures.scored(1, score: 0.5)], recommendedIdx: 0,
+                                 confidence: 0.6, reason: .lowConfidence(score: 0.6, threshold: 0.85), waitingSince: Date()))
+        })
+        let o = orchestrator(stages)
+        try await running(o) { () async throws in
+            try await submit(o, "wait")
+            #expect(try await eventually { try await state("wait") == .needsApproval })
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await state("wait") == .needsApproval)
+            #expect(stages.calls("download") == 0)
+            _ = try await o.approve("wait", candidateIdx: 1, by: "alice")
+            #expect(try await eventually { try await state("wait") == .completed })
+        }
+        #expect(stages.calls("download") == 1)
+        let approved = try await database.events(ticketId: "wait").first { $0.payload["new_state"] == .string("approved") }
+        #expect(approved?.payload["details"]?["approved_by"] == .string("alice"))
+    }
+
+    @Test("a retryable error is retried after the backoff, up to retry_max_attempts, then the ticket fails")
+    func retryWithBackoff() async throws {
+        let stages = ScriptedStages(search: { _, _, _ in throw StageError(code: "indexer_timeout", message: "jackett timed out", retryable: true) })
+        let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 2, initialDelay: 0.1, maxDelay: 0.15))
+        try await running(o) { () async throws in
+            try await submit(o, "flaky")
+            #expect(try await eventually { try await state("flaky") == .failed })
+        }
+        #expect(stages.calls("search") == 3)
+        let stored = try #require(try await database.ticket(id: "flaky"))
+        #expect(stored.retryCount == 2)
+        #expect(stored.errorHistory.count == 3 && stored.errorHistory.allSatisfy { $0.code == "indexer_timeout" })
+        guard case .failed(let failed) = stored.state else { Issue.record("not failed"); return }
+        #expect(failed.failedAtState == .searching && failed.retryable && failed.code == "indexer_timeout")
+        let scheduled = try await database.events(ticketId: "flaky").filter { $0.type == .retryScheduled }
+        #expect(scheduled.map { $0.payload["retry_count"] } == [.number(1), .number(2)])
+        // 0.1 s × 2^0, then 0.1 × 2^1 = 0.2 capped at 0.15; reported rounded to whole seconds.
+        #expect(scheduled.allSatisfy { $0.payload["delay_secs"] == .number(0) })
+    }
+
+    @Test("the backoff is initial × 2^retry_count, capped")
+    func backoffFormula() {
+        let policy = RetryPolicy(maxAttempts: 3, initialDelay: 30, maxDelay: 3600)
+        #expect((0...8).map { policy.delay(afterRetries: $0) } == [30, 60, 120, 240, 480, 960, 1920, 3600, 3600])
+        #expect(policy.allowsRetry(afterRetries: 2) && !policy.allowsRetry(afterRetries: 3))
+        #expect(policy.delay(afterRetries: 10_000) == 3600)
+    }
+
+    @Test("a retryable failure sets wait_until, and the ticket is not claimed before it")
+    func waitUntilIsHonoured() async throws {
+        let stages = ScriptedStages(search: { _, _, _ in throw StageError(code: "indexer_timeout", message: "slow", retryable: true) })
+        let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 7200))
+        try await running(o) { () async throws in
+            try await submit(o, "later")
+            #expect(try await eventually { try await database.ticket(id: "later")?.retryCount == 1 })
+            try await Task.sleep(for: .milliseconds(500))
+        }
+        let stored = try #require(try await database.ticket(id: "later"))
+        #expect(stages.calls("search") == 1)
+        #expect(stored.state.name == .pending)
+        let wait = try #require(stored.waitUntil).timeIntervalSinceNow
+        #expect(wait > 3500 && wait <= 3600)
+    }
+
+    @Test("a non-retryable error fails at once; no candidates is retryable no_candidates")
+    func failureKinds() async throws {
+        let stages = ScriptedStages(
+            search: { ticket, _, _ in ticket.id == "empty" ? [] : [Fixtures.candidate(0)] },
+            download: { _, _, _ in throw StageError(code: "corrupt_torrent", message: "bad bencode", retryable: false) })
+        let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 0, initialDelay: 0.05, maxDelay: 0.05))
+        try await running(o) { () async throws in
+            try await submit(o, "broken")
+            try await submit(o, "empty")
+            #expect(try await eventually {
+                let broken = try await state("broken"), empty = try await state("empty")
+                return broken == .failed && empty == .failed
+            })
+        }
+        guard case .failed(let broken) = try await database.ticket(id: "broken")?.state,
+              case .failed(let empty) = try await database.ticket(id: "empty")?.state
+        else { Issue.record("expected failures"); return }
+        #expect(broken.failedAtState == .downloading && !broken.retryable && broken.code == "corrupt_torrent")
+        #expect(empty.code == "no_candidates" && empty.retryable && empty.failedAtState == .searching)
+        #expect(empty.error.contains("Radiohead OK Computer"))
+    }
+
+    @Test("cancelling a ticket mid-download stops the stage and keeps it cancelled")
+    func cancelStopsWork() async throws {
+        let stopped = StopProbe()
+        let stages = ScriptedStages(download: { _, _, context in
+            while true {
+                do {
+                    try context.checkCancellation()
+                } catch let interrupted as StageInterrupted {
+                    stopped.record(interrupted.reason)
+                    throw interrupted
+                }
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        })
+        let o = orchestrator(stages)
+        try await running(o) { () async throws in
+            try await submit(o, "stopme")
+            #expect(try await eventually { try await state("stopme") == .downloading })
+            _ = try await o.cancel("stopme")
+            #expect(await eventually {
+                let active = await o.activeTicketCount
+                return stopped.reason != nil && active == 0
+            })
+        }
+        #expect(stopped.reason == .cancelledByUser)
+        #expect(try await state("stopme") == .cancelled)
+        #expect(stages.calls("convert") == 0)
+    }
+
+    @Test("shutting down mid-download hands the ticket back to its approval; the next start picks it up again")
+    func shutdownHandsBack() async throws {
+        let gate = StopProbe()
+        let stages = ScriptedStages(download: { _, _, context in
+            if gate.reason == nil {
+                while true {
+                    try context.checkCancellation()
+                    try await Task.sleep(for: .milliseconds(10))
+                }
+            }
+            return DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1)
+        })
+        let first = orchestrator(stages)
+        try await running(first) { () async throws in
+            try await submit(first, "resume")
+            #expect(try await eventually { try await state("resume") == .downloading })
+        }
+        #expect(try await state("resume") == .autoApproved)
+        #expect(try await database.events(ticketId: "resume").last?.type == .recovered)
+
+        gate.record(.shutdown)
+        let second = orchestrator(stages)
+        try await running(second) { () async throws in
+            #expect(try await eventually { try await state("resume") == .completed })
+        }
+        #expect(stages.calls("search") == 1 && stages.calls("download") == 2)
+    }
+
+    @Test("at start-up, tickets a crash left mid-stage are recovered and worked on again")
+    func startupRecovery() async throws {
+        try await database.storeTicket(Fixtures.ticket(id: "crashed", root: dir.path), in: .converting)
+        let stages = ScriptedStages()
+        try await running(orchestrator(stages)) { () async throws in
+            #expect(try await eventually { try await state("crashed") == .completed })
+        }
+        let types = try await database.events(ticketId: "crashed").map(\.type)
+        #expect(types.contains(.recovered))
+        #expect(stages.calls("search") == 0 && stages.calls("download") == 1)
+    }
+
+    @Test("with one slot, tickets run one at a time, highest priority first")
+    func priorityAndSlots() async throws {
+        let order = OrderProbe()
+        let stages = ScriptedStages(search: { ticket, _, _ in
+            order.enter(ticket.id)
+            defer { order.leave() }
+            try await Task.sleep(for: .milliseconds(30))
+            return [Fixtures.candidate(0)]
+        })
+        // Stored before the orchestrator starts, so the claim order is the queue order.
+        for (id, priority) in [("low", 0), ("high", 9), ("mid", 5)] {
+            let ticket = Fixtures.ticket(id: id, root: dir.path, priority: priority)
+            _ = try await database.insertTicket(ticket, submittedJSON: Fixtures.json(ticket))
+        }
+        let o = orchestrator(stages, parallel: 1)
+        try await running(o) { () async throws in
+            #expect(try await eventually {
+                for id in ["low", "high", "mid"] where try await state(id) != .completed { return false }
+                return true
+            })
+        }
+        #expect(order.items == ["high", "mid", "low"])
+        #expect(order.maxConcurrent == 1)
+    }
+}
+
+/// Records the first reason a stage was stopped with.
+final class StopProbe: Sendable {
+    private let value = Mutex<StageInterrupted.Reason?>(nil)
+    var reason: StageInterrupted.Reason? { value.withLock { $0 } }
+    func record(_ reason: StageInterrupted.Reason) { value.withLock { if $0 == nil { $0 = reason } } }
+}
+
+/// Records the order a stage was entered in, and how many ran at once at most.
+final class OrderProbe: Sendable {
+    private struct State {
+        var items: [String] = []
+        var active = 0
+        var maxActive = 0
+    }
+
+    private let state = Mutex(State())
+    var items: [String] { state.withLock { $0.items } }
+    var maxConcurrent: Int { state.withLock { $0.maxActive } }
+
+    func enter(_ id: String) {
+        state.withLock {
+            $0.items.append(id)
+            $0.active += 1
+            $0.maxActive = max($0.maxActive, $0.active)
+        }
+    }
+
+    func leave() { state.withLock { $0.active -= 1 } }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Pipeline
+import Storage
+import Synchronization
+import Tickets
+
+/// Stage doubles for driving the Orchestrator: each stage runs the closure the test gives it
+/// (by default a plausible success) and counts its calls.
+final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage, PlaceStage, Sendable {
+    typealias Search = @Sendable (StoredTicket, String?, StageContext) async throws -> [TorrentCandidate]
+    typealias Match = @Sendable (StoredTicket, [TorrentCandidate], StageContext) async throws -> MatchOutcome
+    typealias Download = @Sendable (StoredTicket, ScoredCandidate, StageContext) async throws -> DownloadResult
+
+    let onSearch: Search
+    let onMatch: Match
+    let onDownload: Download
+    private let counts = Mutex<[String: Int]>([:])
+
+    init(
+        search: @escaping Search = { _, _, _ in [Fixtures.candidate(0), Fixtures.candidate(1)] },
+        match: @escaping Match = { _, candidates, _ in
+            .autoApproved(ScoredCandidate(torrent: candidates[0], score: 0.95, trackMapping: [], reasoning: "scripted"), confidence: 0.95)
+        },
+        download: @escaping Download = { ticket, _, _ in DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000) }
+    ) {
+        onSearch = search
+        onMatch = match
+        onDownload = download
+    }
+
+    func calls(_ stage: String) -> Int { counts.withLock { $0[stage, default: 0] } }
+    private func count(_ stage: String) { counts.withLock { $0[stage, default: 0] += 1 } }
+
+    var pipeline: PipelineStages { PipelineStages(search: self, match: self, download: self, convert: self, place: self) }
+
+    func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
+        count("search")
+        return try await onSearch(ticket, query, context)
+    }
+
+    func match(_ ticket: StoredTicket, candidates: [TorrentCandidate], context: StageContext) async throws -> MatchOutcome {
+        count("match")
+        return try await onMatch(ticket, candidates, context)
+    }
+
+    func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult {
+        count("download")
+        return try await onDownload(ticket, selected, context)
+    }
+
+    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConversionResult {
+        count("convert")
+        return ConversionResult(outputsByTrackId: [:])
+    }
+
+    func place(_ ticket: StoredTicket, conversion: ConversionResult, context: StageContext) async throws -> PlacementResult {
+        count("place")
+        return PlacementResult(placedPaths: ticket.ticket.tracks.map(\.destPath), totalBytes: 500)
+    }
+}
+
+/// Polls `condition` every 20 ms until it holds or `seconds` pass; returns whether it held.
+func eventually(within seconds: Double = 10, _ condition: () async throws -> Bool) async rethrows -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
