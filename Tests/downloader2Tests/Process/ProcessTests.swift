@@ -1,0 +1,144 @@
+import Foundation
+import Testing
+import Tickets
+
+/// The real `downloader2` binary, started and killed like an operator (or a power cut) would.
+@Suite("The downloader2 process")
+struct ProcessTests {
+    let dir = TemporaryDirectory("downloader2-proc")
+    static let token = "process-test-token"
+
+    /// `swift build --build-tests` puts the executable beside the test bundle.
+    static var binary: String {
+        URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("downloader2").path
+    }
+
+    func environment(port: Int) -> [String: String] {
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOWNLOADER2_") }
+        env["DOWNLOADER2_SERVER_HOST"] = "127.0.0.1"
+        env["DOWNLOADER2_SERVER_PORT"] = "\(port)"
+        env["DOWNLOADER2_SERVER_AUTH_TOKEN"] = Self.token
+        env["DOWNLOADER2_DATABASE_PATH"] = dir.file("data/downloader2.db")
+        env["DOWNLOADER2_PLACER_MEDIA_ROOTS"] = dir.file("media")
+        env["DOWNLOADER2_TORRENT_ENABLE_DHT"] = "false"
+        env["DOWNLOADER2_TORRENT_ENABLE_LSD"] = "false"
+        env["DOWNLOADER2_TORRENT_ENABLE_UPNP"] = "false"
+        env["DOWNLOADER2_TORRENT_ENABLE_NATPMP"] = "false"
+        env["DOWNLOADER2_TORRENT_LISTEN_INTERFACES"] = "127.0.0.1:0"
+        return env
+    }
+
+    func start(port: Int, arguments: [String] = ["serve"], environment extra: [String: String] = [:]) throws -> Process {
+        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
+            Issue.record("the downloader2 executable is not at \(Self.binary); build it with `swift build --build-tests` (make test does)")
+            throw CancellationError()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = environment(port: port).merging(extra) { $1 }
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        let log = dir.file("serve-\(port)-\(UUID().uuidString.prefix(4)).log")
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        try process.run()
+        return process
+    }
+
+    func waitHealthy(_ http: LiveHTTP) async -> Bool {
+        await eventually(within: 20) { (try? await http.send("GET", "/api/v1/health").status) == 200 }
+    }
+
+    @Test("a ticket POSTed, the process killed with SIGKILL and restarted, is still there with its events")
+    func survivesSIGKILL() async throws {
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        let http = LiveHTTP(port: port, token: Self.token)
+        let first = try start(port: port)
+        #expect(await waitHealthy(http))
+        let ticket = Fixtures.ticket(id: "survivor", root: dir.file("media"))
+        let created = try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket))
+        #expect(created.status == 201)
+        let before = try await http.send("GET", "/api/v1/ticket/survivor/events")
+
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        #expect(first.terminationReason == .uncaughtSignal && first.terminationStatus == SIGKILL)
+
+        let second = try start(port: port)
+        defer { kill(second.processIdentifier, SIGKILL); second.waitUntilExit() }
+        #expect(await waitHealthy(http))
+        let after = try await http.send("GET", "/api/v1/ticket/survivor")
+        #expect(after.status == 200)
+        #expect(after.json["ticket"]?["search"]?["album"] == .string("OK Computer"))
+        guard case .array(let stored) = before.json["events"], case .array(let history) = after.json["history"] else {
+            Issue.record("events missing: \(before.json) \(after.json)")
+            return
+        }
+        #expect(!stored.isEmpty)
+        #expect(Array(history.prefix(stored.count)) == stored, "every event acknowledged before the kill is still there")
+    }
+
+    @Test("SIGTERM shuts the service down gracefully with exit code 0")
+    func gracefulShutdown() async throws {
+        let port = try freeLoopbackPort()
+        let process = try start(port: port)
+        #expect(await waitHealthy(LiveHTTP(port: port, token: nil)))
+        process.terminate()
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0)
+    }
+
+    @Test("a bad configuration value stops start-up with exit code 2 and names the key")
+    func badConfigExitsWith2() throws {
+        let errors = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = ["serve"]
+        process.environment = environment(port: 1).merging(["DOWNLOADER2_SERVER_PORT": "99999"]) { $1 }
+        process.standardError = errors
+        try process.run()
+        process.waitUntilExit()
+        let message = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(process.terminationStatus == 2)
+        #expect(message.contains("server.port") && message.contains("DOWNLOADER2_SERVER_PORT"))
+    }
+
+    @Test("submit and status talk to the running server; version names the native libraries")
+    func cliCommands() async throws {
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        let server = try start(port: port)
+        defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
+        #expect(await waitHealthy(LiveHTTP(port: port, token: nil)))
+        let file = dir.file("ticket.json")
+        FileManager.default.createFile(atPath: file, contents: Data(Fixtures.json(Fixtures.ticket(id: "cli-1", root: dir.file("media"))).utf8))
+
+        let submitted = try run(["submit", file], port: port)
+        #expect(submitted.status == 0 && submitted.output.contains("cli-1: created"))
+        let status = try run(["status", "cli-1", "--json"], port: port)
+        #expect(status.status == 0)
+        #expect(try JSONValue(json: Data(status.output.utf8))["ticket_id"] == .string("cli-1"))
+        let missing = try run(["status", "nope"], port: port)
+        #expect(missing.status == 1 && missing.errors.contains("404"))
+        let version = try run(["version", "--json"], port: port)
+        let facts = try JSONValue(json: Data(version.output.utf8))
+        #expect(facts["libtorrent"]?.stringValue?.hasPrefix("2.0") == true)
+        #expect(facts["libavformat"]?.stringValue?.isEmpty == false)
+    }
+
+    private func run(_ arguments: [String], port: Int) throws -> (status: Int32, output: String, errors: String) {
+        let out = Pipe(), err = Pipe()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.arguments = arguments
+        process.environment = environment(port: port)
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: output, as: UTF8.self), String(decoding: errors, as: UTF8.self))
+    }
+}
