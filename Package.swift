@@ -41,7 +41,15 @@ var targets: [Target] = [
         dependencies: ["Tickets", .product(name: "GRDB", package: "GRDB.swift")],
         swiftSettings: swiftSettings
     ),
-    .target(name: "Torrent", dependencies: ["CTorrentShim"], swiftSettings: swiftSettings),
+    .target(
+        name: "Torrent",
+        dependencies: [
+            "CTorrentShim",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
+        swiftSettings: swiftSettings
+    ),
     .target(name: "Audio", dependencies: ["CAudio"], swiftSettings: swiftSettings),
     .target(name: "Search", dependencies: ["Tickets", "CCurl"], swiftSettings: swiftSettings),
     .target(
@@ -92,7 +100,9 @@ if ProcessInfo.processInfo.environment["DOWNLOADER2_BENCHMARKS"] == "1" {
     targets.append(
         .executableTarget(
             name: "StorageBenchmarks",
-            dependencies: ["Storage", "Tickets", .product(name: "Benchmark", package: "benchmark")],
+            dependencies: [
+                "Storage", "Tickets", .product(name: "Benchmark", package: "benchmark"), .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             path: "Benchmarks/StorageBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

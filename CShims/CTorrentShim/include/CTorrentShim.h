@@ -1,7 +1,10 @@
-// extern "C" API over libtorrent-rasterbar 2.0. Opaque handles, plain C structs;
-// no C++ exception ever crosses this boundary (failures come back as codes + messages).
+// extern "C" API over libtorrent-rasterbar 2.0. Opaque handles and plain C structs; no C++
+// exception ever crosses this boundary: failures return a non-zero code and fill lt_shim_error.
 #ifndef DOWNLOADER2_CTORRENTSHIM_H
 #define DOWNLOADER2_CTORRENTSHIM_H
+
+#include <stddef.h>
+#include <stdint.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -9,9 +12,204 @@ extern "C" {
 
 /// The libtorrent version string compiled against (e.g. "2.0.8.0"); static storage.
 const char *lt_shim_version(void);
-
 /// The libtorrent version the loaded shared library reports at run time; static storage.
 const char *lt_shim_runtime_version(void);
+
+/// A failure: libtorrent's error value (or -1 for an exception) and a readable message.
+typedef struct lt_shim_error {
+    int code;
+    char message[512];
+} lt_shim_error;
+
+/// Frees memory the shim handed out (buffers, strings).
+void lt_shim_free(void *pointer);
+
+// MARK: - Session
+
+typedef struct lt_shim_session lt_shim_session;
+
+typedef struct lt_shim_settings {
+    const char *listen_interfaces;     // "0.0.0.0:6881,[::]:6881" or "127.0.0.1:0"
+    const char *dht_bootstrap_nodes;   // "host:port,host:port"
+    int enable_dht, enable_lsd, enable_upnp, enable_natpmp;
+    int enable_utp;                    // 0: TCP only (uTP is slow on loopback)
+    int download_rate_limit;           // bytes/s, 0 = unlimited
+    int upload_rate_limit;             // bytes/s, 0 = unlimited
+    int connections_limit;             // 0 = libtorrent default
+    int allow_multiple_connections_per_ip;
+    int hashing_threads;               // 0 = default
+    int aio_threads;                   // 0 = default
+    int tuned_for_throughput;          // request queues and buffers of high_performance_seed()
+    int allow_local_trackers;          // 1: no SSRF mitigation (loopback trackers in tests)
+} lt_shim_settings;
+
+/// A session with POSIX disk I/O (bounded memory; see PITFALLS.md). NULL on failure.
+lt_shim_session *lt_session_create(const lt_shim_settings *settings, lt_shim_error *error);
+/// Stops the session and frees it; blocks until libtorrent has shut down.
+void lt_session_destroy(lt_shim_session *session);
+/// Applies new rate limits while running.
+int lt_session_set_rate_limits(lt_shim_session *session, int download_bytes_per_sec, int upload_bytes_per_sec, lt_shim_error *error);
+/// The TCP port the session listens on (after binding port 0), or 0.
+int lt_session_listen_port(lt_shim_session *session);
+/// Asks for a state_update alert carrying the status of every torrent that changed.
+void lt_session_post_torrent_updates(lt_shim_session *session);
+/// Calls `notify(context)` when alerts become available, possibly on a libtorrent thread:
+/// it must only wake the thread that calls lt_session_pop_alerts.
+void lt_session_set_alert_notify(lt_shim_session *session, void (*notify)(void *context), void *context);
+
+// MARK: - Torrents (identified by info-hash: 40 hex v1, or 64 hex v2 when there is no v1)
+
+typedef struct lt_shim_add_params {
+    const char *magnet_uri;            // either this,
+    const uint8_t *torrent_data;       // or a .torrent file,
+    size_t torrent_size;
+    const uint8_t *resume_data;        // or resume data written by this shim (wins over the others)
+    size_t resume_size;
+    const char *save_path;
+    int paused;
+    int seed_mode;                     // trust that the files are complete (a seeder that made them)
+    const char *const *peers;          // "ip:port" to connect to directly
+    int peer_count;
+    const char *const *trackers;       // extra tracker URLs
+    int tracker_count;
+} lt_shim_add_params;
+
+/// Adds a torrent (or finds the one already in the session). Writes its best info-hash to `info_hash`.
+int lt_session_add(lt_shim_session *session, const lt_shim_add_params *params, char info_hash[65], lt_shim_error *error);
+/// Removes a torrent; with `delete_files` its downloaded files go too.
+int lt_session_remove(lt_shim_session *session, const char *info_hash, int delete_files, lt_shim_error *error);
+/// Info-hashes of every torrent in the session, as one malloc'd string "hash\nhash\n" (free with lt_shim_free).
+char *lt_session_torrents(lt_shim_session *session);
+
+enum {
+    LT_SHIM_STATE_CHECKING_FILES = 1,
+    LT_SHIM_STATE_DOWNLOADING_METADATA = 2,
+    LT_SHIM_STATE_DOWNLOADING = 3,
+    LT_SHIM_STATE_FINISHED = 4,
+    LT_SHIM_STATE_SEEDING = 5,
+    LT_SHIM_STATE_CHECKING_RESUME_DATA = 7,
+};
+
+typedef struct lt_shim_status {
+    int state;                         // LT_SHIM_STATE_*
+    int paused;
+    int has_metadata;
+    int is_finished;                   // every wanted piece is here
+    int is_seeding;
+    float progress;                    // 0…1 of the wanted bytes
+    int64_t total_wanted;
+    int64_t total_wanted_done;
+    int64_t total_done;
+    int64_t total_size;
+    int64_t all_time_download;
+    int64_t all_time_upload;
+    int download_payload_rate;         // bytes/s
+    int upload_payload_rate;
+    int num_peers, num_seeds;          // connected
+    int list_peers, list_seeds;        // known
+    int64_t seeding_duration_secs;
+    int64_t active_duration_secs;
+    int need_save_resume;
+    char error[256];                   // empty when none
+    char name[256];
+    char save_path[1024];
+} lt_shim_status;
+
+int lt_torrent_status(lt_shim_session *session, const char *info_hash, lt_shim_status *status, lt_shim_error *error);
+int lt_torrent_pause(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
+int lt_torrent_resume(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
+int lt_torrent_force_recheck(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
+/// Requests resume data (with the info dict, so a magnet's metadata survives); it arrives as an alert.
+int lt_torrent_save_resume_data(lt_shim_session *session, const char *info_hash, int only_if_modified, lt_shim_error *error);
+int lt_torrent_connect_peer(lt_shim_session *session, const char *info_hash, const char *endpoint, lt_shim_error *error);
+/// 0 (skip) … 7 (top) for each file, in file-index order.
+int lt_torrent_set_file_priorities(lt_shim_session *session, const char *info_hash, const uint8_t *priorities, int count, lt_shim_error *error);
+/// Bytes downloaded of each file (`out` holds `count` values; fewer files leave the rest untouched).
+int lt_torrent_file_progress(lt_shim_session *session, const char *info_hash, int64_t *out, int count, lt_shim_error *error);
+/// Moves the files to `path`; a storage_moved alert follows.
+int lt_torrent_move_storage(lt_shim_session *session, const char *info_hash, const char *path, lt_shim_error *error);
+
+// MARK: - Metadata (a parsed .torrent, or a torrent's metadata once known)
+
+typedef struct lt_shim_info lt_shim_info;
+
+typedef struct lt_shim_file {
+    const char *path;                  // relative, '/' separated; owned by the info
+    int64_t size;
+    int64_t offset;
+    int index;
+    int pad_file;
+} lt_shim_file;
+
+/// Parses .torrent bytes. NULL on failure.
+lt_shim_info *lt_info_parse(const uint8_t *data, size_t size, lt_shim_error *error);
+/// A copy of a torrent's metadata; NULL (error set) if it has none yet.
+lt_shim_info *lt_torrent_info(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
+void lt_info_free(lt_shim_info *info);
+const char *lt_info_name(const lt_shim_info *info);
+/// v1 (40 hex) and v2 (64 hex) info-hashes; an empty string where the torrent has none.
+void lt_info_hashes(const lt_shim_info *info, char v1[41], char v2[65]);
+int lt_info_file_count(const lt_shim_info *info);
+int lt_info_file_at(const lt_shim_info *info, int index, lt_shim_file *file);
+int64_t lt_info_total_size(const lt_shim_info *info);
+int lt_info_piece_length(const lt_shim_info *info);
+int lt_info_num_pieces(const lt_shim_info *info);
+/// The torrent as .torrent bytes (malloc'd; free with lt_shim_free).
+int lt_info_torrent_file(const lt_shim_info *info, uint8_t **data, size_t *size, lt_shim_error *error);
+/// A magnet link for it (malloc'd; free with lt_shim_free).
+char *lt_info_magnet_uri(const lt_shim_info *info);
+
+// MARK: - Creating torrents
+
+enum { LT_SHIM_CREATE_HYBRID = 0, LT_SHIM_CREATE_V1_ONLY = 1, LT_SHIM_CREATE_V2_ONLY = 2 };
+
+/// Builds a .torrent of the file or directory at `path` (hashing it). `piece_size` 0 = automatic.
+int lt_create_torrent(const char *path, const char *const *trackers, int tracker_count, int piece_size, int kind,
+                      uint8_t **data, size_t *size, lt_shim_error *error);
+
+// MARK: - Alerts
+
+enum {
+    LT_SHIM_ALERT_METADATA_RECEIVED = 1,
+    LT_SHIM_ALERT_STATE_CHANGED = 2,
+    LT_SHIM_ALERT_FINISHED = 3,
+    LT_SHIM_ALERT_TORRENT_ERROR = 4,
+    LT_SHIM_ALERT_TRACKER_ERROR = 5,
+    LT_SHIM_ALERT_FILE_ERROR = 6,
+    LT_SHIM_ALERT_STORAGE_MOVED = 7,
+    LT_SHIM_ALERT_RESUME_DATA = 8,
+    LT_SHIM_ALERT_RESUME_DATA_FAILED = 9,
+    LT_SHIM_ALERT_ADD_FAILED = 10,
+    LT_SHIM_ALERT_REMOVED = 11,
+    LT_SHIM_ALERT_FILE_COMPLETED = 12,
+    LT_SHIM_ALERT_LISTEN_FAILED = 13,
+    LT_SHIM_ALERT_LISTEN_SUCCEEDED = 14,
+    LT_SHIM_ALERT_DHT_BOOTSTRAP = 15,
+    LT_SHIM_ALERT_METADATA_FAILED = 16,
+    LT_SHIM_ALERT_HASH_FAILED = 17,
+    LT_SHIM_ALERT_PAUSED = 18,
+    LT_SHIM_ALERT_RESUMED = 19,
+    LT_SHIM_ALERT_CHECKED = 20,
+    LT_SHIM_ALERT_TRACKER_REPLY = 21,
+    LT_SHIM_ALERT_STATE_UPDATE = 22,   // one alert per torrent whose status changed
+    LT_SHIM_ALERT_DELETED = 23,
+};
+
+/// One alert as plain data. Pointers stay valid until the next lt_session_pop_alerts.
+typedef struct lt_shim_alert {
+    int type;                          // LT_SHIM_ALERT_*
+    char info_hash[65];                // empty for session alerts
+    int state;                         // STATE_CHANGED: new state
+    int index;                         // FILE_COMPLETED: file, HASH_FAILED: piece, LISTEN_*: port
+    int error_code;
+    const char *message;               // error or description
+    const char *url;                   // tracker url, file name, storage path
+    const uint8_t *data;               // RESUME_DATA: bytes
+    size_t data_size;
+} lt_shim_alert;
+
+/// Pops every pending alert; `*alerts` stays valid until the next call. Returns the count.
+int lt_session_pop_alerts(lt_shim_session *session, const lt_shim_alert **alerts);
 
 #ifdef __cplusplus
 }

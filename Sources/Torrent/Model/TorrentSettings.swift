@@ -1,0 +1,86 @@
+/// How the engine's session is set up; production values come from `[torrent]`.
+public struct TorrentSettings: Sendable, Equatable {
+    public var listenInterfaces: String
+    public var enableDHT: Bool
+    public var dhtBootstrapNodes: String
+    public var enableLSD: Bool
+    public var enableUPnP: Bool
+    public var enableNATPMP: Bool
+    /// uTP as well as TCP; off where uTP is known to be slow (loopback).
+    public var enableUTP: Bool
+    /// 0 = unlimited.
+    public var maxDownloadKbps: Int
+    public var maxUploadKbps: Int
+    /// 0 = libtorrent's default.
+    public var connectionsLimit: Int
+    public var allowMultipleConnectionsPerIP: Bool
+    /// Request queues, send buffers and disk queue sized for throughput (high_performance_seed()).
+    public var tunedForThroughput: Bool
+    public var hashingThreads: Int
+    /// Trackers on loopback (tests, a NAS's own tracker) are announced to with any path.
+    public var allowLocalTrackers: Bool
+
+    public init(
+        listenInterfaces: String = "0.0.0.0:6881,[::]:6881", enableDHT: Bool = true,
+        dhtBootstrapNodes: String = "dht.libtorrent.org:25401,router.bittorrent.com:6881",
+        enableLSD: Bool = true, enableUPnP: Bool = true, enableNATPMP: Bool = true, enableUTP: Bool = true,
+        maxDownloadKbps: Int = 0, maxUploadKbps: Int = 0, connectionsLimit: Int = 0,
+        allowMultipleConnectionsPerIP: Bool = false, tunedForThroughput: Bool = true, hashingThreads: Int = 2,
+        allowLocalTrackers: Bool = false
+    ) {
+        self.listenInterfaces = listenInterfaces
+        self.enableDHT = enableDHT
+        self.dhtBootstrapNodes = dhtBootstrapNodes
+        self.enableLSD = enableLSD
+        self.enableUPnP = enableUPnP
+        self.enableNATPMP = enableNATPMP
+        self.enableUTP = enableUTP
+        self.maxDownloadKbps = maxDownloadKbps
+        self.maxUploadKbps = maxUploadKbps
+        self.connectionsLimit = connectionsLimit
+        self.allowMultipleConnectionsPerIP = allowMultipleConnectionsPerIP
+        self.tunedForThroughput = tunedForThroughput
+        self.hashingThreads = hashingThreads
+        self.allowLocalTrackers = allowLocalTrackers
+    }
+
+    /// A session that never leaves this machine: 127.0.0.1 on `port` (0 = any free port), TCP only,
+    /// no DHT, LSD, UPnP or NAT-PMP (DESIGN.md, Networking).
+    public static func loopback(port: Int = 0) -> TorrentSettings {
+        TorrentSettings(
+            listenInterfaces: "127.0.0.1:\(port)", enableDHT: false, dhtBootstrapNodes: "", enableLSD: false,
+            enableUPnP: false, enableNATPMP: false, enableUTP: false, allowMultipleConnectionsPerIP: true,
+            allowLocalTrackers: true)
+    }
+}
+
+/// When to stop seeding a finished torrent (seed 002 `seed_ratio_limit`, `seed_time_limit_mins`).
+public struct SeedingPolicy: Sendable, Equatable {
+    /// Stop once uploaded ÷ downloaded reaches this; 0 = no ratio goal.
+    public var ratioLimit: Double
+    /// Stop after seeding this many seconds; 0 = no time goal.
+    public var timeLimitSecs: Int
+    /// Never stop (the CLI's `--seed`, a seeder in tests).
+    public var forever: Bool
+
+    public init(ratioLimit: Double = 0, timeLimitSecs: Int = 0, forever: Bool = false) {
+        self.ratioLimit = ratioLimit
+        self.timeLimitSecs = timeLimitSecs
+        self.forever = forever
+    }
+
+    public static let stopWhenComplete = SeedingPolicy()
+    public static let seedForever = SeedingPolicy(forever: true)
+
+    /// Whether a torrent with these figures has seeded enough. With both limits 0 it stops at
+    /// completion; with either set, reaching that one is enough.
+    public func isSatisfied(uploaded: Int64, downloaded: Int64, seedingSecs: Int64) -> Bool {
+        if forever { return false }
+        if ratioLimit <= 0 && timeLimitSecs <= 0 { return true }
+        if ratioLimit > 0 {
+            // Nothing downloaded (we made it, or had it): the ratio is unbounded, the goal met.
+            if downloaded == 0 || Double(uploaded) / Double(downloaded) >= ratioLimit { return true }
+        }
+        return timeLimitSecs > 0 && seedingSecs >= Int64(timeLimitSecs)
+    }
+}

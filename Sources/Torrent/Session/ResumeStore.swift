@@ -1,0 +1,48 @@
+import Foundation
+
+/// Resume data on disk, one `<info-hash>.resume` file per torrent, each replaced atomically.
+public struct ResumeStore: Sendable {
+    public let directory: String
+
+    public init(directory: String) throws {
+        self.directory = directory
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    }
+
+    func path(for hash: String) -> String { (directory as NSString).appendingPathComponent("\(hash).resume") }
+
+    /// Writes to a temporary file, fsyncs it, then renames it over the old one: a crash leaves
+    /// either the previous resume data or the new, never half of one.
+    func save(_ data: Data, for hash: String) throws {
+        let target = path(for: hash)
+        let temporary = target + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        let fd = open(temporary, O_RDONLY)
+        if fd >= 0 {
+            fsync(fd)
+            close(fd)
+        }
+        guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    func remove(_ hash: String) {
+        try? FileManager.default.removeItem(atPath: path(for: hash))
+    }
+
+    /// Every stored entry, by info-hash.
+    func all() -> [(hash: String, data: Data)] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+        return names.filter { $0.hasSuffix(".resume") }.sorted().compactMap { name in
+            guard let data = FileManager.default.contents(atPath: (directory as NSString).appendingPathComponent(name)) else { return nil }
+            return (String(name.dropLast(".resume".count)), data)
+        }
+    }
+
+    /// Sets aside an entry libtorrent refused, so it is not retried at every start but kept for a look.
+    func quarantine(_ hash: String) {
+        let source = path(for: hash)
+        try? FileManager.default.moveItem(atPath: source, toPath: source + ".bad")
+    }
+}

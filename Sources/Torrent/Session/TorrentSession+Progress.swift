@@ -1,0 +1,80 @@
+import CTorrentShim
+import Foundation
+
+extension TorrentSession {
+    /// The torrent's metadata, or nil while a magnet's has not arrived.
+    public func metadata(_ hash: String) throws(TorrentError) -> TorrentMetadata? {
+        try native.metadata(hash)
+    }
+
+    /// Waits for a magnet's metadata. Gives up after `timeout`, or after `earlyTimeout` when peers
+    /// were connected but none sent it (seed 000): a swarm that answers but cannot serve it.
+    public func waitForMetadata(_ hash: String, timeout: Duration, earlyTimeout: Duration = .seconds(15)) async throws -> TorrentMetadata {
+        let start = ContinuousClock.now
+        var peersSeen = 0
+        while true {
+            if let metadata = try native.metadata(hash) { return metadata }
+            let status = try native.status(hash)
+            peersSeen = max(peersSeen, Int(status.num_peers))
+            let waited = ContinuousClock.now - start
+            if waited >= timeout || (peersSeen > 0 && waited >= earlyTimeout) {
+                throw TorrentError.metadataTimeout(seconds: Int(waited.components.seconds), peersSeen: peersSeen)
+            }
+            try await Task.sleep(for: .milliseconds(100))
+        }
+    }
+
+    /// A snapshot of the torrent's progress, with ETA and the derived state.
+    public func progress(_ hash: String) throws(TorrentError) -> TorrentProgress {
+        let s = try native.status(hash)
+        let now = Date()
+        var tracker = trackers[hash] ?? ProgressTracker()
+        tracker.observe(rate: Int(s.download_payload_rate), done: s.total_wanted_done, at: now)
+        trackers[hash] = tracker
+        let error = withUnsafeBytes(of: s.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let engine = TorrentEngineState(rawValue: Int(s.state)) ?? .unknown
+        var progress = TorrentProgress(
+            infoHash: hash, name: withUnsafeBytes(of: s.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) },
+            state: .downloading, engineState: engine, hasMetadata: s.has_metadata != 0,
+            percent: s.total_wanted > 0 ? Double(s.total_wanted_done) / Double(s.total_wanted) * 100 : 0,
+            wantedBytes: s.total_wanted, wantedDoneBytes: s.total_wanted_done,
+            downloadRate: Int(s.download_payload_rate), uploadRate: Int(s.upload_payload_rate),
+            etaSecs: tracker.eta(remaining: s.total_wanted - s.total_wanted_done),
+            peers: Int(s.num_peers), seeds: Int(s.num_seeds), knownPeers: Int(s.list_peers),
+            allTimeDownload: s.all_time_download, allTimeUpload: s.all_time_upload, seedingSecs: s.seeding_duration_secs,
+            savePath: withUnsafeBytes(of: s.save_path) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) },
+            error: error.isEmpty ? nil : error)
+        progress.state = derivedState(progress, paused: s.paused != 0, tracker: tracker, now: now)
+        return progress
+    }
+
+    private func derivedState(_ p: TorrentProgress, paused: Bool, tracker: ProgressTracker, now: Date) -> TorrentProgress.State {
+        if p.error != nil { return .error }
+        if p.isComplete && (paused || seedingDone.contains(p.infoHash)) { return .completed }
+        if paused { return .paused }
+        switch p.engineState {
+        case .checkingFiles, .checkingResumeData: return .checking
+        case .downloadingMetadata: return .metadata
+        case .finished, .seeding: return p.isComplete ? .seeding : .downloading
+        case .downloading, .unknown:
+            if p.downloadRate == 0 && p.seeds == 0 && tracker.secondsWithoutProgress(at: now) >= stallAfter { return .stalled }
+            return .downloading
+        }
+    }
+
+    /// Polls until every wanted byte is here, reporting each snapshot to `onProgress`.
+    /// Throws when the torrent errors, or stalls for longer than ``stallAfter``.
+    public func waitUntilComplete(
+        _ hash: String, pollInterval: Duration = .milliseconds(500), onProgress: @Sendable (TorrentProgress) async -> Void = { _ in }
+    ) async throws -> TorrentProgress {
+        while true {
+            try Task.checkCancellation()
+            let snapshot = try progress(hash)
+            await onProgress(snapshot)
+            if snapshot.isComplete { return snapshot }
+            if let error = snapshot.error { throw TorrentError.torrentFailed(error) }
+            if snapshot.state == .stalled { throw TorrentError.stalled(seconds: Int(stallAfter)) }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+}

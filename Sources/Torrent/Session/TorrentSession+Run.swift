@@ -1,0 +1,97 @@
+import Foundation
+import ServiceLifecycle
+
+extension TorrentSession {
+    /// Pumps alerts and enforces seeding policies until shutdown; then saves every torrent's resume
+    /// data (waiting up to `resumeSaveTimeout`) and stops libtorrent.
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            await withTaskGroup(of: Void.self) { group in
+                group.addTask { [wakeups] in
+                    for await _ in wakeups { await self.drainAlerts() }
+                }
+                group.addTask {
+                    while !Task.isCancelled, !Task.isShuttingDownGracefully {
+                        try? await Task.sleep(for: .seconds(1))
+                        await self.tick()
+                    }
+                    self.wake.continuation.finish()
+                }
+            }
+        } onGracefulShutdown: {
+            self.wake.continuation.finish()
+        }
+        await saveAllResumeData(timeout: .seconds(10))
+        native.close()
+        broadcaster.finish()
+        logger.info("torrent session stopped")
+    }
+
+    /// Handles every pending alert: resume data to disk, events to subscribers.
+    func drainAlerts() {
+        for alert in native.popAlerts() {
+            if alert.isResumeData, let data = alert.data {
+                resumeRequested.remove(alert.infoHash)
+                if policies[alert.infoHash] != nil {
+                    do {
+                        try resumeStore?.save(data, for: alert.infoHash)
+                    } catch {
+                        logger.error("could not write resume data of \(alert.infoHash): \(error)")
+                    }
+                }
+            } else if alert.isResumeDataFailure {
+                resumeRequested.remove(alert.infoHash)
+            }
+            guard let event = alert.event else { continue }
+            switch event {
+            case .metadataReceived(let hash), .finished(let hash):
+                requestResumeData(hash)
+            case .removed(let hash):
+                forget(hash)
+            case .trackerError(let hash, let url, let message):
+                logger.debug("tracker \(url) of \(hash): \(message)")
+            case .torrentError(let hash, let message), .fileError(let hash, _, let message):
+                logger.warning("torrent \(hash): \(message)")
+            case .listenFailed(let address, let port, let message):
+                logger.error("cannot listen on \(address):\(port): \(message)")
+            default:
+                break
+            }
+            publish(event)
+        }
+    }
+
+    /// Once a second: stop torrents that have seeded enough; every 5 s, save changed resume data.
+    func tick() {
+        drainAlerts()
+        let saveNow = Date().timeIntervalSince(lastPeriodicSaveTime) >= 5
+        if saveNow { markPeriodicSave() }
+        for (hash, policy) in policies {
+            guard let status = try? native.status(hash) else { continue }
+            if saveNow, status.need_save_resume != 0 { requestResumeData(hash, onlyIfModified: true) }
+            let complete = status.has_metadata != 0 && status.total_wanted > 0 && status.total_wanted_done >= status.total_wanted
+            guard complete, status.paused == 0, !seedingDone.contains(hash),
+                  policy.isSatisfied(uploaded: status.all_time_upload, downloaded: status.all_time_download, seedingSecs: status.seeding_duration_secs)
+            else { continue }
+            seedingDone.insert(hash)
+            try? native.pause(hash)
+            requestResumeData(hash)
+            logger.info("torrent \(hash) complete and its seeding policy met: stopped")
+            publish(.seedingDone(infoHash: hash))
+        }
+    }
+
+    /// Asks for every torrent's resume data and writes what arrives within `timeout`.
+    func saveAllResumeData(timeout: Duration) async {
+        guard resumeStore != nil else { return }
+        for hash in native.torrents() where policies[hash] != nil { requestResumeData(hash) }
+        let deadline = ContinuousClock.now + timeout
+        while !resumeRequested.isEmpty, ContinuousClock.now < deadline {
+            drainAlerts()
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        if !resumeRequested.isEmpty {
+            logger.warning("resume data of \(resumeRequested.count) torrent(s) did not arrive before shutdown")
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// The embedded BitTorrent engine: one libtorrent session, run as a `Service`.
+///
+/// Torrents are identified by info-hash (v1 hex, or v2 hex for v2-only torrents). While running it
+/// pumps libtorrent's alerts into ``events()``, keeps resume data on disk current (on add, metadata,
+/// completion, every few seconds while something changed, and at shutdown), and stops seeding
+/// when a torrent's ``SeedingPolicy`` is met.
+public actor TorrentSession: Service {
+    let native: NativeSession
+    let resumeStore: ResumeStore?
+    let logger: Logger
+    let defaultSeedingPolicy: SeedingPolicy
+    /// A downloading torrent with no payload and no seed for this long counts as stalled.
+    public let stallAfter: TimeInterval
+    let broadcaster = TorrentEventBroadcaster()
+    nonisolated let wakeups: AsyncStream<Void>
+    nonisolated let wake: AlertWake
+    var trackers: [String: ProgressTracker] = [:]
+    var policies: [String: SeedingPolicy] = [:]
+    var seedingDone: Set<String> = []
+    /// Resume data asked for and not yet written (drained at shutdown).
+    var resumeRequested: Set<String> = []
+    var lastPeriodicSaveTime = Date()
+    func markPeriodicSave() { lastPeriodicSaveTime = Date() }
+
+    public init(
+        settings: TorrentSettings, resumeDirectory: String? = nil, seedingPolicy: SeedingPolicy = .stopWhenComplete,
+        stallAfter: TimeInterval = 60, logger: Logger = Logger(label: "torrent")
+    ) throws {
+        native = try NativeSession(settings: settings)
+        resumeStore = try resumeDirectory.map { try ResumeStore(directory: $0) }
+        defaultSeedingPolicy = seedingPolicy
+        self.stallAfter = stallAfter
+        self.logger = logger
+        let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        wakeups = stream
+        wake = AlertWake(continuation)
+        try native.setAlertNotify(wake)
+    }
+
+    /// Events from now on (every subscriber gets every event).
+    public nonisolated func events() -> AsyncStream<TorrentEvent> { broadcaster.subscribe() }
+
+    /// The TCP port the session listens on (useful after binding port 0).
+    public var listenPort: Int { native.listenPort }
+
+    /// Info-hashes of every torrent in the session.
+    public var torrents: [String] { native.torrents() }
+
+    // MARK: Adding
+
+    /// Adds a magnet link; its metadata comes from peers (see ``waitForMetadata(_:timeout:earlyTimeout:)``).
+    /// Adding what is already in the session returns the same info-hash.
+    public func add(
+        magnet: String, savePath: String, paused: Bool = false, peers: [String] = [], trackers: [String] = [],
+        seeding: SeedingPolicy? = nil
+    ) throws(TorrentError) -> String {
+        try Self.checkMagnet(magnet)
+        return try add(AddRequest(magnet: magnet, savePath: savePath, paused: paused, peers: peers, trackers: trackers), seeding: seeding)
+    }
+
+    /// Adds a .torrent file. `seedMode` trusts that the files at `savePath` are complete (a seeder).
+    public func add(
+        torrentFile: Data, savePath: String, seedMode: Bool = false, paused: Bool = false, peers: [String] = [],
+        trackers: [String] = [], seeding: SeedingPolicy? = nil
+    ) throws(TorrentError) -> String {
+        _ = try TorrentMetadata.parse(torrentFile: torrentFile)
+        return try add(
+            AddRequest(torrentFile: torrentFile, savePath: savePath, paused: paused, seedMode: seedMode, peers: peers, trackers: trackers),
+            seeding: seeding)
+    }
+
+    private func add(_ request: AddRequest, seeding: SeedingPolicy?) throws(TorrentError) -> String {
+        let hash = try native.add(request)
+        policies[hash] = seeding ?? policies[hash] ?? defaultSeedingPolicy
+        requestResumeData(hash)
+        return hash
+    }
+
+    /// Re-adds every torrent with stored resume data (at start-up): each comes back where it was.
+    @discardableResult
+    public func restore() -> [String] {
+        guard let resumeStore else { return [] }
+        var restored: [String] = []
+        for (hash, data) in resumeStore.all() {
+            do {
+                let added = try native.add(AddRequest(resumeData: data, savePath: ""))
+                policies[added] = defaultSeedingPolicy
+                restored.append(added)
+            } catch {
+                logger.error("resume data of \(hash) refused (\(error)); moved aside as \(hash).resume.bad")
+                resumeStore.quarantine(hash)
+            }
+        }
+        if !restored.isEmpty { logger.info("restored \(restored.count) torrent(s) from resume data") }
+        return restored
+    }
+
+    static func checkMagnet(_ magnet: String) throws(TorrentError) {
+        guard magnet.hasPrefix("magnet:?") else { throw .invalidMagnet("it does not start with 'magnet:?'") }
+        guard magnet.contains("xt=urn:btih:") || magnet.contains("xt=urn:btmh:") else {
+            throw .invalidMagnet("it has no 'xt=urn:btih:' or 'xt=urn:btmh:' info-hash")
+        }
+    }
+
+    // MARK: Control
+
+    public func pause(_ hash: String) throws(TorrentError) {
+        try native.pause(hash)
+        requestResumeData(hash)
+    }
+
+    public func resume(_ hash: String) throws(TorrentError) {
+        seedingDone.remove(hash)
+        try native.resume(hash)
+    }
+
+    /// Removes a torrent, with or without its downloaded files; its resume data goes too.
+    public func remove(_ hash: String, deleteFiles: Bool) throws(TorrentError) {
+        try native.remove(hash, deleteFiles: deleteFiles)
+        forget(hash)
+    }
+
+    public func forceRecheck(_ hash: String) throws(TorrentError) { try native.forceRecheck(hash) }
+    public func connectPeer(_ hash: String, endpoint: String) throws(TorrentError) { try native.connectPeer(hash, endpoint: endpoint) }
+    public func moveStorage(_ hash: String, to path: String) throws(TorrentError) { try native.moveStorage(hash, to: path) }
+
+    public func setRateLimits(downloadKbps: Int, uploadKbps: Int) throws(TorrentError) {
+        try native.setRateLimits(downloadKbps: downloadKbps, uploadKbps: uploadKbps)
+    }
+
+    /// Asks for fresh resume data now (written when its alert arrives).
+    public func saveResumeData(_ hash: String) throws(TorrentError) {
+        try native.saveResumeData(hash, onlyIfModified: false)
+        resumeRequested.insert(hash)
+    }
+
+    /// Downloads only the files at `wanted` (indices into the metadata's file list); the others get
+    /// priority 0 and are not written.
+    public func selectFiles(_ hash: String, wanted: Set<Int>) throws(TorrentError) {
+        guard let metadata = try native.metadata(hash) else { throw .fileSelection("the metadata of \(hash) has not arrived yet") }
+        if let bad = wanted.first(where: { !metadata.files.indices.contains($0) }) {
+            throw .fileSelection("file index \(bad) does not exist (the torrent has \(metadata.files.count) files)")
+        }
+        try native.setFilePriorities(hash, metadata.files.indices.map { wanted.contains($0) ? 4 : 0 })
+        requestResumeData(hash)
+    }
+
+    /// Bytes downloaded of each file, by file index.
+    public func fileProgress(_ hash: String) throws(TorrentError) -> [Int64] {
+        guard let metadata = try native.metadata(hash) else { return [] }
+        return try native.fileProgress(hash, fileCount: metadata.files.count)
+    }
+
+    func forget(_ hash: String) {
+        policies[hash] = nil
+        trackers[hash] = nil
+        seedingDone.remove(hash)
+        resumeRequested.remove(hash)
+        resumeStore?.remove(hash)
+    }
+
+    func requestResumeData(_ hash: String, onlyIfModified: Bool = false) {
+        guard resumeStore != nil else { return }
+        do {
+            try native.saveResumeData(hash, onlyIfModified: onlyIfModified)
+            resumeRequested.insert(hash)
+        } catch {
+            logger.warning("could not request resume data of \(hash): \(error)")
+        }
+    }
+
+    func publish(_ event: TorrentEvent) { broadcaster.publish(event) }
+}
