@@ -255,6 +255,9 @@ extern "C" int lt_session_add(lt_shim_session *s, const lt_shim_add_params *p, c
         atp.flags &= ~(lt::torrent_flags::paused | lt::torrent_flags::auto_managed);
         if (p->paused) atp.flags |= lt::torrent_flags::paused;
         if (p->seed_mode) atp.flags |= lt::torrent_flags::seed_mode;
+        if (p->hold_payload) atp.flags |= lt::torrent_flags::upload_mode;
+        for (int i = 0; i < p->file_priority_count; ++i)
+            atp.file_priorities.push_back(lt::download_priority_t(p->file_priorities[i] > 7 ? 7 : p->file_priorities[i]));
         for (int i = 0; i < p->peer_count; ++i) atp.peers.push_back(parse_endpoint(p->peers[i]));
         for (int i = 0; i < p->tracker_count; ++i) atp.trackers.push_back(p->trackers[i]);
 
@@ -347,6 +350,15 @@ extern "C" int lt_torrent_set_file_priorities(lt_shim_session *s, const char *h,
         std::vector<lt::download_priority_t> list;
         for (int i = 0; i < count; ++i) list.push_back(lt::download_priority_t(priorities[i] > 7 ? 7 : priorities[i]));
         find(s, h).prioritize_files(list);
+        return 0;
+    });
+}
+
+extern "C" int lt_torrent_hold_payload(lt_shim_session *s, const char *h, int hold, lt_shim_error *e) {
+    return guarded(e, [&] {
+        auto handle = find(s, h);
+        if (hold) handle.set_flags(lt::torrent_flags::upload_mode);
+        else handle.unset_flags(lt::torrent_flags::upload_mode);
         return 0;
     });
 }

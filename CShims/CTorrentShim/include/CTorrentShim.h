@@ -72,6 +72,9 @@ typedef struct lt_shim_add_params {
     int peer_count;
     const char *const *trackers;       // extra tracker URLs
     int tracker_count;
+    int hold_payload;                  // upload mode: fetch metadata, request no pieces until released
+    const uint8_t *file_priorities;    // per file, for .torrent files (metadata known at add)
+    int file_priority_count;
 } lt_shim_add_params;
 
 /// Adds a torrent (or finds the one already in the session). Writes its best info-hash to `info_hash`.
@@ -124,6 +127,8 @@ int lt_torrent_save_resume_data(lt_shim_session *session, const char *info_hash,
 int lt_torrent_connect_peer(lt_shim_session *session, const char *info_hash, const char *endpoint, lt_shim_error *error);
 /// 0 (skip) … 7 (top) for each file, in file-index order.
 int lt_torrent_set_file_priorities(lt_shim_session *session, const char *info_hash, const uint8_t *priorities, int count, lt_shim_error *error);
+/// Ends (0) or starts (1) holding payload: while held, no piece is requested.
+int lt_torrent_hold_payload(lt_shim_session *session, const char *info_hash, int hold, lt_shim_error *error);
 /// Bytes downloaded of each file (`out` holds `count` values; fewer files leave the rest untouched).
 int lt_torrent_file_progress(lt_shim_session *session, const char *info_hash, int64_t *out, int count, lt_shim_error *error);
 /// Moves the files to `path`; a storage_moved alert follows.

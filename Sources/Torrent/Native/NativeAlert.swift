@@ -55,3 +55,10 @@ struct NativeAlert {
     var isResumeDataFailure: Bool { type == LT_SHIM_ALERT_RESUME_DATA_FAILED }
     var isRemoval: Bool { type == LT_SHIM_ALERT_REMOVED }
 }
+
+extension String {
+    /// The text of a NUL-terminated C character buffer.
+    init(nulTerminated buffer: [CChar]) {
+        self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -12,7 +12,7 @@ enum NativeInfo {
             guard lt_info_file_at(info, Int32(index), &file) == 0 else { return nil }
             return TorrentFile(index: index, path: String(cString: file.path), size: file.size, isPadding: file.pad_file != 0)
         }
-        let hashV1 = String(cString: v1), hashV2 = String(cString: v2)
+        let hashV1 = String(nulTerminated: v1), hashV2 = String(nulTerminated: v2)
         return TorrentMetadata(
             name: String(cString: lt_info_name(info)), infoHashV1: hashV1.isEmpty ? nil : hashV1, infoHashV2: hashV2.isEmpty ? nil : hashV2,
             files: files, totalSize: lt_info_total_size(info), pieceLength: Int(lt_info_piece_length(info)), pieceCount: Int(lt_info_num_pieces(info)))

@@ -97,7 +97,12 @@ final class NativeSession {
                                 p.peer_count = Int32(request.peers.count)
                                 p.trackers = trackers
                                 p.tracker_count = Int32(request.trackers.count)
-                                return lt_session_add(session, &p, &hash, &error)
+                                p.hold_payload = request.holdPayload ? 1 : 0
+                                return request.filePriorities.withUnsafeBufferPointer { priorities in
+                                    p.file_priorities = priorities.baseAddress
+                                    p.file_priority_count = Int32(priorities.count)
+                                    return lt_session_add(session, &p, &hash, &error)
+                                }
                             }
                         }
                     }
@@ -109,7 +114,7 @@ final class NativeSession {
             if request.magnet != nil, request.resumeData == nil { throw .invalidMagnet(Self.message(error)) }
             throw Self.failure("add the torrent", error)
         }
-        return String(cString: hash)
+        return String(nulTerminated: hash)
     }
 
     func remove(_ hash: String, deleteFiles: Bool) throws(TorrentError) {
@@ -144,6 +149,10 @@ final class NativeSession {
         try call("set file priorities of \(hash)") { session, error in
             priorities.withUnsafeBufferPointer { lt_torrent_set_file_priorities(session, hash, $0.baseAddress, Int32($0.count), &error) }
         }
+    }
+
+    func holdPayload(_ hash: String, _ hold: Bool) throws(TorrentError) {
+        try call("\(hold ? "hold" : "release") payload of \(hash)") { lt_torrent_hold_payload($0, hash, hold ? 1 : 0, &$1) }
     }
 
     func fileProgress(_ hash: String, fileCount: Int) throws(TorrentError) -> [Int64] {
@@ -208,6 +217,8 @@ struct AddRequest {
     var seedMode = false
     var peers: [String] = []
     var trackers: [String] = []
+    var holdPayload = false
+    var filePriorities: [UInt8] = []
 }
 
 /// Wakes the alert pump; `signal` runs on whatever thread libtorrent calls it from.

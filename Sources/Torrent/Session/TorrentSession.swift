@@ -53,24 +53,43 @@ public actor TorrentSession: Service {
     // MARK: Adding
 
     /// Adds a magnet link; its metadata comes from peers (see ``waitForMetadata(_:timeout:earlyTimeout:)``).
+    /// With `holdPayload` no piece is requested until ``selectFiles(_:wanted:)`` or
+    /// ``downloadAllFiles(_:)``: the file list can be inspected (and the torrent dropped) first.
     /// Adding what is already in the session returns the same info-hash.
     public func add(
-        magnet: String, savePath: String, paused: Bool = false, peers: [String] = [], trackers: [String] = [],
-        seeding: SeedingPolicy? = nil
-    ) throws(TorrentError) -> String {
-        try Self.checkMagnet(magnet)
-        return try add(AddRequest(magnet: magnet, savePath: savePath, paused: paused, peers: peers, trackers: trackers), seeding: seeding)
-    }
-
-    /// Adds a .torrent file. `seedMode` trusts that the files at `savePath` are complete (a seeder).
-    public func add(
-        torrentFile: Data, savePath: String, seedMode: Bool = false, paused: Bool = false, peers: [String] = [],
+        magnet: String, savePath: String, holdPayload: Bool = false, paused: Bool = false, peers: [String] = [],
         trackers: [String] = [], seeding: SeedingPolicy? = nil
     ) throws(TorrentError) -> String {
-        _ = try TorrentMetadata.parse(torrentFile: torrentFile)
+        try Self.checkMagnet(magnet)
         return try add(
-            AddRequest(torrentFile: torrentFile, savePath: savePath, paused: paused, seedMode: seedMode, peers: peers, trackers: trackers),
+            AddRequest(magnet: magnet, savePath: savePath, paused: paused, peers: peers, trackers: trackers, holdPayload: holdPayload),
             seeding: seeding)
+    }
+
+    /// Adds a .torrent file, downloading only `wantedFiles` (indices) when given.
+    /// `seedMode` trusts that the files at `savePath` are complete (a seeder that made them).
+    public func add(
+        torrentFile: Data, savePath: String, wantedFiles: Set<Int>? = nil, seedMode: Bool = false, paused: Bool = false,
+        peers: [String] = [], trackers: [String] = [], seeding: SeedingPolicy? = nil
+    ) throws(TorrentError) -> String {
+        let metadata = try TorrentMetadata.parse(torrentFile: torrentFile)
+        var priorities: [UInt8] = []
+        if let wantedFiles {
+            try Self.checkSelection(wantedFiles, in: metadata)
+            priorities = metadata.files.indices.map { wantedFiles.contains($0) ? 4 : 0 }
+        }
+        return try add(
+            AddRequest(
+                torrentFile: torrentFile, savePath: savePath, paused: paused, seedMode: seedMode, peers: peers, trackers: trackers,
+                filePriorities: priorities),
+            seeding: seeding)
+    }
+
+    static func checkSelection(_ wanted: Set<Int>, in metadata: TorrentMetadata) throws(TorrentError) {
+        if let bad = wanted.first(where: { !metadata.files.indices.contains($0) }) {
+            throw .fileSelection("file index \(bad) does not exist (the torrent has \(metadata.files.count) files)")
+        }
+        if wanted.isEmpty { throw .fileSelection("no file selected") }
     }
 
     private func add(_ request: AddRequest, seeding: SeedingPolicy?) throws(TorrentError) -> String {
@@ -138,14 +157,19 @@ public actor TorrentSession: Service {
         resumeRequested.insert(hash)
     }
 
-    /// Downloads only the files at `wanted` (indices into the metadata's file list); the others get
-    /// priority 0 and are not written.
+    /// Downloads only the files at `wanted` (indices into the metadata's file list): the others get
+    /// priority 0 and are not written. Releases a held payload.
     public func selectFiles(_ hash: String, wanted: Set<Int>) throws(TorrentError) {
         guard let metadata = try native.metadata(hash) else { throw .fileSelection("the metadata of \(hash) has not arrived yet") }
-        if let bad = wanted.first(where: { !metadata.files.indices.contains($0) }) {
-            throw .fileSelection("file index \(bad) does not exist (the torrent has \(metadata.files.count) files)")
-        }
+        try Self.checkSelection(wanted, in: metadata)
         try native.setFilePriorities(hash, metadata.files.indices.map { wanted.contains($0) ? 4 : 0 })
+        try native.holdPayload(hash, false)
+        requestResumeData(hash)
+    }
+
+    /// Releases a held payload with every file wanted.
+    public func downloadAllFiles(_ hash: String) throws(TorrentError) {
+        try native.holdPayload(hash, false)
         requestResumeData(hash)
     }
 

@@ -1,0 +1,105 @@
+import Foundation
+import Testing
+import Torrent
+
+/// Two engine sessions on 127.0.0.1 (DHT, LSD, UPnP, NAT-PMP off): one seeds, one downloads.
+@Suite("Torrent engine: loopback swarm")
+struct SwarmTests {
+    let dir = TemporaryDirectory("downloader2-swarm")
+
+    func seeder(_ kind: TorrentCreator.Kind = .hybrid) async throws -> (session: TorrentSession, torrent: Data, hash: String, folder: String) {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Radiohead - OK Computer (1997) [FLAC]", files: ReleaseFixture.album)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: kind)
+        let session = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let hash = try await session.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+        return (session, torrent, hash, folder)
+    }
+
+    func assertSameFiles(_ folder: String, downloadedUnder root: String, only: Set<String>? = nil) {
+        for (name, _) in ReleaseFixture.album where only?.contains(name) ?? true {
+            let original = (folder as NSString).appendingPathComponent(name)
+            let copy = ((root as NSString).appendingPathComponent((folder as NSString).lastPathComponent) as NSString).appendingPathComponent(name)
+            #expect(filesEqual(original, copy), "\(name) differs or is missing")
+        }
+    }
+
+    @Test("a .torrent file, peer given directly: every file arrives byte-identical", arguments: [TorrentCreator.Kind.hybrid, .v1Only, .v2Only])
+    func downloadByTorrentFile(kind: TorrentCreator.Kind) async throws {
+        let seed = try await seeder(kind)
+        let leecher = try TorrentSession(settings: .loopback())
+        let port = await seed.session.listenPort
+        #expect(port > 0)
+        try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
+            #expect(hash == seed.hash)
+            let done = try await leecher.waitUntilComplete(hash)
+            #expect(done.percent == 100 && done.wantedDoneBytes == ReleaseFixture.album.reduce(0) { $0 + Int64($1.1) })
+        }
+        assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
+    }
+
+    @Test("a magnet link with x.pe: metadata first (file list before any payload), then the files")
+    func downloadByMagnet() async throws {
+        let seed = try await seeder()
+        let leecher = try TorrentSession(settings: .loopback())
+        let port = await seed.session.listenPort
+        let magnet = try TorrentMetadata.magnetLink(forTorrentFile: seed.torrent) + "&x.pe=127.0.0.1:\(port)"
+        try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(magnet: magnet, savePath: dir.file("leech"), holdPayload: true)
+            let metadata = try await leecher.waitForMetadata(hash, timeout: .seconds(20))
+            // The file list is known and no payload has been requested yet.
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(try await leecher.progress(hash).wantedDoneBytes == 0)
+            #expect(metadata.name == "Radiohead - OK Computer (1997) [FLAC]")
+            #expect(Set(metadata.files.filter { !$0.isPadding }.map { ($0.path as NSString).lastPathComponent }) ==
+                Set(ReleaseFixture.album.map { ($0.0 as NSString).lastPathComponent }))
+            #expect(metadata.infoHash == seed.hash)
+            try await leecher.downloadAllFiles(hash)
+            _ = try await leecher.waitUntilComplete(hash)
+            // Adding the same magnet again returns the same torrent.
+            #expect(try await leecher.add(magnet: magnet, savePath: dir.file("leech")) == hash)
+            #expect(await leecher.torrents == [hash])
+        }
+        assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
+    }
+
+    @Test("selecting 2 of 5 files downloads those and writes none of the others", arguments: [TorrentCreator.Kind.v1Only, .hybrid])
+    func fileSelection(kind: TorrentCreator.Kind) async throws {
+        let seed = try await seeder(kind)
+        let leecher = try TorrentSession(settings: .loopback())
+        let port = await seed.session.listenPort
+        let magnet = try TorrentMetadata.magnetLink(forTorrentFile: seed.torrent)
+        let wantedNames: Set<String> = ["02 - Paranoid Android.flac", "album.log"]
+        let outcome: Result<TorrentProgress, any Error> = try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(magnet: magnet, savePath: dir.file("leech"), holdPayload: true, peers: ["127.0.0.1:\(port)"])
+            let metadata = try await leecher.waitForMetadata(hash, timeout: .seconds(20))
+            let wanted = Set(metadata.files.filter { wantedNames.contains(String($0.path.split(separator: "/", maxSplits: 1).last ?? "")) }.map(\.index))
+            #expect(wanted.count == 2)
+            try await leecher.selectFiles(hash, wanted: wanted)
+            await #expect(throws: TorrentError.self) { try await leecher.selectFiles(hash, wanted: [99]) }
+            return await Result { try await leecher.waitUntilComplete(hash) }
+        }
+        switch outcome {
+        case .success(let done):
+            // Wanted bytes count whole pieces, so boundary pieces of neighbouring files are included.
+            #expect(done.wantedBytes >= 2_400_000 + 4_321 && done.wantedBytes <= 2_400_000 + 4_321 + 4 * 65536)
+            assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"), only: wantedNames)
+            let root = (dir.file("leech") as NSString).appendingPathComponent((seed.folder as NSString).lastPathComponent)
+            for (name, _) in ReleaseFixture.album where !wantedNames.contains(name) {
+                #expect(!FileManager.default.fileExists(atPath: (root as NSString).appendingPathComponent(name)), "\(name) must not be written")
+            }
+        case .failure(let error):
+            // libtorrent 2.0.8 can reject hybrid torrents with skipped files (fixed in 2.0.10, PITFALLS.md):
+            // then the error must say so clearly rather than hang or corrupt.
+            #expect(kind == .hybrid, "a v1 torrent must download: \(error)")
+            #expect("\(error)".contains("v1 and v2 hashes"), "\(error)")
+            print("hybrid torrent with skipped files failed as libtorrent 2.0.8 does: \(error)")
+        }
+    }
+}
+
+extension Result where Failure == any Error {
+    init(catching body: () async throws -> Success) async {
+        do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
