@@ -6,6 +6,7 @@
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/bencode.hpp>
 #include <libtorrent/create_torrent.hpp>
+#include <libtorrent/ip_filter.hpp>
 #include <libtorrent/load_torrent.hpp>
 #include <libtorrent/magnet_uri.hpp>
 #include <libtorrent/posix_disk_io.hpp>
@@ -188,6 +189,14 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         lt::session_params params(std::move(pack));
         params.disk_io_constructor = lt::posix_disk_io_constructor;
         result = new lt_shim_session(std::move(params));
+        if (st->rate_limit_local_peers) {
+            // Every address in the global peer class, so local peers obey the rate limits too.
+            lt::ip_filter classes;
+            auto global = 1u << static_cast<std::uint32_t>(lt::session::global_peer_class_id);
+            classes.add_rule(lt::make_address("0.0.0.0"), lt::make_address("255.255.255.255"), global);
+            classes.add_rule(lt::make_address("::"), lt::make_address("ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff"), global);
+            result->session.set_peer_class_filter(classes);
+        }
         return 0;
     });
     return result;

@@ -19,6 +19,8 @@ public struct TorrentSettings: Sendable, Equatable {
     public var hashingThreads: Int
     /// Trackers on loopback (tests, a NAS's own tracker) are announced to with any path.
     public var allowLocalTrackers: Bool
+    /// Rate limits apply to LAN and loopback peers as well (libtorrent exempts them by default).
+    public var rateLimitLocalPeers: Bool
 
     public init(
         listenInterfaces: String = "0.0.0.0:6881,[::]:6881", enableDHT: Bool = true,
@@ -26,7 +28,7 @@ public struct TorrentSettings: Sendable, Equatable {
         enableLSD: Bool = true, enableUPnP: Bool = true, enableNATPMP: Bool = true, enableUTP: Bool = true,
         maxDownloadKbps: Int = 0, maxUploadKbps: Int = 0, connectionsLimit: Int = 0,
         allowMultipleConnectionsPerIP: Bool = false, tunedForThroughput: Bool = true, hashingThreads: Int = 2,
-        allowLocalTrackers: Bool = false
+        allowLocalTrackers: Bool = false, rateLimitLocalPeers: Bool = false
     ) {
         self.listenInterfaces = listenInterfaces
         self.enableDHT = enableDHT
@@ -42,6 +44,7 @@ public struct TorrentSettings: Sendable, Equatable {
         self.tunedForThroughput = tunedForThroughput
         self.hashingThreads = hashingThreads
         self.allowLocalTrackers = allowLocalTrackers
+        self.rateLimitLocalPeers = rateLimitLocalPeers
     }
 
     /// A session that never leaves this machine: 127.0.0.1 on `port` (0 = any free port), TCP only,
@@ -50,7 +53,7 @@ public struct TorrentSettings: Sendable, Equatable {
         TorrentSettings(
             listenInterfaces: "127.0.0.1:\(port)", enableDHT: false, dhtBootstrapNodes: "", enableLSD: false,
             enableUPnP: false, enableNATPMP: false, enableUTP: false, allowMultipleConnectionsPerIP: true,
-            allowLocalTrackers: true)
+            allowLocalTrackers: true, rateLimitLocalPeers: true)
     }
 }
 

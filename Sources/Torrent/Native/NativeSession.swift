@@ -29,6 +29,7 @@ final class NativeSession {
                 c.hashing_threads = Int32(clamping: settings.hashingThreads)
                 c.tuned_for_throughput = settings.tunedForThroughput ? 1 : 0
                 c.allow_local_trackers = settings.allowLocalTrackers ? 1 : 0
+                c.rate_limit_local_peers = settings.rateLimitLocalPeers ? 1 : 0
                 return lt_session_create(&c, &error)
             }
         }

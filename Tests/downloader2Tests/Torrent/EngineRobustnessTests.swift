@@ -1,0 +1,126 @@
+import Foundation
+import Testing
+import Torrent
+
+@Suite("Torrent engine: bad input, resume data, seeding policy")
+struct EngineRobustnessTests {
+    let dir = TemporaryDirectory("downloader2-engine")
+
+    @Test("bad magnets, corrupt .torrent files, a metadata timeout and a dead tracker are clear errors; the session keeps working")
+    func badInputKeepsSessionWorking() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Album", files: ReleaseFixture.album)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let session = try TorrentSession(settings: .loopback())
+        let events = session.events()
+        try await withRunning([seeder, session]) {
+            for magnet in ["http://example.invalid/x.torrent", "magnet:?dn=no-hash", "magnet:?xt=urn:btih:not-hex-at-all"] {
+                do {
+                    _ = try await session.add(magnet: magnet, savePath: dir.file("x"))
+                    Issue.record("\(magnet) accepted")
+                } catch let error as TorrentError {
+                    guard case .invalidMagnet = error else { Issue.record("\(magnet): \(error)"); continue }
+                }
+            }
+            for garbage in [Data("not bencode".utf8), Data(torrent.prefix(torrent.count / 2)), Data()] {
+                do {
+                    _ = try await session.add(torrentFile: garbage, savePath: dir.file("x"))
+                    Issue.record("corrupt torrent accepted")
+                } catch let error as TorrentError {
+                    guard case .corruptTorrentFile(let reason) = error else { Issue.record("\(error)"); continue }
+                    #expect(!reason.isEmpty)
+                }
+            }
+            #expect(throws: TorrentError.self) { try TorrentMetadata.parse(torrentFile: Data([0x64, 0x65])) }
+
+            // Nobody has this torrent: its metadata never comes.
+            let orphan = try await session.add(magnet: "magnet:?xt=urn:btih:" + String(repeating: "ab", count: 20), savePath: dir.file("x"))
+            let started = ContinuousClock.now
+            do {
+                _ = try await session.waitForMetadata(orphan, timeout: .seconds(1))
+                Issue.record("metadata cannot arrive")
+            } catch TorrentError.metadataTimeout(_, let peers) {
+                #expect(peers == 0)
+                #expect(ContinuousClock.now - started < .seconds(5))
+                #expect(TorrentError.metadataTimeout(seconds: 1, peersSeen: 0).description.contains("no peer could be reached"))
+            }
+            try await session.remove(orphan, deleteFiles: true)
+
+            // A tracker nobody listens on: a tracker error event, the torrent itself still works with a peer.
+            let closedPort = try freeLoopbackPort()
+            let seedHash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let hash = try await session.add(
+                torrentFile: torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(await seeder.listenPort)"],
+                trackers: ["http://127.0.0.1:\(closedPort)/announce"])
+            #expect(hash == seedHash)
+            _ = try await session.waitUntilComplete(hash)
+            var sawTrackerError = false
+            for await event in events {
+                if case .trackerError(let h, let url, let message) = event {
+                    #expect(h == hash && url.contains("\(closedPort)") && !message.isEmpty)
+                    sawTrackerError = true
+                    break
+                }
+            }
+            #expect(sawTrackerError)
+            await #expect(throws: TorrentError.self) { try await session.pause(String(repeating: "cd", count: 20)) }
+        }
+        #expect(filesEqual(folder + "/01 - Airbag.flac", dir.file("leech/Album/01 - Airbag.flac")))
+    }
+
+    @Test("stopped mid-download, a new session restores from resume data and does not start from zero")
+    func resumeAfterRestart() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Big", files: [("image.flac", 12_000_000)])
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        var throttled = TorrentSettings.loopback()
+        throttled.maxUploadKbps = 2000
+        let seeder = try TorrentSession(settings: throttled, seedingPolicy: .seedForever)
+        _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+        let resumeDir = dir.file("resume")
+
+        try await withRunning([seeder]) {
+            let first = try TorrentSession(settings: .loopback(), resumeDirectory: resumeDir)
+            let hash = try await withRunning([first]) {
+                let hash = try await first.add(torrentFile: torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(await seeder.listenPort)"])
+                #expect(await eventually(within: 30) { ((try? await first.progress(hash).percent) ?? 0) >= 30 })
+                return hash
+            }
+            let stoppedAt = try #require(FileManager.default.contents(atPath: resumeDir + "/\(hash).resume"))
+            #expect(!stoppedAt.isEmpty)
+
+            let second = try TorrentSession(settings: .loopback(), resumeDirectory: resumeDir)
+            try await withRunning([second]) {
+                #expect(await second.restore() == [hash])
+                #expect(await eventually(within: 10) { (try? await second.progress(hash).state) != .checking })
+                let resumed = try await second.progress(hash)
+                #expect(resumed.percent >= 25, "resumed at \(resumed.percent) %, expected where the first session stopped")
+                #expect(resumed.percent < 100)
+                try await second.connectPeer(hash, endpoint: "127.0.0.1:\(await seeder.listenPort)")
+                _ = try await second.waitUntilComplete(hash)
+            }
+        }
+        #expect(filesEqual(folder + "/image.flac", dir.file("leech/Big/image.flac")))
+    }
+
+    @Test("seeding stops when the policy is met: 0/0 at completion, a ratio goal once reached")
+    func seedingPolicy() async throws {
+        #expect(SeedingPolicy.stopWhenComplete.isSatisfied(uploaded: 0, downloaded: 100, seedingSecs: 0))
+        #expect(!SeedingPolicy(ratioLimit: 1).isSatisfied(uploaded: 50, downloaded: 100, seedingSecs: 10_000))
+        #expect(SeedingPolicy(ratioLimit: 1).isSatisfied(uploaded: 100, downloaded: 100, seedingSecs: 0))
+        #expect(SeedingPolicy(ratioLimit: 2, timeLimitSecs: 60).isSatisfied(uploaded: 0, downloaded: 100, seedingSecs: 60))
+        #expect(!SeedingPolicy.seedForever.isSatisfied(uploaded: 1000, downloaded: 1, seedingSecs: 1_000_000))
+
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Album", files: ReleaseFixture.album)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let leecher = try TorrentSession(settings: .loopback(), seedingPolicy: .stopWhenComplete)
+        let events = leecher.events()
+        try await withRunning([seeder, leecher]) {
+            _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let hash = try await leecher.add(torrentFile: torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(await seeder.listenPort)"])
+            _ = try await leecher.waitUntilComplete(hash)
+            for await event in events where event == .seedingDone(infoHash: hash) { break }
+            #expect(try await leecher.progress(hash).state == .completed)
+        }
+    }
+}
