@@ -1,0 +1,63 @@
+import ArgumentParser
+import Foundation
+import Server
+import Torrent
+
+/// `downloader2 torrent …`: the embedded engine on its own, for users and for benchmarks.
+struct TorrentCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "torrent",
+        abstract: "Download, inspect or create torrents with the embedded engine.",
+        subcommands: [TorrentAdd.self, TorrentInfo.self, TorrentCreate.self])
+}
+
+/// What a SOURCE argument names.
+enum TorrentSource {
+    case magnet(String)
+    case file(Data, path: String)
+
+    init(_ argument: String) throws {
+        if argument.hasPrefix("magnet:") {
+            self = .magnet(argument)
+        } else if let data = FileManager.default.contents(atPath: argument) {
+            self = .file(data, path: argument)
+        } else {
+            throw CLIError("'\(argument)' is neither a magnet link nor a readable .torrent file")
+        }
+    }
+}
+
+extension AppConfig {
+    /// The engine settings of `[torrent]`.
+    var torrentSettings: TorrentSettings {
+        TorrentSettings(
+            listenInterfaces: torrent.listenInterfaces, enableDHT: torrent.enableDht, dhtBootstrapNodes: torrent.dhtBootstrapNodes,
+            enableLSD: torrent.enableLsd, enableUPnP: torrent.enableUpnp, enableNATPMP: torrent.enableNatpmp,
+            maxDownloadKbps: torrent.maxDownloadKbps, maxUploadKbps: torrent.maxUploadKbps,
+            allowLocalTrackers: torrent.listenInterfaces.hasPrefix("127."),
+            rateLimitLocalPeers: torrent.listenInterfaces.hasPrefix("127."))
+    }
+
+    var seedingPolicy: SeedingPolicy {
+        SeedingPolicy(ratioLimit: torrent.seedRatioLimit, timeLimitSecs: torrent.seedTimeLimitMins * 60)
+    }
+}
+
+/// Human-readable byte counts and durations for progress lines.
+enum Format {
+    static func bytes(_ n: Int64) -> String {
+        let units = ["B", "KiB", "MiB", "GiB", "TiB"]
+        var value = Double(n)
+        var unit = 0
+        while value >= 1024, unit < units.count - 1 {
+            value /= 1024
+            unit += 1
+        }
+        return unit == 0 ? "\(n) B" : String(format: "%.1f %@", value, units[unit])
+    }
+
+    static func duration(_ secs: Int?) -> String {
+        guard let secs else { return "∞" }
+        return secs >= 3600 ? String(format: "%d:%02d:%02d", secs / 3600, secs / 60 % 60, secs % 60) : String(format: "%d:%02d", secs / 60, secs % 60)
+    }
+}
