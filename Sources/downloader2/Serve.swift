@@ -6,6 +6,7 @@ import Pipeline
 import Server
 import ServiceLifecycle
 import Storage
+import Torrent
 
 /// `downloader2 serve`: the API and the pipeline in one process until SIGTERM/SIGINT.
 struct Serve: AsyncParsableCommand {
@@ -33,11 +34,18 @@ struct Serve: AsyncParsableCommand {
                     initialDelay: TimeInterval(config.processing.retryInitialDelaySecs),
                     maxDelay: TimeInterval(config.processing.retryMaxDelaySecs))),
             logger: logger)
+        let torrents = try TorrentSession(
+            settings: config.torrentSettings,
+            resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume"),
+            seedingPolicy: config.seedingPolicy, logger: logger)
+        await torrents.restore()
+        let port = await torrents.listenPort
+        logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
         let app = buildApplication(ServerDependencies(config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger))
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: orchestrator), .init(service: app)],
+                services: [.init(service: torrents), .init(service: orchestrator), .init(service: app)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

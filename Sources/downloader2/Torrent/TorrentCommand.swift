@@ -34,8 +34,13 @@ extension AppConfig {
             listenInterfaces: torrent.listenInterfaces, enableDHT: torrent.enableDht, dhtBootstrapNodes: torrent.dhtBootstrapNodes,
             enableLSD: torrent.enableLsd, enableUPnP: torrent.enableUpnp, enableNATPMP: torrent.enableNatpmp,
             maxDownloadKbps: torrent.maxDownloadKbps, maxUploadKbps: torrent.maxUploadKbps,
-            allowLocalTrackers: torrent.listenInterfaces.hasPrefix("127."),
-            rateLimitLocalPeers: torrent.listenInterfaces.hasPrefix("127."))
+            // A session bound to loopback only talks to this machine: its trackers are local too, and
+            // its rate limits must hold for local peers (otherwise libtorrent exempts them).
+            allowLocalTrackers: isLoopbackOnly, rateLimitLocalPeers: isLoopbackOnly)
+    }
+
+    private var isLoopbackOnly: Bool {
+        torrent.listenInterfaces.split(separator: ",").allSatisfy { $0.hasPrefix("127.") || $0.hasPrefix("[::1]") }
     }
 
     var seedingPolicy: SeedingPolicy {

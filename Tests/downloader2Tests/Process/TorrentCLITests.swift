@@ -1,0 +1,120 @@
+import Foundation
+import Testing
+import Torrent
+
+/// `downloader2 torrent …` as a user runs it: a real process, killed and restarted.
+@Suite("downloader2 torrent (CLI)")
+struct TorrentCLITests {
+    let dir = TemporaryDirectory("downloader2-cli")
+
+    var environment: [String: String] {
+        var env = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOWNLOADER2_") }
+        env["DOWNLOADER2_TORRENT_LISTEN_INTERFACES"] = "127.0.0.1:0"
+        env["DOWNLOADER2_TORRENT_ENABLE_DHT"] = "false"
+        env["DOWNLOADER2_TORRENT_ENABLE_LSD"] = "false"
+        env["DOWNLOADER2_TORRENT_ENABLE_UPNP"] = "false"
+        env["DOWNLOADER2_TORRENT_ENABLE_NATPMP"] = "false"
+        env["DOWNLOADER2_TORRENT_METADATA_TIMEOUT_SECS"] = "2"
+        return env
+    }
+
+    func start(_ arguments: [String], log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+        process.arguments = arguments
+        process.environment = environment
+        FileManager.default.createFile(atPath: log, contents: nil)
+        process.standardError = FileHandle(forWritingAtPath: log)
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        try process.run()
+        return process
+    }
+
+    func run(_ arguments: [String]) throws -> (status: Int32, errors: String) {
+        let log = dir.file("run-\(UUID().uuidString.prefix(6)).log")
+        let process = try start(arguments, log: log)
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
+    }
+
+    /// The highest percentage the progress lines of `log` show so far.
+    static func percentShown(in log: String) -> Double {
+        let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        return text.split(separator: "\n").compactMap { line in
+            line.range(of: "% of ").flatMap { Double(line[..<$0.lowerBound].trimmingCharacters(in: .whitespaces)) }
+        }.max() ?? 0
+    }
+
+    @Test("killed with SIGKILL at about half way, the same command resumes from its resume data and completes")
+    func killAndResume() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Throttled", files: [("image.flac", 30_000_000)])
+        let torrentPath = dir.file("throttled.torrent")
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        FileManager.default.createFile(atPath: torrentPath, contents: torrent)
+        var throttled = TorrentSettings.loopback()
+        throttled.maxUploadKbps = 2500
+        let seeder = try TorrentSession(settings: throttled, seedingPolicy: .seedForever)
+        try await withRunning([seeder]) {
+            _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let peer = "127.0.0.1:\(await seeder.listenPort)"
+            let arguments = ["torrent", "add", torrentPath, "--dir", dir.file("dl"), "--peer", peer]
+
+            let firstLog = dir.file("first.log")
+            let first = try start(arguments, log: firstLog)
+            #expect(await eventually(within: 60) { Self.percentShown(in: firstLog) >= 50 }, "never reached 50 %")
+            kill(first.processIdentifier, SIGKILL)
+            first.waitUntilExit()
+            #expect(first.terminationReason == .uncaughtSignal)
+
+            let secondLog = dir.file("second.log")
+            let second = try start(arguments, log: secondLog)
+            #expect(await eventually(within: 60) { !second.isRunning })
+            let log = try String(contentsOfFile: secondLog, encoding: .utf8)
+            #expect(second.terminationStatus == 0, "\(log)")
+            let resumedLine = try #require(log.split(separator: "\n").first { $0.contains("resumed Throttled from resume data at") }, "\(log)")
+            let resumedAt = Double(resumedLine.split(separator: " ").first { Double($0) != nil } ?? "0") ?? 0
+            #expect(resumedAt >= 20, "resumed at \(resumedAt) %: \(resumedLine)")
+            #expect(log.contains("complete: Throttled"))
+        }
+        #expect(filesEqual(folder + "/image.flac", dir.file("dl/Throttled/image.flac")))
+    }
+
+    @Test("bad sources and a metadata timeout exit non-zero with a message that says what is wrong")
+    func errorsExitNonZero() throws {
+        let garbage = dir.file("garbage.torrent")
+        FileManager.default.createFile(atPath: garbage, contents: Data("d4:infod".utf8))
+        let cases: [([String], String)] = [
+            (["torrent", "add", "magnet:?dn=nothing", "--dir", dir.file("x")], "invalid magnet link"),
+            (["torrent", "add", garbage, "--dir", dir.file("x")], "not a valid .torrent file"),
+            (["torrent", "info", garbage], "not a valid .torrent file"),
+            (["torrent", "add", dir.file("missing.torrent"), "--dir", dir.file("x")], "neither a magnet link nor a readable .torrent file"),
+            (["torrent", "add", "magnet:?xt=urn:btih:" + String(repeating: "e", count: 40), "--dir", dir.file("x")], "no metadata after"),
+            (["torrent", "add", garbage, "--dir", dir.file("x"), "--files", "one"], "--files"),
+        ]
+        for (arguments, message) in cases {
+            let result = try run(arguments)
+            #expect(result.status != 0, "\(arguments)")
+            #expect(result.errors.contains(message), "\(arguments): \(result.errors)")
+        }
+    }
+
+    @Test("create then info round-trips a release: names, sizes, info-hashes")
+    func createAndInfo() throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Album", files: ReleaseFixture.album)
+        let out = dir.file("album.torrent")
+        #expect(try run(["torrent", "create", folder, "--tracker", "http://127.0.0.1:1/announce", "-o", out]).status == 0)
+        let metadata = try TorrentMetadata.parse(torrentFile: try #require(FileManager.default.contents(atPath: out)))
+        #expect(metadata.infoHashV1?.count == 40 && metadata.infoHashV2?.count == 64)
+        let process = Process()
+        let pipe = Pipe()
+        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+        process.arguments = ["torrent", "info", out, "--json"]
+        process.standardOutput = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let decoder = JSONDecoder()
+        decoder.keyDecodingStrategy = .convertFromSnakeCase
+        #expect(try decoder.decode(TorrentMetadata.self, from: data) == metadata)
+    }
+}
