@@ -8,7 +8,7 @@ TEST_PACKAGES  := curl aria2 opentracker
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build deps test-deps bench clean
+.PHONY: run test build deps test-deps bench bench-download clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -34,6 +34,12 @@ test-deps:
 ## Benchmarks build in their own scratch folder so `swift test` never compiles them.
 bench: deps test-deps
 	DOWNLOADER2_BENCHMARKS=1 $(SWIFT) package --scratch-path .build-bench --allow-writing-to-package-directory benchmark
+
+## 512 MiB over loopback: downloader2's engine against aria2c, same seeder, same run.
+bench-download: deps test-deps
+	@scripts/install-packages.sh bc
+	$(SWIFT) build -c release --product downloader2
+	scripts/bench-download.sh
 
 clean:
 	rm -rf .build .build-bench

@@ -181,6 +181,8 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         pack.set_int(lt::settings_pack::active_seeds, -1);
         pack.set_int(lt::settings_pack::active_limit, -1);
         pack.set_int(lt::settings_pack::alert_queue_size, 10000);
+        // Quit quickly: a tracker that has not acknowledged "stopped" within a second never will.
+        pack.set_int(lt::settings_pack::stop_tracker_timeout, 1);
         auto mask = lt::alert_category::status | lt::alert_category::error | lt::alert_category::storage
             | lt::alert_category::tracker | lt::alert_category::file_progress;
         if (st->enable_dht) mask |= lt::alert_category::dht;

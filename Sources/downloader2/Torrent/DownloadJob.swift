@@ -11,6 +11,7 @@ struct DownloadJob: Sendable {
     let seed: Bool
     let metadataTimeout: Duration
     let json: Bool
+    let resumeDirectory: String
 
     func run() async throws {
         let restored = Set(await session.restore())
@@ -40,7 +41,7 @@ struct DownloadJob: Sendable {
         let line = ProgressLine()
         let done: TorrentProgress
         do {
-            done = try await session.waitUntilComplete(hash) { line.show($0) }
+            done = try await session.waitUntilComplete(hash, pollInterval: .milliseconds(100)) { line.show($0) }
         } catch TorrentError.engine(_, _, let message) where message.contains("closed") {
             throw CLIError("interrupted before completion; resume data was saved: run the same command again to continue")
         }
@@ -57,6 +58,10 @@ struct DownloadJob: Sendable {
         if seed {
             report("seeding until interrupted (Ctrl-C)")
             for await _ in session.events() {}
+        } else {
+            // Done and not seeding: nothing left to resume, so no resume data is left behind either.
+            try await session.remove(hash, deleteFiles: false)
+            try? FileManager.default.removeItem(atPath: resumeDirectory)
         }
     }
 

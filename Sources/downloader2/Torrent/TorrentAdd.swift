@@ -26,13 +26,15 @@ struct TorrentAdd: AsyncParsableCommand {
         let source = try TorrentSource(self.source)
         var logger = Logger(label: "downloader2.torrent")
         logger.logLevel = .warning
+        let resumeDirectory = resumeDir ?? (dir as NSString).appendingPathComponent(".downloader2-resume")
         let session = try TorrentSession(
-            settings: config.torrentSettings, resumeDirectory: resumeDir ?? (dir as NSString).appendingPathComponent(".downloader2-resume"),
+            settings: config.torrentSettings, resumeDirectory: resumeDirectory,
             seedingPolicy: seed ? .seedForever : .stopWhenComplete, stallAfter: 120, logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: session)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         let job = DownloadJob(session: session, source: source, directory: dir, wanted: wanted, peers: peers, seed: seed,
-                              metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), json: options.json)
+                              metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), json: options.json,
+                              resumeDirectory: resumeDirectory)
         let outcome: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>?.self) { tasks in
             tasks.addTask {
                 do { try await group.run() } catch { return .failure(error) }
