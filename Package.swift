@@ -33,6 +33,7 @@ var targets: [Target] = [
     ),
     .systemLibrary(name: "CAudio", path: "CShims/CAudio", pkgConfig: "libavformat libavcodec libswresample libavutil",
                    providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]),
+    .systemLibrary(name: "CCrypto", path: "CShims/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CCurl", path: "CShims/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
     .target(name: "Tickets", swiftSettings: swiftSettings),
@@ -52,10 +53,11 @@ var targets: [Target] = [
     ),
     .target(name: "Audio", dependencies: ["CAudio"], swiftSettings: swiftSettings),
     .target(name: "Search", dependencies: ["Tickets", "CCurl"], swiftSettings: swiftSettings),
+    .target(name: "Placement", dependencies: ["Tickets", "CCrypto"], swiftSettings: swiftSettings),
     .target(
         name: "Pipeline",
         dependencies: [
-            "Tickets", "Storage",
+            "Tickets", "Storage", "Placement",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
@@ -74,7 +76,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "downloader2",
         dependencies: [
-            "Server", "Pipeline", "Storage", "Tickets", "Torrent", "Audio", "Search",
+            "Server", "Pipeline", "Storage", "Tickets", "Torrent", "Audio", "Search", "Placement",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -85,7 +87,7 @@ var targets: [Target] = [
     .testTarget(
         name: "downloader2Tests",
         dependencies: [
-            "Tickets", "Storage", "Pipeline", "Server", "Torrent", "Audio", "Search",
+            "Tickets", "Storage", "Pipeline", "Server", "Torrent", "Audio", "Search", "Placement",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],

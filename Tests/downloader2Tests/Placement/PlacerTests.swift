@@ -1,0 +1,180 @@
+import Foundation
+import Synchronization
+import Placement
+import Testing
+import Tickets
+
+@Suite("Placement on real files")
+struct PlacerTests {
+    let dir = TemporaryDirectory("downloader2-place")
+    var root: String { dir.file("media") }
+    var placer: Placer { Placer(mediaRoots: MediaRoots([root])) }
+
+    init() throws {
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir.file("work"), withIntermediateDirectories: true)
+    }
+
+    func source(_ name: String, _ content: String) -> String {
+        let path = dir.file("work/\(name)")
+        FileManager.default.createFile(atPath: path, contents: Data(content.utf8))
+        return path
+    }
+
+    func read(_ path: String) -> String? { FileManager.default.contents(atPath: path).map { String(decoding: $0, as: UTF8.self) } }
+
+    func mode(_ path: String) -> Int { ((try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions]) as? Int) ?? -1 }
+
+    @Test("a move creates the directories, lands the file with its mode, and removes the source")
+    func moveIntoNewDirectories() throws {
+        let src = source("a.ogg", "track one")
+        let placed = try placer.place(src, at: root + "/artist/album/d1t01.ogg", moveSource: true)
+        #expect(placed.outcome == .placed && placed.path == root + "/artist/album/d1t01.ogg")
+        #expect(read(placed.path) == "track one")
+        #expect(!FileManager.default.fileExists(atPath: src))
+        #expect(mode(placed.path) == 0o644 && mode(root + "/artist/album") == 0o755)
+        #expect(placed.digest == FileDigest(sha256: try SHA256Hasher().hash(Data("track one".utf8)), size: 9))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: root + "/artist/album")
+        #expect(leftovers == ["d1t01.ogg"])
+    }
+
+    @Test("a copy keeps the source")
+    func copyKeepsSource() throws {
+        let src = source("b.ogg", "keep me")
+        _ = try placer.place(src, at: root + "/b.ogg", moveSource: false)
+        #expect(read(src) == "keep me" && read(root + "/b.ogg") == "keep me")
+    }
+
+    @Test("an identical file already there is left alone; a different one is refused, or replaced with overwrite")
+    func existingDestination() throws {
+        let target = root + "/x.ogg"
+        _ = try placer.place(source("1", "same"), at: target, moveSource: true)
+        let inode = try FileManager.default.attributesOfItem(atPath: target)[.systemFileNumber] as? Int
+        let again = try placer.place(source("2", "same"), at: target, moveSource: true)
+        #expect(again.outcome == .alreadyPresent)
+        #expect(try FileManager.default.attributesOfItem(atPath: target)[.systemFileNumber] as? Int == inode)
+
+        let different = source("3", "other content")
+        do {
+            _ = try placer.place(different, at: target, moveSource: true)
+            Issue.record("a different file must not be overwritten by default")
+        } catch {
+            guard case .destinationExists = error else { Issue.record("\(error)"); return }
+            #expect(error.description.contains("overwrite = true") && !error.isRetryable)
+        }
+        #expect(read(target) == "same" && read(different) == "other content")
+
+        let replacing = Placer(mediaRoots: MediaRoots([root]), options: .init(overwrite: true))
+        #expect(try replacing.place(different, at: target, moveSource: true).outcome == .replaced)
+        #expect(read(target) == "other content")
+    }
+
+    @Test("escapes are refused before a byte is written: '..', elsewhere, a symlink out of the root")
+    func escapesAreRefused() throws {
+        let outside = dir.file("outside")
+        try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: root + "/link", withDestinationPath: outside)
+        for destination in [root + "/../outside/a.ogg", outside + "/a.ogg", root + "/link/a.ogg", root + "/link/deeper/a.ogg", "relative.ogg"] {
+            let src = source("esc", "payload")
+            do {
+                _ = try placer.place(src, at: destination, moveSource: true)
+                Issue.record("\(destination) was accepted")
+            } catch {
+                guard case .outsideMediaRoots = error else { Issue.record("\(destination): \(error)"); continue }
+                #expect(error.code == "invalid_destination")
+            }
+            #expect(read(src) == "payload", "the source stays when placement is refused")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
+    }
+
+    @Test("across file systems the copy is verified and the source removed")
+    func crossDevice() throws {
+        var shm = stat(), tmp = stat()
+        guard stat("/dev/shm", &shm) == 0, stat(root, &tmp) == 0, shm.st_dev != tmp.st_dev else {
+            print("cross-device placement not exercised: /dev/shm is missing or on the same device as \(root)")
+            return
+        }
+        print("cross-device placement: source on /dev/shm (tmpfs), destination on \(root)'s file system")
+        let src = "/dev/shm/downloader2-\(UUID().uuidString).ogg"
+        let content = String(repeating: "cross device ", count: 200_000)
+        FileManager.default.createFile(atPath: src, contents: Data(content.utf8))
+        defer { try? FileManager.default.removeItem(atPath: src) }
+        let placed = try placer.place(src, at: root + "/cross/t.ogg", moveSource: true)
+        #expect(placed.outcome == .placed && read(placed.path) == content)
+        #expect(!FileManager.default.fileExists(atPath: src))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/cross") == ["t.ogg"])
+    }
+
+    @Test("a reader never sees a half-written file while placements replace it")
+    func atomicReplaceUnderConcurrentReader() async throws {
+        let target = root + "/busy.flac"
+        let versions = [String(repeating: "A", count: 3_000_000), String(repeating: "B", count: 2_000_000)]
+        let hasher = SHA256Hasher()
+        let allowed = Set(try versions.map { try hasher.hash(Data($0.utf8)) })
+        _ = try placer.place(source("v0", versions[0]), at: target, moveSource: true)
+        let replacing = Placer(mediaRoots: MediaRoots([root]), options: .init(overwrite: true))
+        let done = ManagedFlag()
+        let reader = Task.detached { () -> (reads: Int, torn: Int) in
+            let hasher = SHA256Hasher()
+            var reads = 0, torn = 0
+            while !done.isSet {
+                if let data = FileManager.default.contents(atPath: target) {
+                    reads += 1
+                    if !allowed.contains(try hasher.hash(data)) { torn += 1 }
+                }
+            }
+            return (reads, torn)
+        }
+        for round in 1...30 {
+            _ = try replacing.place(source("v\(round)", versions[round % 2]), at: target, moveSource: round % 3 != 0)
+        }
+        done.set()
+        let (reads, torn) = try await reader.value
+        #expect(reads > 0)
+        #expect(torn == 0, "\(torn) of \(reads) reads saw a partial file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("d2tmp") }.isEmpty)
+    }
+
+    @Test("a full disk is a retryable disk_full error; nothing half-written, earlier files intact")
+    func fullDisk() throws {
+        let small = dir.file("small")
+        try FileManager.default.createDirectory(atPath: small, withIntermediateDirectories: true)
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
+        mount.arguments = ["-t", "tmpfs", "-o", "size=1m", "tmpfs", small]
+        mount.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        try? mount.run()
+        mount.waitUntilExit()
+        guard mount.terminationStatus == 0 else {
+            print("full-disk placement not exercised: this machine does not allow mounting a 1 MiB tmpfs (mount exited \(mount.terminationStatus))")
+            return
+        }
+        defer {
+            let umount = Process()
+            umount.executableURL = URL(fileURLWithPath: "/bin/umount")
+            umount.arguments = [small]
+            try? umount.run()
+            umount.waitUntilExit()
+        }
+        let placer = Placer(mediaRoots: MediaRoots([small]))
+        _ = try placer.place(source("first", "small file"), at: small + "/album/01.ogg", moveSource: false)
+        let big = source("big", String(repeating: "x", count: 2_000_000))
+        do {
+            _ = try placer.place(big, at: small + "/album/02.ogg", moveSource: true)
+            Issue.record("2 MB cannot fit in 1 MiB")
+        } catch {
+            #expect(error.code == "disk_full" && error.isRetryable, "\(error)")
+        }
+        #expect(read(small + "/album/01.ogg") == "small file")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: small + "/album") == ["01.ogg"])
+        #expect(FileManager.default.fileExists(atPath: big))
+    }
+}
+
+/// A flag set once by one task and polled by another.
+final class ManagedFlag: Sendable {
+    private let value = Mutex(false)
+    var isSet: Bool { value.withLock { $0 } }
+    func set() { value.withLock { $0 = true } }
+}
