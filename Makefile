@@ -8,7 +8,7 @@ TEST_PACKAGES  := curl aria2 opentracker
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build deps test-deps bench bench-download clean
+.PHONY: run test build deps test-deps bench bench-download bench-hash clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -40,6 +40,12 @@ bench-download: deps test-deps
 	@scripts/install-packages.sh bc
 	$(SWIFT) build -c release --product downloader2
 	scripts/bench-download.sh
+
+## SHA-256: downloader2 hash vs openssl dgst and sha256sum on 1 GiB; parallel vs serial on 12 files.
+bench-hash: deps
+	@scripts/install-packages.sh bc
+	$(SWIFT) build -c release --product downloader2
+	scripts/bench-hash.sh
 
 clean:
 	rm -rf .build .build-bench

@@ -99,7 +99,8 @@ var targets: [Target] = [
 // `swift test` never compiles ordo-one/benchmark and its jemalloc interposer.
 if ProcessInfo.processInfo.environment["DOWNLOADER2_BENCHMARKS"] == "1" {
     dependencies.append(.package(url: "https://github.com/ordo-one/benchmark", from: "1.38.0", traits: ["MallocInterposer"]))
-    targets.append(
+    dependencies.append(.package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"))
+    targets.append(contentsOf: [
         .executableTarget(
             name: "StorageBenchmarks",
             dependencies: [
@@ -108,8 +109,15 @@ if ProcessInfo.processInfo.environment["DOWNLOADER2_BENCHMARKS"] == "1" {
             path: "Benchmarks/StorageBenchmarks",
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
-        )
-    )
+        ),
+        .executableTarget(
+            name: "Hashing",
+            dependencies: ["Placement", .product(name: "Benchmark", package: "benchmark"), .product(name: "Crypto", package: "swift-crypto")],
+            path: "Benchmarks/Hashing",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
+    ])
 }
 
 let package = Package(
