@@ -3,9 +3,11 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipeline
+import Placement
 import Server
 import ServiceLifecycle
 import Storage
+import Tickets
 import Torrent
 
 /// `downloader2 serve`: the API and the pipeline in one process until SIGTERM/SIGINT.
@@ -25,7 +27,7 @@ struct Serve: AsyncParsableCommand {
         let (token, tokenSource) = try AuthToken.resolve(config)
         logger.info("API bearer token from \(tokenSource)")
         let orchestrator = Orchestrator(
-            database: database, stages: .unbuilt,
+            database: database, stages: stages(config, database),
             settings: PipelineSettings(
                 maxParallelTickets: config.processing.maxParallelTickets,
                 checkInterval: TimeInterval(config.processing.checkIntervalSecs),
@@ -49,5 +51,13 @@ struct Serve: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
+    }
+
+    /// The stages built so far; the others fail tickets honestly with `not_implemented`.
+    private func stages(_ config: AppConfig, _ database: AppDatabase) -> PipelineStages {
+        var stages = PipelineStages.unbuilt
+        let placer = Placer(mediaRoots: MediaRoots(config.placer.mediaRoots), options: .init(overwrite: config.placer.overwrite))
+        stages.place = FilePlacementStage(placer: placer, database: database)
+        return stages
     }
 }

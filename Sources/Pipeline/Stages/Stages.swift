@@ -46,10 +46,14 @@ public struct DownloadResult: Sendable {
     }
 }
 
-/// Converted files waiting in the temp directory, keyed by catalog track id.
+/// Converted files waiting in the temp directory: tracks by catalog track id, images by catalog image id.
 public struct ConversionResult: Sendable {
     public var outputsByTrackId: [String: String]
-    public init(outputsByTrackId: [String: String]) { self.outputsByTrackId = outputsByTrackId }
+    public var imagesByCatalogId: [String: String]
+    public init(outputsByTrackId: [String: String], imagesByCatalogId: [String: String] = [:]) {
+        self.outputsByTrackId = outputsByTrackId
+        self.imagesByCatalogId = imagesByCatalogId
+    }
 }
 
 /// What placement wrote.
