@@ -56,7 +56,13 @@ struct Serve: AsyncParsableCommand {
     /// The stages built so far; the others fail tickets honestly with `not_implemented`.
     private func stages(_ config: AppConfig, _ database: AppDatabase) -> PipelineStages {
         var stages = PipelineStages.unbuilt
-        let placer = Placer(mediaRoots: MediaRoots(config.placer.mediaRoots), options: .init(overwrite: config.placer.overwrite))
+        let placer = Placer(
+            mediaRoots: MediaRoots(config.placer.mediaRoots),
+            options: .init(
+                overwrite: config.placer.overwrite,
+                directoryMode: AppConfig.octalMode(config.placer.dirMode) ?? 0o755,
+                fileMode: AppConfig.octalMode(config.placer.fileMode) ?? 0o644,
+                owner: config.placer.owner.isEmpty ? nil : AppConfig.ownerIDs(config.placer.owner)))
         stages.place = FilePlacementStage(placer: placer, database: database)
         return stages
     }

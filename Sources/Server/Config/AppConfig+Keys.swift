@@ -46,6 +46,11 @@ extension AppConfig {
 
             .strings("placer", "media_roots", \.placer.mediaRoots, check: absolutePaths),
             .bool("placer", "overwrite", \.placer.overwrite),
+            .string("placer", "file_mode", \.placer.fileMode, check: { octalMode($0) == nil ? "must be an octal mode like \"0644\", got '\($0)'" : nil }),
+            .string("placer", "dir_mode", \.placer.dirMode, check: { octalMode($0) == nil ? "must be an octal mode like \"0755\", got '\($0)'" : nil }),
+            .string("placer", "owner", \.placer.owner, check: { owner in
+                owner.isEmpty || ownerIDs(owner) != nil ? nil : "must be \"uid:gid\" or \"user:group\" of existing ids, got '\(owner)'"
+            }),
         ]
     }
 
@@ -53,6 +58,22 @@ extension AppConfig {
     static let replacedSections = [
         "qbittorrent": "the BitTorrent engine is embedded now: use [torrent]",
     ]
+
+    /// "0644" → 0o644; nil unless an octal number within 0…0o7777.
+    public static func octalMode(_ text: String) -> mode_t? {
+        guard let value = UInt32(text, radix: 8), value <= 0o7777 else { return nil }
+        return mode_t(value)
+    }
+
+    /// "1000:1000" or "media:media" → ids, resolving names on this machine.
+    public static func ownerIDs(_ text: String) -> (uid: uid_t, gid: gid_t)? {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 2 else { return nil }
+        let uid = uid_t(parts[0]) ?? getpwnam(parts[0])?.pointee.pw_uid
+        let gid = gid_t(parts[1]) ?? getgrnam(parts[1])?.pointee.gr_gid
+        guard let uid, let gid else { return nil }
+        return (uid, gid)
+    }
 
     private static func nonEmpty(_ s: String) -> String? {
         s.trimmingCharacters(in: .whitespaces).isEmpty ? "must not be empty" : nil

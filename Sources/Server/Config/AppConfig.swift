@@ -63,6 +63,11 @@ public struct AppConfig: Sendable, Equatable {
     public struct Placer: Sendable, Equatable {
         public var mediaRoots = ["/media"]
         public var overwrite = false
+        /// Octal permissions of placed files and of directories created for them.
+        public var fileMode = "0644"
+        public var dirMode = "0755"
+        /// "uid:gid" or "user:group" to own placed files (NAS shares); empty keeps the service's.
+        public var owner = ""
     }
 
     public var server = Server()

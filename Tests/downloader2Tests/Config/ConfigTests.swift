@@ -66,7 +66,7 @@ struct ConfigTests {
     }
 
     @Test("a bad value is an error naming the key and where it came from")
-    func badValuesNameTheKey() {
+    func badValuesNameTheKey() throws {
         func failure(_ toml: String? = nil, env: [String: String] = [:]) -> ConfigError? {
             do {
                 _ = try AppConfig.load(path: toml.map(write), environment: env)
@@ -82,6 +82,9 @@ struct ConfigTests {
         #expect(failure("[placer]\nmedia_roots = [\"relative\"]")?.key == "placer.media_roots")
         #expect(failure("[jackett]\nurl = \"ftp://x\"")?.key == "jackett.url")
         #expect(failure(env: ["DOWNLOADER2_TORRENT_ENABLE_DHT": "maybe"])?.key == "torrent.enable_dht")
+        #expect(failure("[placer]\nfile_mode = \"rw-r--r--\"")?.key == "placer.file_mode")
+        #expect(failure("[placer]\nowner = \"nobody-such-user:root\"")?.key == "placer.owner")
+        #expect(try AppConfig.load(path: write("[placer]\nowner = \"root:0\"\ndir_mode = \"0750\""), environment: [:]).config.placer.owner == "root:0")
         #expect(failure("server = 3")?.key == "server")
         let syntax = failure("[server\nport = 1")
         #expect(syntax?.key == nil && syntax?.description.contains("not valid TOML") == true)

@@ -178,3 +178,25 @@ final class ManagedFlag: Sendable {
     var isSet: Bool { value.withLock { $0 } }
     func set() { value.withLock { $0 = true } }
 }
+
+@Suite("Placement options for NAS shares")
+struct PlacerOptionsTests {
+    let dir = TemporaryDirectory("downloader2-placeopts")
+
+    @Test("configured modes and owner apply to placed files and created directories")
+    func modesAndOwner() throws {
+        let root = dir.file("media")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let src = dir.file("src")
+        FileManager.default.createFile(atPath: src, contents: Data("x".utf8))
+        let owner = (uid: getuid(), gid: getgid())
+        let placer = Placer(mediaRoots: MediaRoots([root]), options: .init(directoryMode: 0o750, fileMode: 0o640, owner: owner))
+        let placed = try placer.place(src, at: root + "/share/album/t.ogg", moveSource: false)
+        let file = try FileManager.default.attributesOfItem(atPath: placed.path)
+        let folder = try FileManager.default.attributesOfItem(atPath: root + "/share/album")
+        #expect(file[.posixPermissions] as? Int == 0o640)
+        #expect(folder[.posixPermissions] as? Int == 0o750)
+        #expect((file[.ownerAccountID] as? NSNumber)?.uint32Value == owner.uid)
+        #expect((folder[.groupOwnerAccountID] as? NSNumber)?.uint32Value == owner.gid)
+    }
+}
