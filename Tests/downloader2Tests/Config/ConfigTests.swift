@@ -8,7 +8,7 @@ struct ConfigTests {
 
     func write(_ toml: String) -> String {
         let path = dir.file("config.toml")
-        FileManager.default.createFile(atPath: path, contents: Data(toml.utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(toml.utf8)))
         return path
     }
 

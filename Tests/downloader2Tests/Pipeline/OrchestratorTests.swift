@@ -24,18 +24,7 @@ struct OrchestratorTests {
 
     /// Runs the orchestrator as a service for the duration of `body`, then shuts it down gracefully.
     func running(_ orchestrator: Orchestrator, _ body: () async throws -> Void) async throws {
-        let group = ServiceGroup(configuration: .init(services: [.init(service: orchestrator)], logger: Logger(label: "test")))
-        try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            do {
-                try await body()
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-            await group.triggerGracefulShutdown()
-            try await tasks.waitForAll()
-        }
+        try await withRunning([orchestrator], body)
     }
 
     func state(_ id: String) async throws -> TicketStateName? { try await database.ticket(id: id)?.state.name }

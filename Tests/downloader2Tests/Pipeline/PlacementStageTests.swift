@@ -14,12 +14,12 @@ struct FileWritingConvert: ConvertStage {
         var tracks: [String: String] = [:], images: [String: String] = [:]
         for track in ticket.ticket.tracks {
             let path = workDirectory + "/\(ticket.id)-\(track.catalogTrackId).out"
-            FileManager.default.createFile(atPath: path, contents: Data("audio of \(track.name)".utf8))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("audio of \(track.name)".utf8)))
             tracks[track.catalogTrackId] = path
         }
         for image in ticket.ticket.images {
             let path = workDirectory + "/\(ticket.id)-\(image.catalogImageId).jpg"
-            FileManager.default.createFile(atPath: path, contents: Data("jpeg bytes".utf8))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data("jpeg bytes".utf8)))
             images[image.catalogImageId] = path
         }
         return ConversionResult(outputsByTrackId: tracks, imagesByCatalogId: images)
@@ -75,7 +75,7 @@ struct PlacementStageTests {
     func conflictFailsClearly() async throws {
         let ticket = Fixtures.ticket(id: "conflict", root: root)
         try FileManager.default.createDirectory(atPath: root + "/abc", withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: ticket.tracks[1].destPath, contents: Data("someone else's file".utf8))
+        #expect(FileManager.default.createFile(atPath: ticket.tracks[1].destPath, contents: Data("someone else's file".utf8)))
         let (database, stored) = try await run([ticket])
         guard case .failed(let failure) = stored["conflict"]?.state else { Issue.record("expected failure: \(String(describing: stored["conflict"]?.state))"); return }
         #expect(failure.code == "destination_exists" && !failure.retryable && failure.failedAtState == .placing)

@@ -8,7 +8,7 @@ struct HashingTests {
 
     func write(_ name: String, _ data: Data) -> String {
         let path = dir.file(name)
-        FileManager.default.createFile(atPath: path, contents: data)
+        #expect(FileManager.default.createFile(atPath: path, contents: data))
         return path
     }
 

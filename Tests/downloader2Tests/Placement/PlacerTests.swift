@@ -17,7 +17,7 @@ struct PlacerTests {
 
     func source(_ name: String, _ content: String) -> String {
         let path = dir.file("work/\(name)")
-        FileManager.default.createFile(atPath: path, contents: Data(content.utf8))
+        #expect(FileManager.default.createFile(atPath: path, contents: Data(content.utf8)))
         return path
     }
 
@@ -98,7 +98,7 @@ struct PlacerTests {
         print("cross-device placement: source on /dev/shm (tmpfs), destination on \(root)'s file system")
         let src = "/dev/shm/downloader2-\(UUID().uuidString).ogg"
         let content = String(repeating: "cross device ", count: 200_000)
-        FileManager.default.createFile(atPath: src, contents: Data(content.utf8))
+        #expect(FileManager.default.createFile(atPath: src, contents: Data(content.utf8)))
         defer { try? FileManager.default.removeItem(atPath: src) }
         let placed = try placer.place(src, at: root + "/cross/t.ogg", moveSource: true)
         #expect(placed.outcome == .placed && read(placed.path) == content)
@@ -115,23 +115,29 @@ struct PlacerTests {
         _ = try placer.place(source("v0", versions[0]), at: target, moveSource: true)
         let replacing = Placer(mediaRoots: MediaRoots([root]), options: .init(overwrite: true))
         let done = ManagedFlag()
+        let readCount = Mutex(0)
         let reader = Task.detached { () -> (reads: Int, torn: Int) in
             let hasher = SHA256Hasher()
             var reads = 0, torn = 0
             while !done.isSet {
                 if let data = FileManager.default.contents(atPath: target) {
                     reads += 1
+                    readCount.withLock { $0 = reads }
                     if !allowed.contains(try hasher.hash(data)) { torn += 1 }
                 }
             }
             return (reads, torn)
         }
-        for round in 1...30 {
+        // Replace while the reader is reading: from its first read until it has made 20, at least 30 times.
+        #expect(await eventually(within: 20) { readCount.withLock { $0 } > 0 })
+        var round = 0
+        while round < 30 || (readCount.withLock { $0 } < 20 && round < 3000) {
+            round += 1
             _ = try replacing.place(source("v\(round)", versions[round % 2]), at: target, moveSource: round % 3 != 0)
         }
         done.set()
         let (reads, torn) = try await reader.value
-        #expect(reads > 0)
+        #expect(reads >= 20)
         #expect(torn == 0, "\(torn) of \(reads) reads saw a partial file")
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("d2tmp") }.isEmpty)
     }
@@ -188,7 +194,7 @@ struct PlacerOptionsTests {
         let root = dir.file("media")
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let src = dir.file("src")
-        FileManager.default.createFile(atPath: src, contents: Data("x".utf8))
+        #expect(FileManager.default.createFile(atPath: src, contents: Data("x".utf8)))
         let owner = (uid: getuid(), gid: getgid())
         let placer = Placer(mediaRoots: MediaRoots([root]), options: .init(directoryMode: 0o750, fileMode: 0o640, owner: owner))
         let placed = try placer.place(src, at: root + "/share/album/t.ogg", moveSource: false)

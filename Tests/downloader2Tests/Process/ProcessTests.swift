@@ -39,7 +39,7 @@ struct ProcessTests {
         process.environment = environment(port: port).merging(extra) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
         let log = dir.file("serve-\(port)-\(UUID().uuidString.prefix(4)).log")
-        FileManager.default.createFile(atPath: log, contents: nil)
+        #expect(FileManager.default.createFile(atPath: log, contents: nil))
         process.standardError = FileHandle(forWritingAtPath: log)
         try process.run()
         return process
@@ -112,8 +112,7 @@ struct ProcessTests {
         defer { kill(server.processIdentifier, SIGKILL); server.waitUntilExit() }
         #expect(await waitHealthy(LiveHTTP(port: port, token: nil)))
         let file = dir.file("ticket.json")
-        FileManager.default.createFile(atPath: file, contents: Data(Fixtures.json(Fixtures.ticket(id: "cli-1", root: dir.file("media"))).utf8))
-
+        #expect(FileManager.default.createFile(atPath: file, contents: Data(Fixtures.json(Fixtures.ticket(id: "cli-1", root: dir.file("media"))).utf8)))
         let submitted = try run(["submit", file], port: port)
         #expect(submitted.status == 0 && submitted.output.contains("cli-1: created"))
         let status = try run(["status", "cli-1", "--json"], port: port)

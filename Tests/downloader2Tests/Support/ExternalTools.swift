@@ -18,7 +18,7 @@ final class ExternalProcess: @unchecked Sendable {
             throw CancellationError()
         }
         logPath = (logDirectory as NSString).appendingPathComponent("\(tool)-\(UUID().uuidString.prefix(6)).log")
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        #expect(FileManager.default.createFile(atPath: logPath, contents: nil))
         process.executableURL = URL(fileURLWithPath: path)
         process.arguments = arguments
         if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
@@ -70,8 +70,8 @@ final class LoopbackTracker: @unchecked Sendable {
         let whitelist = (directory as NSString).appendingPathComponent("whitelist")
         let config = (directory as NSString).appendingPathComponent("opentracker.conf")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: whitelist, contents: Data(infoHashes.map { $0 + "\n" }.joined().utf8))
-        FileManager.default.createFile(atPath: config, contents: Data("listen.tcp_udp 127.0.0.1:\(port)\naccess.whitelist \(whitelist)\n".utf8))
+        #expect(FileManager.default.createFile(atPath: whitelist, contents: Data(infoHashes.map { $0 + "\n" }.joined().utf8)))
+        #expect(FileManager.default.createFile(atPath: config, contents: Data("listen.tcp_udp 127.0.0.1:\(port)\naccess.whitelist \(whitelist)\n".utf8)))
         process = try ExternalProcess("opentracker", ["-f", config], logDirectory: directory, currentDirectory: directory)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Testing
 import ServiceLifecycle
 import Torrent
 
@@ -18,7 +19,7 @@ enum ReleaseFixture {
                 let value = generator.next()
                 for k in 0..<min(8, size - i) { bytes[i + k] = UInt8(truncatingIfNeeded: value >> (8 * UInt64(k))) }
             }
-            FileManager.default.createFile(atPath: path, contents: Data(bytes))
+            #expect(FileManager.default.createFile(atPath: path, contents: Data(bytes)))
         }
         return folder
     }
@@ -42,9 +43,9 @@ struct SplitMix64: RandomNumberGenerator {
     }
 }
 
-/// Runs engine sessions as services for the duration of `body`, then shuts them down gracefully.
-func withRunning<T: Sendable>(_ sessions: [TorrentSession], _ body: () async throws -> T) async throws -> T {
-    let group = ServiceGroup(configuration: .init(services: sessions.map { .init(service: $0) }, logger: Logger(label: "test")))
+/// Runs services (engine sessions, an orchestrator) for the duration of `body`, then shuts them down gracefully.
+func withRunning<T: Sendable>(_ services: [any Service], _ body: () async throws -> T) async throws -> T {
+    let group = ServiceGroup(configuration: .init(services: services.map { .init(service: $0) }, logger: Logger(label: "test")))
     return try await withThrowingTaskGroup(of: Void.self) { tasks in
         tasks.addTask { try await group.run() }
         let result: T
