@@ -120,6 +120,11 @@ struct ProcessTests {
         #expect(try JSONValue(json: Data(status.output.utf8))["ticket_id"] == .string("cli-1"))
         let missing = try run(["status", "nope"], port: port)
         #expect(missing.status == 1 && missing.errors.contains("404"))
+        let parsed = try run(["release", "parse", "Radiohead - OK Computer (1997) [FLAC / Lossless / CD / Log (100%) / Cue]", "Burial-Untrue-2007-FTD"], port: port)
+        let lines = parsed.output.split(separator: "\n").map { try? JSONValue(json: Data($0.utf8)) }
+        #expect(parsed.status == 0 && lines.count == 2)
+        #expect(lines.first??["artist"] == .string("Radiohead") && lines.first??["format"] == .string("flac"))
+        #expect(lines.last??["scene_group"] == .string("FTD") && lines.last??["year"] == .number(2007))
         let version = try run(["version", "--json"], port: port)
         let facts = try JSONValue(json: Data(version.output.utf8))
         #expect(facts["libtorrent"]?.stringValue?.hasPrefix("2.0") == true)
