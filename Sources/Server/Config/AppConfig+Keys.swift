@@ -27,6 +27,7 @@ extension AppConfig {
             .int("torrent", "metadata_timeout_secs", \.torrent.metadataTimeoutSecs, 1...3600),
             .int("torrent", "max_download_kbps", \.torrent.maxDownloadKbps, 0...10_000_000),
             .int("torrent", "max_upload_kbps", \.torrent.maxUploadKbps, 0...10_000_000),
+            .int("torrent", "connections_limit", \.torrent.connectionsLimit, 0...100_000),
 
             .string("matcher", "llm_provider", \.matcher.llmProvider),
             .string("matcher", "llm_model", \.matcher.llmModel),

@@ -36,6 +36,8 @@ public struct AppConfig: Sendable, Equatable {
         public var metadataTimeoutSecs = 30
         public var maxDownloadKbps = 0
         public var maxUploadKbps = 0
+        /// 0 = libtorrent's default (200).
+        public var connectionsLimit = 0
     }
 
     public struct Matcher: Sendable, Equatable {

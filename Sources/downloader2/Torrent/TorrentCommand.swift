@@ -33,7 +33,7 @@ extension AppConfig {
         TorrentSettings(
             listenInterfaces: torrent.listenInterfaces, enableDHT: torrent.enableDht, dhtBootstrapNodes: torrent.dhtBootstrapNodes,
             enableLSD: torrent.enableLsd, enableUPnP: torrent.enableUpnp, enableNATPMP: torrent.enableNatpmp,
-            maxDownloadKbps: torrent.maxDownloadKbps, maxUploadKbps: torrent.maxUploadKbps,
+            maxDownloadKbps: torrent.maxDownloadKbps, maxUploadKbps: torrent.maxUploadKbps, connectionsLimit: torrent.connectionsLimit,
             // A session bound to loopback only talks to this machine: its trackers are local too, and
             // its rate limits must hold for local peers (otherwise libtorrent exempts them).
             allowLocalTrackers: isLoopbackOnly, rateLimitLocalPeers: isLoopbackOnly)
