@@ -42,7 +42,7 @@ struct PlacementStageTests {
         let orchestrator = Orchestrator(database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)), logger: Logger(label: "test"))
         for ticket in tickets { _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket)) }
         let tasks = Task { try await orchestrator.run() }
-        _ = try await eventually(within: 20) {
+        _ = try await eventually(within: 60) {
             for ticket in tickets where !(try await database.ticket(id: ticket.ticketId)?.state.name.isTerminal ?? false) { return false }
             return true
         }

@@ -129,7 +129,7 @@ struct PlacerTests {
             return (reads, torn)
         }
         // Replace while the reader is reading: from its first read until it has made 20, at least 30 times.
-        #expect(await eventually(within: 20) { readCount.withLock { $0 } > 0 })
+        #expect(await eventually(within: 60) { readCount.withLock { $0 } > 0 })
         var round = 0
         while round < 30 || (readCount.withLock { $0 } < 20 && round < 3000) {
             round += 1

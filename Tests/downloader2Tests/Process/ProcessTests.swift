@@ -46,7 +46,7 @@ struct ProcessTests {
     }
 
     func waitHealthy(_ http: LiveHTTP) async -> Bool {
-        await eventually(within: 20) { (try? await http.send("GET", "/api/v1/health").status) == 200 }
+        await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }
     }
 
     @Test("a ticket POSTed, the process killed with SIGKILL and restarted, is still there with its events")

@@ -49,9 +49,12 @@ struct HTTPFetcherTests {
     @Test("each failure is typed: 401, 500, too large, too slow, refused, redirect loop, bad URL")
     func typedFailures() async throws {
         try await withServer { base in
-            var fetcher = HTTPFetcher(connectTimeout: 2, totalTimeout: 0.5, maxBytes: 1024)
-            fetcher.maxRedirects = 3
-            func failure(_ url: String) async -> FetchError? {
+            var standard = HTTPFetcher(connectTimeout: 10, totalTimeout: 30, maxBytes: 1024)
+            standard.maxRedirects = 3
+            // Only for /slow, which answers after 3 s.
+            let impatient = HTTPFetcher(connectTimeout: 10, totalTimeout: 0.5)
+            func failure(_ url: String, with fetcher: HTTPFetcher? = nil) async -> FetchError? {
+                let fetcher = fetcher ?? standard
                 do {
                     _ = try await fetcher.get(url)
                     return nil
@@ -65,7 +68,7 @@ struct HTTPFetcherTests {
             let broken = await failure(base + "/broken")
             #expect(broken == .httpStatus(url: base + "/broken", status: 500, excerpt: "boom") && broken?.isRetryable == true)
             #expect(await failure(base + "/big") == .tooLarge(url: base + "/big", limit: 1024))
-            #expect(await failure(base + "/slow") == .timeout(url: base + "/slow", seconds: 0.5))
+            #expect(await failure(base + "/slow", with: impatient) == .timeout(url: base + "/slow", seconds: 0.5))
             #expect(await failure(base + "/loop") == .tooManyRedirects(url: base + "/loop"))
             let closed = "http://127.0.0.1:\(try freeLoopbackPort())/x"
             guard case .connect = await failure(closed) else { Issue.record("a closed port must be a connect error"); return }

@@ -89,7 +89,7 @@ struct EngineRobustnessTests {
             let second = try TorrentSession(settings: .loopback(), resumeDirectory: resumeDir)
             try await withRunning([second]) {
                 #expect(await second.restore() == [hash])
-                #expect(await eventually(within: 10) { (try? await second.progress(hash).state) != .checking })
+                #expect(await eventually(within: 60) { (try? await second.progress(hash).state) != .checking })
                 let resumed = try await second.progress(hash)
                 #expect(resumed.percent >= 25, "resumed at \(resumed.percent) %, expected where the first session stopped")
                 #expect(resumed.percent < 100)

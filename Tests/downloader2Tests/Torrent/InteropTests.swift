@@ -29,7 +29,7 @@ struct InteropTests {
             "--summary-interval=0", "--console-log-level=warn", dir.file("album.torrent"),
         ], logDirectory: dir.path)
         defer { aria.stop() }
-        #expect(await eventually(within: 20) { (await r.tracker.seeders(of: r.hash) ?? 0) >= 1 }, "aria2c never registered: \(aria.log)")
+        #expect(await eventually(within: 60) { (await r.tracker.seeders(of: r.hash) ?? 0) >= 1 }, "aria2c never registered: \(aria.log)")
 
         let magnet = try TorrentMetadata.magnetLink(forTorrentFile: r.torrent)
         #expect(magnet.contains("tr="))
@@ -51,7 +51,7 @@ struct InteropTests {
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: r.torrent, savePath: dir.file("seed"), seedMode: true)
-            #expect(await eventually(within: 20) { (await r.tracker.seeders(of: r.hash) ?? 0) >= 1 }, "our seed never registered")
+            #expect(await eventually(within: 60) { (await r.tracker.seeders(of: r.hash) ?? 0) >= 1 }, "our seed never registered")
 
             let aria = try ExternalProcess("aria2c", [
                 "--dir=\(dir.file("aria"))", "--seed-time=0", "--check-integrity=true", "--listen-port=\(try freeLoopbackPort())",

@@ -42,9 +42,9 @@ struct StallAndMetadataTests {
             #expect(try await leecher.progress(hash).state == .downloading)
 
             try await leecher.pause(hash)
-            #expect(await eventually(within: 10) { (try? await leecher.progress(hash).state) == .paused })
+            #expect(await eventually(within: 60) { (try? await leecher.progress(hash).state) == .paused })
             try await leecher.resume(hash)
-            #expect(await eventually(within: 10) { (try? await leecher.progress(hash).state) == .downloading })
+            #expect(await eventually(within: 60) { (try? await leecher.progress(hash).state) == .downloading })
 
             try await seeder.remove(seedHash, deleteFiles: false)
             do {
