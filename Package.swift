@@ -57,7 +57,7 @@ var targets: [Target] = [
     .target(
         name: "Pipeline",
         dependencies: [
-            "Tickets", "Storage", "Placement",
+            "Tickets", "Storage", "Placement", "Search",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],

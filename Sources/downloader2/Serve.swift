@@ -4,6 +4,7 @@ import Hummingbird
 import Logging
 import Pipeline
 import Placement
+import Search
 import Server
 import ServiceLifecycle
 import Storage
@@ -56,6 +57,12 @@ struct Serve: AsyncParsableCommand {
     /// The stages built so far; the others fail tickets honestly with `not_implemented`.
     private func stages(_ config: AppConfig, _ database: AppDatabase) -> PipelineStages {
         var stages = PipelineStages.unbuilt
+        var indexers: [any IndexerClient] = []
+        if !config.jackett.url.isEmpty {
+            let fetcher = HTTPFetcher(totalTimeout: Double(config.jackett.timeoutSecs))
+            indexers.append(JackettClient(baseURL: config.jackett.url, apiKey: config.jackett.apiKey, fetcher: fetcher))
+        }
+        stages.search = IndexerSearchStage(search: CandidateSearch(indexers: indexers))
         let placer = Placer(
             mediaRoots: MediaRoots(config.placer.mediaRoots),
             options: .init(

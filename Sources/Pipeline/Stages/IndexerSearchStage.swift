@@ -1,0 +1,39 @@
+import Search
+import Storage
+import Tickets
+
+/// The search stage: the ticket's query tiers over the configured indexers.
+///
+/// Candidates found → returned (the Orchestrator fails an empty list as retryable
+/// `no_candidates`). Nothing found because every indexer refused its key → a non-retryable
+/// configuration error; because indexers were down → a retryable `indexer_unavailable`.
+public struct IndexerSearchStage: SearchStage {
+    let search: CandidateSearch
+
+    public init(search: CandidateSearch) {
+        self.search = search
+    }
+
+    public func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
+        guard !search.indexers.isEmpty else {
+            throw StageError(code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key", retryable: false)
+        }
+        let outcome = await search.search(ticket.ticket.search, override: query)
+        await context.reportProgress(.object([
+            "stage": .string("searching"), "queries": .array(outcome.queries.map { .string($0) }),
+            "candidates": .number(Double(outcome.candidates.count)),
+        ]))
+        if !outcome.candidates.isEmpty { return outcome.candidates }
+        let unauthorized = outcome.errors.filter { if case .unauthorized = $0 { true } else { false } }
+        if !unauthorized.isEmpty, unauthorized.count == outcome.errors.count, unauthorized.count >= search.indexers.count {
+            throw StageError(code: "indexer_auth", message: unauthorized.map(\.description).joined(separator: "; "), retryable: false)
+        }
+        if let first = outcome.errors.first {
+            throw StageError(
+                code: "indexer_unavailable",
+                message: "nothing found for \(outcome.queries.map { "'\($0)'" }.joined(separator: ", ")); \(outcome.errors.map(\.description).joined(separator: "; "))",
+                retryable: first.isRetryable || outcome.errors.contains { $0.isRetryable })
+        }
+        return []
+    }
+}
