@@ -57,7 +57,7 @@ var targets: [Target] = [
     .target(
         name: "Pipeline",
         dependencies: [
-            "Tickets", "Storage", "Placement", "Search",
+            "Tickets", "Storage", "Placement", "Search", "Torrent",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],

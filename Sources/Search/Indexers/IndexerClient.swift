@@ -51,7 +51,7 @@ public enum IndexerError: Error, Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The info-hash inside a magnet link (`xt=urn:btih:`), lowercased; nil when there is none.
-func infoHash(ofMagnet magnet: String?) -> String? {
+public func infoHash(ofMagnet magnet: String?) -> String? {
     guard let magnet, let range = magnet.range(of: "xt=urn:btih:", options: .caseInsensitive) else { return nil }
     let hash = magnet[range.upperBound...].prefix { $0.isLetter || $0.isNumber }
     return hash.count == 40 ? hash.lowercased() : nil

@@ -11,6 +11,10 @@ public struct TorrentCandidate: Codable, Sendable, Equatable {
     public var seeders: Int
     public var leechers: Int
     public var files: [TorrentFileEntry]?
+    /// Where `files` came from: `indexer`, `torrent_file` or `magnet_metadata`.
+    public var filesSource: String?
+    /// Why there is no file list, when there is none.
+    public var filesUnavailableReason: String?
     public var publishDate: Date?
 
     public init(

@@ -1,0 +1,64 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import Pipeline
+import Search
+import Testing
+import Tickets
+import Torrent
+
+@Suite("Candidate file lists before download")
+struct CandidateFileListerTests {
+    let dir = TemporaryDirectory("downloader2-lister")
+
+    @Test("from the indexer, a fetched .torrent, a redirect to a magnet, a magnet's metadata; otherwise the reason")
+    func everySource() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Lister Album", files: ReleaseFixture.album)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let engine = try TorrentSession(settings: .loopback())
+        let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+        let router = Router()
+        router.get("dl/redirect") { _, _ in Response(status: .found, headers: [.location: magnet]) }
+        router.get("dl/album.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
+        router.get("dl/garbage.torrent") { _, _ in "<html>login required</html>" }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await withRunning([seeder, engine]) {
+            let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            try await app.test(.live) { client in
+                let base = "http://127.0.0.1:\(client.port!)"
+                let listed = TorrentCandidate(title: "listed", indexer: "i", infoHash: "aa", sizeBytes: 1, seeders: 1, leechers: 0,
+                                              files: [TorrentFileEntry(path: "01.flac", sizeBytes: 1)])
+                let candidates = [
+                    listed,
+                    TorrentCandidate(title: "torrent", indexer: "i", downloadUrl: base + "/dl/album.torrent", infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
+                    TorrentCandidate(title: "redirect", indexer: "i", downloadUrl: base + "/dl/redirect", infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
+                    TorrentCandidate(title: "magnet", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
+                    TorrentCandidate(title: "dead", indexer: "i", magnetUri: "magnet:?xt=urn:btih:" + String(repeating: "9e", count: 20), infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0),
+                    TorrentCandidate(title: "garbage", indexer: "i", downloadUrl: base + "/dl/garbage.torrent", infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0),
+                    TorrentCandidate(title: "nothing", indexer: "i", infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0),
+                ]
+                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(2), width: 4)
+                let resolved = await lister.resolve(candidates)
+                let byTitle = Dictionary(uniqueKeysWithValues: resolved.map { ($0.title, $0) })
+                #expect(resolved.map(\.title) == candidates.map(\.title), "order kept")
+                #expect(byTitle["listed"]?.filesSource == "indexer" && byTitle["listed"]?.files?.count == 1)
+                for (title, source) in [("torrent", "torrent_file"), ("redirect", "magnet_metadata"), ("magnet", "magnet_metadata")] {
+                    let c = try #require(byTitle[title])
+                    #expect(c.filesSource == source, "\(title): \(String(describing: c.filesUnavailableReason))")
+                    #expect(Set(c.files?.map { ($0.path as NSString).lastPathComponent } ?? []) == Set(ReleaseFixture.album.map { ($0.0 as NSString).lastPathComponent }), "\(title)")
+                    #expect(c.infoHash == hash)
+                }
+                #expect(byTitle["torrent"]?.sizeBytes == ReleaseFixture.album.reduce(0) { $0 + Int64($1.1) })
+                #expect(byTitle["dead"]?.files == nil && byTitle["dead"]?.filesUnavailableReason?.contains("no metadata") == true)
+                #expect(byTitle["garbage"]?.filesUnavailableReason?.contains("not a valid .torrent file") == true)
+                #expect(byTitle["nothing"]?.filesUnavailableReason?.contains("neither") == true)
+            }
+            // Only file lists were fetched: no torrent stays in the engine, no payload was written.
+            #expect(await eventually { await engine.torrents.isEmpty })
+            #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Lister Album/01 - Airbag.flac")))
+        }
+    }
+}
