@@ -27,8 +27,15 @@ struct Serve: AsyncParsableCommand {
         let database = try AppDatabase.open(path: config.database.path)
         let (token, tokenSource) = try AuthToken.resolve(config)
         logger.info("API bearer token from \(tokenSource)")
+        let torrents = try TorrentSession(
+            settings: config.torrentSettings,
+            resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume"),
+            seedingPolicy: config.seedingPolicy, logger: logger)
+        await torrents.restore()
+        let port = await torrents.listenPort
+        logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
         let orchestrator = Orchestrator(
-            database: database, stages: stages(config, database),
+            database: database, stages: stages(config, database, torrents),
             settings: PipelineSettings(
                 maxParallelTickets: config.processing.maxParallelTickets,
                 checkInterval: TimeInterval(config.processing.checkIntervalSecs),
@@ -37,13 +44,6 @@ struct Serve: AsyncParsableCommand {
                     initialDelay: TimeInterval(config.processing.retryInitialDelaySecs),
                     maxDelay: TimeInterval(config.processing.retryMaxDelaySecs))),
             logger: logger)
-        let torrents = try TorrentSession(
-            settings: config.torrentSettings,
-            resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume"),
-            seedingPolicy: config.seedingPolicy, logger: logger)
-        await torrents.restore()
-        let port = await torrents.listenPort
-        logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
         let app = buildApplication(ServerDependencies(config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger))
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
         let group = ServiceGroup(
@@ -55,14 +55,17 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// The stages built so far; the others fail tickets honestly with `not_implemented`.
-    private func stages(_ config: AppConfig, _ database: AppDatabase) -> PipelineStages {
+    private func stages(_ config: AppConfig, _ database: AppDatabase, _ torrents: TorrentSession) -> PipelineStages {
         var stages = PipelineStages.unbuilt
         var indexers: [any IndexerClient] = []
         if !config.jackett.url.isEmpty {
             let fetcher = HTTPFetcher(totalTimeout: Double(config.jackett.timeoutSecs))
             indexers.append(JackettClient(baseURL: config.jackett.url, apiKey: config.jackett.apiKey, fetcher: fetcher))
         }
-        stages.search = IndexerSearchStage(search: CandidateSearch(indexers: indexers))
+        let lister = CandidateFileLister(
+            torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".metadata"),
+            metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
+        stages.search = IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister)
         let placer = Placer(
             mediaRoots: MediaRoots(config.placer.mediaRoots),
             options: .init(

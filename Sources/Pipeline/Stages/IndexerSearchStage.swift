@@ -9,9 +9,12 @@ import Tickets
 /// configuration error; because indexers were down → a retryable `indexer_unavailable`.
 public struct IndexerSearchStage: SearchStage {
     let search: CandidateSearch
+    /// Gives the candidates their file lists before matching; nil leaves what the indexers said.
+    let lister: CandidateFileLister?
 
-    public init(search: CandidateSearch) {
+    public init(search: CandidateSearch, lister: CandidateFileLister? = nil) {
         self.search = search
+        self.lister = lister
     }
 
     public func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
@@ -23,7 +26,11 @@ public struct IndexerSearchStage: SearchStage {
             "stage": .string("searching"), "queries": .array(outcome.queries.map { .string($0) }),
             "candidates": .number(Double(outcome.candidates.count)),
         ]))
-        if !outcome.candidates.isEmpty { return outcome.candidates }
+        if !outcome.candidates.isEmpty {
+            guard let lister else { return outcome.candidates }
+            try context.checkCancellation()
+            return await lister.resolve(outcome.candidates)
+        }
         let unauthorized = outcome.errors.filter { if case .unauthorized = $0 { true } else { false } }
         if !unauthorized.isEmpty, unauthorized.count == outcome.errors.count, unauthorized.count >= search.indexers.count {
             throw StageError(code: "indexer_auth", message: unauthorized.map(\.description).joined(separator: "; "), retryable: false)
