@@ -43,9 +43,10 @@ struct ProgressTracker {
 
     mutating func observe(rate: Int, done: Int64, at now: Date) {
         averageRate = averageRate == 0 ? Double(rate) : 0.7 * averageRate + 0.3 * Double(rate)
+        // Payload arriving, or more wanted bytes on disk than last time, is progress.
         if done != lastDone || rate > 0 {
             lastDone = done
-            if rate > 0 || lastDone >= 0 { lastProgressAt = now }
+            lastProgressAt = now
         }
     }
 
