@@ -62,6 +62,14 @@ struct Serve: AsyncParsableCommand {
             let fetcher = HTTPFetcher(totalTimeout: Double(config.jackett.timeoutSecs))
             indexers.append(JackettClient(baseURL: config.jackett.url, apiKey: config.jackett.apiKey, fetcher: fetcher))
         }
+        for feed in config.torznab.feeds {
+            guard var components = URLComponents(string: feed) else { continue }
+            let key = components.queryItems?.first { $0.name.lowercased() == "apikey" }?.value ?? ""
+            components.queryItems = components.queryItems?.filter { $0.name.lowercased() != "apikey" }
+            if components.queryItems?.isEmpty == true { components.queryItems = nil }
+            let name = (components.host ?? "torznab") + (components.port.map { ":\($0)" } ?? "") + components.path
+            indexers.append(TorznabClient(name: name, baseURL: components.string ?? feed, apiKey: key, fetcher: HTTPFetcher(totalTimeout: Double(config.jackett.timeoutSecs))))
+        }
         let lister = CandidateFileLister(
             torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".metadata"),
             metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))

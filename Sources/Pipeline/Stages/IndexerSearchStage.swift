@@ -19,7 +19,7 @@ public struct IndexerSearchStage: SearchStage {
 
     public func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
         guard !search.indexers.isEmpty else {
-            throw StageError(code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key", retryable: false)
+            throw StageError(code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key, or [torznab] feeds", retryable: false)
         }
         let outcome = await search.search(ticket.ticket.search, override: query)
         await context.reportProgress(.object([

@@ -15,6 +15,10 @@ extension AppConfig {
             .string("jackett", "api_key", \.jackett.apiKey, secret: true),
             .int("jackett", "timeout_secs", \.jackett.timeoutSecs, 1...600),
 
+            .strings("torznab", "feeds", \.torznab.feeds, secret: true, check: { feeds in
+                feeds.compactMap(httpURLOrEmpty).first.map { "every feed must be an http(s) URL: \($0)" }
+            }),
+
             .string("torrent", "download_path", \.torrent.downloadPath, check: nonEmpty),
             .string("torrent", "listen_interfaces", \.torrent.listenInterfaces, check: nonEmpty),
             .bool("torrent", "enable_dht", \.torrent.enableDht),

@@ -23,6 +23,11 @@ public struct AppConfig: Sendable, Equatable {
         public var timeoutSecs = 30
     }
 
+    public struct Torznab: Sendable, Equatable {
+        /// Torznab feed URLs with their `apikey` parameter (Prowlarr, Jackett per-indexer feeds).
+        public var feeds: [String] = []
+    }
+
     public struct Torrent: Sendable, Equatable {
         public var downloadPath = "./data/downloads"
         public var listenInterfaces = "0.0.0.0:6881,[::]:6881"
@@ -75,6 +80,7 @@ public struct AppConfig: Sendable, Equatable {
     public var server = Server()
     public var database = Database()
     public var jackett = Jackett()
+    public var torznab = Torznab()
     public var torrent = Torrent()
     public var matcher = Matcher()
     public var converter = Converter()

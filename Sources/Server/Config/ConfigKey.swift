@@ -65,9 +65,9 @@ struct ConfigKey {
         }
     }
 
-    static func strings(_ section: String, _ name: String, _ kp: WritableKeyPath<AppConfig, [String]>,
+    static func strings(_ section: String, _ name: String, _ kp: WritableKeyPath<AppConfig, [String]>, secret: Bool = false,
                         check: @escaping ([String]) -> String? = { _ in nil }) -> ConfigKey {
-        ConfigKey(section: section, name: name, kind: .strings, secret: false, get: { .strings($0[keyPath: kp]) }) { config, value in
+        ConfigKey(section: section, name: name, kind: .strings, secret: secret, get: { .strings($0[keyPath: kp]) }) { config, value in
             guard case .strings(let list) = value else { return "expected an array of strings" }
             if let problem = check(list) { return problem }
             config[keyPath: kp] = list

@@ -97,6 +97,9 @@ extension AppConfig {
             case .int(let i): shown = .number(Double(i))
             case .double(let d): shown = .number(d)
             case .bool(let b): shown = .bool(b)
+            case .strings(let list) where key.secret:
+                // Secrets inside URLs (a feed's apikey) are masked; the rest of the URL stays readable.
+                shown = .array(list.map { .string($0.replacingOccurrences(of: #"(?i)(apikey=)[^&]*"#, with: "$1***", options: .regularExpression)) })
             case .strings(let list): shown = .array(list.map { .string($0) })
             }
             sections[key.section, default: [:]][key.name] = shown

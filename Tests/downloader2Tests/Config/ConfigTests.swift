@@ -83,6 +83,7 @@ struct ConfigTests {
         #expect(failure("[jackett]\nurl = \"ftp://x\"")?.key == "jackett.url")
         #expect(failure(env: ["DOWNLOADER2_TORRENT_ENABLE_DHT": "maybe"])?.key == "torrent.enable_dht")
         #expect(failure("[placer]\nfile_mode = \"rw-r--r--\"")?.key == "placer.file_mode")
+        #expect(failure("[torznab]\nfeeds = [\"ftp://x/api\"]")?.key == "torznab.feeds")
         #expect(failure("[placer]\nowner = \"nobody-such-user:root\"")?.key == "placer.owner")
         #expect(try AppConfig.load(path: write("[placer]\nowner = \"root:0\"\ndir_mode = \"0750\""), environment: [:]).config.placer.owner == "root:0")
         #expect(failure("server = 3")?.key == "server")
@@ -119,6 +120,8 @@ struct ConfigTests {
         #expect(json["matcher"]?["api_key"] == .string(""))
         #expect(json["server"]?["port"] == .number(8080))
         #expect(json["placer"]?["media_roots"] == .array([.string("/media")]))
+        config.torznab.feeds = ["http://localhost:9696/1/api?apikey=s3cret&t=x"]
+        #expect(config.redactedJSON()["torznab"]?["feeds"] == .array([.string("http://localhost:9696/1/api?apikey=***&t=x")]))
         let encoded = String(decoding: try JSONEncoder().encode(json), as: UTF8.self)
         #expect(!encoded.contains("top-secret") && !encoded.contains("\"key\""))
     }

@@ -79,6 +79,36 @@ struct ProcessTests {
         #expect(Array(history.prefix(stored.count)) == stored, "every event acknowledged before the kill is still there")
     }
 
+    @Test("a configured Torznab feed is searched: the ticket reaches matching with the feed's candidates and their file-list status")
+    func searchThroughConfiguredFeed() async throws {
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        try await FixtureIndexer.serve { base, log in
+            let port = try freeLoopbackPort()
+            let process = try start(port: port, environment: [
+                "DOWNLOADER2_TORZNAB_FEEDS": "\(base)/torznab/api?apikey=\(FixtureIndexer.apiKey)",
+                "DOWNLOADER2_TORRENT_METADATA_TIMEOUT_SECS": "2",
+            ])
+            defer { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            let http = LiveHTTP(port: port, token: Self.token)
+            #expect(await waitHealthy(http))
+            let config = try await http.send("GET", "/api/v1/config")
+            #expect(config.json["torznab"]?["feeds"] == .array([.string("\(base)/torznab/api?apikey=***")]))
+            #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(Fixtures.ticket(id: "feed-1", root: dir.file("media")))).status == 201)
+            // Matching is not built yet: the ticket fails there, after the search found the feed's releases.
+            #expect(await eventually { (try? await http.send("GET", "/api/v1/ticket/feed-1").json["state"]) == .string("failed") })
+            let ticket = try await http.send("GET", "/api/v1/ticket/feed-1")
+            #expect(ticket.json["state_details"]?["failed_at_state"] == .string("matching"))
+            guard case .array(let history) = ticket.json["history"],
+                  let matching = history.first(where: { $0["payload"]?["new_state"] == .string("matching") }),
+                  case .array(let candidates) = matching["payload"]?["details"]?["candidates"]
+            else { Issue.record("no matching state in \(ticket.json)"); return }
+            #expect(candidates.count == 2)
+            #expect(candidates.first?["info_hash"] == .string(FixtureIndexer.okComputerHash))
+            #expect(candidates.first?["files_unavailable_reason"]?.stringValue?.contains(".torrent from") == true)
+            #expect(log.all.contains("music:Radiohead|OK Computer|1997"))
+        }
+    }
+
     @Test("SIGTERM shuts the service down gracefully with exit code 0")
     func gracefulShutdown() async throws {
         let port = try freeLoopbackPort()
