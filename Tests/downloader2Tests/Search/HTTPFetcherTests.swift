@@ -5,6 +5,7 @@ import HummingbirdTesting
 import NIOCore
 import Search
 import Testing
+import Tickets
 
 /// The libcurl fetcher against a real HTTP server on a loopback port.
 @Suite("HTTP fetcher (libcurl)")
@@ -75,5 +76,59 @@ struct HTTPFetcherTests {
             #expect(await failure("ftp://127.0.0.1/x") == .invalidURL("ftp://127.0.0.1/x"))
             #expect(await failure("not a url") == .invalidURL("not a url"))
         }
+    }
+}
+
+/// A loopback server that answers each connection with `response` verbatim and closes: for
+/// answers no well-behaved HTTP framework will produce (a body shorter than its Content-Length).
+final class RawHTTPServer: @unchecked Sendable {
+    // @unchecked: `fd` and `port` are set in init and only read afterwards; the accept thread owns the socket.
+    let port: Int
+    private let fd: Int32
+
+    init(response: String) throws {
+        let sock = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(sock, $0, length) } }
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(sock, $0, &length) } }
+        guard listen(sock, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        fd = sock
+        port = Int(UInt16(bigEndian: address.sin_port))
+        Thread.detachNewThread {
+            while true {
+                let client = accept(sock, nil, nil)
+                if client < 0 { return }
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                _ = read(client, &buffer, buffer.count)
+                _ = response.withCString { write(client, $0, strlen($0)) }
+                close(client)
+            }
+        }
+    }
+
+    deinit { shutdown(fd, Int32(SHUT_RDWR)); close(fd) }
+}
+
+@Suite("HTTP fetcher (libcurl): broken servers")
+struct HTTPFetcherBrokenServerTests {
+    @Test("a body cut short of its Content-Length is a retryable transfer error, not data")
+    func truncatedBody() async throws {
+        let server = try RawHTTPServer(response: "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"Results\":[")
+        let url = "http://127.0.0.1:\(server.port)/api/v2.0/indexers/all/results"
+        do {
+            _ = try await HTTPFetcher(totalTimeout: 10).get(url)
+            Issue.record("a truncated body must not be returned as data")
+        } catch {
+            guard case .transfer(_, let message) = error else { Issue.record("\(error)"); return }
+            #expect(error.isRetryable)
+            #expect(message.lowercased().contains("partial"), "\(message)")
+        }
+        let outcome = await CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(server.port)", apiKey: "k")], retries: 1, retryDelay: .milliseconds(10))
+            .search(TicketSearch(artist: "Radiohead", album: "OK Computer"))
+        guard case .unavailable = outcome.errors.first else { Issue.record("\(outcome.errors)"); return }
+        #expect(outcome.candidates.isEmpty)
     }
 }
