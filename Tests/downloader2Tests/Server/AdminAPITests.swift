@@ -1,5 +1,7 @@
 import Foundation
 import HTTPTypes
+import Hummingbird
+@testable import Server
 import Storage
 import Testing
 import Tickets
@@ -111,6 +113,17 @@ struct StatusAPITests {
                 #expect(prefix.status == .unauthorized, "\(path)")
             }
         }
+    }
+
+    @Test("the token comparison: equal only when every byte and the length match")
+    func constantTimeCompare() {
+        let token = Array("a".utf8) + [UInt8](repeating: 0x41, count: 31)
+        #expect(BearerAuthMiddleware<BasicRequestContext>.constantTimeEquals(token, token))
+        #expect(!BearerAuthMiddleware<BasicRequestContext>.constantTimeEquals(token, token + [0]))
+        // Lengths 32 and 288 differ by 256: a difference that truncation to a byte would lose.
+        #expect(!BearerAuthMiddleware<BasicRequestContext>.constantTimeEquals(token, token + [UInt8](repeating: 0, count: 256)))
+        #expect(!BearerAuthMiddleware<BasicRequestContext>.constantTimeEquals([], token))
+        #expect(!BearerAuthMiddleware<BasicRequestContext>.constantTimeEquals(token, Array(token.dropLast()) + [0x42]))
     }
 
     @Test("health reports the database; stats count by state; config hides secrets")
