@@ -52,7 +52,7 @@ struct TorrentCLITests {
         let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
         #expect(FileManager.default.createFile(atPath: torrentPath, contents: torrent))
         var throttled = TorrentSettings.loopback()
-        throttled.maxUploadKbps = 2500
+        throttled.maxUploadKbps = 1500
         let seeder = try TorrentSession(settings: throttled, seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
@@ -61,14 +61,15 @@ struct TorrentCLITests {
 
             let firstLog = dir.file("first.log")
             let first = try start(arguments, log: firstLog)
-            #expect(await eventually(within: 60) { Self.percentShown(in: firstLog) >= 50 }, "never reached 50 %")
+            #expect(await eventually(within: 120) { Self.percentShown(in: firstLog) >= 50 }, "never reached 50 %")
+            #expect(first.isRunning, "the first run must still be downloading when it is killed")
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
             #expect(first.terminationReason == .uncaughtSignal)
 
             let secondLog = dir.file("second.log")
             let second = try start(arguments, log: secondLog)
-            #expect(await eventually(within: 60) { !second.isRunning })
+            #expect(await eventually(within: 120) { !second.isRunning })
             let log = try String(contentsOfFile: secondLog, encoding: .utf8)
             #expect(second.terminationStatus == 0, "\(log)")
             let resumedLine = try #require(log.split(separator: "\n").first { $0.contains("resumed Throttled from resume data at") }, "\(log)")

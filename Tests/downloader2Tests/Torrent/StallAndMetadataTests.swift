@@ -32,7 +32,7 @@ struct StallAndMetadataTests {
         let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Slow", files: [("image.flac", 20_000_000)])
         let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
         var throttled = TorrentSettings.loopback()
-        throttled.maxUploadKbps = 2000
+        throttled.maxUploadKbps = 800
         let seeder = try TorrentSession(settings: throttled, seedingPolicy: .seedForever)
         let leecher = try TorrentSession(settings: .loopback(), stallAfter: 1.5)
         try await withRunning([seeder, leecher]) {
