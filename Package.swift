@@ -54,6 +54,7 @@ var targets: [Target] = [
     .target(name: "Audio", dependencies: ["CAudio"], swiftSettings: swiftSettings),
     .target(name: "Search", dependencies: ["Tickets", "CCurl"], swiftSettings: swiftSettings),
     .target(name: "Placement", dependencies: ["Tickets", "CCrypto"], swiftSettings: swiftSettings),
+    .target(name: "Matching", dependencies: ["Tickets", "Search"], swiftSettings: swiftSettings),
     .target(
         name: "Pipeline",
         dependencies: [
@@ -87,7 +88,7 @@ var targets: [Target] = [
     .testTarget(
         name: "downloader2Tests",
         dependencies: [
-            "Tickets", "Storage", "Pipeline", "Server", "Torrent", "Audio", "Search", "Placement",
+            "Tickets", "Storage", "Pipeline", "Server", "Torrent", "Audio", "Search", "Placement", "Matching",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],

@@ -1,0 +1,51 @@
+import Foundation
+
+/// What a torrent file's path says about the track it holds: disc, track number, title.
+public struct AudioFileEvidence: Sendable, Equatable {
+    public var path: String
+    public var sizeBytes: Int64
+    public var disc: Int?
+    public var track: Int?
+    /// The file name without number, artist prefix and extension.
+    public var title: String
+
+    public static let audioExtensions: Set<String> = ["flac", "mp3", "m4a", "alac", "ape", "wv", "wav", "aiff", "aif", "ogg", "oga", "opus", "dsf", "dff", "aac"]
+
+    public static func isAudio(_ path: String) -> Bool {
+        audioExtensions.contains((path as NSString).pathExtension.lowercased())
+    }
+
+    /// Reads `CD2/03 - Title.flac`, `Disc 1/01. Title.mp3`, `1-03 Title.flac`, `d2t05 Title.flac`,
+    /// `03 Artist - Title.flac`, `Artist - Album - 03 - Title.flac`.
+    public init(path: String, sizeBytes: Int64) {
+        self.path = path
+        self.sizeBytes = sizeBytes
+        let components = path.split(separator: "/").map(String.init)
+        var name = ((components.last ?? path) as NSString).deletingPathExtension
+        for folder in components.dropLast().reversed() {
+            if let match = folder.range(of: #"(?i)\b(cd|disc|disk|d)\s*[-_. ]?\s*(\d{1,2})\b"#, options: .regularExpression) {
+                disc = Int(folder[match].filter(\.isNumber))
+                break
+            }
+        }
+        if let match = name.range(of: #"(?i)^d(\d{1,2})t(\d{1,3})\b"#, options: .regularExpression) {
+            let numbers = name[match].split { !$0.isNumber }.compactMap { Int($0) }
+            disc = disc ?? numbers.first
+            track = numbers.last
+            name.removeSubrange(match)
+        } else if let match = name.range(of: #"^(\d)[-.](\d{2})\b"#, options: .regularExpression) {
+            let numbers = name[match].split { !$0.isNumber }.compactMap { Int($0) }
+            disc = disc ?? numbers.first
+            track = numbers.last
+            name.removeSubrange(match)
+        } else if let match = name.range(of: #"^\(?(\d{1,3})\)?(?=[\s._-])"#, options: .regularExpression) {
+            track = Int(name[match].filter(\.isNumber))
+            name.removeSubrange(match)
+        } else if let match = name.range(of: #"\s-\s(\d{1,3})\s-\s"#, options: .regularExpression) {
+            // "Artist - Album - 03 - Title": what follows the number is the title.
+            track = Int(name[match].filter(\.isNumber))
+            name = String(name[match.upperBound...])
+        }
+        title = name.trimmingCharacters(in: CharacterSet(charactersIn: " ._-–"))
+    }
+}
