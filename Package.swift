@@ -58,7 +58,7 @@ var targets: [Target] = [
     .target(
         name: "Pipeline",
         dependencies: [
-            "Tickets", "Storage", "Placement", "Search", "Torrent",
+            "Tickets", "Storage", "Placement", "Search", "Torrent", "Matching",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
@@ -77,7 +77,7 @@ var targets: [Target] = [
     .executableTarget(
         name: "downloader2",
         dependencies: [
-            "Server", "Pipeline", "Storage", "Tickets", "Torrent", "Audio", "Search", "Placement",
+            "Server", "Pipeline", "Storage", "Tickets", "Torrent", "Audio", "Search", "Placement", "Matching",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import Pipeline
+import Matching
 import Placement
 import Search
 import Server
@@ -74,6 +75,7 @@ struct Serve: AsyncParsableCommand {
             torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".metadata"),
             metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
         stages.search = IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister)
+        stages.match = DeterministicMatchStage(scorer: CandidateScorer(autoApproveThreshold: config.matcher.autoApproveThreshold))
         let placer = Placer(
             mediaRoots: MediaRoots(config.placer.mediaRoots),
             options: .init(

@@ -79,7 +79,7 @@ struct ProcessTests {
         #expect(Array(history.prefix(stored.count)) == stored, "every event acknowledged before the kill is still there")
     }
 
-    @Test("a configured Torznab feed is searched: the ticket reaches matching with the feed's candidates and their file-list status")
+    @Test("a configured Torznab feed is searched and matched: unverifiable candidates wait for a person, ranked, with reasons")
     func searchThroughConfiguredFeed() async throws {
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         try await FixtureIndexer.serve { base, log in
@@ -94,17 +94,16 @@ struct ProcessTests {
             let config = try await http.send("GET", "/api/v1/config")
             #expect(config.json["torznab"]?["feeds"] == .array([.string("\(base)/torznab/api?apikey=***")]))
             #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(Fixtures.ticket(id: "feed-1", root: dir.file("media")))).status == 201)
-            // Matching is not built yet: the ticket fails there, after the search found the feed's releases.
-            #expect(await eventually { (try? await http.send("GET", "/api/v1/ticket/feed-1").json["state"]) == .string("failed") })
+            // Without file lists nothing is verified: the matcher asks a person, with the candidates ranked.
+            #expect(await eventually { (try? await http.send("GET", "/api/v1/ticket/feed-1").json["state"]) == .string("needs_approval") })
             let ticket = try await http.send("GET", "/api/v1/ticket/feed-1")
-            #expect(ticket.json["state_details"]?["failed_at_state"] == .string("matching"))
-            guard case .array(let history) = ticket.json["history"],
-                  let matching = history.first(where: { $0["payload"]?["new_state"] == .string("matching") }),
-                  case .array(let candidates) = matching["payload"]?["details"]?["candidates"]
-            else { Issue.record("no matching state in \(ticket.json)"); return }
+            let details = try #require(ticket.json["state_details"])
+            #expect(details["reason"]?["kind"] == .string("no_exact_match"))
+            guard case .array(let candidates) = details["candidates"] else { Issue.record("no candidates in \(details)"); return }
             #expect(candidates.count == 2)
-            #expect(candidates.first?["info_hash"] == .string(FixtureIndexer.okComputerHash))
-            #expect(candidates.first?["files_unavailable_reason"]?.stringValue?.contains(".torrent from") == true)
+            #expect(candidates.first?["torrent"]?["info_hash"] == .string(FixtureIndexer.okComputerHash))
+            #expect(candidates.first?["torrent"]?["files_unavailable_reason"]?.stringValue?.contains(".torrent from") == true)
+            #expect(candidates.first?["reasoning"]?.stringValue?.contains("no file list") == true)
             #expect(log.all.contains("music:Radiohead|OK Computer|1997"))
         }
     }
@@ -155,6 +154,19 @@ struct ProcessTests {
         #expect(parsed.status == 0 && lines.count == 2)
         #expect(lines.first??["artist"] == .string("Radiohead") && lines.first??["format"] == .string("flac"))
         #expect(lines.last??["scene_group"] == .string("FTD") && lines.last??["year"] == .number(2007))
+        let candidates = [
+            TorrentCandidate(title: "Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", indexer: "i", infoHash: "aa", sizeBytes: 1, seeders: 9, leechers: 0,
+                             files: [TorrentFileEntry(path: "OKC/01 - Airbag.flac", sizeBytes: 1), TorrentFileEntry(path: "OKC/02 - Paranoid Android.flac", sizeBytes: 1)]),
+            TorrentCandidate(title: "Radiohead - OK Computer (1997) [FLAC]", indexer: "i", infoHash: "bb", sizeBytes: 1, seeders: 0, leechers: 0),
+        ]
+        let candidatesFile = dir.file("candidates.json")
+        #expect(FileManager.default.createFile(atPath: candidatesFile, contents: try TicketJSON.encoder().encode(candidates)))
+        let matched = try run(["match", file, candidatesFile, "--json"], port: port)
+        #expect(matched.status == 0, "\(matched.errors)")
+        let ranking = try JSONValue(json: Data(matched.output.utf8))
+        #expect(ranking["decision"] == .string("auto_approved"), "\(ranking)")
+        guard case .array(let ranked) = ranking["candidates"] else { Issue.record("no candidates"); return }
+        #expect(ranked.first?["torrent"]?["info_hash"] == .string("aa") && ranked.last?["score"] == .number(0))
         let version = try run(["version", "--json"], port: port)
         let facts = try JSONValue(json: Data(version.output.utf8))
         #expect(facts["libtorrent"]?.stringValue?.hasPrefix("2.0") == true)

@@ -1,0 +1,92 @@
+import Foundation
+import Search
+import Tickets
+
+/// The deterministic matcher: scores each candidate against the ticket from its title and, above
+/// all, its file list, and decides whether the best one is safe to take without a person.
+public struct CandidateScorer: Sendable {
+    public var autoApproveThreshold: Double
+    /// Without a file list nothing is verified: such a candidate's score never reaches this cap.
+    public static let scoreCapWithoutFiles = 0.75
+
+    public init(autoApproveThreshold: Double = 0.85) {
+        self.autoApproveThreshold = autoApproveThreshold
+    }
+
+    /// Every candidate scored, best first.
+    public func score(_ ticket: Ticket, _ candidates: [TorrentCandidate]) -> [ScoredCandidate] {
+        candidates.map { score(ticket, $0) }.sorted { $0.score > $1.score }
+    }
+
+    public func score(_ ticket: Ticket, _ candidate: TorrentCandidate) -> ScoredCandidate {
+        let release = ReleaseTitleParser.parse(candidate.title)
+        var notes: [String] = []
+        let artist = TextSimilarity.similarity(ticket.search.artist, release.artist ?? candidate.title)
+        let album = TextSimilarity.similarity(ticket.search.album, release.album ?? candidate.title)
+        notes.append(String(format: "artist %.2f, album %.2f", artist, album))
+
+        var year = 0.6
+        if let wanted = ticket.search.year, let found = release.year {
+            year = wanted == found ? 1 : abs(wanted - found) == 1 ? 0.7 : 0.3
+            notes.append(wanted == found ? "year \(found)" : "year \(found) (wanted \(wanted))")
+        }
+
+        var mappingScore = 0.5
+        var mapping: [TrackMapping] = []
+        if let files = candidate.files {
+            let result = TrackFileMatcher.map(ticket.tracks, files: files)
+            mapping = result.mappings
+            mappingScore = result.confidence
+            notes.append(String(format: "%d/%d tracks mapped (confidence %.2f)", result.mappings.count, ticket.tracks.count, result.confidence))
+            if !result.unusedFiles.isEmpty { notes.append("\(result.unusedFiles.count) extra audio file(s)") }
+        } else {
+            notes.append("no file list: " + (candidate.filesUnavailableReason ?? "the indexer gave none"))
+        }
+
+        let quality = qualityFit(release, target: ticket.constraints)
+        notes.append(quality.note)
+
+        var score = 0.2 * artist + 0.2 * album + 0.05 * year + 0.4 * mappingScore + 0.15 * quality.score
+        for (applies, factor, note) in penalties(release, ticket) where applies {
+            score *= factor
+            notes.append(note)
+        }
+        if candidate.seeders <= 0 {
+            score = 0
+            notes.append("no seeders: disqualified")
+        } else {
+            // Seeders break ties and weigh only a little.
+            score += 0.02 * min(1, log10(Double(candidate.seeders) + 1) / 3)
+            notes.append("\(candidate.seeders) seeder(s)")
+        }
+        if quality.score == 0 { score = 0 }
+        if candidate.files == nil { score = min(score, Self.scoreCapWithoutFiles) }
+        return ScoredCandidate(torrent: candidate, score: (min(max(score, 0), 1) * 1000).rounded() / 1000, trackMapping: mapping, reasoning: notes.joined(separator: "; "))
+    }
+
+    /// How well the source suits the requested output: lossless is best for any target; a lossy
+    /// source below the target bitrate is poor; a lossy source can never become lossless.
+    func qualityFit(_ release: ReleaseInfo, target: TicketConstraints) -> (score: Double, note: String) {
+        guard let format = release.format else { return (0.6, "format unknown from the title") }
+        if format.isLossless { return (1, "\(format.rawValue) lossless source") }
+        if target.format.isLossless { return (0, "\(format.rawValue) is lossy and \(target.format.rawValue) was asked: disqualified") }
+        let wanted = target.bitrateKbps ?? 0
+        let kbps = release.bitrate.flatMap { Int($0) } ?? (release.bitrate?.hasPrefix("V0") == true ? 245 : release.bitrate?.hasPrefix("V2") == true ? 190 : nil)
+        guard let kbps else { return (0.5, "\(format.rawValue), bitrate unknown") }
+        return kbps >= wanted ? (0.7, "\(format.rawValue) \(kbps) kbps") : (0.3, "\(format.rawValue) \(kbps) kbps, below the \(wanted) kbps asked")
+    }
+
+    /// Releases that are usually not the album asked for, unless the ticket asks for them.
+    func penalties(_ release: ReleaseInfo, _ ticket: Ticket) -> [(Bool, Double, String)] {
+        let album = ticket.search.album.lowercased()
+        let artistIsVA = ["va", "various artists", "various"].contains(ticket.search.artist.lowercased())
+        let editionAsked = ["deluxe", "remaster", "expanded", "anniversary", "edition"].contains { album.contains($0) }
+        return [
+            (release.discography && !album.contains("discography"), 0.45, "discography/collection pack"),
+            ((release.compilation || release.variousArtists) && !artistIsVA, 0.6, "compilation"),
+            (release.live && !album.contains("live"), 0.6, "live recording"),
+            (!release.editions.isEmpty && !editionAsked, 0.9, "edition: \(release.editions.joined(separator: ", "))"),
+            (release.bootleg, 0.5, "bootleg"),
+        ]
+    }
+}
