@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Search
+import Tickets
 
 /// `downloader2 release parse TITLE…`: what the title parser sees, as JSON.
 struct Release: ParsableCommand {
@@ -12,9 +13,7 @@ struct Release: ParsableCommand {
         @Argument(help: "Release titles as indexers list them.") var titles: [String]
 
         func run() throws {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let encoder = TicketJSON.encoder()
             for title in titles {
                 var object = try JSONSerialization.jsonObject(with: encoder.encode(ReleaseTitleParser.parse(title))) as? [String: Any] ?? [:]
                 object["title"] = title

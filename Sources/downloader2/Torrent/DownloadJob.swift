@@ -1,4 +1,5 @@
 import Foundation
+import Tickets
 import Torrent
 
 /// One foreground download: add (or resume), wait for metadata, select files, report progress.
@@ -50,10 +51,7 @@ struct DownloadJob: Sendable {
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         report("complete: \(done.name), \(Format.bytes(done.wantedBytes)) in \(String(format: "%.1f", seconds)) s → \(done.savePath)")
         if json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys]
-            print(String(decoding: try encoder.encode(done), as: UTF8.self))
+            print(String(decoding: try TicketJSON.encoder().encode(done), as: UTF8.self))
         }
         if seed {
             report("seeding until interrupted (Ctrl-C)")

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Server
 import ServiceLifecycle
+import Tickets
 import Torrent
 
 /// `downloader2 torrent info SOURCE`: name, info-hashes and files (a magnet's metadata is fetched first).
@@ -22,10 +23,7 @@ struct TorrentInfo: AsyncParsableCommand {
             metadata = try await fetch(magnet)
         }
         if options.json {
-            let encoder = JSONEncoder()
-            encoder.keyEncodingStrategy = .convertToSnakeCase
-            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
-            print(String(decoding: try encoder.encode(metadata), as: UTF8.self))
+            print(String(decoding: try TicketJSON.encoder(pretty: true).encode(metadata), as: UTF8.self))
             return
         }
         print("name        \(metadata.name)")

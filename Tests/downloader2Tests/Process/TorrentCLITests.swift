@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Tickets
 import Torrent
 
 /// `downloader2 torrent …` as a user runs it: a real process, killed and restarted.
@@ -114,8 +115,6 @@ struct TorrentCLITests {
         try process.run()
         let data = pipe.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        let decoder = JSONDecoder()
-        decoder.keyDecodingStrategy = .convertFromSnakeCase
-        #expect(try decoder.decode(TorrentMetadata.self, from: data) == metadata)
+        #expect(try TicketJSON.decoder().decode(TorrentMetadata.self, from: data) == metadata)
     }
 }

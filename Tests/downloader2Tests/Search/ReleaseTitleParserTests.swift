@@ -1,6 +1,7 @@
 import Foundation
 import Search
 import Testing
+import Tickets
 
 @Suite("Release-title parser")
 struct ReleaseTitleParserTests {
@@ -14,9 +15,7 @@ struct ReleaseTitleParserTests {
     @Test("each title reads as expected", arguments: releaseTitleTable.map(\.0))
     func title(_ title: String) throws {
         let expected = try #require(releaseTitleTable.first { $0.0 == title }?.1)
-        let encoder = JSONEncoder()
-        encoder.keyEncodingStrategy = .convertToSnakeCase
-        let actual = try JSONSerialization.jsonObject(with: encoder.encode(ReleaseTitleParser.parse(title))) as? [String: Any] ?? [:]
+        let actual = try JSONSerialization.jsonObject(with: TicketJSON.encoder().encode(ReleaseTitleParser.parse(title))) as? [String: Any] ?? [:]
         for (key, value) in expected {
             let got = actual[key]
             let same: Bool
