@@ -57,11 +57,19 @@ void clear_error(lt_shim_error *error) {
     error->message[0] = '\0';
 }
 
+/// No torrent with the info-hash asked for: its own code, so callers need not read messages.
+struct not_in_session : std::invalid_argument {
+    using std::invalid_argument::invalid_argument;
+};
+
 /// Runs `body`, turning any exception into an error code and message.
 int guarded(lt_shim_error *error, std::function<int()> const &body) {
     clear_error(error);
     try {
         return body();
+    } catch (not_in_session const &e) {
+        set_error(error, LT_SHIM_ERROR_NOT_IN_SESSION, e.what());
+        return -1;
     } catch (lt::system_error const &e) {
         set_error(error, e.code().value() ? e.code().value() : -1, e.code().message());
     } catch (std::exception const &e) {
@@ -119,7 +127,7 @@ lt::torrent_handle find(lt_shim_session *s, char const *info_hash) {
     }
     if (!ok) throw std::invalid_argument(std::string("not an info-hash: '") + (info_hash ? info_hash : "") + "'");
     lt::torrent_handle h = s->session.find_torrent(key);
-    if (!h.is_valid()) throw std::invalid_argument(std::string("no torrent with info-hash ") + info_hash + " in the session");
+    if (!h.is_valid()) throw not_in_session(std::string("no torrent with info-hash ") + info_hash + " in the session");
     return h;
 }
 

@@ -15,7 +15,13 @@ const char *lt_shim_version(void);
 /// The libtorrent version the loaded shared library reports at run time; static storage.
 const char *lt_shim_runtime_version(void);
 
-/// A failure: libtorrent's error value (or -1 for an exception) and a readable message.
+/// Codes of failures that are not libtorrent error values.
+enum {
+    LT_SHIM_ERROR_EXCEPTION = -1,       // any other C++ exception
+    LT_SHIM_ERROR_NOT_IN_SESSION = -2,  // no torrent with that info-hash in the session
+};
+
+/// A failure: libtorrent's error value (or an LT_SHIM_ERROR_* code) and a readable message.
 typedef struct lt_shim_error {
     int code;
     char message[512];

@@ -5,6 +5,8 @@ public enum TorrentError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidMagnet(String)
     case corruptTorrentFile(String)
     case notInSession(String)
+    /// The session has stopped (shutdown); nothing can be asked of it any more.
+    case sessionClosed
     /// No metadata arrived in time; `peersSeen` says whether anyone was reachable at all.
     case metadataTimeout(seconds: Int, peersSeen: Int)
     /// The download stopped moving: no payload for `seconds` and no seed connected.
@@ -17,7 +19,8 @@ public enum TorrentError: Error, Sendable, Equatable, CustomStringConvertible {
         case .engine(let op, let code, let message): "libtorrent could not \(op): \(message) (code \(code))"
         case .invalidMagnet(let reason): "invalid magnet link: \(reason)"
         case .corruptTorrentFile(let reason): "not a valid .torrent file: \(reason)"
-        case .notInSession(let hash): "no torrent \(hash) in the session"
+        case .notInSession(let message): message
+        case .sessionClosed: "the torrent session has stopped"
         case .metadataTimeout(let seconds, let peers):
             peers == 0
                 ? "no metadata after \(seconds) s: no peer could be reached"

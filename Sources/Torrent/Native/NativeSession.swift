@@ -49,7 +49,7 @@ final class NativeSession {
 
     private var session: OpaquePointer {
         get throws(TorrentError) {
-            guard let pointer else { throw .engine(operation: "use the session", code: -1, message: "the session is closed") }
+            guard let pointer else { throw .sessionClosed }
             return pointer
         }
     }
@@ -173,6 +173,7 @@ final class NativeSession {
         let session = try session
         var error = lt_shim_error()
         guard let info = lt_torrent_info(session, hash, &error) else {
+            if error.code == LT_SHIM_ERROR_NOT_IN_SESSION { throw .notInSession(Self.message(error)) }
             if (try? status(hash))?.has_metadata == 0 { return nil }
             throw Self.failure("read the metadata of \(hash)", error)
         }
@@ -193,8 +194,7 @@ final class NativeSession {
         let session = try session
         var error = lt_shim_error()
         guard body(session, &error) == 0 else {
-            let message = Self.message(error)
-            if message.contains("in the session") { throw .notInSession(message) }
+            if error.code == LT_SHIM_ERROR_NOT_IN_SESSION { throw .notInSession(Self.message(error)) }
             throw Self.failure(operation(), error)
         }
     }

@@ -43,7 +43,7 @@ struct DownloadJob: Sendable {
         let done: TorrentProgress
         do {
             done = try await session.waitUntilComplete(hash, pollInterval: .milliseconds(100)) { line.show($0) }
-        } catch TorrentError.engine(_, _, let message) where message.contains("closed") {
+        } catch TorrentError.sessionClosed {
             throw CLIError("interrupted before completion; resume data was saved: run the same command again to continue")
         }
         line.finish()
