@@ -238,13 +238,6 @@ extern "C" int lt_session_listen_port(lt_shim_session *s) {
     }
 }
 
-extern "C" void lt_session_post_torrent_updates(lt_shim_session *s) {
-    try {
-        s->session.post_torrent_updates();
-    } catch (...) {
-    }
-}
-
 extern "C" void lt_session_set_alert_notify(lt_shim_session *s, void (*notify)(void *), void *context) {
     try {
         s->session.set_alert_notify([notify, context] { notify(context); });
@@ -523,13 +516,7 @@ std::string torrent_id(lt::torrent_alert const *ta) { return best_hash(ta->handl
 
 void translate(lt_shim_session *s, lt::alert *alert) {
     auto push = [&](lt_shim_alert a) { s->alerts.push_back(a); };
-    if (auto *a = lt::alert_cast<lt::state_update_alert>(alert)) {
-        for (auto const &st : a->status) {
-            auto out = blank(LT_SHIM_ALERT_STATE_UPDATE, best_hash(st.info_hashes));
-            out.state = static_cast<int>(st.state);
-            push(out);
-        }
-    } else if (auto *a = lt::alert_cast<lt::metadata_received_alert>(alert)) {
+    if (auto *a = lt::alert_cast<lt::metadata_received_alert>(alert)) {
         push(blank(LT_SHIM_ALERT_METADATA_RECEIVED, torrent_id(a)));
     } else if (auto *a = lt::alert_cast<lt::state_changed_alert>(alert)) {
         auto out = blank(LT_SHIM_ALERT_STATE_CHANGED, torrent_id(a));

@@ -58,8 +58,6 @@ void lt_session_destroy(lt_shim_session *session);
 int lt_session_set_rate_limits(lt_shim_session *session, int download_bytes_per_sec, int upload_bytes_per_sec, lt_shim_error *error);
 /// The TCP port the session listens on (after binding port 0), or 0.
 int lt_session_listen_port(lt_shim_session *session);
-/// Asks for a state_update alert carrying the status of every torrent that changed.
-void lt_session_post_torrent_updates(lt_shim_session *session);
 /// Calls `notify(context)` when alerts become available, possibly on a libtorrent thread:
 /// it must only wake the thread that calls lt_session_pop_alerts.
 void lt_session_set_alert_notify(lt_shim_session *session, void (*notify)(void *context), void *context);
@@ -203,7 +201,6 @@ enum {
     LT_SHIM_ALERT_RESUMED = 19,
     LT_SHIM_ALERT_CHECKED = 20,
     LT_SHIM_ALERT_TRACKER_REPLY = 21,
-    LT_SHIM_ALERT_STATE_UPDATE = 22,   // one alert per torrent whose status changed
     LT_SHIM_ALERT_DELETED = 23,
 };
 

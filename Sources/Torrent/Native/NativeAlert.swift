@@ -14,7 +14,7 @@ struct NativeAlert {
 
     init(_ alert: lt_shim_alert) {
         type = alert.type
-        infoHash = withUnsafeBytes(of: alert.info_hash) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        infoHash = String(fixedCString: alert.info_hash)
         state = Int(alert.state)
         index = Int(alert.index)
         errorCode = Int(alert.error_code)
@@ -53,12 +53,16 @@ struct NativeAlert {
 
     var isResumeData: Bool { type == LT_SHIM_ALERT_RESUME_DATA }
     var isResumeDataFailure: Bool { type == LT_SHIM_ALERT_RESUME_DATA_FAILED }
-    var isRemoval: Bool { type == LT_SHIM_ALERT_REMOVED }
 }
 
 extension String {
-    /// The text of a NUL-terminated C character buffer.
+    /// The text of a fixed-size C `char[N]` field (Swift imports it as a tuple), up to its first NUL.
+    init<Tuple>(fixedCString tuple: Tuple) {
+        self = withUnsafeBytes(of: tuple) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// The text of a NUL-terminated character array filled by C.
     init(nulTerminated buffer: [CChar]) {
-        self = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        self = buffer.withUnsafeBytes { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

@@ -200,7 +200,7 @@ final class NativeSession {
     }
 
     static func message(_ error: lt_shim_error) -> String {
-        withUnsafeBytes(of: error.message) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+        String(fixedCString: error.message)
     }
 
     static func failure(_ operation: String, _ error: lt_shim_error) -> TorrentError {

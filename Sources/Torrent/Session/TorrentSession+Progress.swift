@@ -31,10 +31,10 @@ extension TorrentSession {
         var tracker = trackers[hash] ?? ProgressTracker()
         tracker.observe(rate: Int(s.download_payload_rate), done: s.total_wanted_done, at: now)
         trackers[hash] = tracker
-        let error = withUnsafeBytes(of: s.error) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        let error = String(fixedCString: s.error)
         let engine = TorrentEngineState(rawValue: Int(s.state)) ?? .unknown
         var progress = TorrentProgress(
-            infoHash: hash, name: withUnsafeBytes(of: s.name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) },
+            infoHash: hash, name: String(fixedCString: s.name),
             state: .downloading, engineState: engine, hasMetadata: s.has_metadata != 0,
             percent: s.total_wanted > 0 ? Double(s.total_wanted_done) / Double(s.total_wanted) * 100 : 0,
             wantedBytes: s.total_wanted, wantedDoneBytes: s.total_wanted_done,
@@ -42,7 +42,7 @@ extension TorrentSession {
             etaSecs: tracker.eta(remaining: s.total_wanted - s.total_wanted_done),
             peers: Int(s.num_peers), seeds: Int(s.num_seeds), knownPeers: Int(s.list_peers),
             allTimeDownload: s.all_time_download, allTimeUpload: s.all_time_upload, seedingSecs: s.seeding_duration_secs,
-            savePath: withUnsafeBytes(of: s.save_path) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) },
+            savePath: String(fixedCString: s.save_path),
             error: error.isEmpty ? nil : error)
         progress.state = derivedState(progress, paused: s.paused != 0, tracker: tracker, now: now)
         return progress
