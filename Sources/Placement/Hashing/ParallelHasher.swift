@@ -20,7 +20,7 @@ public struct ParallelHasher: Sendable {
             func launch() {
                 let index = next
                 next += 1
-                group.addTask { (index, await Self.hashOnDispatch(paths[index])) }
+                group.addTask { (index, await runBlocking { Result { () throws(PlacementError) in try SHA256Hasher().hashFile(atPath: paths[index]) } }) }
             }
             while next < min(width, paths.count) { launch() }
             for await (index, result) in group {
@@ -28,14 +28,6 @@ public struct ParallelHasher: Sendable {
                 if next < paths.count { launch() }
             }
             return results.map { $0! }
-        }
-    }
-
-    static func hashOnDispatch(_ path: String) async -> Result<FileDigest, PlacementError> {
-        await withCheckedContinuation { continuation in
-            DispatchQueue.global(qos: .utility).async {
-                continuation.resume(returning: Result { () throws(PlacementError) in try SHA256Hasher().hashFile(atPath: path) })
-            }
         }
     }
 }

@@ -13,8 +13,9 @@ extension TorrentSession {
         let start = ContinuousClock.now
         var peersSeen = 0
         while true {
-            if let metadata = try native.metadata(hash) { return metadata }
+            // One status read per poll: it says both whether metadata is here and who is connected.
             let status = try native.status(hash)
+            if status.has_metadata != 0, let metadata = try native.metadata(hash) { return metadata }
             peersSeen = max(peersSeen, Int(status.num_peers))
             let waited = ContinuousClock.now - start
             if waited >= timeout || (peersSeen > 0 && waited >= earlyTimeout) {
