@@ -53,7 +53,7 @@ struct TorrentCLITests {
         let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
         #expect(FileManager.default.createFile(atPath: torrentPath, contents: torrent))
         var throttled = TorrentSettings.loopback()
-        throttled.maxUploadKbps = 1500
+        throttled.maxUploadKbps = 1000
         let seeder = try TorrentSession(settings: throttled, seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
