@@ -4,7 +4,8 @@ SHELL := /bin/bash
 # Debian packages the build links against, and the tools the tests drive.
 BUILD_PACKAGES := pkg-config libtorrent-rasterbar-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev \
                   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev
-TEST_PACKAGES  := curl aria2 opentracker
+TEST_PACKAGES  := curl aria2 opentracker ffmpeg
+PYTHON_TOOLS   := mutagen=mutagen
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
@@ -30,6 +31,7 @@ deps:
 
 test-deps:
 	@scripts/install-packages.sh $(TEST_PACKAGES)
+	@scripts/install-python-tools.sh $(PYTHON_TOOLS)
 
 ## Benchmarks build in their own scratch folder so `swift test` never compiles them.
 bench: deps test-deps

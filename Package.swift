@@ -51,7 +51,7 @@ var targets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
-    .target(name: "Audio", dependencies: ["CAudio"], swiftSettings: swiftSettings),
+    .target(name: "Audio", dependencies: ["CAudio", "Tickets"], swiftSettings: swiftSettings),
     .target(name: "Search", dependencies: ["Tickets", "CCurl"], swiftSettings: swiftSettings),
     .target(name: "Placement", dependencies: ["Tickets", "CCrypto"], swiftSettings: swiftSettings),
     .target(name: "Matching", dependencies: ["Tickets", "Search"], swiftSettings: swiftSettings),
@@ -123,7 +123,7 @@ if ProcessInfo.processInfo.environment["DOWNLOADER2_BENCHMARKS"] == "1" {
 
 let package = Package(
     name: "downloader2",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [.executable(name: "downloader2", targets: ["downloader2"])],
     dependencies: dependencies,
     targets: targets,

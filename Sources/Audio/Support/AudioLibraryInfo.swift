@@ -19,3 +19,7 @@ public enum AudioLibraryInfo {
 
     private static func dotted(_ v: UInt32) -> String { "\(v >> 16).\((v >> 8) & 0xFF).\(v & 0xFF)" }
 }
+
+/// libav's own logging, set once: errors only. Problems reach callers as `AudioError`s; libav's
+/// warnings about normal files ("EOI missing", "timescale not set") would only be noise on a NAS log.
+let quietLibAVLogging: Void = av_log_set_level(AV_LOG_ERROR)

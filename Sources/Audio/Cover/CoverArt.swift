@@ -1,0 +1,67 @@
+import Foundation
+
+/// A cover image to embed: its bytes, type and pixel size.
+public struct CoverArt: Sendable, Equatable {
+    public enum Kind: String, Sendable { case jpeg, png }
+
+    public let data: [UInt8]
+    public let kind: Kind
+    public let width: Int
+    public let height: Int
+
+    /// Reads JPEG or PNG bytes; anything else is refused with the reason.
+    public init(data: [UInt8]) throws {
+        guard let (kind, width, height) = ImageHeader.read(data) else {
+            throw AudioError.invalidRequest("cover image is neither a readable JPEG nor PNG (\(data.count) bytes)")
+        }
+        self.data = data
+        self.kind = kind
+        self.width = width
+        self.height = height
+    }
+
+    public init(contentsOf path: String) throws {
+        guard let bytes = FileManager.default.contents(atPath: path) else {
+            throw AudioError.invalidRequest("cannot read cover image '\(path)'")
+        }
+        try self.init(data: [UInt8](bytes))
+    }
+
+    public var mimeType: String { kind == .jpeg ? "image/jpeg" : "image/png" }
+
+    /// A FLAC `METADATA_BLOCK_PICTURE` body (type 3, front cover), as Vorbis comments carry it in base64.
+    public var flacPictureBlock: [UInt8] {
+        var block: [UInt8] = []
+        func be32(_ value: Int) { block += withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
+        let mime = Array(mimeType.utf8)
+        be32(3)
+        be32(mime.count)
+        block += mime
+        be32(0)  // no description
+        be32(width)
+        be32(height)
+        be32(kind == .png ? 32 : 24)
+        be32(0)  // not indexed
+        be32(data.count)
+        block += data
+        return block
+    }
+
+    /// Image files a release folder uses for its cover, best first: names mentioning front, cover or
+    /// folder, then any image; the largest file wins within a rank.
+    public static func find(inFolder folder: String) -> String? {
+        let fm = FileManager.default
+        guard let enumerator = fm.enumerator(atPath: folder) else { return nil }
+        var best: (rank: Int, size: Int, path: String)? = nil
+        for case let relative as String in enumerator {
+            let ext = (relative as NSString).pathExtension.lowercased()
+            guard ["jpg", "jpeg", "png"].contains(ext) else { continue }
+            let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
+            let rank = ["front", "cover", "folder"].contains { name.contains($0) } ? 1 : 0
+            let path = (folder as NSString).appendingPathComponent(relative)
+            let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+            if best.map({ (rank, size) > ($0.rank, $0.size) }) ?? true { best = (rank, size, path) }
+        }
+        return best?.path
+    }
+}

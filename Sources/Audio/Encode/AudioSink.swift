@@ -1,0 +1,112 @@
+import CAudio
+
+/// One output file being written: resampler → FIFO → encoder → muxer, with tags and cover art.
+///
+/// Owned by one thread for its whole life. Call `finish()` for a complete file; dropping the sink
+/// without it closes the file unfinished, and the caller deletes it.
+final class AudioSink {
+    let path: String
+    let choice: EncoderChoice
+    private let file: MuxedFile
+    private let encoder: AVCodecContextBox
+    private var resampler: OpaquePointer?
+    private let fifo: OpaquePointer
+    private let converted: SampleBuffer
+    private let frame = AVFrameBox()
+    private let packet = AVPacketBox()
+    private let frameSize: Int32
+    private let sourceFormat: AVSampleFormat
+    private let sourceChannels: Int32
+    private var samplesEncoded: Int64 = 0
+
+    /// Opens the encoder and the output file and writes the header, the tags and the cover.
+    init(path: String, spec: OutputSpec, source: SourceFormat, tags: TrackTags?, cover: CoverArt?) throws {
+        self.path = path
+        guard let codec = avcodec_find_encoder_by_name(spec.encoderName) else { throw AudioError.encoderUnavailable(name: spec.encoderName) }
+        choice = EncoderChoice.choose(for: codec, spec: spec, sourceRate: source.sampleRate, sourceLayout: source.layout, sourceBits: source.bitsPerSample)
+        file = try MuxedFile(path: path, spec: spec)
+        encoder = AVCodecContextBox(codec: codec)
+        fifo = av_audio_fifo_alloc(choice.sampleFormat, choice.layout.nb_channels, 1 << 16)
+        converted = SampleBuffer(channels: choice.layout.nb_channels, format: choice.sampleFormat)
+        sourceFormat = source.sampleFormat
+        sourceChannels = source.layout.nb_channels
+        frameSize = try Self.openEncoder(encoder, codec: codec, choice: choice, spec: spec, globalHeader: file.wantsGlobalHeader)
+        avcodec_parameters_from_context(file.audioStream.pointee.codecpar, encoder.pointer)
+        file.audioStream.pointee.time_base = encoder.pointer.pointee.time_base
+        resampler = try Self.makeResampler(from: source, to: choice)
+        try file.writeHeader(tags: tags, cover: cover, style: spec.tagStyle(muxer: file.muxer))
+    }
+
+    deinit {
+        swr_free(&resampler)
+        av_audio_fifo_free(fifo)
+    }
+
+    /// Resamples `span` into the FIFO and encodes every whole frame it now holds.
+    func write(_ span: DecodedSpan) throws {
+        let planar = av_sample_fmt_is_planar(sourceFormat) != 0
+        let bytes = Int(av_get_bytes_per_sample(sourceFormat))
+        let stride = planar ? bytes : bytes * Int(sourceChannels)
+        let planeCount = planar ? Int(sourceChannels) : 1
+        var inputs = [UnsafePointer<UInt8>?](repeating: nil, count: planeCount)
+        for plane in 0..<planeCount { inputs[plane] = UnsafePointer(span.frame.pointee.extended_data[plane]! + span.offset * stride) }
+        try resample(inputs: &inputs, count: Int32(span.count))
+        try encodeWholeFrames()
+    }
+
+    /// Flushes the resampler, the FIFO's last partial frame and the encoder, then writes the trailer.
+    func finish() throws {
+        var none: [UnsafePointer<UInt8>?] = []
+        try resample(inputs: &none, count: 0)
+        try encodeWholeFrames()
+        if av_audio_fifo_size(fifo) > 0 { try encodeFrame(samples: av_audio_fifo_size(fifo)) }
+        try send(nil)
+        try file.finish()
+    }
+
+    private func resample(inputs: inout [UnsafePointer<UInt8>?], count: Int32) throws {
+        repeat {
+            let room = swr_get_out_samples(resampler, count)
+            converted.reserve(max(room, 1024))
+            let produced = inputs.withUnsafeMutableBufferPointer { buffer in
+                swr_convert(resampler, converted.planes, converted.capacity, count > 0 ? buffer.baseAddress : nil, count)
+            }
+            guard produced >= 0 else { throw AudioError.writeFailed(path: path, reason: "resampling failed: \(avErrorText(produced))") }
+            if produced > 0 { av_audio_fifo_write(fifo, converted.rawPlanes, produced) }
+            // Flushing (count 0) repeats until the resampler has nothing left.
+            if count > 0 || produced == 0 { break }
+        } while true
+    }
+
+    private func encodeWholeFrames() throws {
+        while av_audio_fifo_size(fifo) >= frameSize { try encodeFrame(samples: frameSize) }
+    }
+
+    private func encodeFrame(samples: Int32) throws {
+        let f = frame.pointer
+        av_frame_unref(f)
+        f.pointee.nb_samples = samples
+        f.pointee.format = choice.sampleFormat.rawValue
+        f.pointee.sample_rate = choice.sampleRate
+        var layout = choice.layout
+        av_channel_layout_copy(&f.pointee.ch_layout, &layout)
+        guard av_frame_get_buffer(f, 0) >= 0 else { throw AudioError.writeFailed(path: path, reason: "out of memory for an audio frame") }
+        let raw = UnsafeMutableRawPointer(f.pointee.extended_data!).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
+        _ = av_audio_fifo_read(fifo, raw, samples)
+        f.pointee.pts = samplesEncoded
+        samplesEncoded += Int64(samples)
+        try send(f)
+    }
+
+    /// Sends one frame (nil: end of stream) and writes every packet the encoder returns.
+    private func send(_ frame: UnsafeMutablePointer<AVFrame>?) throws {
+        let sent = avcodec_send_frame(encoder.pointer, frame)
+        guard sent >= 0 else { throw AudioError.writeFailed(path: path, reason: "encoding failed: \(avErrorText(sent))") }
+        while true {
+            let received = avcodec_receive_packet(encoder.pointer, packet.pointer)
+            if received == AVCode.again || received == AVCode.eof { return }
+            guard received >= 0 else { throw AudioError.writeFailed(path: path, reason: "encoding failed: \(avErrorText(received))") }
+            try file.writeAudio(packet.pointer, timeBase: encoder.pointer.pointee.time_base)
+        }
+    }
+}

@@ -1,0 +1,69 @@
+import CAudio
+
+/// Why an audio operation failed. libav's numeric codes become these at the boundary and travel no further.
+public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// The file could not be opened or is not a container libav knows.
+    case unreadable(path: String, reason: String)
+    /// The container holds no audio stream.
+    case noAudioStream(path: String)
+    /// No decoder for the source codec in this libav build.
+    case decoderUnavailable(codec: String)
+    /// No encoder for the requested format in this libav build.
+    case encoderUnavailable(name: String)
+    /// The source's data is damaged: a decoder or demuxer rejected it part-way.
+    case corruptInput(path: String, reason: String)
+    /// The source ends before the length its own header declares.
+    case truncatedInput(path: String, decodedSecs: Double, declaredSecs: Double)
+    /// The output could not be written (disk full, permissions, a muxer refusal).
+    case writeFailed(path: String, reason: String)
+    /// The written file does not match what was asked for.
+    case validationFailed(path: String, reason: String)
+    /// A request that cannot be satisfied (e.g. lossy source to lossless target, an empty range).
+    case invalidRequest(String)
+    /// A CUE sheet that cannot be used.
+    case invalidCueSheet(String)
+    /// The caller cancelled the work.
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .unreadable(let path, let reason): "cannot read audio file '\(path)': \(reason)"
+        case .noAudioStream(let path): "'\(path)' contains no audio stream"
+        case .decoderUnavailable(let codec): "no decoder for codec '\(codec)' in this libav build"
+        case .encoderUnavailable(let name): "encoder '\(name)' is not available in this libav build"
+        case .corruptInput(let path, let reason): "corrupt audio in '\(path)': \(reason)"
+        case .truncatedInput(let path, let decoded, let declared):
+            "truncated audio in '\(path)': decoded \(Self.secs(decoded)) of the \(Self.secs(declared)) its header declares"
+        case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"
+        case .validationFailed(let path, let reason): "output '\(path)' failed validation: \(reason)"
+        case .invalidRequest(let reason): "invalid conversion request: \(reason)"
+        case .invalidCueSheet(let reason): "invalid CUE sheet: \(reason)"
+        case .cancelled: "conversion cancelled"
+        }
+    }
+
+    /// Whether the source itself is bad (so retrying the same file cannot help).
+    public var isSourceDefect: Bool {
+        switch self {
+        case .unreadable, .noAudioStream, .corruptInput, .truncatedInput, .invalidCueSheet: true
+        default: false
+        }
+    }
+
+    private static func secs(_ value: Double) -> String { String(format: "%.2f s", value) }
+}
+
+/// libav's text for an error code.
+func avErrorText(_ code: Int32) -> String {
+    var buffer = [CChar](repeating: 0, count: 256)
+    if av_strerror(code, &buffer, buffer.count) < 0 { return "libav error \(code)" }
+    return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+}
+
+enum AVCode {
+    static let again = caudio_error_again()
+    static let eof = caudio_error_eof()
+    static let invalidData = caudio_error_invalid_data()
+    static let noSpace = caudio_error_enospc()
+    static let noPTS = caudio_no_pts()
+}
