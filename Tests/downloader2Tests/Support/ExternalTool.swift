@@ -1,0 +1,45 @@
+import Foundation
+import Testing
+
+/// A program nobody here wrote (ffmpeg, ffprobe, python3 with mutagen), run to completion.
+enum ExternalTool {
+    struct Output {
+        var status: Int32
+        var stdout: Data
+        var stderr: String
+    }
+
+    /// Runs `tool` and returns its output; throws (and records the missing package) when it is absent
+    /// or exits non-zero.
+    @discardableResult
+    static func run(_ tool: String, _ arguments: [String]) throws -> Output {
+        guard let path = tool.hasPrefix("/") ? tool : ExternalProcess.which(tool) else {
+            Issue.record("\(tool) is not installed; `make test` installs it (Makefile TEST_PACKAGES / PYTHON_TOOLS)")
+            throw CancellationError()
+        }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = arguments
+        let out = Pipe()
+        // stderr goes to a file, so only one pipe is read and neither can fill up and block the program.
+        let errPath = (NSTemporaryDirectory() as NSString).appendingPathComponent("\(tool)-\(UUID().uuidString).stderr")
+        FileManager.default.createFile(atPath: errPath, contents: nil)
+        defer { try? FileManager.default.removeItem(atPath: errPath) }
+        process.standardOutput = out
+        process.standardError = FileHandle(forWritingAtPath: errPath)
+        try process.run()
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let errText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
+        let result = Output(status: process.terminationStatus, stdout: outData, stderr: errText)
+        guard result.status == 0 else { throw ToolFailure(tool: tool, arguments: arguments, output: result) }
+        return result
+    }
+
+    struct ToolFailure: Error, CustomStringConvertible {
+        var tool: String
+        var arguments: [String]
+        var output: Output
+        var description: String { "\(tool) \(arguments.joined(separator: " ")) exited \(output.status): \(output.stderr)" }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// Audio the tests write themselves: sine tones as PCM WAV. Never committed music.
+enum ToneAudio {
+    struct Segment {
+        var frequency: Double
+        var samples: Int
+    }
+
+    /// A WAV of consecutive tones, the same tone on every channel; `bits` 16 or 24.
+    static func writeWAV(_ path: String, segments: [Segment], rate: Int = 44_100, channels: Int = 2, bits: Int = 16, amplitude: Double = 0.5) {
+        let bytesPerSample = bits / 8
+        let frames = segments.reduce(0) { $0 + $1.samples }
+        var data = [UInt8]()
+        data.reserveCapacity(44 + frames * channels * bytesPerSample)
+        func le(_ value: Int, _ count: Int) { for i in 0..<count { data.append(UInt8(truncatingIfNeeded: value >> (8 * i))) } }
+        data += Array("RIFF".utf8); le(36 + frames * channels * bytesPerSample, 4); data += Array("WAVE".utf8)
+        data += Array("fmt ".utf8); le(16, 4); le(1, 2); le(channels, 2); le(rate, 4)
+        le(rate * channels * bytesPerSample, 4); le(channels * bytesPerSample, 2); le(bits, 2)
+        data += Array("data".utf8); le(frames * channels * bytesPerSample, 4)
+        let peak = Double((1 << (bits - 1)) - 1) * amplitude
+        var phase = 0.0
+        for segment in segments {
+            let step = 2 * Double.pi * segment.frequency / Double(rate)
+            for _ in 0..<segment.samples {
+                let value = Int((sin(phase) * peak).rounded())
+                for _ in 0..<channels { le(value, bytesPerSample) }
+                phase += step
+            }
+        }
+        FileManager.default.createFile(atPath: path, contents: Data(data))
+    }
+
+    /// One tone for `seconds`.
+    static func writeWAV(_ path: String, frequency: Double, seconds: Double, rate: Int = 44_100, channels: Int = 2, bits: Int = 16) {
+        writeWAV(path, segments: [Segment(frequency: frequency, samples: Int(seconds * Double(rate)))], rate: rate, channels: channels, bits: bits)
+    }
+
+    /// A small valid JPEG made by ffmpeg (a solid colour), for cover-art tests.
+    static func writeCover(_ path: String, size: Int = 64, color: String = "red") throws {
+        _ = try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=\(color):s=\(size)x\(size)", "-frames:v", "1", path])
+    }
+}
