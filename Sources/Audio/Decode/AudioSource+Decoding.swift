@@ -28,9 +28,13 @@ extension AudioSource {
         var nextSample: Int64 = start
         var delivered: Int64 = 0
         var reachedEnd = false
+        // A packet the decoder rejects is corruption, unless it was the file's last: then the file was cut
+        // short mid-packet, and the caller's length check reports it as truncated.
+        var rejected: AudioError? = nil
         while !reachedEnd {
             try cancel.check()
             let read = av_read_frame(formatContext, packet.pointer)
+            if let error = rejected, read != AVCode.eof { throw error }
             if read < 0 && read != AVCode.eof {
                 throw AudioError.corruptInput(path: path, reason: "demuxing failed: \(avErrorText(read))")
             }
@@ -41,14 +45,16 @@ extension AudioSource {
             let sent = avcodec_send_packet(decoder.pointer, read == AVCode.eof ? nil : packet.pointer)
             av_packet_unref(packet.pointer)
             if sent < 0 && sent != AVCode.again && sent != AVCode.eof {
-                throw AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(sent))")
+                rejected = AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(sent))")
             }
             while true {
                 let received = avcodec_receive_frame(decoder.pointer, frame.pointer)
                 if received == AVCode.again { break }
                 if received == AVCode.eof { reachedEnd = true; break }
                 if received < 0 {
-                    throw AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(received))")
+                    if read == AVCode.eof { throw AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(received))") }
+                    rejected = AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(received))")
+                    break
                 }
                 let count = Int64(frame.pointer.pointee.nb_samples)
                 let stamp = frame.pointer.pointee.best_effort_timestamp

@@ -64,6 +64,9 @@ final class AudioSource {
 
     /// The length the container declares, in samples at `sampleRate`, when it declares one.
     var declaredSamples: Int64? {
+        if String(cString: formatContext.pointee.iformat.pointee.name) == "wav", let frames = WAVHeader.declaredFrames(path: path) {
+            return frames
+        }
         let st = stream.pointee
         if st.duration != AVCode.noPTS, st.duration > 0 {
             return av_rescale_q(st.duration, st.time_base, AVRational(num: 1, den: sampleRate))
