@@ -1,0 +1,87 @@
+import Audio
+import Foundation
+import Testing
+
+/// The small pieces around conversion: tag arguments, cover files, the CLI, and a full disk.
+@Suite("Audio: tags, covers, CLI and full disks")
+struct AudioPartsTests {
+    @Test("--tag KEY=VALUE arguments become tags; malformed ones are refused by name")
+    func tagAssignments() throws {
+        let tags = try TrackTags(assignments: ["title=A = B", "track=3/12", "disc=2", "album_artist=Various", "CATALOG_TRACK_ID=x1"])
+        #expect(tags.title == "A = B")
+        #expect(tags.trackNumber == 3 && tags.trackTotal == 12 && tags.discNumber == 2)
+        #expect(tags.albumArtist == "Various")
+        #expect(tags.custom == ["CATALOG_TRACK_ID": "x1"])
+        #expect { try TrackTags(assignments: ["notag"]) } throws: { "\($0)".contains("'notag' is not KEY=VALUE") }
+        #expect { try TrackTags(assignments: ["track=three"]) } throws: { "\($0)".contains("track needs a number") }
+    }
+
+    @Test("Cover images: sizes read from PNG and JPEG headers, anything else refused, best file in a folder wins")
+    func covers() throws {
+        let dir = TemporaryDirectory("covers")
+        try ToneAudio.writeCover(dir.file("small cover.jpg"), size: 32)
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=green:s=120x90", "-frames:v", "1", dir.file("Front.png")])
+        try FileManager.default.createDirectory(atPath: dir.file("scans"), withIntermediateDirectories: true)
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=s=640x640", "-frames:v", "1", dir.file("scans/back.jpg")])
+        let png = try CoverArt(contentsOf: dir.file("Front.png"))
+        #expect(png.kind == .png && png.width == 120 && png.height == 90)
+        let jpeg = try CoverArt(contentsOf: dir.file("small cover.jpg"))
+        #expect(jpeg.kind == .jpeg && jpeg.width == 32 && jpeg.height == 32)
+        #expect(throws: AudioError.self) { try CoverArt(data: Array("GIF89a....".utf8)) }
+        // The back scan is larger, but a name saying front/cover/folder ranks first; among those the largest wins.
+        #expect(CoverArt.find(inFolder: dir.path) == dir.file("Front.png"))
+        // The picture block Vorbis comments carry: type 3, MIME, then the image itself at the end.
+        let block = png.flacPictureBlock
+        #expect(Array(block.prefix(4)) == [0, 0, 0, 3])
+        #expect(Array(block.suffix(png.data.count)) == png.data)
+    }
+
+    @Test("downloader2 probe and convert: JSON out, clear errors, exit codes")
+    func commandLine() throws {
+        let dir = TemporaryDirectory("audio-cli")
+        ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)
+        let binary = ProcessTests.binary
+        let converted = try ExternalTool.run(binary, ["convert", dir.file("tone.wav"), dir.file("tone.ogg"), "--format", "ogg_vorbis", "--bitrate", "192", "--tag", "title=CLI", "--json"])
+        let result = try JSONSerialization.jsonObject(with: converted.stdout) as? [String: Any]
+        #expect(result?["method"] as? String == "transcoded")
+        let probed = try ExternalTool.run(binary, ["probe", dir.file("tone.ogg")])
+        let info = try JSONSerialization.jsonObject(with: probed.stdout) as? [String: Any]
+        #expect(info?["codec"] as? String == "vorbis")
+        #expect(info?["sample_rate"] as? Int == 44_100)
+        #expect((info?["tags"] as? [String: String])?["TITLE"] == "CLI")
+
+        #expect {
+            try ExternalTool.run(binary, ["convert", dir.file("tone.wav"), dir.file("x.ogg"), "--format", "wma"])
+        } throws: { error in
+            guard let failure = error as? ExternalTool.ToolFailure else { return false }
+            return failure.output.status != 0 && failure.output.stderr.contains("unknown --format 'wma'")
+        }
+        #expect {
+            try ExternalTool.run(binary, ["probe", dir.file("missing.flac")])
+        } throws: { error in
+            guard let failure = error as? ExternalTool.ToolFailure else { return false }
+            return failure.output.status == 1 && failure.output.stderr.contains("cannot read audio file")
+        }
+    }
+
+    @Test("A full disk fails the track with the reason and leaves no partial file")
+    func fullDisk() async throws {
+        let dir = TemporaryDirectory("audio-full")
+        ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 20)
+        let mountPoint = dir.file("small")
+        try FileManager.default.createDirectory(atPath: mountPoint, withIntermediateDirectories: true)
+        guard (try? ExternalTool.run("mount", ["-t", "tmpfs", "-o", "size=256k", "tmpfs", mountPoint])) != nil else {
+            print("AudioPartsTests.fullDisk skipped: cannot mount a small tmpfs here (needs root); the disk-full path is not exercised")
+            return
+        }
+        defer { _ = try? ExternalTool.run("umount", [mountPoint]) }
+        do {
+            _ = try await AudioConverter(width: 1).convert(ConversionJob(input: dir.file("tone.wav"), output: "\(mountPoint)/tone.flac", spec: OutputSpec(format: .flac)))
+            Issue.record("a 20 s FLAC fitted in 256 KiB")
+        } catch let error as AudioError {
+            guard case .writeFailed(_, let reason) = error else { Issue.record("expected writeFailed, got \(error)"); return }
+            #expect(reason.contains("No space left on device"), "\(reason)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: mountPoint).isEmpty)
+    }
+}
