@@ -9,7 +9,7 @@ PYTHON_TOOLS   := mutagen=mutagen
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build deps test-deps bench bench-download bench-hash clean
+.PHONY: run test build deps test-deps bench bench-download bench-hash bench-convert clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -48,6 +48,12 @@ bench-hash: deps
 	@scripts/install-packages.sh bc
 	$(SWIFT) build -c release --product downloader2
 	scripts/bench-hash.sh
+
+## Conversion: downloader2 convert vs the ffmpeg CLI (-threads 1), speed and peak memory; a 12-track album on all cores.
+bench-convert: deps test-deps
+	@scripts/install-packages.sh bc time
+	$(SWIFT) build -c release --product downloader2
+	scripts/bench-convert.sh
 
 clean:
 	rm -rf .build .build-bench

@@ -118,6 +118,13 @@ if ProcessInfo.processInfo.environment["DOWNLOADER2_BENCHMARKS"] == "1" {
             swiftSettings: swiftSettings,
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
         ),
+        .executableTarget(
+            name: "Conversion",
+            dependencies: ["Audio", "Tickets", .product(name: "Benchmark", package: "benchmark")],
+            path: "Benchmarks/Conversion",
+            swiftSettings: swiftSettings,
+            plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]
+        ),
     ])
 }
 

@@ -7,8 +7,11 @@ import Tickets
 struct Convert: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Convert an audio file in-process (libav): resample, encode, tag, embed a cover.")
 
-    @Argument(help: "Source audio file.") var input: String
-    @Argument(help: "Output file; written complete or not at all.") var output: String
+    @Argument(help: "IN OUT: a source and the output file (written complete or not at all); with --output-dir, sources only.")
+    var paths: [String]
+    @Option(name: .customLong("output-dir"), help: "Convert every source into this folder, named after the source with the format's extension.")
+    var outputDir: String?
+    @Option(help: "Conversions at once with --output-dir (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
     @Option(help: "ogg_vorbis, opus, mp3, aac, flac or alac.") var format: String
     @Option(help: "Bitrate in kbit/s for lossy formats; 0 for the format's quality mode.") var bitrate: Int?
     @Option(name: .customLong("sample-rate"), help: "Output sample rate in Hz (default: the source's when the encoder takes it).") var sampleRate: Int?
@@ -19,27 +22,49 @@ struct Convert: AsyncParsableCommand {
     @Flag(name: .customLong("no-remux"), help: "Always re-encode, even when the source already is what was asked for.") var noRemux = false
     @Flag(help: "Print the result as JSON.") var json = false
 
+    func validate() throws {
+        if outputDir == nil && paths.count != 2 { throw ValidationError("give IN and OUT, or sources and --output-dir") }
+        if outputDir != nil && paths.isEmpty { throw ValidationError("give at least one source with --output-dir") }
+        if jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
+    }
+
     func run() async throws {
         guard let audioFormat = AudioFormat(rawValue: format) else {
             throw ValidationError("unknown --format '\(format)'; use one of: \(AudioFormat.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let job = ConversionJob(
-            input: input, range: try samples.map(parseRange), output: output,
-            spec: OutputSpec(format: audioFormat, bitrateKbps: bitrate, sampleRateHz: sampleRate),
-            tags: try TrackTags(assignments: tags), cover: try cover.map { try CoverArt(contentsOf: $0) },
-            allowRemux: !noRemux)
-        do {
-            let result = try await AudioConverter(width: 1).convert(job)
-            if json {
-                print(String(decoding: try TicketJSON.encoder().encode(result), as: UTF8.self))
-            } else {
-                print("\(result.method.rawValue): \(result.reason)")
-                print(String(format: "wrote %@ (%@, %d Hz, %d ch, %.2f s)", result.output, result.info.codec, result.info.sampleRate, result.info.channels, result.info.durationSecs))
+        let spec = OutputSpec(format: audioFormat, bitrateKbps: bitrate, sampleRateHz: sampleRate)
+        let tags = try TrackTags(assignments: tags)
+        let coverArt = try cover.map { try CoverArt(contentsOf: $0) }
+        let range = try samples.map(parseRange)
+        let pairs: [(String, String)] = outputDir.map { dir in
+            paths.map { ($0, "\(dir)/\(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent).\(audioFormat.fileExtension)") }
+        } ?? [(paths[0], paths[1])]
+        let converter = AudioConverter(width: outputDir == nil ? 1 : jobs)
+        let results = await withTaskGroup(of: (Int, Result<ConversionResult, any Error>).self) { group in
+            for (index, (input, output)) in pairs.enumerated() {
+                let job = ConversionJob(input: input, range: range, output: output, spec: spec, tags: tags, cover: coverArt, allowRemux: !noRemux)
+                group.addTask { (index, await Result { try await converter.convert(job) }) }
             }
-        } catch let error as AudioError {
-            FileHandle.standardError.write(Data("downloader2: \(error)\n".utf8))
-            throw ExitCode(1)
+            var results = [Result<ConversionResult, any Error>?](repeating: nil, count: pairs.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
         }
+        var failed = false
+        for result in results {
+            switch result {
+            case .success(let result):
+                if json {
+                    print(String(decoding: try TicketJSON.encoder().encode(result), as: UTF8.self))
+                } else {
+                    print("\(result.method.rawValue): \(result.reason)")
+                    print(String(format: "wrote %@ (%@, %d Hz, %d ch, %.2f s)", result.output, result.info.codec, result.info.sampleRate, result.info.channels, result.info.durationSecs))
+                }
+            case .failure(let error):
+                failed = true
+                FileHandle.standardError.write(Data("downloader2: \(error)\n".utf8))
+            }
+        }
+        if failed { throw ExitCode(1) }
     }
 
     private func parseRange(_ text: String) throws -> SampleRange {

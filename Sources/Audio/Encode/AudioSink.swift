@@ -82,15 +82,20 @@ final class AudioSink {
         while av_audio_fifo_size(fifo) >= frameSize { try encodeFrame(samples: frameSize) }
     }
 
+    /// Encodes `samples` from the FIFO through one frame buffer allocated once and reused: encoders with
+    /// tiny frames (libvorbis takes 64 samples) would otherwise spend their time in the allocator.
     private func encodeFrame(samples: Int32) throws {
         let f = frame.pointer
-        av_frame_unref(f)
+        if f.pointee.nb_samples == 0 && f.pointee.data.0 == nil {
+            f.pointee.nb_samples = frameSize
+            f.pointee.format = choice.sampleFormat.rawValue
+            f.pointee.sample_rate = choice.sampleRate
+            var layout = choice.layout
+            av_channel_layout_copy(&f.pointee.ch_layout, &layout)
+            guard av_frame_get_buffer(f, 0) >= 0 else { throw AudioError.writeFailed(path: path, reason: "out of memory for an audio frame") }
+        }
+        guard av_frame_make_writable(f) >= 0 else { throw AudioError.writeFailed(path: path, reason: "out of memory for an audio frame") }
         f.pointee.nb_samples = samples
-        f.pointee.format = choice.sampleFormat.rawValue
-        f.pointee.sample_rate = choice.sampleRate
-        var layout = choice.layout
-        av_channel_layout_copy(&f.pointee.ch_layout, &layout)
-        guard av_frame_get_buffer(f, 0) >= 0 else { throw AudioError.writeFailed(path: path, reason: "out of memory for an audio frame") }
         let raw = UnsafeMutableRawPointer(f.pointee.extended_data!).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
         _ = av_audio_fifo_read(fifo, raw, samples)
         f.pointee.pts = samplesEncoded

@@ -1,0 +1,86 @@
+import Synchronization
+
+/// Where an album's conversion stands, as the ticket's `converting` state reports it (seed 002):
+/// the track being worked on (the lowest index still running), how many there are, and how many are done.
+public struct AlbumProgress: Sendable, Equatable {
+    public var currentTrackIdx: Int
+    public var totalTracks: Int
+    public var currentTrackName: String
+    public var finishedTracks: Int
+    /// 0…1 over the whole album, each track weighted equally.
+    public var fraction: Double
+}
+
+extension AudioConverter {
+    /// Converts an album's tracks through this pool (at most `width` at once) and returns one result per
+    /// track, in order. A track that fails does not stop the others: the caller decides whether a
+    /// partial album is acceptable. Cancelling the calling task cancels every running track.
+    public func convertAlbum(
+        _ tracks: [(name: String, job: ConversionJob)], progress: @escaping @Sendable (AlbumProgress) -> Void = { _ in }
+    ) async -> [Result<ConversionResult, AudioError>] {
+        let tracker = AlbumTracker(names: tracks.map(\.name), report: progress)
+        return await withTaskGroup(of: (Int, Result<ConversionResult, AudioError>).self) { group in
+            for (index, track) in tracks.enumerated() {
+                group.addTask {
+                    do {
+                        let result = try await self.convert(track.job) { fraction in tracker.update(index, fraction) }
+                        tracker.finish(index)
+                        return (index, .success(result))
+                    } catch let error as AudioError {
+                        tracker.finish(index)
+                        return (index, .failure(error))
+                    } catch {
+                        tracker.finish(index)
+                        return (index, .failure(.cancelled))
+                    }
+                }
+            }
+            var results = [Result<ConversionResult, AudioError>?](repeating: nil, count: tracks.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
+    }
+}
+
+/// Per-track fractions behind `AlbumProgress`; called from the conversion threads.
+final class AlbumTracker: Sendable {
+    private let names: [String]
+    private let report: @Sendable (AlbumProgress) -> Void
+    private let state: Mutex<(fractions: [Double], finished: Set<Int>, lastReported: Int)>
+
+    init(names: [String], report: @escaping @Sendable (AlbumProgress) -> Void) {
+        self.names = names
+        self.report = report
+        state = Mutex((Array(repeating: 0, count: names.count), [], -1))
+    }
+
+    func update(_ index: Int, _ fraction: Double) {
+        let progress: AlbumProgress? = state.withLock { state in
+            state.fractions[index] = fraction
+            return snapshot(&state)
+        }
+        progress.map(report)
+    }
+
+    func finish(_ index: Int) {
+        let progress: AlbumProgress? = state.withLock { state in
+            state.fractions[index] = 1
+            state.finished.insert(index)
+            return snapshot(&state, force: true)
+        }
+        progress.map(report)
+    }
+
+    /// A report at most every whole percent of the album, and at every finished track.
+    private func snapshot(_ state: inout (fractions: [Double], finished: Set<Int>, lastReported: Int), force: Bool = false) -> AlbumProgress? {
+        let total = names.count
+        let fraction = total == 0 ? 1 : state.fractions.reduce(0, +) / Double(total)
+        let percent = Int(fraction * 100)
+        guard force || percent > state.lastReported else { return nil }
+        state.lastReported = percent
+        let current = (0..<total).first { !state.finished.contains($0) } ?? max(total - 1, 0)
+        return AlbumProgress(
+            currentTrackIdx: current, totalTracks: total, currentTrackName: total == 0 ? "" : names[current],
+            finishedTracks: state.finished.count, fraction: fraction)
+    }
+}
