@@ -86,8 +86,11 @@ final class AudioSource {
         return nil
     }
 
+    static let dsdCodecs: Set<UInt32> = Set(
+        [AV_CODEC_ID_DSD_LSBF, AV_CODEC_ID_DSD_MSBF, AV_CODEC_ID_DSD_LSBF_PLANAR, AV_CODEC_ID_DSD_MSBF_PLANAR].map(\.rawValue))
     static let losslessCodecs: Set<UInt32> = Set(
-        [AV_CODEC_ID_FLAC, AV_CODEC_ID_ALAC, AV_CODEC_ID_WAVPACK, AV_CODEC_ID_APE, AV_CODEC_ID_TTA, AV_CODEC_ID_TAK].map(\.rawValue))
+        [AV_CODEC_ID_FLAC, AV_CODEC_ID_ALAC, AV_CODEC_ID_WAVPACK, AV_CODEC_ID_APE, AV_CODEC_ID_TTA, AV_CODEC_ID_TAK].map(\.rawValue)
+    ).union(dsdCodecs)
 
     static func isLossless(_ id: AVCodecID) -> Bool { losslessCodecs.contains(id.rawValue) || av_get_bits_per_sample(id) > 0 }
 }

@@ -6,6 +6,7 @@ struct SourceFormat {
     var sampleFormat: AVSampleFormat
     var layout: AVChannelLayout
     var bitsPerSample: Int32
+    var isDSD: Bool
 
     init(decoder: UnsafeMutablePointer<AVCodecContext>) {
         let context = decoder.pointee
@@ -17,7 +18,9 @@ struct SourceFormat {
         } else {
             av_channel_layout_default(&layout, max(context.ch_layout.nb_channels, 1))
         }
-        bitsPerSample = context.bits_per_raw_sample > 0 ? context.bits_per_raw_sample : context.bits_per_coded_sample
+        isDSD = AudioSource.dsdCodecs.contains(context.codec_id.rawValue)
+        // DSD decodes to float at 8× the PCM rate; as PCM it is worth 24 bits.
+        bitsPerSample = isDSD ? 24 : (context.bits_per_raw_sample > 0 ? context.bits_per_raw_sample : context.bits_per_coded_sample)
     }
 }
 

@@ -23,7 +23,7 @@ final class AudioSink {
     init(path: String, spec: OutputSpec, source: SourceFormat, tags: TrackTags?, cover: CoverArt?) throws {
         self.path = path
         guard let codec = avcodec_find_encoder_by_name(spec.encoderName) else { throw AudioError.encoderUnavailable(name: spec.encoderName) }
-        choice = EncoderChoice.choose(for: codec, spec: spec, sourceRate: source.sampleRate, sourceLayout: source.layout, sourceBits: source.bitsPerSample)
+        choice = EncoderChoice.choose(for: codec, spec: spec, source: source)
         file = try MuxedFile(path: path, spec: spec)
         encoder = AVCodecContextBox(codec: codec)
         fifo = av_audio_fifo_alloc(choice.sampleFormat, choice.layout.nb_channels, 1 << 16)

@@ -9,30 +9,34 @@ struct EncoderChoice {
     var bitsPerRawSample: Int32
 
     /// - Parameters:
-    ///   - sourceBits: the source's bit depth when it is integer PCM-like (0 when unknown).
     static func choose(
-        for codec: UnsafePointer<AVCodec>, spec: OutputSpec, sourceRate: Int32, sourceLayout: AVChannelLayout, sourceBits: Int32
+        for codec: UnsafePointer<AVCodec>, spec: OutputSpec, source: SourceFormat
     ) -> EncoderChoice {
-        let rate = chooseRate(codec, wanted: spec.format == .opus ? 48_000 : Int32(spec.sampleRateHz ?? Int(defaultRate(spec, sourceRate))))
+        let sourceLayout = source.layout
+        let sourceBits = source.bitsPerSample
+        let rate = chooseRate(codec, wanted: spec.format == .opus ? 48_000 : Int32(spec.sampleRateHz ?? Int(defaultRate(spec, source))))
         var layout = AVChannelLayout()
         if let accepted = codec.pointee.ch_layouts, !contains(accepted, sourceLayout) {
             av_channel_layout_default(&layout, sourceLayout.nb_channels >= 2 ? 2 : 1)
         } else if sourceLayout.order != AV_CHANNEL_ORDER_NATIVE {
             av_channel_layout_default(&layout, sourceLayout.nb_channels)
         } else {
-            var source = sourceLayout
-            av_channel_layout_copy(&layout, &source)
+            var copy = sourceLayout
+            av_channel_layout_copy(&layout, &copy)
         }
         let deep = spec.format.isLossless && sourceBits > 16
         let format = chooseFormat(codec, preferring: spec.format.isLossless ? (deep ? [AV_SAMPLE_FMT_S32, AV_SAMPLE_FMT_S32P] : [AV_SAMPLE_FMT_S16, AV_SAMPLE_FMT_S16P]) : [AV_SAMPLE_FMT_FLTP, AV_SAMPLE_FMT_FLT])
         return EncoderChoice(sampleRate: rate, sampleFormat: format, layout: layout, bitsPerRawSample: deep ? 24 : (spec.format.isLossless ? 16 : 0))
     }
 
-    /// With no rate asked for, lossless keeps the source's; lossy caps hi-res at 44.1 or 48 kHz (same
-    /// family, so 88.2 → 44.1 and 96 → 48): nobody hears above that, and Vorbis's bitrate modes refuse it.
-    private static func defaultRate(_ spec: OutputSpec, _ source: Int32) -> Int32 {
-        guard !spec.format.isLossless, source > 48_000 else { return source }
-        return source % 11_025 == 0 ? 44_100 : 48_000
+    /// With no rate asked for, lossless keeps the source's (DSD becomes 88.2 kHz PCM, the usual DSD64
+    /// conversion); lossy caps hi-res at 44.1 or 48 kHz (same family, so 88.2 → 44.1 and 96 → 48):
+    /// nobody hears above that, and Vorbis's bitrate modes refuse it.
+    private static func defaultRate(_ spec: OutputSpec, _ source: SourceFormat) -> Int32 {
+        let rate = source.sampleRate
+        if spec.format.isLossless { return source.isDSD ? 88_200 : rate }
+        guard rate > 48_000 else { return rate }
+        return rate % 11_025 == 0 ? 44_100 : 48_000
     }
 
     /// The wanted rate when the encoder takes it; otherwise the highest accepted rate below it, or the lowest above.
