@@ -58,7 +58,7 @@ var targets: [Target] = [
     .target(
         name: "Pipeline",
         dependencies: [
-            "Tickets", "Storage", "Placement", "Search", "Torrent", "Matching",
+            "Tickets", "Storage", "Placement", "Search", "Torrent", "Matching", "Audio",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Audio
 import Foundation
 import Hummingbird
 import Logging
@@ -55,7 +56,7 @@ struct Serve: AsyncParsableCommand {
         try await group.run()
     }
 
-    /// The stages built so far; the others fail tickets honestly with `not_implemented`.
+    /// The real stages: indexers, matcher, BitTorrent engine, libav, placement.
     private func stages(_ config: AppConfig, _ database: AppDatabase, _ torrents: TorrentSession) -> PipelineStages {
         var stages = PipelineStages.unbuilt
         var indexers: [any IndexerClient] = []
@@ -83,6 +84,11 @@ struct Serve: AsyncParsableCommand {
                 directoryMode: AppConfig.octalMode(config.placer.dirMode) ?? 0o755,
                 fileMode: AppConfig.octalMode(config.placer.fileMode) ?? 0o644,
                 owner: config.placer.owner.isEmpty ? nil : AppConfig.ownerIDs(config.placer.owner)))
+        stages.download = TorrentDownloadStage(
+            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
+        stages.convert = AudioConvertStage(
+            converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
+            durationToleranceSecs: config.converter.durationToleranceSecs)
         stages.place = FilePlacementStage(placer: placer, database: database)
         return stages
     }

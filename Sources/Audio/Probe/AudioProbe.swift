@@ -33,3 +33,10 @@ extension AudioSource {
         )
     }
 }
+
+extension AudioProbe {
+    /// The picture a file carries as cover art (ID3 APIC, FLAC picture, MP4 covr), if any.
+    public static func embeddedPicture(path: String) -> [UInt8]? {
+        (try? AudioSource(path: path))?.attachedPicture
+    }
+}

@@ -15,7 +15,7 @@ public struct FilePlacementStage: PlaceStage {
         self.database = database
     }
 
-    public func place(_ ticket: StoredTicket, conversion: ConversionResult, context: StageContext) async throws -> PlacementResult {
+    public func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult {
         let items = try plannedItems(ticket.ticket, conversion)
         var placed: [String] = []
         var total: Int64 = 0
@@ -48,7 +48,7 @@ public struct FilePlacementStage: PlaceStage {
 
     /// Every output paired with its destination, checked before anything is written: a missing
     /// output fails the ticket without placing half of it.
-    private func plannedItems(_ ticket: Ticket, _ conversion: ConversionResult) throws -> [Item] {
+    private func plannedItems(_ ticket: Ticket, _ conversion: ConvertedRelease) throws -> [Item] {
         var items: [Item] = []
         for track in ticket.tracks {
             guard let source = conversion.outputsByTrackId[track.catalogTrackId] else {

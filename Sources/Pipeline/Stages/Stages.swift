@@ -20,12 +20,12 @@ public protocol DownloadStage: Sendable {
 
 /// Converts, tags and validates each track (issue: Audio).
 public protocol ConvertStage: Sendable {
-    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConversionResult
+    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease
 }
 
 /// Places converted tracks and images at their `dest_path` (issue: Placement).
 public protocol PlaceStage: Sendable {
-    func place(_ ticket: StoredTicket, conversion: ConversionResult, context: StageContext) async throws -> PlacementResult
+    func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult
 }
 
 /// What matching decided.
@@ -38,16 +38,22 @@ public enum MatchOutcome: Sendable {
 public struct DownloadResult: Sendable {
     public var directory: String
     public var filesByTrackId: [String: String]
+    /// Tracks cut from a CUE image: the sheet's track number (the file above is the image).
+    public var cueTrackByTrackId: [String: Int]
+    /// The release's cover image, when it has one (front/cover/folder, largest first).
+    public var coverPath: String?
     public var totalBytes: Int64
-    public init(directory: String, filesByTrackId: [String: String], totalBytes: Int64) {
+    public init(directory: String, filesByTrackId: [String: String], cueTrackByTrackId: [String: Int] = [:], coverPath: String? = nil, totalBytes: Int64) {
         self.directory = directory
         self.filesByTrackId = filesByTrackId
+        self.cueTrackByTrackId = cueTrackByTrackId
+        self.coverPath = coverPath
         self.totalBytes = totalBytes
     }
 }
 
 /// Converted files waiting in the temp directory: tracks by catalog track id, images by catalog image id.
-public struct ConversionResult: Sendable {
+public struct ConvertedRelease: Sendable {
     public var outputsByTrackId: [String: String]
     public var imagesByCatalogId: [String: String]
     public init(outputsByTrackId: [String: String], imagesByCatalogId: [String: String] = [:]) {

@@ -18,11 +18,11 @@ public struct UnbuiltStage: SearchStage, MatchStage, DownloadStage, ConvertStage
         throw Self.missing("download (embedded BitTorrent engine)")
     }
 
-    public func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConversionResult {
+    public func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         throw Self.missing("conversion (libav)")
     }
 
-    public func place(_ ticket: StoredTicket, conversion: ConversionResult, context: StageContext) async throws -> PlacementResult {
+    public func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult {
         throw Self.missing("placement")
     }
 

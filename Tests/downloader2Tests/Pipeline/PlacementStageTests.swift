@@ -10,7 +10,7 @@ import Tickets
 struct FileWritingConvert: ConvertStage {
     let workDirectory: String
 
-    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConversionResult {
+    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         var tracks: [String: String] = [:], images: [String: String] = [:]
         for track in ticket.ticket.tracks {
             let path = workDirectory + "/\(ticket.id)-\(track.catalogTrackId).out"
@@ -22,7 +22,7 @@ struct FileWritingConvert: ConvertStage {
             #expect(FileManager.default.createFile(atPath: path, contents: Data("jpeg bytes".utf8)))
             images[image.catalogImageId] = path
         }
-        return ConversionResult(outputsByTrackId: tracks, imagesByCatalogId: images)
+        return ConvertedRelease(outputsByTrackId: tracks, imagesByCatalogId: images)
     }
 }
 

@@ -48,12 +48,12 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
         return try await onDownload(ticket, selected, context)
     }
 
-    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConversionResult {
+    func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         count("convert")
-        return ConversionResult(outputsByTrackId: [:])
+        return ConvertedRelease(outputsByTrackId: [:])
     }
 
-    func place(_ ticket: StoredTicket, conversion: ConversionResult, context: StageContext) async throws -> PlacementResult {
+    func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult {
         count("place")
         return PlacementResult(placedPaths: ticket.ticket.tracks.map(\.destPath), totalBytes: 500)
     }

@@ -1,0 +1,182 @@
+import Audio
+import Foundation
+import Storage
+import Tickets
+
+/// The convert stage: every ticket track from its downloaded file (or its range of a CUE image) to
+/// the requested format, tagged and with the cover, through the bounded ``AudioConverter`` pool,
+/// into a per-ticket work folder the place stage moves from. Ticket images come from the release's
+/// cover file, or from the picture embedded in its tracks.
+public struct AudioConvertStage: ConvertStage {
+    let converter: AudioConverter
+    let workRoot: String
+    let durationToleranceSecs: Double
+
+    public init(converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2) {
+        self.converter = converter
+        self.workRoot = workRoot
+        self.durationToleranceSecs = durationToleranceSecs
+    }
+
+    public func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
+        let workDir = (workRoot as NSString).appendingPathComponent(TorrentDownloadStage.folderName(for: ticket.id))
+        do {
+            let tracks = try plannedTracks(ticket.ticket, download: download, workDir: workDir)
+            let results = try await convertWatchingForStop(tracks, context: context)
+            let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket)
+            let images = try extractImages(ticket.ticket, download: download, workDir: workDir)
+            return ConvertedRelease(outputsByTrackId: outputs, imagesByCatalogId: images)
+        } catch let interrupted as StageInterrupted {
+            if interrupted.reason == .cancelledByUser { try? FileManager.default.removeItem(atPath: workDir) }
+            throw interrupted
+        }
+    }
+
+    private struct PlannedTrack {
+        var track: TicketTrack
+        var job: ConversionJob
+    }
+
+    private func plannedTracks(_ ticket: Ticket, download: DownloadResult, workDir: String) throws -> [PlannedTrack] {
+        let constraints = ticket.constraints
+        let cover = constraints.embedCover ? download.coverPath.flatMap { try? CoverArt(contentsOf: $0) } : nil
+        var images: [String: CueImage] = [:]
+        return try ticket.tracks.map { track in
+            guard var input = download.filesByTrackId[track.catalogTrackId] else {
+                throw StageError(code: "missing_source", message: "no downloaded file for track \(track.catalogTrackId) '\(track.name)'", retryable: false)
+            }
+            var range: SampleRange? = nil
+            if let number = download.cueTrackByTrackId[track.catalogTrackId] {
+                let image = try cueImage(for: input, cache: &images)
+                guard let source = image.tracks.first(where: { $0.number == number }) else {
+                    throw StageError(code: "corrupt_source", message: "the CUE sheet for '\(input)' has no track \(number)", retryable: false)
+                }
+                input = source.input
+                range = source.range
+            }
+            let ext = (track.destPath as NSString).pathExtension
+            let output = (workDir as NSString).appendingPathComponent("\(TorrentDownloadStage.folderName(for: track.catalogTrackId)).\(ext.isEmpty ? constraints.format.fileExtension : ext)")
+            let job = ConversionJob(
+                input: input, range: range, output: output,
+                spec: OutputSpec(format: constraints.format, bitrateKbps: constraints.bitrateKbps, sampleRateHz: constraints.sampleRateHz),
+                tags: constraints.embedMetadata ? Self.tags(for: track, in: ticket) : nil,
+                cover: cover, embedSourceCover: constraints.embedCover && cover == nil,
+                expectedDurationSecs: track.durationSecs, durationToleranceSecs: durationToleranceSecs)
+            return PlannedTrack(track: track, job: job)
+        }
+    }
+
+    private func cueImage(for imagePath: String, cache: inout [String: CueImage]) throws -> CueImage {
+        if let known = cache[imagePath] { return known }
+        let folder = (imagePath as NSString).deletingLastPathComponent
+        let sheets = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { ($0 as NSString).pathExtension.lowercased() == "cue" }.sorted()
+        for sheet in sheets {
+            guard let image = try? CueImage(cuePath: (folder as NSString).appendingPathComponent(sheet)),
+                  image.tracks.contains(where: { $0.input == imagePath }) else { continue }
+            cache[imagePath] = image
+            return image
+        }
+        throw StageError(code: "corrupt_source", message: "no CUE sheet in '\(folder)' describes '\((imagePath as NSString).lastPathComponent)'", retryable: false)
+    }
+
+    /// Title and numbers from the track; album fields from `metadata_to_embed`, else the search.
+    static func tags(for track: TicketTrack, in ticket: Ticket) -> TrackTags {
+        let metadata = ticket.metadataToEmbed
+        let artist = metadata?.artist ?? ticket.search.artist
+        let onDisc = ticket.tracks.filter { $0.discNumber == track.discNumber }
+        let discs = ticket.tracks.map(\.discNumber).max() ?? 1
+        return TrackTags(
+            title: track.name, artist: artist, album: metadata?.album ?? ticket.search.album,
+            albumArtist: metadata?.albumArtist ?? artist,
+            trackNumber: track.trackNumber, trackTotal: max(onDisc.count, onDisc.map(\.trackNumber).max() ?? 0),
+            discNumber: track.discNumber, discTotal: discs,
+            date: (metadata?.year ?? ticket.search.year).map(String.init), genre: metadata?.genre ?? ticket.search.genres?.first,
+            custom: ["CATALOG_TRACK_ID": track.catalogTrackId])
+    }
+
+    /// Runs the album while watching the ticket's stop flag, and forwards progress to live clients.
+    private func convertWatchingForStop(_ tracks: [PlannedTrack], context: StageContext) async throws -> [Result<Audio.ConversionResult, AudioError>] {
+        let (updates, sink) = AsyncStream<AlbumProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
+        let converter = self.converter
+        let named = tracks.map { (name: $0.track.name, job: $0.job) }
+        return try await withThrowingTaskGroup(of: [Result<Audio.ConversionResult, AudioError>]?.self) { group in
+            group.addTask {
+                let results = await converter.convertAlbum(named) { sink.yield($0) }
+                sink.finish()
+                return results
+            }
+            group.addTask {
+                for await progress in updates {
+                    await context.reportProgress(.object([
+                        "stage": .string("converting"), "current_track_idx": .number(Double(progress.currentTrackIdx)),
+                        "total_tracks": .number(Double(progress.totalTracks)), "current_track_name": .string(progress.currentTrackName),
+                        "finished_tracks": .number(Double(progress.finishedTracks)), "percent": .number((progress.fraction * 1000).rounded() / 10),
+                    ]))
+                }
+                return nil
+            }
+            group.addTask {
+                while true {
+                    try context.checkCancellation()
+                    try await Task.sleep(for: .milliseconds(200))
+                }
+            }
+            for try await value in group {
+                if let results = value {
+                    group.cancelAll()
+                    return results
+                }
+            }
+            throw CancellationError()
+        }
+    }
+
+    /// Every track converted, or one error naming each failed track and why.
+    private func collect(_ results: [Result<Audio.ConversionResult, AudioError>], tracks: [PlannedTrack], ticket: Ticket) throws -> [String: String] {
+        var outputs: [String: String] = [:]
+        var failures: [(PlannedTrack, AudioError)] = []
+        for (planned, result) in zip(tracks, results) {
+            switch result {
+            case .success(let converted): outputs[planned.track.catalogTrackId] = converted.output
+            case .failure(let error): failures.append((planned, error))
+            }
+        }
+        guard !failures.isEmpty else { return outputs }
+        let message = failures.map { "track \($0.0.track.trackNumber) '\($0.0.track.name)': \($0.1)" }.joined(separator: "; ")
+        if failures.contains(where: { if case .writeFailed(_, let reason) = $0.1 { reason.contains("No space") } else { false } }) {
+            throw StageError(code: "disk_full", message: message, retryable: true)
+        }
+        if failures.contains(where: { $0.1.isSourceDefect }) {
+            throw StageError(code: "corrupt_source", message: message, retryable: false)
+        }
+        throw StageError(code: "conversion_failed", message: message, retryable: false)
+    }
+
+    /// Ticket images from the release's cover file, or the first embedded picture of its tracks.
+    /// The bytes are kept as they are, so the file type must match the destination's extension.
+    private func extractImages(_ ticket: Ticket, download: DownloadResult, workDir: String) throws -> [String: String] {
+        guard !ticket.images.isEmpty else { return [:] }
+        var bytes: [UInt8]? = download.coverPath.flatMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }
+        if bytes == nil {
+            bytes = ticket.tracks.lazy.compactMap { download.filesByTrackId[$0.catalogTrackId] }.compactMap { AudioProbe.embeddedPicture(path: $0) }.first
+        }
+        guard let bytes, let cover = try? CoverArt(data: bytes) else {
+            throw StageError(code: "missing_image", message: "the release has no cover image (no front/cover/folder file, no embedded picture)", retryable: false)
+        }
+        var images: [String: String] = [:]
+        for image in ticket.images {
+            let ext = (image.destPath as NSString).pathExtension.lowercased()
+            let matches = cover.kind == .jpeg ? ["jpg", "jpeg"].contains(ext) : ext == "png"
+            guard matches else {
+                throw StageError(code: "image_format", message: "image \(image.catalogImageId) wants .\(ext) but the release's cover is \(cover.kind.rawValue)", retryable: false)
+            }
+            let path = (workDir as NSString).appendingPathComponent("\(TorrentDownloadStage.folderName(for: image.catalogImageId)).\(ext)")
+            try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+                throw StageError(code: "disk_full", message: "cannot write image \(image.catalogImageId) to '\(path)'", retryable: true)
+            }
+            images[image.catalogImageId] = path
+        }
+        return images
+    }
+}

@@ -1,0 +1,70 @@
+import Foundation
+import Matching
+import Tickets
+import Torrent
+
+/// Which of a torrent's files a ticket needs, decided from the real file list: every mapped track,
+/// the CUE sheet beside an image, and the cover. Bonus discs, scans and videos stay undownloaded.
+struct DownloadPlan {
+    var wantedIndices: Set<Int>
+    /// Catalog track id → path relative to the save path.
+    var trackFiles: [String: String]
+    var cueTracks: [String: Int]
+    var coverFile: String?
+
+    /// Uses the match's mapping when its paths are in the torrent (an indexer's list may omit the
+    /// torrent's root folder, so a path may match as a suffix); otherwise maps again on the real list.
+    init(ticket: Ticket, metadata: TorrentMetadata, mapping: [TrackMapping]) throws {
+        let files = metadata.files.filter { !$0.isPadding }
+        func find(_ path: String) -> TorrentFile? {
+            files.first { $0.path == path } ?? files.first { $0.path.hasSuffix("/" + path) }
+        }
+        var mappings = mapping
+        let ticketIds = Set(ticket.tracks.map(\.catalogTrackId))
+        if Set(mappings.map(\.catalogTrackId)) != ticketIds || mappings.contains(where: { find($0.torrentFilePath) == nil }) {
+            let remapped = TrackFileMatcher.map(ticket.tracks, files: files.map { TorrentFileEntry(path: $0.path, sizeBytes: $0.size) })
+            guard remapped.unmatchedTrackIds.isEmpty else {
+                throw StageError(
+                    code: "unmapped_tracks",
+                    message: "the release has no file for track(s) \(remapped.unmatchedTrackIds.joined(separator: ", ")) (\(files.count) files)",
+                    retryable: false)
+            }
+            mappings = remapped.mappings
+        }
+        wantedIndices = []
+        trackFiles = [:]
+        cueTracks = [:]
+        for entry in mappings {
+            guard let file = find(entry.torrentFilePath) else { continue }
+            wantedIndices.insert(file.index)
+            trackFiles[entry.catalogTrackId] = file.path
+            if let cue = entry.cueTrack {
+                cueTracks[entry.catalogTrackId] = cue
+                let folder = (file.path as NSString).deletingLastPathComponent
+                for sheet in files where (sheet.path as NSString).pathExtension.lowercased() == "cue" && (sheet.path as NSString).deletingLastPathComponent == folder {
+                    wantedIndices.insert(sheet.index)
+                }
+            }
+        }
+        let cover = Self.cover(among: files)
+        coverFile = cover?.path
+        if let cover { wantedIndices.insert(cover.index) }
+    }
+
+    /// Front/cover/folder images first, then any image; the largest wins; nothing over 30 MB.
+    static func cover(among files: [TorrentFile]) -> TorrentFile? {
+        let images = files.filter { ["jpg", "jpeg", "png"].contains(($0.path as NSString).pathExtension.lowercased()) && $0.size <= 30 << 20 }
+        func rank(_ file: TorrentFile) -> Int {
+            let name = ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
+            return ["front", "cover", "folder"].contains { name.contains($0) } ? 1 : 0
+        }
+        return images.max { (rank($0), $0.size) < (rank($1), $1.size) }
+    }
+
+    func result(savePath: String, totalBytes: Int64) -> DownloadResult {
+        func absolute(_ path: String) -> String { (savePath as NSString).appendingPathComponent(path) }
+        return DownloadResult(
+            directory: savePath, filesByTrackId: trackFiles.mapValues(absolute), cueTrackByTrackId: cueTracks,
+            coverPath: coverFile.map(absolute), totalBytes: totalBytes)
+    }
+}

@@ -1,0 +1,119 @@
+import Foundation
+import Matching
+import Search
+import Storage
+import Tickets
+import Torrent
+
+/// The download stage: the chosen release goes into the embedded engine, only the files the ticket
+/// needs are requested (its tracks, a CUE sheet for an image, the cover), and the stage waits until
+/// they are all on disk, reporting progress. The torrent then seeds under the session's policy.
+///
+/// Restart-safe: the info-hash is stored in the `downloading` state before anything is added, the
+/// session restores torrents from resume data at start-up, and this stage adopts a torrent that is
+/// already in the session instead of adding it twice.
+public struct TorrentDownloadStage: DownloadStage {
+    let torrents: TorrentSession
+    let fetcher: HTTPFetcher
+    let downloadRoot: String
+    let metadataTimeout: Duration
+    let pollInterval: Duration
+
+    public init(
+        torrents: TorrentSession, fetcher: HTTPFetcher = HTTPFetcher(), downloadRoot: String,
+        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500)
+    ) {
+        self.torrents = torrents
+        self.fetcher = fetcher
+        self.downloadRoot = downloadRoot
+        self.metadataTimeout = metadataTimeout
+        self.pollInterval = pollInterval
+    }
+
+    public func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult {
+        let savePath = (downloadRoot as NSString).appendingPathComponent(Self.folderName(for: ticket.id))
+        let (hash, preloaded) = try await addOrAdopt(selected.torrent, savePath: savePath, ticket: ticket.ticket, mapping: selected.trackMapping)
+        do {
+            let metadata: TorrentMetadata
+            if let preloaded {
+                metadata = preloaded
+            } else {
+                do {
+                    metadata = try await torrents.waitForMetadata(hash, timeout: metadataTimeout)
+                } catch let error as TorrentError {
+                    throw StageError(code: "metadata_timeout", message: "\(selected.torrent.title): \(error)", retryable: true)
+                }
+            }
+            try context.checkCancellation()
+            let plan = try DownloadPlan(ticket: ticket.ticket, metadata: metadata, mapping: selected.trackMapping)
+            try await torrents.selectFiles(hash, wanted: plan.wantedIndices)
+            let finished = try await waitForFiles(hash, context: context)
+            try? await torrents.saveResumeData(hash)
+            return plan.result(savePath: savePath, totalBytes: finished.wantedBytes)
+        } catch let interrupted as StageInterrupted {
+            // A cancelled ticket's data goes; a shutdown keeps it for the resume.
+            if interrupted.reason == .cancelledByUser { try? await torrents.remove(hash, deleteFiles: true) }
+            throw interrupted
+        } catch let error as TorrentError {
+            throw StageError(code: "torrent_error", message: "\(error)", retryable: true)
+        }
+    }
+
+    /// One folder per ticket under the download path; the id is made safe as a single path component.
+    static func folderName(for ticketId: String) -> String {
+        String(ticketId.map { $0 == "/" || $0 == "\0" ? "_" : $0 }).replacingOccurrences(of: "..", with: "__")
+    }
+
+    /// Adds the release (a magnet with its payload held, or a fetched .torrent with only the wanted
+    /// files), or adopts it when the session already has it. Returns the metadata when already known.
+    private func addOrAdopt(
+        _ candidate: TorrentCandidate, savePath: String, ticket: Ticket, mapping: [TrackMapping]
+    ) async throws -> (String, TorrentMetadata?) {
+        let known = candidate.infoHash.lowercased()
+        if !known.isEmpty, await torrents.torrents.contains(known) {
+            return (known, try? await torrents.metadata(known))
+        }
+        do {
+            var magnet = candidate.magnetUri
+            if magnet == nil, let url = candidate.downloadUrl {
+                switch try await fetcher.get(url) {
+                case .magnet(let link):
+                    magnet = link
+                case .body(let data, _, _, _):
+                    let metadata = try TorrentMetadata.parse(torrentFile: data)
+                    let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: mapping)
+                    let hash = try await torrents.add(torrentFile: data, savePath: savePath, wantedFiles: plan.wantedIndices)
+                    return (hash, metadata)
+                }
+            }
+            guard let magnet else {
+                throw StageError(code: "no_download_link", message: "'\(candidate.title)' has neither a magnet nor a .torrent link", retryable: false)
+            }
+            return (try await torrents.add(magnet: magnet, savePath: savePath, holdPayload: true), nil)
+        } catch let error as FetchError {
+            throw StageError(code: "network", message: "cannot fetch the .torrent of '\(candidate.title)': \(error)", retryable: true)
+        } catch let error as TorrentError {
+            throw StageError(code: "corrupt_torrent", message: "'\(candidate.title)': \(error)", retryable: false)
+        }
+    }
+
+    private func waitForFiles(_ hash: String, context: StageContext) async throws -> TorrentProgress {
+        while true {
+            try context.checkCancellation()
+            let snapshot = try await torrents.progress(hash)
+            await context.reportProgress(.object([
+                "stage": .string("downloading"), "torrent_hash": .string(hash), "state": .string(snapshot.state.rawValue),
+                "percent": .number((snapshot.percent * 10).rounded() / 10), "downloaded_bytes": .number(Double(snapshot.wantedDoneBytes)),
+                "total_bytes": .number(Double(snapshot.wantedBytes)), "download_rate": .number(Double(snapshot.downloadRate)),
+                "peers": .number(Double(snapshot.peers)), "seeds": .number(Double(snapshot.seeds)),
+                "eta_secs": snapshot.etaSecs.map { .number(Double($0)) } ?? .null,
+            ]))
+            if snapshot.isComplete { return snapshot }
+            if let error = snapshot.error { throw StageError(code: "torrent_error", message: error, retryable: true) }
+            if snapshot.state == .stalled {
+                throw StageError(code: "stalled", message: "no data and no seed for too long (\(snapshot.seeds) seeds, \(snapshot.peers) peers)", retryable: true)
+            }
+            try await Task.sleep(for: pollInterval)
+        }
+    }
+}

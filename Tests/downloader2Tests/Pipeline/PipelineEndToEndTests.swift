@@ -1,0 +1,130 @@
+import Audio
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Matching
+import NIOCore
+import Pipeline
+import Placement
+import Search
+import Storage
+import Testing
+import Tickets
+import Torrent
+
+/// A ticket from submission to files on disk with nobody touching it: a fixture Jackett answering
+/// with the real release and a decoy, a seeder on loopback, the embedded engine, libav, placement.
+@Suite("Pipeline end to end: search → match → download → convert → place")
+struct PipelineEndToEndTests {
+    static let tones: [Double] = [330, 495, 660]
+    static let names = ["First Light", "Second Wind", "Third Eye"]
+
+    /// A FLAC album of distinct tones with a cover, as a release folder a seeder can share.
+    static func writeAlbum(in root: String) throws -> String {
+        let folder = (root as NSString).appendingPathComponent("Tone Ensemble - Sine Waves (2024) [FLAC]")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for (index, tone) in tones.enumerated() {
+            let wav = (root as NSString).appendingPathComponent("\(index).wav")
+            ToneAudio.writeWAV(wav, frequency: tone, seconds: 4)
+            try ExternalTool.run("ffmpeg", ["-v", "error", "-i", wav, "-c:a", "flac", "\(folder)/0\(index + 1) - \(names[index]).flac"])
+        }
+        try ToneAudio.writeCover("\(folder)/front.jpg", size: 96, color: "orange")
+        try "EAC extraction log".write(toFile: "\(folder)/rip.log", atomically: true, encoding: .utf8)
+        return folder
+    }
+
+    static func ticket(id: String, media: String) -> Ticket {
+        Ticket(
+            ticketId: id,
+            search: TicketSearch(artist: "Tone Ensemble", album: "Sine Waves", year: 2024),
+            tracks: names.enumerated().map { index, name in
+                TicketTrack(catalogTrackId: "cat-\(index + 1)", trackNumber: index + 1, name: name, durationSecs: 4, destPath: "\(media)/Tone Ensemble/Sine Waves/0\(index + 1).ogg")
+            },
+            images: [TicketImage(catalogImageId: "cover-1", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/cover.jpg")],
+            constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 192),
+            metadataToEmbed: MetadataToEmbed(artist: "Tone Ensemble", album: "Sine Waves", albumArtist: "Tone Ensemble", year: 2024, genre: "Test"))
+    }
+
+    @Test("A ticket completes: every dest_path holds the right tone, tagged, with the cover; downloadFile rows written")
+    func ticketToFiles() async throws {
+        let dir = TemporaryDirectory("e2e")
+        let media = dir.file("media")
+        let folder = try Self.writeAlbum(in: dir.file("seed"))
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let engine = try TorrentSession(settings: .loopback())
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        try await withRunning([seeder, engine]) {
+            let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+            let decoy = "magnet:?xt=urn:btih:" + String(repeating: "7e", count: 20)
+            // Given an indexer that lists the real release and a lossy decoy nobody seeds
+            let router = Router()
+            router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
+                let json = """
+                {"Results":[
+                 {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"\(decoy)","InfoHash":null,"Size":9000000,"Seeders":1,"Peers":1},
+                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","MagnetUri":"\(magnet)","InfoHash":"\(hash)","Size":2000000,"Seeders":5,"Peers":5}
+                ],"Indexers":[]}
+                """
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+            }
+            let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await indexer.test(.live) { client in
+                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))
+                let stages = PipelineStages(
+                    search: IndexerSearchStage(
+                        search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(client.port!)", apiKey: "k")]), lister: lister),
+                    match: DeterministicMatchStage(scorer: CandidateScorer()),
+                    download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30)),
+                    convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
+                    place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
+                let orchestrator = Orchestrator(
+                    database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
+                    logger: Logger(label: "e2e"))
+                let ticket = Self.ticket(id: "e2e-1", media: media)
+
+                // When the ticket is submitted
+                try await withRunning([orchestrator]) {
+                    _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
+                    var approved = false
+                    let ended = try await eventually(within: 120) {
+                        guard let stored = try await database.ticket(id: ticket.ticketId) else { return false }
+                        if stored.state.name == .needsApproval, !approved {
+                            Issue.record("the real release was not auto-approved: \(stored.state)")
+                            approved = true
+                            _ = try await orchestrator.approve(ticket.ticketId, candidateIdx: nil)
+                        }
+                        return stored.state.name.isTerminal
+                    }
+                    #expect(ended)
+                }
+
+                // Then it completed with the FLAC release, not the decoy
+                let stored = try #require(try await database.ticket(id: ticket.ticketId))
+                #expect(stored.state.name == .completed, "\(stored.state)")
+                #expect(stored.approval?.selectedCandidate?.torrent.infoHash.lowercased() == hash.lowercased())
+                // Every track is where the ticket says, Vorbis, the right length, its own tone, tagged, with the cover
+                let coverHash = try AudioCheck.sha256("\(folder)/front.jpg")
+                for (index, track) in ticket.tracks.enumerated() {
+                    let probe = try AudioCheck.ffprobe(track.destPath)
+                    #expect(probe.codec == "vorbis")
+                    #expect(abs(probe.durationSecs - 4) < 0.05)
+                    #expect(try AudioCheck.dominantFrequency(track.destPath, among: Self.tones) == Self.tones[index], "\(track.name)")
+                    let tags = try AudioCheck.mutagen(track.destPath)
+                    #expect(tags.first("title") == track.name && tags.first("album") == "Sine Waves" && tags.first("catalog_track_id") == track.catalogTrackId)
+                    #expect(tags.first("tracknumber") == "\(index + 1)" && tags.first("tracktotal") == "3" && tags.first("date") == "2024")
+                    #expect(tags.coverSHA256 == coverHash)
+                }
+                #expect(try AudioCheck.sha256(ticket.images[0].destPath) == coverHash)
+                // Only what the ticket needed was downloaded: no log, and the work folder is empty
+                #expect(!FileManager.default.fileExists(atPath: dir.file("dl/e2e-1/Tone Ensemble - Sine Waves (2024) [FLAC]/rip.log")))
+                #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("tmp/e2e-1"))) ?? []).isEmpty)
+                let rows = try await database.downloadFiles(ticketId: ticket.ticketId)
+                #expect(Set(rows.map(\.path)) == Set(ticket.tracks.map(\.destPath) + [ticket.images[0].destPath]))
+            }
+        }
+    }
+}
