@@ -88,14 +88,13 @@ struct DamagedInputTests {
     func cancelTask() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("long.wav"), frequency: 440, seconds: 30)
-        let started = AsyncStream<Void>.makeStream()
         let job = ConversionJob(input: dir.file("long.wav"), output: dir.file("long.ogg"), spec: OutputSpec(format: .oggVorbis, bitrateKbps: 320))
+        // The task is cancelled from inside the work, at 5 %, so a loaded machine cannot let it finish first.
+        let holder = TaskCanceller()
         let task = Task { [converter] in
-            try await converter.convert(job) { fraction in if fraction > 0 { started.continuation.yield() } }
+            try await converter.convert(job) { fraction in if fraction >= 0.05 { holder.cancel() } }
         }
-        var iterator = started.stream.makeAsyncIterator()
-        await iterator.next()
-        task.cancel()
+        holder.set(task)
         let result = await task.result
         #expect(throws: AudioError.cancelled) { try result.get() }
         try expectNothingWritten(dir, keeping: ["long.wav"])
@@ -146,4 +145,25 @@ final class ConcurrencyGauge: Sendable {
     }
 
     var peak: Int { state.withLock { $0.peak } }
+}
+
+/// Cancels a task from any thread, including before the task is known (then as soon as it is).
+final class TaskCanceller: Sendable {
+    private let state = Mutex<(task: Task<Audio.ConversionResult, any Error>?, requested: Bool)>((nil, false))
+
+    func set(_ task: Task<Audio.ConversionResult, any Error>) {
+        let cancelNow = state.withLock { state in
+            state.task = task
+            return state.requested
+        }
+        if cancelNow { task.cancel() }
+    }
+
+    func cancel() {
+        let task = state.withLock { state in
+            state.requested = true
+            return state.task
+        }
+        task?.cancel()
+    }
 }
