@@ -20,6 +20,7 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.6.0"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.5.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.0"),
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
 ]
 
@@ -69,6 +70,7 @@ var targets: [Target] = [
         dependencies: [
             "Tickets", "Storage", "Pipeline",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ],
@@ -90,6 +92,8 @@ var targets: [Target] = [
         dependencies: [
             "Tickets", "Storage", "Pipeline", "Server", "Torrent", "Audio", "Search", "Placement", "Matching",
             .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSTesting", package: "hummingbird-websocket"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],
         swiftSettings: swiftSettings

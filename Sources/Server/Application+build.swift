@@ -1,4 +1,5 @@
 import Hummingbird
+import HummingbirdWebSocket
 import Logging
 import Pipeline
 import Storage
@@ -34,13 +35,15 @@ public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContex
     TicketRoutes(deps: deps).register(on: api)
     AdminRoutes(deps: deps).register(on: api)
     StatusRoutes(deps: deps).register(on: api)
+    registerEventSocketHint(on: api)
     return router
 }
 
-/// The HTTP server as a service, bound to `[server] host:port`.
+/// The HTTP server as a service, bound to `[server] host:port`; WebSocket upgrades go to the event socket.
 public func buildApplication(_ deps: ServerDependencies) -> some ApplicationProtocol {
     Application(
         router: buildRouter(deps),
+        server: .http1WebSocketUpgrade(webSocketRouter: buildWebSocketRouter(deps)),
         configuration: .init(address: .hostname(deps.config.server.host, port: deps.config.server.port), serverName: "downloader2"),
         logger: deps.logger)
 }
