@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import Pipeline
+import Prometheus
 import Storage
 import Tickets
 
@@ -13,13 +14,23 @@ public struct ServerDependencies: Sendable {
     /// The bearer token in force (configured, or generated and kept on disk).
     public var authToken: String
     public var logger: Logger
+    /// Where the pipeline's metrics are recorded; `/metrics` exports it.
+    public var metrics: PrometheusCollectorRegistry
+    /// Gauges read at scrape time from other services (the torrent engine's transfer totals).
+    public var sampleGauges: @Sendable (PrometheusCollectorRegistry) async -> Void
 
-    public init(config: AppConfig, database: AppDatabase, orchestrator: Orchestrator, authToken: String, logger: Logger) {
+    public init(
+        config: AppConfig, database: AppDatabase, orchestrator: Orchestrator, authToken: String, logger: Logger,
+        metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
+        sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }
+    ) {
         self.config = config
         self.database = database
         self.orchestrator = orchestrator
         self.authToken = authToken
         self.logger = logger
+        self.metrics = metrics
+        self.sampleGauges = sampleGauges
     }
 }
 
@@ -30,7 +41,8 @@ let apiPrefix = "/api/v1"
 public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health"]))
+    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health", "/metrics"]))
+    MetricsRoutes(deps: deps).register(on: router)
     let api = router.group(RouterPath(apiPrefix))
     TicketRoutes(deps: deps).register(on: api)
     AdminRoutes(deps: deps).register(on: api)

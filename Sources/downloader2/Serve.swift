@@ -1,4 +1,5 @@
 import ArgumentParser
+import Prometheus
 import Audio
 import Foundation
 import Hummingbird
@@ -36,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         await torrents.restore()
         let port = await torrents.listenPort
         logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
+        let registry = PrometheusCollectorRegistry()
         let orchestrator = Orchestrator(
             database: database, stages: stages(config, database, torrents),
             settings: PipelineSettings(
@@ -45,8 +47,20 @@ struct Serve: AsyncParsableCommand {
                     maxAttempts: config.processing.retryMaxAttempts,
                     initialDelay: TimeInterval(config.processing.retryInitialDelaySecs),
                     maxDelay: TimeInterval(config.processing.retryMaxDelaySecs))),
+            metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
-        let app = buildApplication(ServerDependencies(config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger))
+        let app = buildApplication(ServerDependencies(
+            config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
+            sampleGauges: { registry in
+                var downloaded: Int64 = 0, uploaded: Int64 = 0
+                for hash in await torrents.torrents {
+                    guard let progress = try? await torrents.progress(hash) else { continue }
+                    downloaded += progress.allTimeDownload
+                    uploaded += progress.allTimeUpload
+                }
+                registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
+                registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
+            }))
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
         let group = ServiceGroup(
             configuration: .init(

@@ -6,13 +6,17 @@ extension Orchestrator {
     /// Drives one claimed ticket through its stages until it waits for a person, ends, or fails.
     func work(on claimed: TicketChange, stopFlag: StopFlag) async {
         let id = claimed.ticket.id
-        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [events] payload in
+        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [events, progressThrottle] payload in
+            guard progressThrottle.admit(ticketId: id, stage: payload["stage"]?.stringValue ?? "") else { return }
             events.publish([TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: Date())])
         }
+        defer { progressThrottle.forget(id) }
         var ticket = claimed.ticket
         do {
             if case .searching = ticket.state {
+                let started = Date()
                 ticket = try await searchAndMatch(ticket, context: context)
+                metrics.stageFinished("search_match", after: Date().timeIntervalSince(started))
             }
             if case .autoApproved = ticket.state {
                 ticket = try await move(ticket, to: .downloading(.init(torrentHash: ticket.state.selectedCandidate!.torrent.infoHash, startedAt: Date())))
@@ -60,8 +64,13 @@ extension Orchestrator {
             currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
             startedAt: Date())))
         let conversionStarted = Date()
+        metrics.stageFinished("download", after: conversionStarted.timeIntervalSince(downloadStarted))
+        metrics.downloaded(bytes: download.totalBytes)
         let conversion = try await stages.convert.convert(converting, download: download, context: context)
         try context.checkCancellation()
+        let placingStarted = Date()
+        metrics.stageFinished("convert", after: placingStarted.timeIntervalSince(conversionStarted))
+        metrics.converted(audioSeconds: conversion.audioSeconds)
         let placing = try await move(converting, to: .placing(.init(
             filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count, startedAt: Date())))
         let placement = try await stages.place.place(placing, conversion: conversion, context: context)
@@ -70,7 +79,9 @@ extension Orchestrator {
             downloadDurationSecs: Int(conversionStarted.timeIntervalSince(downloadStarted)),
             conversionDurationSecs: Int(Date().timeIntervalSince(conversionStarted)),
             finalSizeBytes: placement.totalBytes)
+        metrics.stageFinished("place", after: Date().timeIntervalSince(placingStarted))
         _ = try await move(placing, to: .completed(.init(completedAt: Date(), stats: stats)))
+        metrics.completed()
     }
 
     /// One checked state change, published once it has committed.
@@ -80,6 +91,7 @@ extension Orchestrator {
 
     /// A stage failure: back to a resumable state after a backoff if a retry is allowed, else `failed`.
     func fail(_ id: String, with error: StageError) async {
+        metrics.failed(code: error.code, retryable: error.retryable)
         let policy = settings.retry
         do {
             let change = try await apply(id) { ticket in

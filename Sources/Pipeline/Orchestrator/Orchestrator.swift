@@ -14,13 +14,19 @@ public actor Orchestrator: Service {
     let stages: PipelineStages
     let settings: PipelineSettings
     public nonisolated let events: EventBus
+    nonisolated let progressThrottle = ProgressThrottle()
+    nonisolated let metrics: PipelineMetrics
     let logger: Logger
     let wake = WakeSignal()
     /// Tickets a worker is on, with the flag that stops it.
     var inFlight: [String: StopFlag] = [:]
 
-    public init(database: AppDatabase, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(), logger: Logger) {
+    public init(
+        database: AppDatabase, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(),
+        metrics: PipelineMetrics = PipelineMetrics(), logger: Logger
+    ) {
         self.database = database
+        self.metrics = metrics
         self.stages = stages
         self.settings = settings
         self.events = events

@@ -25,7 +25,8 @@ public struct AudioConvertStage: ConvertStage {
             let results = try await convertWatchingForStop(tracks, context: context)
             let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket)
             let images = try extractImages(ticket.ticket, download: download, workDir: workDir)
-            return ConvertedRelease(outputsByTrackId: outputs, imagesByCatalogId: images)
+            let seconds = results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
+            return ConvertedRelease(outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds)
         } catch let interrupted as StageInterrupted {
             if interrupted.reason == .cancelledByUser { try? FileManager.default.removeItem(atPath: workDir) }
             throw interrupted

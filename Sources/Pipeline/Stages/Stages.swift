@@ -56,9 +56,12 @@ public struct DownloadResult: Sendable {
 public struct ConvertedRelease: Sendable {
     public var outputsByTrackId: [String: String]
     public var imagesByCatalogId: [String: String]
-    public init(outputsByTrackId: [String: String], imagesByCatalogId: [String: String] = [:]) {
+    /// Seconds of source audio converted (for the metrics).
+    public var audioSeconds: Double
+    public init(outputsByTrackId: [String: String], imagesByCatalogId: [String: String] = [:], audioSeconds: Double = 0) {
         self.outputsByTrackId = outputsByTrackId
         self.imagesByCatalogId = imagesByCatalogId
+        self.audioSeconds = audioSeconds
     }
 }
 

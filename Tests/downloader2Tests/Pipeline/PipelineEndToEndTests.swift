@@ -8,6 +8,7 @@ import Matching
 import NIOCore
 import Pipeline
 import Placement
+import Prometheus
 import Search
 import Storage
 import Testing
@@ -81,9 +82,10 @@ struct PipelineEndToEndTests {
                     download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30)),
                     convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
                     place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
+                let registry = PrometheusCollectorRegistry()
                 let orchestrator = Orchestrator(
                     database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
-                    logger: Logger(label: "e2e"))
+                    metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: Logger(label: "e2e"))
                 let ticket = Self.ticket(id: "e2e-1", media: media)
 
                 // When the ticket is submitted
@@ -122,6 +124,13 @@ struct PipelineEndToEndTests {
                 // Only what the ticket needed was downloaded: no log, and the work folder is empty
                 #expect(!FileManager.default.fileExists(atPath: dir.file("dl/e2e-1/Tone Ensemble - Sine Waves (2024) [FLAC]/rip.log")))
                 #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("tmp/e2e-1"))) ?? []).isEmpty)
+                // The metrics saw it: every stage timed, the bytes, the audio converted
+                let metrics = registry.emitToString()
+                for stage in ["search_match", "download", "convert", "place"] {
+                    #expect(metrics.contains(#"downloader2_stage_duration_seconds_count{stage="\#(stage)"} 1"#), "\(stage) in \(metrics)")
+                }
+                #expect(metrics.contains("downloader2_converted_audio_seconds_total 12"), "\(metrics)")
+                #expect(metrics.contains("downloader2_tickets_completed_total 1"))
                 let rows = try await database.downloadFiles(ticketId: ticket.ticketId)
                 #expect(Set(rows.map(\.path)) == Set(ticket.tracks.map(\.destPath) + [ticket.images[0].destPath]))
             }

@@ -1,0 +1,24 @@
+import Hummingbird
+import Prometheus
+import Tickets
+
+/// `GET /metrics`: Prometheus text. Tickets by state are counted from the store at each scrape;
+/// stage durations, failures by class, bytes and converted audio come from the pipeline's recorders.
+/// Open like `/health`: it carries counts, never ticket contents.
+struct MetricsRoutes {
+    let deps: ServerDependencies
+
+    func register(on router: Router<BasicRequestContext>) {
+        router.get("metrics") { _, _ -> Response in
+            let stats = try await deps.database.queueStats()
+            for state in TicketStateName.allCases {
+                deps.metrics.makeGauge(name: "downloader2_tickets", labels: [("state", state.rawValue)])
+                    .set(Double(stats.countByState[state] ?? 0))
+            }
+            await deps.sampleGauges(deps.metrics)
+            return Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: deps.metrics.emitToString())))
+        }
+    }
+}
