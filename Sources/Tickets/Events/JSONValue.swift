@@ -63,4 +63,9 @@ public enum JSONValue: Codable, Sendable, Equatable {
         if case .number(let n) = self { return Int(exactly: n) }
         return nil
     }
+
+    public var doubleValue: Double? {
+        if case .number(let n) = self { return n }
+        return nil
+    }
 }

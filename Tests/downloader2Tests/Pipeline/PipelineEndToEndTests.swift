@@ -23,12 +23,12 @@ struct PipelineEndToEndTests {
     static let names = ["First Light", "Second Wind", "Third Eye"]
 
     /// A FLAC album of distinct tones with a cover, as a release folder a seeder can share.
-    static func writeAlbum(in root: String) throws -> String {
+    static func writeAlbum(in root: String, seconds: Double = 4, noise: Double = 0) throws -> String {
         let folder = (root as NSString).appendingPathComponent("Tone Ensemble - Sine Waves (2024) [FLAC]")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         for (index, tone) in tones.enumerated() {
             let wav = (root as NSString).appendingPathComponent("\(index).wav")
-            ToneAudio.writeWAV(wav, frequency: tone, seconds: 4)
+            ToneAudio.writeWAV(wav, frequency: tone, seconds: seconds, noise: noise)
             try ExternalTool.run("ffmpeg", ["-v", "error", "-i", wav, "-c:a", "flac", "\(folder)/0\(index + 1) - \(names[index]).flac"])
         }
         try ToneAudio.writeCover("\(folder)/front.jpg", size: 96, color: "orange")
@@ -36,12 +36,12 @@ struct PipelineEndToEndTests {
         return folder
     }
 
-    static func ticket(id: String, media: String) -> Ticket {
+    static func ticket(id: String, media: String, seconds: Double = 4) -> Ticket {
         Ticket(
             ticketId: id,
             search: TicketSearch(artist: "Tone Ensemble", album: "Sine Waves", year: 2024),
             tracks: names.enumerated().map { index, name in
-                TicketTrack(catalogTrackId: "cat-\(index + 1)", trackNumber: index + 1, name: name, durationSecs: 4, destPath: "\(media)/Tone Ensemble/Sine Waves/0\(index + 1).ogg")
+                TicketTrack(catalogTrackId: "cat-\(index + 1)", trackNumber: index + 1, name: name, durationSecs: seconds, destPath: "\(media)/Tone Ensemble/Sine Waves/0\(index + 1).ogg")
             },
             images: [TicketImage(catalogImageId: "cover-1", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/cover.jpg")],
             constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 192),

@@ -8,7 +8,8 @@ enum ToneAudio {
     }
 
     /// A WAV of consecutive tones, the same tone on every channel; `bits` 16 or 24.
-    static func writeWAV(_ path: String, segments: [Segment], rate: Int = 44_100, channels: Int = 2, bits: Int = 16, amplitude: Double = 0.5) {
+    /// `noise` (a fraction of full scale) adds white noise, so FLAC cannot shrink the file to nothing.
+    static func writeWAV(_ path: String, segments: [Segment], rate: Int = 44_100, channels: Int = 2, bits: Int = 16, amplitude: Double = 0.5, noise: Double = 0) {
         let bytesPerSample = bits / 8
         let frames = segments.reduce(0) { $0 + $1.samples }
         var data = [UInt8]()
@@ -20,10 +21,13 @@ enum ToneAudio {
         data += Array("data".utf8); le(frames * channels * bytesPerSample, 4)
         let peak = Double((1 << (bits - 1)) - 1) * amplitude
         var phase = 0.0
+        var generator = SplitMix64(seed: 42)
+        let noisePeak = Double((1 << (bits - 1)) - 1) * noise
         for segment in segments {
             let step = 2 * Double.pi * segment.frequency / Double(rate)
             for _ in 0..<segment.samples {
-                let value = Int((sin(phase) * peak).rounded())
+                let hiss = noise > 0 ? (Double(generator.next() >> 11) / Double(1 << 53) * 2 - 1) * noisePeak : 0
+                let value = Int((sin(phase) * peak + hiss).rounded())
                 for _ in 0..<channels { le(value, bytesPerSample) }
                 phase += step
             }
@@ -32,8 +36,8 @@ enum ToneAudio {
     }
 
     /// One tone for `seconds`.
-    static func writeWAV(_ path: String, frequency: Double, seconds: Double, rate: Int = 44_100, channels: Int = 2, bits: Int = 16) {
-        writeWAV(path, segments: [Segment(frequency: frequency, samples: Int(seconds * Double(rate)))], rate: rate, channels: channels, bits: bits)
+    static func writeWAV(_ path: String, frequency: Double, seconds: Double, rate: Int = 44_100, channels: Int = 2, bits: Int = 16, noise: Double = 0) {
+        writeWAV(path, segments: [Segment(frequency: frequency, samples: Int(seconds * Double(rate)))], rate: rate, channels: channels, bits: bits, noise: noise)
     }
 
     /// A small valid JPEG made by ffmpeg (a solid colour), for cover-art tests.

@@ -1,0 +1,200 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import HummingbirdWSClient
+import Logging
+import NIOCore
+import Storage
+import Synchronization
+import Testing
+import Tickets
+import Torrent
+
+/// The real binary, configured by a TOML file, takes a ticket over HTTP and completes it from a
+/// loopback swarm found through a fixture indexer; the test follows it on the WebSocket.
+@Suite("The service end to end (real binary, WebSocket, SIGKILL)")
+struct ServiceEndToEndTests {
+    static let token = "e2e-service-token"
+    static let seconds = 8.0
+
+    /// Every event the WebSocket delivered, across connections.
+    final class Seen: Sendable {
+        let events = Mutex<[TicketEvent]>([])
+        var stored: [TicketEvent] { events.withLock { $0.filter { $0.seq > 0 } } }
+        var lastSeq: Int { stored.last?.seq ?? 0 }
+        func add(_ event: TicketEvent) { events.withLock { $0.append(event) } }
+    }
+
+    func config(_ dir: TemporaryDirectory, port: Int, jackett: Int) throws -> String {
+        let text = """
+        [server]
+        host = "127.0.0.1"
+        port = \(port)
+        auth_token = "\(Self.token)"
+        [database]
+        path = "\(dir.file("data/db.sqlite"))"
+        [jackett]
+        url = "http://127.0.0.1:\(jackett)"
+        api_key = "k"
+        timeout_secs = 5
+        [torrent]
+        download_path = "\(dir.file("dl"))"
+        listen_interfaces = "127.0.0.1:0"
+        enable_dht = false
+        enable_lsd = false
+        enable_upnp = false
+        enable_natpmp = false
+        metadata_timeout_secs = 5
+        [converter]
+        temp_dir = "\(dir.file("tmp"))"
+        [processing]
+        check_interval_secs = 1
+        retry_max_attempts = 0
+        [placer]
+        media_roots = ["\(dir.file("media"))"]
+        """
+        try text.write(toFile: dir.file("downloader2.toml"), atomically: true, encoding: .utf8)
+        return dir.file("downloader2.toml")
+    }
+
+    func start(config: String, log: String) throws -> Process {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ProcessTests.binary)
+        process.arguments = ["serve", "--config", config]
+        process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOWNLOADER2_") }
+        process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        if !FileManager.default.fileExists(atPath: log) { FileManager.default.createFile(atPath: log, contents: nil) }
+        let handle = FileHandle(forWritingAtPath: log)!
+        handle.seekToEndOfFile()
+        process.standardError = handle
+        try process.run()
+        return process
+    }
+
+    /// Follows the ticket on the WebSocket from `since` until `stop` says so or the connection ends.
+    /// Gives up after `within` seconds, so a ticket stuck somewhere fails the test instead of hanging it.
+    func follow(port: Int, ticketId: String, since: Int, seen: Seen, within: Double = 240, stop: @escaping @Sendable (TicketEvent) -> Bool) async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.connect(port: port, ticketId: ticketId, since: since, seen: seen, stop: stop) }
+            group.addTask { try? await Task.sleep(for: .seconds(within)) }
+            await group.next()
+            group.cancelAll()
+        }
+    }
+
+    private func connect(port: Int, ticketId: String, since: Int, seen: Seen, stop: @escaping @Sendable (TicketEvent) -> Bool) async {
+        let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(Self.token)"])
+        do {
+            try await WebSocketClient.connect(
+                url: "ws://127.0.0.1:\(port)/api/v1/ws?ticket_id=\(ticketId)&since=\(since)", configuration: configuration,
+                logger: Logger(label: "e2e-ws")
+            ) { inbound, outbound, _ in
+                for try await message in inbound.messages(maxSize: 1 << 22) {
+                    guard case .text(let text) = message else { continue }
+                    let event = try TicketJSON.decoder().decode(TicketEvent.self, from: Data(text.utf8))
+                    seen.add(event)
+                    if stop(event) { break }
+                }
+                try? await outbound.close(.normalClosure, reason: nil)
+            }
+        } catch {
+            // The server went away (killed): what arrived before is what counts.
+        }
+    }
+
+    /// An end, or a wait for a person (which this test does not expect, and must not hang on).
+    static func isFinal(_ event: TicketEvent) -> Bool {
+        guard event.type == .stateChange, let state = event.payload["new_state"]?.stringValue else { return false }
+        return ["completed", "failed", "cancelled", "rejected", "needs_approval"].contains(state)
+    }
+
+    @Test("POST a ticket, follow it on the WebSocket to completed; with SIGKILL mid-download, restart and finish", arguments: [false, true])
+    func ticketOverHTTP(killMidDownload: Bool) async throws {
+        let dir = TemporaryDirectory("e2e-service")
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        let folder = try PipelineEndToEndTests.writeAlbum(in: dir.file("seed"), seconds: Self.seconds, noise: 0.05)
+        // A local tracker (opentracker) is how the service finds the seeder: the indexer links a .torrent.
+        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only)).infoHash
+        let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
+        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: 32768, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        try await withRunning([seeder]) {
+            _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            // Slow enough that the kill lands mid-download on any machine.
+            try await seeder.setRateLimits(downloadKbps: 0, uploadKbps: killMidDownload ? 150 : 0)
+            let router = Router()
+            let jackettPort = Mutex(0)
+            router.get("dl/album.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
+            router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
+                let base = "http://127.0.0.1:\(jackettPort.withLock { $0 })"
+                let json = """
+                {"Results":[
+                 {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\(String(repeating: "6f", count: 20))","Size":9000000,"Seeders":1,"Peers":1},
+                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","Link":"\(base)/dl/album.torrent","InfoHash":"\(hash)","Size":3000000,"Seeders":5,"Peers":5}
+                ],"Indexers":[]}
+                """
+                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+            }
+            let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await indexer.test(.live) { client in
+                jackettPort.withLock { $0 = client.port! }
+                let port = try freeLoopbackPort()
+                let config = try config(dir, port: port, jackett: client.port!)
+                let log = dir.file("serve.log")
+                var process = try start(config: config, log: log)
+                defer { if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() } }
+                let http = LiveHTTP(port: port, token: Self.token)
+                #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+
+                // When a ticket is POSTed and followed on the WebSocket
+                let ticket = PipelineEndToEndTests.ticket(id: "svc-\(killMidDownload ? "kill" : "plain")", media: dir.file("media"), seconds: Self.seconds)
+                #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
+                let seen = Seen()
+                let pid = process.processIdentifier
+                await follow(port: port, ticketId: ticket.ticketId, since: 0, seen: seen) { event in
+                    if Self.isFinal(event) { return true }
+                    // The kill variant: SIGKILL once a fifth of the album is here
+                    if killMidDownload, event.type == .progress, event.payload["stage"]?.stringValue == "downloading",
+                       (event.payload["percent"]?.doubleValue ?? 0) >= 20 {
+                        kill(pid, SIGKILL)
+                        return true
+                    }
+                    return false
+                }
+                if killMidDownload {
+                    process.waitUntilExit()
+                    #expect(process.terminationReason == .uncaughtSignal, "the service was killed mid-download")
+                    #expect(!seen.stored.contains(where: Self.isFinal), "killed before the end")
+                    // Then, restarted, it continues from where it was and finishes
+                    process = try start(config: config, log: log)
+                    #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+                    await follow(port: port, ticketId: ticket.ticketId, since: seen.lastSeq, seen: seen) { Self.isFinal($0) }
+                }
+
+                // Then it completed, every stored event reached the client exactly once, in order
+                let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
+                #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null)\n\((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(3000) ?? "")")
+                guard case .array(let history)? = answer.json["history"] else { Issue.record("no history: \(answer.json)"); return }
+                let storedSeqs = history.compactMap { $0["seq"]?.intValue }
+                #expect(storedSeqs == Array(1...storedSeqs.count), "stored events are 1…n with no gap or duplicate")
+                #expect(seen.stored.map(\.seq) == storedSeqs, "the WebSocket delivered each once, in order")
+                if killMidDownload {
+                    #expect(seen.stored.contains { $0.type == .recovered }, "the restart recovered the interrupted download")
+                }
+                // Every dest_path: Vorbis, the right length, its own tone, tagged, with the cover
+                for (index, track) in ticket.tracks.enumerated() {
+                    let probe = try AudioCheck.ffprobe(track.destPath)
+                    #expect(probe.codec == "vorbis" && abs(probe.durationSecs - Self.seconds) < 0.05)
+                    #expect(try AudioCheck.dominantFrequency(track.destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[index])
+                    let tags = try AudioCheck.mutagen(track.destPath)
+                    #expect(tags.first("title") == track.name && tags.coverSHA256 != nil)
+                }
+                kill(process.processIdentifier, SIGTERM)
+                process.waitUntilExit()
+                let rows = try await AppDatabase.open(path: dir.file("data/db.sqlite")).downloadFiles(ticketId: ticket.ticketId)
+                #expect(Set(rows.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
+            }
+        }
+    }
+}
