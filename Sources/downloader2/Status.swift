@@ -9,9 +9,19 @@ struct Status: AsyncParsableCommand {
     @OptionGroup var options: GlobalOptions
     @Option(help: "Server URL (default: from the configuration).") var server: String?
     @Argument(help: "A ticket id; omit for queue statistics.") var ticketId: String?
+    @Flag(help: "Follow the ticket live (WebSocket) with a progress bar until it ends; exits 0 when it completes.") var follow = false
+
+    func validate() throws {
+        if follow && ticketId == nil { throw ValidationError("--follow needs a ticket id") }
+    }
 
     func run() async throws {
         let client = try APIClient(config: try options.loadConfig().config, server: server)
+        if follow, let ticketId {
+            let final = try await TicketFollower(client: client, ticketId: ticketId).run()
+            if final != "completed" { throw ExitCode(1) }
+            return
+        }
         if let ticketId {
             let (status, body) = try await client.send("GET", "ticket/\(ticketId)")
             try Output.print(status: status, body: body, json: options.json) { t in

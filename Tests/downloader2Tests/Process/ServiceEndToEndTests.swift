@@ -190,6 +190,12 @@ struct ServiceEndToEndTests {
                     let tags = try AudioCheck.mutagen(track.destPath)
                     #expect(tags.first("title") == track.name && tags.coverSHA256 != nil)
                 }
+                // `status --follow` replays the history to the end and exits 0 for a completed ticket
+                let followed = try ExternalTool.run(ProcessTests.binary, ["status", ticket.ticketId, "--follow", "--config", config])
+                let text = String(decoding: followed.stdout, as: UTF8.self)
+                for step in ["→ searching", "→ downloading", "→ converting", "→ placing", "→ completed"] {
+                    #expect(text.contains(step), "status --follow printed: \(text)")
+                }
                 kill(process.processIdentifier, SIGTERM)
                 process.waitUntilExit()
                 let rows = try await AppDatabase.open(path: dir.file("data/db.sqlite")).downloadFiles(ticketId: ticket.ticketId)
