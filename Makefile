@@ -9,7 +9,7 @@ PYTHON_TOOLS   := mutagen=mutagen
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build deps test-deps bench bench-download bench-hash bench-convert clean
+.PHONY: run test build deps test-deps demo bench bench-download bench-hash bench-convert clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -32,6 +32,11 @@ deps:
 test-deps:
 	@scripts/install-packages.sh $(TEST_PACKAGES)
 	@scripts/install-python-tools.sh $(PYTHON_TOOLS)
+
+## See downloader2 work in about a minute, offline: local swarm, fixture indexer, the service, one ticket.
+demo: deps test-deps
+	$(SWIFT) build -c release --product downloader2
+	scripts/demo.sh
 
 ## Benchmarks build in their own scratch folder so `swift test` never compiles them.
 bench: deps test-deps

@@ -34,9 +34,11 @@ extension AppConfig {
             listenInterfaces: torrent.listenInterfaces, enableDHT: torrent.enableDht, dhtBootstrapNodes: torrent.dhtBootstrapNodes,
             enableLSD: torrent.enableLsd, enableUPnP: torrent.enableUpnp, enableNATPMP: torrent.enableNatpmp,
             maxDownloadKbps: torrent.maxDownloadKbps, maxUploadKbps: torrent.maxUploadKbps, connectionsLimit: torrent.connectionsLimit,
-            // A session bound to loopback only talks to this machine: its trackers are local too, and
-            // its rate limits must hold for local peers (otherwise libtorrent exempts them).
-            allowLocalTrackers: isLoopbackOnly, rateLimitLocalPeers: isLoopbackOnly)
+            // A session bound to loopback only talks to this machine: every peer has the address
+            // 127.0.0.1 (so more than one connection per IP must be allowed, or the first dead
+            // endpoint a tracker lists blocks the live ones), its trackers are local too, and its rate
+            // limits must hold for local peers (otherwise libtorrent exempts them).
+            allowMultipleConnectionsPerIP: isLoopbackOnly, allowLocalTrackers: isLoopbackOnly, rateLimitLocalPeers: isLoopbackOnly)
     }
 
     private var isLoopbackOnly: Bool {

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -103,6 +106,15 @@ struct ServiceEndToEndTests {
         }
     }
 
+    func announceDeadPeer(tracker: LoopbackTracker, infoHash: String) async throws {
+        let escaped = stride(from: 0, to: 40, by: 2).map { offset -> String in
+            let start = infoHash.index(infoHash.startIndex, offsetBy: offset)
+            return "%" + infoHash[start..<infoHash.index(start, offsetBy: 2)]
+        }.joined()
+        let url = URL(string: "http://127.0.0.1:\(tracker.port)/announce?info_hash=\(escaped)&peer_id=-XX0000-deadpeer0001&port=1&left=1000&compact=1")!
+        #expect(await eventually(within: 10) { (try? await URLSession.shared.data(from: url)) != nil }, "opentracker answers")
+    }
+
     /// An end, or a wait for a person (which this test does not expect, and must not hang on).
     static func isFinal(_ event: TicketEvent) -> Bool {
         guard event.type == .stateChange, let state = event.payload["new_state"]?.stringValue else { return false }
@@ -117,6 +129,8 @@ struct ServiceEndToEndTests {
         // A local tracker (opentracker) is how the service finds the seeder: the indexer links a .torrent.
         let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only)).infoHash
         let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
+        // A dead endpoint on 127.0.0.1 listed before the seeder: the service must still reach the live one.
+        try await announceDeadPeer(tracker: tracker, infoHash: hash)
         let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: 32768, kind: .v1Only)
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
