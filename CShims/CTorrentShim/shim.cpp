@@ -344,6 +344,10 @@ extern "C" int lt_torrent_force_recheck(lt_shim_session *s, const char *h, lt_sh
     return guarded(e, [&] { find(s, h).force_recheck(); return 0; });
 }
 
+extern "C" int lt_torrent_force_reannounce(lt_shim_session *s, const char *h, lt_shim_error *e) {
+    return guarded(e, [&] { find(s, h).force_reannounce(); return 0; });
+}
+
 extern "C" int lt_torrent_save_resume_data(lt_shim_session *s, const char *h, int only_if_modified, lt_shim_error *e) {
     return guarded(e, [&] {
         auto flags = lt::torrent_handle::save_info_dict;

@@ -127,6 +127,8 @@ int lt_torrent_status(lt_shim_session *session, const char *info_hash, lt_shim_s
 int lt_torrent_pause(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
 int lt_torrent_resume(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
 int lt_torrent_force_recheck(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
+/* Announces to every tracker now, instead of at the tracker's next interval. */
+int lt_torrent_force_reannounce(lt_shim_session *session, const char *info_hash, lt_shim_error *error);
 /// Requests resume data (with the info dict, so a magnet's metadata survives); it arrives as an alert.
 int lt_torrent_save_resume_data(lt_shim_session *session, const char *info_hash, int only_if_modified, lt_shim_error *error);
 int lt_torrent_connect_peer(lt_shim_session *session, const char *info_hash, const char *endpoint, lt_shim_error *error);

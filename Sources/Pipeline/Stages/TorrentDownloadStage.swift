@@ -71,6 +71,8 @@ public struct TorrentDownloadStage: DownloadStage {
     ) async throws -> (String, TorrentMetadata?) {
         let known = candidate.infoHash.lowercased()
         if !known.isEmpty, await torrents.torrents.contains(known) {
+            // A retry after a stall, or a restart: ask the trackers again now rather than at their interval.
+            try? await torrents.forceReannounce(known)
             return (known, try? await torrents.metadata(known))
         }
         do {

@@ -137,6 +137,7 @@ final class NativeSession {
     func pause(_ hash: String) throws(TorrentError) { try call("pause \(hash)") { lt_torrent_pause($0, hash, &$1) } }
     func resume(_ hash: String) throws(TorrentError) { try call("resume \(hash)") { lt_torrent_resume($0, hash, &$1) } }
     func forceRecheck(_ hash: String) throws(TorrentError) { try call("recheck \(hash)") { lt_torrent_force_recheck($0, hash, &$1) } }
+    func forceReannounce(_ hash: String) throws(TorrentError) { try call("reannounce \(hash)") { lt_torrent_force_reannounce($0, hash, &$1) } }
 
     func saveResumeData(_ hash: String, onlyIfModified: Bool) throws(TorrentError) {
         try call("save resume data of \(hash)") { lt_torrent_save_resume_data($0, hash, onlyIfModified ? 1 : 0, &$1) }

@@ -144,6 +144,9 @@ public actor TorrentSession: Service {
     }
 
     public func forceRecheck(_ hash: String) throws(TorrentError) { try native.forceRecheck(hash) }
+    /// Asks every tracker for peers now: a tracker that answered "no peers" is otherwise asked again
+    /// only after its interval (often 30 minutes).
+    public func forceReannounce(_ hash: String) throws(TorrentError) { try native.forceReannounce(hash) }
     public func connectPeer(_ hash: String, endpoint: String) throws(TorrentError) { try native.connectPeer(hash, endpoint: endpoint) }
     public func moveStorage(_ hash: String, to path: String) throws(TorrentError) { try native.moveStorage(hash, to: path) }
 
