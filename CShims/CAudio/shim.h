@@ -13,8 +13,6 @@
 
 static inline int caudio_error_again(void) { return AVERROR(EAGAIN); }
 static inline int caudio_error_eof(void) { return AVERROR_EOF; }
-static inline int caudio_error_invalid_data(void) { return AVERROR_INVALIDDATA; }
-static inline int caudio_error_enospc(void) { return AVERROR(ENOSPC); }
 static inline int caudio_error_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 static inline int64_t caudio_no_pts(void) { return AV_NOPTS_VALUE; }
 static inline AVRational caudio_time_base_q(void) { return AV_TIME_BASE_Q; }

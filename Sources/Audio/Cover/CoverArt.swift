@@ -32,7 +32,7 @@ public struct CoverArt: Sendable, Equatable {
     /// A FLAC `METADATA_BLOCK_PICTURE` body (type 3, front cover), as Vorbis comments carry it in base64.
     public var flacPictureBlock: [UInt8] {
         var block: [UInt8] = []
-        func be32(_ value: Int) { block += withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
+        func be32(_ value: Int) { block += [UInt8].bigEndian32(value) }
         let mime = Array(mimeType.utf8)
         be32(3)
         be32(mime.count)
@@ -47,17 +47,22 @@ public struct CoverArt: Sendable, Equatable {
         return block
     }
 
-    /// Image files a release folder uses for its cover, best first: names mentioning front, cover or
-    /// folder, then any image; the largest file wins within a rank.
+    /// How a release names its cover: a JPEG or PNG whose name mentions front, cover or folder ranks 1,
+    /// any other JPEG or PNG 0, anything else nil. Among equal ranks the larger file is the better cover.
+    public static func rank(fileName path: String) -> Int? {
+        let ext = (path as NSString).pathExtension.lowercased()
+        guard ["jpg", "jpeg", "png"].contains(ext) else { return nil }
+        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
+        return ["front", "cover", "folder"].contains { name.contains($0) } ? 1 : 0
+    }
+
+    /// The best cover image in a release folder (see ``rank(fileName:)``).
     public static func find(inFolder folder: String) -> String? {
         let fm = FileManager.default
         guard let enumerator = fm.enumerator(atPath: folder) else { return nil }
         var best: (rank: Int, size: Int, path: String)? = nil
         for case let relative as String in enumerator {
-            let ext = (relative as NSString).pathExtension.lowercased()
-            guard ["jpg", "jpeg", "png"].contains(ext) else { continue }
-            let name = ((relative as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-            let rank = ["front", "cover", "folder"].contains { name.contains($0) } ? 1 : 0
+            guard let rank = rank(fileName: relative) else { continue }
             let path = (folder as NSString).appendingPathComponent(relative)
             let size = (try? fm.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
             if best.map({ (rank, size) > ($0.rank, $0.size) }) ?? true { best = (rank, size, path) }

@@ -2,7 +2,7 @@
 enum ImageHeader {
     static func read(_ data: [UInt8]) -> (CoverArt.Kind, Int, Int)? {
         if data.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), data.count >= 24 {
-            return (.png, be32(data, 16), be32(data, 20))  // IHDR is always the first chunk
+            return (.png, data.bigEndian32(at: 16), data.bigEndian32(at: 20))  // IHDR is always the first chunk
         }
         if data.starts(with: [0xFF, 0xD8]) { return jpegSize(data).map { (.jpeg, $0.0, $0.1) } }
         return nil
@@ -25,9 +25,5 @@ enum ImageHeader {
             index += 2 + length
         }
         return nil
-    }
-
-    private static func be32(_ data: [UInt8], _ at: Int) -> Int {
-        Int(data[at]) << 24 | Int(data[at + 1]) << 16 | Int(data[at + 2]) << 8 | Int(data[at + 3])
     }
 }

@@ -13,10 +13,6 @@ final class AVFrameBox {
         var frame: UnsafeMutablePointer<AVFrame>? = pointer
         av_frame_free(&frame)
     }
-
-    var frame: AVFrame {
-        get { pointer.pointee }
-    }
 }
 
 /// Owns one `AVPacket`; freed with the object.
@@ -47,11 +43,6 @@ final class AVCodecContextBox {
         var context: UnsafeMutablePointer<AVCodecContext>? = pointer
         avcodec_free_context(&context)
     }
-}
-
-/// A C string from a fixed or nullable libav `char *`.
-func string(fromC pointer: UnsafePointer<CChar>?) -> String? {
-    pointer.map { String(cString: $0) }
 }
 
 /// The entries of an `AVDictionary` as Swift pairs, in stored order.

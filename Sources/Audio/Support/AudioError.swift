@@ -63,7 +63,5 @@ func avErrorText(_ code: Int32) -> String {
 enum AVCode {
     static let again = caudio_error_again()
     static let eof = caudio_error_eof()
-    static let invalidData = caudio_error_invalid_data()
-    static let noSpace = caudio_error_enospc()
     static let noPTS = caudio_no_pts()
 }

@@ -18,8 +18,8 @@ enum MP4Freeform {
         while offset + 8 <= fileSize {
             try handle.seek(toOffset: offset)
             let header = [UInt8](handle.readData(ofLength: 16))
-            var size = UInt64(be32(header, 0))
-            if size == 1, header.count == 16 { size = UInt64(be32(header, 8)) << 32 | UInt64(be32(header, 12)) }
+            var size = UInt64(header.bigEndian32(at: 0))
+            if size == 1, header.count == 16 { size = UInt64(header.bigEndian32(at: 8)) << 32 | UInt64(header.bigEndian32(at: 12)) }
             if size == 0 { size = fileSize - offset }
             guard size >= 8 else { throw fail("box of size \(size) at \(offset)") }
             moov = String(decoding: header[4..<8], as: UTF8.self) == "moov" ? (offset, size) : nil
@@ -30,20 +30,20 @@ enum MP4Freeform {
         var box = [UInt8](handle.readData(ofLength: Int(moov.size)))
         // moov > udta > meta (a full box: 4 bytes of version and flags before its children) > ilst
         guard let udta = child("udta", in: box, from: 8, to: box.count),
-              let meta = child("meta", in: box, from: udta + 8, to: udta + be32(box, udta)),
-              let ilst = child("ilst", in: box, from: meta + 12, to: meta + be32(box, meta))
+              let meta = child("meta", in: box, from: udta + 8, to: udta + box.bigEndian32(at: udta)),
+              let ilst = child("ilst", in: box, from: meta + 12, to: meta + box.bigEndian32(at: meta))
         else { throw fail("no moov/udta/meta/ilst to add to") }
         let atoms = tags.sorted { $0.key < $1.key }.flatMap { freeform(key: $0.key, value: $0.value) }
-        let insertAt = ilst + be32(box, ilst)
+        let insertAt = ilst + box.bigEndian32(at: ilst)
         box.insert(contentsOf: atoms, at: insertAt)
-        for parent in [0, udta, meta, ilst] { setBE32(&box, parent, be32(box, parent) + atoms.count) }
+        for parent in [0, udta, meta, ilst] { setBE32(&box, parent, box.bigEndian32(at: parent) + atoms.count) }
         try handle.seek(toOffset: moov.offset)
         handle.write(Data(box))
     }
 
     /// One `----` atom: `mean` (the iTunes namespace), `name` (the key) and `data` (UTF-8 text).
     static func freeform(key: String, value: String) -> [UInt8] {
-        func atom(_ type: String, _ body: [UInt8]) -> [UInt8] { bigEndian(8 + body.count) + Array(type.utf8) + body }
+        func atom(_ type: String, _ body: [UInt8]) -> [UInt8] { [UInt8].bigEndian32(8 + body.count) + Array(type.utf8) + body }
         let mean = atom("mean", [0, 0, 0, 0] + Array("com.apple.iTunes".utf8))
         let name = atom("name", [0, 0, 0, 0] + Array(key.utf8))
         let data = atom("data", [0, 0, 0, 1, 0, 0, 0, 0] + Array(value.utf8))
@@ -53,7 +53,7 @@ enum MP4Freeform {
     private static func child(_ type: String, in box: [UInt8], from start: Int, to end: Int) -> Int? {
         var offset = start
         while offset + 8 <= min(end, box.count) {
-            let size = be32(box, offset)
+            let size = box.bigEndian32(at: offset)
             guard size >= 8 else { return nil }
             if String(decoding: box[offset + 4..<offset + 8], as: UTF8.self) == type { return offset }
             offset += size
@@ -61,13 +61,7 @@ enum MP4Freeform {
         return nil
     }
 
-    private static func be32(_ bytes: [UInt8], _ at: Int) -> Int {
-        Int(bytes[at]) << 24 | Int(bytes[at + 1]) << 16 | Int(bytes[at + 2]) << 8 | Int(bytes[at + 3])
-    }
-
     private static func setBE32(_ bytes: inout [UInt8], _ at: Int, _ value: Int) {
-        bytes.replaceSubrange(at..<at + 4, with: bigEndian(value))
+        bytes.replaceSubrange(at..<at + 4, with: [UInt8].bigEndian32(value))
     }
-
-    private static func bigEndian(_ value: Int) -> [UInt8] { withUnsafeBytes(of: UInt32(value).bigEndian, Array.init) }
 }

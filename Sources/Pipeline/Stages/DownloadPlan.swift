@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Matching
 import Tickets
@@ -51,14 +52,10 @@ struct DownloadPlan {
         if let cover { wantedIndices.insert(cover.index) }
     }
 
-    /// Front/cover/folder images first, then any image; the largest wins; nothing over 30 MB.
+    /// The release's cover by the same rule as a folder on disk (``CoverArt/rank(fileName:)``); nothing over 30 MB.
     static func cover(among files: [TorrentFile]) -> TorrentFile? {
-        let images = files.filter { ["jpg", "jpeg", "png"].contains(($0.path as NSString).pathExtension.lowercased()) && $0.size <= 30 << 20 }
-        func rank(_ file: TorrentFile) -> Int {
-            let name = ((file.path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-            return ["front", "cover", "folder"].contains { name.contains($0) } ? 1 : 0
-        }
-        return images.max { (rank($0), $0.size) < (rank($1), $1.size) }
+        let ranked = files.compactMap { file in CoverArt.rank(fileName: file.path).map { (file, $0) } }.filter { $0.0.size <= 30 << 20 }
+        return ranked.max { ($0.1, $0.0.size) < ($1.1, $1.0.size) }?.0
     }
 
     func result(savePath: String, totalBytes: Int64) -> DownloadResult {

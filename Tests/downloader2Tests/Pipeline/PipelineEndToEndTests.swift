@@ -36,6 +36,25 @@ struct PipelineEndToEndTests {
         return folder
     }
 
+    /// A fixture Jackett (its real results API) listing a lossy decoy nobody seeds, then the real release
+    /// under `field` ("MagnetUri" or "Link"); with `torrent`, it also serves that file at `/dl/album.torrent`.
+    static func indexer(field: String, link: @escaping @Sendable () -> String, hash: String, torrent: Data? = nil) -> Router<BasicRequestContext> {
+        let router = Router()
+        if let torrent {
+            router.get("dl/album.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
+        }
+        router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
+            let json = """
+            {"Results":[
+             {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))","InfoHash":null,"Size":9000000,"Seeders":1,"Peers":1},
+             {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","\(field)":"\(link())","InfoHash":"\(hash)","Size":2000000,"Seeders":5,"Peers":5}
+            ],"Indexers":[]}
+            """
+            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+        }
+        return router
+    }
+
     static func ticket(id: String, media: String, seconds: Double = 4) -> Ticket {
         Ticket(
             ticketId: id,
@@ -60,18 +79,8 @@ struct PipelineEndToEndTests {
         try await withRunning([seeder, engine]) {
             let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
-            let decoy = "magnet:?xt=urn:btih:" + String(repeating: "7e", count: 20)
             // Given an indexer that lists the real release and a lossy decoy nobody seeds
-            let router = Router()
-            router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
-                let json = """
-                {"Results":[
-                 {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"\(decoy)","InfoHash":null,"Size":9000000,"Seeders":1,"Peers":1},
-                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","MagnetUri":"\(magnet)","InfoHash":"\(hash)","Size":2000000,"Seeders":5,"Peers":5}
-                ],"Indexers":[]}
-                """
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
-            }
+            let router = Self.indexer(field: "MagnetUri", link: { magnet }, hash: hash)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
                 let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))

@@ -137,19 +137,8 @@ struct ServiceEndToEndTests {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             // Slow enough that the kill lands mid-download on any machine.
             try await seeder.setRateLimits(downloadKbps: 0, uploadKbps: killMidDownload ? 150 : 0)
-            let router = Router()
             let jackettPort = Mutex(0)
-            router.get("dl/album.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
-            router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
-                let base = "http://127.0.0.1:\(jackettPort.withLock { $0 })"
-                let json = """
-                {"Results":[
-                 {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\(String(repeating: "6f", count: 20))","Size":9000000,"Seeders":1,"Peers":1},
-                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","Link":"\(base)/dl/album.torrent","InfoHash":"\(hash)","Size":3000000,"Seeders":5,"Peers":5}
-                ],"Indexers":[]}
-                """
-                return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
-            }
+            let router = PipelineEndToEndTests.indexer(field: "Link", link: { "http://127.0.0.1:\(jackettPort.withLock { $0 })/dl/album.torrent" }, hash: hash, torrent: torrent)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
                 jackettPort.withLock { $0 = client.port! }
