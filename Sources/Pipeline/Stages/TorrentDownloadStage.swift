@@ -32,21 +32,10 @@ public struct TorrentDownloadStage: DownloadStage {
 
     public func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult {
         let savePath = (downloadRoot as NSString).appendingPathComponent(Self.folderName(for: ticket.id))
-        let (hash, preloaded) = try await addOrAdopt(selected.torrent, savePath: savePath, ticket: ticket.ticket, mapping: selected.trackMapping)
+        let (hash, planned) = try await addOrAdopt(selected.torrent, savePath: savePath, ticket: ticket.ticket, mapping: selected.trackMapping)
         do {
-            let metadata: TorrentMetadata
-            if let preloaded {
-                metadata = preloaded
-            } else {
-                do {
-                    metadata = try await torrents.waitForMetadata(hash, timeout: metadataTimeout)
-                } catch let error as TorrentError {
-                    throw StageError(code: "metadata_timeout", message: "\(selected.torrent.title): \(error)", retryable: true)
-                }
-            }
-            try context.checkCancellation()
-            let plan = try DownloadPlan(ticket: ticket.ticket, metadata: metadata, mapping: selected.trackMapping)
-            try await torrents.selectFiles(hash, wanted: plan.wantedIndices)
+            let plan: DownloadPlan
+            if let planned { plan = planned } else { plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context) }
             let finished = try await waitForFiles(hash, context: context)
             try? await torrents.saveResumeData(hash)
             return plan.result(savePath: savePath, totalBytes: finished.wantedBytes)
@@ -59,21 +48,36 @@ public struct TorrentDownloadStage: DownloadStage {
         }
     }
 
+    /// Waits for a magnet's (or an adopted torrent's) metadata, then requests only the needed files.
+    private func selectNeededFiles(_ hash: String, ticket: Ticket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadPlan {
+        let metadata: TorrentMetadata
+        do {
+            metadata = try await torrents.waitForMetadata(hash, timeout: metadataTimeout)
+        } catch let error as TorrentError {
+            throw StageError(code: "metadata_timeout", message: "\(selected.torrent.title): \(error)", retryable: true)
+        }
+        try context.checkCancellation()
+        let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: selected.trackMapping)
+        try await torrents.selectFiles(hash, wanted: plan.wantedIndices)
+        return plan
+    }
+
     /// One folder per ticket under the download path; the id is made safe as a single path component.
     static func folderName(for ticketId: String) -> String {
         String(ticketId.map { $0 == "/" || $0 == "\0" ? "_" : $0 }).replacingOccurrences(of: "..", with: "__")
     }
 
     /// Adds the release (a magnet with its payload held, or a fetched .torrent with only the wanted
-    /// files), or adopts it when the session already has it. Returns the metadata when already known.
+    /// files), or adopts it when the session already has it. Returns the plan when the files were
+    /// already chosen at adding (a .torrent); otherwise they are chosen once the metadata is here.
     private func addOrAdopt(
         _ candidate: TorrentCandidate, savePath: String, ticket: Ticket, mapping: [TrackMapping]
-    ) async throws -> (String, TorrentMetadata?) {
+    ) async throws -> (String, DownloadPlan?) {
         let known = candidate.infoHash.lowercased()
         if !known.isEmpty, await torrents.torrents.contains(known) {
             // A retry after a stall, or a restart: ask the trackers again now rather than at their interval.
             try? await torrents.forceReannounce(known)
-            return (known, try? await torrents.metadata(known))
+            return (known, nil)
         }
         do {
             var magnet = candidate.magnetUri
@@ -85,7 +89,7 @@ public struct TorrentDownloadStage: DownloadStage {
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
                     let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: mapping)
                     let hash = try await torrents.add(torrentFile: data, savePath: savePath, wantedFiles: plan.wantedIndices)
-                    return (hash, metadata)
+                    return (hash, plan)
                 }
             }
             guard let magnet else {
