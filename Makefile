@@ -9,7 +9,7 @@ PYTHON_TOOLS   := mutagen=mutagen
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build deps test-deps demo bench bench-download bench-hash bench-convert clean
+.PHONY: run test build deps test-deps demo accuracy bench bench-download bench-hash bench-convert clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -37,6 +37,11 @@ test-deps:
 demo: deps test-deps
 	$(SWIFT) build -c release --product downloader2
 	scripts/demo.sh
+
+## The matcher against its labelled cases: one line per case, then `accuracy: top1 N/M, wrong auto-approvals K`.
+accuracy: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --filter MatchingAccuracyTests 2>&1 | grep -E '^(ok|MISS|miss|wrong|accuracy)' ; exit $${PIPESTATUS[0]}
 
 ## Benchmarks build in their own scratch folder so `swift test` never compiles them.
 bench: deps test-deps

@@ -105,6 +105,8 @@ var targets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
+    // The labelled matching cases (`make accuracy`); small, so `swift test` runs them too.
+    .testTarget(name: "MatchingAccuracyTests", dependencies: ["Matching", "Tickets"], swiftSettings: swiftSettings),
 ]
 
 // Benchmarks build only when asked for (`make bench` sets DOWNLOADER2_BENCHMARKS=1), so that

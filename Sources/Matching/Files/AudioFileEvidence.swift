@@ -1,4 +1,5 @@
 import Foundation
+import Tickets
 
 /// What a torrent file's path says about the track it holds: disc, track number, title.
 public struct AudioFileEvidence: Sendable, Equatable {
@@ -8,11 +9,36 @@ public struct AudioFileEvidence: Sendable, Equatable {
     public var track: Int?
     /// The file name without number, artist prefix and extension.
     public var title: String
+    /// Playing time: from the file list, or estimated from the size at a stated constant bitrate.
+    public var durationSecs: Double?
+    /// "the file list" or "size × N kbps".
+    public var durationSource: String?
 
     public static let audioExtensions: Set<String> = ["flac", "mp3", "m4a", "alac", "ape", "wv", "wav", "aiff", "aif", "ogg", "oga", "opus", "dsf", "dff", "aac"]
 
     public static func isAudio(_ path: String) -> Bool {
         audioExtensions.contains((path as NSString).pathExtension.lowercased())
+    }
+
+    /// A file as a candidate lists it; its duration from the list, or from its size when the
+    /// release states a constant bitrate.
+    public init(entry: TorrentFileEntry, bitrateKbps: Int?) {
+        self.init(path: entry.path, sizeBytes: entry.sizeBytes)
+        if let listed = entry.durationSecs {
+            durationSecs = listed
+            durationSource = "the file list"
+        } else if let kbps = bitrateKbps, kbps > 0, entry.sizeBytes > 0 {
+            durationSecs = Double(entry.sizeBytes) * 8 / Double(kbps * 1000)
+            durationSource = "size × \(kbps) kbps"
+        }
+    }
+
+    /// Evidence stated outright (a CUE sheet's track): nothing to read from a path.
+    init(path: String, sizeBytes: Int64, track: Int, title: String) {
+        self.path = path
+        self.sizeBytes = sizeBytes
+        self.track = track
+        self.title = title
     }
 
     /// Reads `CD2/03 - Title.flac`, `Disc 1/01. Title.mp3`, `1-03 Title.flac`, `d2t05 Title.flac`,

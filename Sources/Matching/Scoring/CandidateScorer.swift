@@ -33,12 +33,23 @@ public struct CandidateScorer: Sendable {
 
         var mappingScore = 0.5
         var mapping: [TrackMapping] = []
+        var durationsOff = false
         if let files = candidate.files {
-            let result = TrackFileMatcher.map(ticket.tracks, files: files)
+            // A constant bitrate stated in the title lets sizes tell durations.
+            let result = TrackFileMatcher.map(ticket.tracks, files: files, bitrateKbps: release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil)
             mapping = result.mappings
             mappingScore = result.confidence
             notes.append(String(format: "%d/%d tracks mapped (confidence %.2f)", result.mappings.count, ticket.tracks.count, result.confidence))
+            if result.imageCue {
+                notes.append(result.cueRead ? "image + cue: tracks from the sheet's titles" : "image + cue: tracks taken in sheet order, the sheet itself not read yet")
+            }
             if !result.unusedFiles.isEmpty { notes.append("\(result.unusedFiles.count) extra audio file(s)") }
+            if let check = result.durations {
+                durationsOff = check.mismatched
+                notes.append("durations from \(check.source): \(Self.clock(check.foundSecs)) against \(Self.clock(check.expectedSecs))" + (durationsOff ? " (mismatch)" : ""))
+            } else if ticket.tracks.contains(where: { $0.durationSecs != nil }) {
+                notes.append("durations unknown: the list gives sizes only and the bitrate is not constant")
+            }
         } else {
             notes.append("no file list: " + (candidate.filesUnavailableReason ?? "the indexer gave none"))
         }
@@ -47,6 +58,7 @@ public struct CandidateScorer: Sendable {
         notes.append(quality.note)
 
         var score = 0.2 * artist + 0.2 * album + 0.05 * year + 0.4 * mappingScore + 0.15 * quality.score
+        if durationsOff { score *= 0.75 }
         for (applies, factor, note) in penalties(release, ticket) where applies {
             score *= factor
             notes.append(note)
@@ -62,6 +74,11 @@ public struct CandidateScorer: Sendable {
         if quality.score == 0 { score = 0 }
         if candidate.files == nil { score = min(score, Self.scoreCapWithoutFiles) }
         return ScoredCandidate(torrent: candidate, score: (min(max(score, 0), 1) * 1000).rounded() / 1000, trackMapping: mapping, reasoning: notes.joined(separator: "; "))
+    }
+
+    static func clock(_ secs: Double) -> String {
+        let total = Int(secs.rounded())
+        return String(format: "%d:%02d", total / 60, total % 60)
     }
 
     /// How well the source suits the requested output: lossless is best for any target; a lossy

@@ -15,7 +15,9 @@ extension CandidateScorer {
         guard let best = scored.first else { return nil }
         let runnerUp = scored.dropFirst().first
         let close = runnerUp.map { best.score - $0.score < 0.03 && $0.torrent.infoHash != best.torrent.infoHash } ?? false
-        if best.score >= autoApproveThreshold, !close { return .autoApprove(best) }
+        // Every track must have its file: a release missing one is never taken alone.
+        let complete = Set(best.trackMapping.map(\.catalogTrackId)).isSuperset(of: ticket.tracks.map(\.catalogTrackId))
+        if best.score >= autoApproveThreshold, !close, complete { return .autoApprove(best) }
         return .needsApproval(candidates: scored, recommendedIdx: 0, reason: reason(ticket, best, runnerUp: runnerUp, close: close))
     }
 
@@ -28,6 +30,10 @@ extension CandidateScorer {
         let audio = files.filter { AudioFileEvidence.isAudio($0.path) }.count
         if best.trackMapping.count < ticket.tracks.count { return .trackCountMismatch(expected: ticket.tracks.count, found: audio) }
         let release = ReleaseTitleParser.parse(best.torrent.title)
+        let kbps = release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil
+        if let check = TrackFileMatcher.map(ticket.tracks, files: files, bitrateKbps: kbps).durations, check.mismatched {
+            return .durationMismatch(expectedSecs: Int(check.expectedSecs.rounded()), foundSecs: Int(check.foundSecs.rounded()))
+        }
         let similarity = min(
             TextSimilarity.similarity(ticket.search.artist, release.artist ?? best.torrent.title),
             TextSimilarity.similarity(ticket.search.album, release.album ?? best.torrent.title))

@@ -38,9 +38,12 @@ public struct TorrentCandidate: Codable, Sendable, Equatable {
 public struct TorrentFileEntry: Codable, Sendable, Equatable {
     public var path: String
     public var sizeBytes: Int64
+    /// The playing time, when an indexer lists it (torrent metadata never does).
+    public var durationSecs: Double?
 
-    public init(path: String, sizeBytes: Int64) {
+    public init(path: String, sizeBytes: Int64, durationSecs: Double? = nil) {
         self.path = path
         self.sizeBytes = sizeBytes
+        self.durationSecs = durationSecs
     }
 }

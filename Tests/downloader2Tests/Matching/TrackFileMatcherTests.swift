@@ -91,4 +91,64 @@ struct TrackFileMatcherTests {
         #expect(result.unusedFiles == ["A/12 Lull (Bonus).mp3"])
         #expect(result.confidence < 0.9)
     }
+
+    @Test("an image + cue maps to cue tracks: in order at lower confidence unread, by title when the sheet was read")
+    func imageCue() {
+        let ticket = tracks(Self.okComputer)
+        let files = [
+            TorrentFileEntry(path: "OKC/Radiohead - OK Computer.flac", sizeBytes: 300_000_000),
+            TorrentFileEntry(path: "OKC/Radiohead - OK Computer.cue", sizeBytes: 1_500),
+            TorrentFileEntry(path: "OKC/Radiohead - OK Computer.log", sizeBytes: 5_000),
+        ]
+        let unread = TrackFileMatcher.map(ticket, files: files)
+        #expect(unread.imageCue && !unread.cueRead)
+        #expect(unread.mappings.map(\.cueTrack) == [1, 2, 3, 4, 5, 6])
+        #expect(unread.mappings.allSatisfy { $0.torrentFilePath == "OKC/Radiohead - OK Computer.flac" && $0.confidence == TrackFileMatcher.unreadCueConfidence })
+
+        // The sheet lists the tracks in another order (a hidden first track): titles decide.
+        let sheet = TrackFileMatcher.CueListing(titles: ["(untitled)"] + Self.okComputer)
+        let read = TrackFileMatcher.map(ticket, files: files, cueSheets: ["OKC/Radiohead - OK Computer.cue": sheet])
+        #expect(read.imageCue && read.cueRead)
+        #expect(read.mappings.map(\.cueTrack) == [2, 3, 4, 5, 6, 7], "\(read.mappings)")
+        #expect(read.confidence > TrackFileMatcher.unreadCueConfidence)
+
+        // Two discs, one image each, told apart by the disc number in the name.
+        let two = tracks(["A", "B"]) + tracks(["C", "D"], disc: 2, startId: 3)
+        let set = ["Set/Album CD2.flac", "Set/Album CD2.cue", "Set/Album CD1.flac", "Set/Album CD1.cue"].map { TorrentFileEntry(path: $0, sizeBytes: 1) }
+        let discs = TrackFileMatcher.map(two, files: set)
+        #expect(discs.mappings.map(\.torrentFilePath) == ["Set/Album CD1.flac", "Set/Album CD1.flac", "Set/Album CD2.flac", "Set/Album CD2.flac"])
+        #expect(discs.mappings.map(\.cueTrack) == [1, 2, 1, 2])
+    }
+
+    @Test("durations: from the file list, else from size × a constant bitrate; a live recording is a mismatch")
+    func durations() {
+        let ticket = Self.okComputer.enumerated().map {
+            TicketTrack(catalogTrackId: "t\($0.offset)", trackNumber: $0.offset + 1, name: $0.element, durationSecs: 200, destPath: "/m/\($0.offset).ogg")
+        }
+        func files(_ secs: Double, listed: Bool) -> [TorrentFileEntry] {
+            Self.okComputer.enumerated().map {
+                TorrentFileEntry(path: "A/\(String(format: "%02d", $0.offset + 1)) \($0.element).mp3", sizeBytes: Int64(secs * 40_000), durationSecs: listed ? secs : nil)
+            }
+        }
+        let estimated = TrackFileMatcher.map(ticket, files: files(200, listed: false), bitrateKbps: 320)
+        #expect(estimated.durations?.source == "size × 320 kbps")
+        #expect(estimated.durations.map { abs($0.foundSecs - 1200) < 1 } == true && estimated.durations?.mismatched == false)
+        #expect(TrackFileMatcher.map(ticket, files: files(200, listed: false)).durations == nil, "no bitrate, no list: unknown")
+
+        let live = TrackFileMatcher.map(ticket, files: files(225, listed: true))
+        #expect(live.durations?.source == "the file list" && live.durations?.mismatched == true)
+        #expect(live.mappings.count == 6, "titles still map; the durations only lower the confidence")
+        #expect(live.confidence < TrackFileMatcher.map(ticket, files: files(200, listed: true)).confidence)
+
+        let scorer = CandidateScorer()
+        var candidate = TorrentCandidate(title: "Radiohead - OK Computer (1997) [MP3 320]", indexer: "i", infoHash: "a", sizeBytes: 1, seeders: 9, leechers: 0,
+                                         files: files(225, listed: false))
+        let ok = Ticket(ticketId: "d", search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997), tracks: ticket,
+                        constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 320))
+        let scored = scorer.score(ok, [candidate])
+        #expect(scored[0].reasoning.contains("durations from size × 320 kbps: 22:30 against 20:00 (mismatch)"), "\(scored[0].reasoning)")
+        #expect(scorer.decide(ok, scored) == .needsApproval(candidates: scored, recommendedIdx: 0, reason: .durationMismatch(expectedSecs: 1200, foundSecs: 1350)))
+        candidate.files = files(200, listed: false)
+        guard case .autoApprove = scorer.decide(ok, scorer.score(ok, [candidate])) else { Issue.record("the right durations auto-approve"); return }
+    }
 }
