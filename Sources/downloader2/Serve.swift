@@ -26,6 +26,7 @@ struct Serve: AsyncParsableCommand {
         var logger = Logger(label: "downloader2")
         logger.logLevel = ProcessInfo.processInfo.environment["LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         for warning in loaded.warnings { logger.warning("\(warning)") }
+        let matcher = try MatcherChoice.make(config.matcher)
 
         let database = try AppDatabase.open(path: config.database.path)
         let (token, tokenSource) = try AuthToken.resolve(config)
@@ -39,7 +40,7 @@ struct Serve: AsyncParsableCommand {
         logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
         let registry = PrometheusCollectorRegistry()
         let orchestrator = Orchestrator(
-            database: database, stages: stages(config, database, torrents),
+            database: database, stages: stages(config, database, torrents, matcher: matcher),
             settings: PipelineSettings(
                 maxParallelTickets: config.processing.maxParallelTickets,
                 checkInterval: TimeInterval(config.processing.checkIntervalSecs),
@@ -71,7 +72,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// The real stages: indexers, matcher, BitTorrent engine, libav, placement.
-    private func stages(_ config: AppConfig, _ database: AppDatabase, _ torrents: TorrentSession) -> PipelineStages {
+    private func stages(_ config: AppConfig, _ database: AppDatabase, _ torrents: TorrentSession, matcher: any Matcher) -> PipelineStages {
         var stages = PipelineStages.unbuilt
         var indexers: [any IndexerClient] = []
         if !config.jackett.url.isEmpty {
@@ -90,7 +91,7 @@ struct Serve: AsyncParsableCommand {
             torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".metadata"),
             metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
         stages.search = IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister)
-        stages.match = DeterministicMatchStage(scorer: CandidateScorer(autoApproveThreshold: config.matcher.autoApproveThreshold))
+        stages.match = CandidateMatchStage(matcher: matcher)
         let placer = Placer(
             mediaRoots: MediaRoots(config.placer.mediaRoots),
             options: .init(

@@ -48,6 +48,20 @@ public struct HTTPFetcher: Sendable {
         throw .tooManyRedirects(url: url)
     }
 
+    /// A POST of `body` with extra header lines (`Name: value`); no redirects are followed. Returns
+    /// the body of a 2xx answer; any other status is an error carrying the start of the body.
+    public func post(_ url: String, headers: [String], body: Data) async throws(FetchError) -> Data {
+        _ = Self.globalInit
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else { throw .invalidURL(url) }
+        let result = await Self.onDispatch { [self] in self.transfer(url, post: (headers, body)) }
+        switch result {
+        case .failure(let error): throw error
+        case .success(.done(.body(let data, _, _, _))): return data
+        case .success(.done(.magnet(let link))), .success(.redirect(let link)):
+            throw .httpStatus(url: url, status: 300, excerpt: "redirected to \(link)")
+        }
+    }
+
     private enum Step: Sendable {
         case redirect(String)
         case done(FetchResult)
@@ -60,9 +74,20 @@ public struct HTTPFetcher: Sendable {
     }
 
     /// One blocking libcurl transfer.
-    private func transfer(_ url: String) -> Result<Step, FetchError> {
+    private func transfer(_ url: String, post: (headers: [String], body: Data)? = nil) -> Result<Step, FetchError> {
         guard let curl = curl_easy_init() else { return .failure(.transfer(url: url, message: "curl_easy_init failed")) }
         defer { curl_easy_cleanup(curl) }
+        var headerList: UnsafeMutablePointer<curl_slist>? = nil
+        defer { curl_slist_free_all(headerList) }
+        if let post {
+            for line in post.headers { headerList = curl_slist_append(headerList, line) }
+            _ = d2_curl_set_pointer(curl, CURLOPT_HTTPHEADER, UnsafeMutableRawPointer(headerList))
+            _ = d2_curl_set_long(curl, CURLOPT_POSTFIELDSIZE, post.body.count)
+            // COPYPOSTFIELDS: libcurl keeps its own copy, so the Data need not outlive this call.
+            var body = [UInt8](post.body)
+            body.append(0)
+            _ = body.withUnsafeMutableBytes { d2_curl_set_pointer(curl, CURLOPT_COPYPOSTFIELDS, $0.baseAddress) }
+        }
         let sink = BodySink(limit: maxBytes)
         let context = Unmanaged.passRetained(sink)
         defer { context.release() }

@@ -33,9 +33,13 @@ extension AppConfig {
             .int("torrent", "max_upload_kbps", \.torrent.maxUploadKbps, 0...10_000_000),
             .int("torrent", "connections_limit", \.torrent.connectionsLimit, 0...100_000),
 
-            .string("matcher", "llm_provider", \.matcher.llmProvider),
+            .string("matcher", "llm_provider", \.matcher.llmProvider, check: { provider in
+                ["none", "", "openai", "anthropic"].contains(provider) ? nil : "must be \"none\", \"openai\" or \"anthropic\", got '\(provider)'"
+            }),
             .string("matcher", "llm_model", \.matcher.llmModel),
             .string("matcher", "api_key", \.matcher.apiKey, secret: true),
+            .string("matcher", "base_url", \.matcher.baseUrl, check: httpURLOrEmpty),
+            .int("matcher", "llm_timeout_secs", \.matcher.llmTimeoutSecs, 1...600),
             .double("matcher", "auto_approve_threshold", \.matcher.autoApproveThreshold, 0...1),
 
             .string("converter", "temp_dir", \.converter.tempDir, check: nonEmpty),

@@ -46,9 +46,13 @@ public struct AppConfig: Sendable, Equatable {
     }
 
     public struct Matcher: Sendable, Equatable {
-        public var llmProvider = ""
+        /// "none", "openai" (or any server speaking its chat-completions API) or "anthropic".
+        public var llmProvider = "none"
         public var llmModel = ""
         public var apiKey = ""
+        /// Empty: the provider's public API.
+        public var baseUrl = ""
+        public var llmTimeoutSecs = 30
         public var autoApproveThreshold = 0.85
     }
 

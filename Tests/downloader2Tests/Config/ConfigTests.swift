@@ -80,6 +80,8 @@ struct ConfigTests {
         #expect(failure(env: ["DOWNLOADER2_SERVER_PORT": "x"])?.description.contains("DOWNLOADER2_SERVER_PORT") == true)
         #expect(failure("[matcher]\nauto_approve_threshold = 1.5")?.key == "matcher.auto_approve_threshold")
         #expect(failure("[placer]\nmedia_roots = [\"relative\"]")?.key == "placer.media_roots")
+        #expect(failure("[matcher]\nllm_provider = \"local\"")?.description.contains("\"none\", \"openai\" or \"anthropic\"") == true)
+        #expect(failure("[matcher]\nbase_url = \"api.openai.com\"")?.key == "matcher.base_url")
         #expect(failure("[jackett]\nurl = \"ftp://x\"")?.key == "jackett.url")
         #expect(failure(env: ["DOWNLOADER2_TORRENT_ENABLE_DHT": "maybe"])?.key == "torrent.enable_dht")
         #expect(failure("[placer]\nfile_mode = \"rw-r--r--\"")?.key == "placer.file_mode")

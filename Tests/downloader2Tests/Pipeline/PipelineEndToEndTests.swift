@@ -87,7 +87,7 @@ struct PipelineEndToEndTests {
                 let stages = PipelineStages(
                     search: IndexerSearchStage(
                         search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(client.port!)", apiKey: "k")]), lister: lister),
-                    match: DeterministicMatchStage(scorer: CandidateScorer()),
+                    match: CandidateMatchStage(matcher: CandidateScorer()),
                     download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30)),
                     convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
                     place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
