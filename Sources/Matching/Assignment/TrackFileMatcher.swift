@@ -39,6 +39,13 @@ public enum TrackFileMatcher {
         public init(titles: [String]) { self.titles = titles }
     }
 
+    /// The CUE sheets that describe an image among `files`: the ones worth fetching before a download.
+    public static func imageCueSheets(_ files: [TorrentFileEntry]) -> [String] {
+        let audio = files.filter { AudioFileEvidence.isAudio($0.path) }.map { AudioFileEvidence(path: $0.path, sizeBytes: $0.sizeBytes) }
+        let images = CueImages(audio: audio, files: files)
+        return images.paths.compactMap { path in audio.first { $0.path == path }.flatMap(images.sheet(for:)) }
+    }
+
     /// Below this a pair is not a match at all, even if the assignment pairs it.
     public static let minimumConfidence = 0.35
     /// Each track's confidence when an image's cue sheet was not read: mapped by position only.

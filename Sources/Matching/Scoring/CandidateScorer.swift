@@ -36,7 +36,9 @@ public struct CandidateScorer: Sendable {
         var durationsOff = false
         if let files = candidate.files {
             // A constant bitrate stated in the title lets sizes tell durations.
-            let result = TrackFileMatcher.map(ticket.tracks, files: files, bitrateKbps: release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil)
+            let result = TrackFileMatcher.map(
+                ticket.tracks, files: files, bitrateKbps: release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil,
+                cueSheets: (candidate.cueSheets ?? [:]).mapValues(TrackFileMatcher.CueListing.init))
             mapping = result.mappings
             mappingScore = result.confidence
             notes.append(String(format: "%d/%d tracks mapped (confidence %.2f)", result.mappings.count, ticket.tracks.count, result.confidence))

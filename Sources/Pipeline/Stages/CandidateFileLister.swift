@@ -1,4 +1,6 @@
+import Audio
 import Foundation
+import Matching
 import Search
 import Tickets
 import Torrent
@@ -62,7 +64,9 @@ public struct CandidateFileLister: Sendable {
                     candidate.magnetUri = magnet
                 case .body(let data, _, _, _):
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
-                    return with(metadata, source: "torrent_file", into: candidate)
+                    var listed = with(metadata, source: "torrent_file", into: candidate)
+                    listed.cueSheets = await cueSheets(torrentFile: data, metadata)
+                    return listed
                 }
             } catch {
                 reasons.append(".torrent from \(url): \(error)")
@@ -71,8 +75,13 @@ public struct CandidateFileLister: Sendable {
         if let magnet = candidate.magnetUri {
             if let torrents {
                 do {
-                    // Registered before adding, so no other resolution of the same torrent removes it meanwhile.
                     let key = infoHash(ofMagnet: magnet) ?? magnet
+                    if await isHeldElsewhere(key) {
+                        // A download of this very torrent is running: read its file list, touch nothing.
+                        let found = try await torrents.waitForMetadata(key, timeout: metadataTimeout, earlyTimeout: earlyTimeout)
+                        return with(found, source: "magnet_metadata", into: candidate)
+                    }
+                    // Registered before adding, so no other resolution of the same torrent removes it meanwhile.
                     await users.enter(key)
                     let hash: String
                     do {
@@ -82,14 +91,19 @@ public struct CandidateFileLister: Sendable {
                         throw error
                     }
                     let metadata: Result<TorrentMetadata, any Error>
+                    var sheets: [String: [String]]?
                     do {
-                        metadata = .success(try await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout))
+                        let found = try await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout)
+                        metadata = .success(found)
+                        sheets = await readCueSheets(hash, found)
                     } catch {
                         metadata = .failure(error)
                     }
-                    // Only the file list was wanted: the torrent (and any scratch data) goes.
+                    // Only the file list (and the sheets) was wanted: the torrent and its scratch data go.
                     if await users.leave(key) { try? await torrents.remove(hash, deleteFiles: true) }
-                    return with(try metadata.get(), source: "magnet_metadata", into: candidate)
+                    var listed = with(try metadata.get(), source: "magnet_metadata", into: candidate)
+                    listed.cueSheets = sheets
+                    return listed
                 } catch {
                     reasons.append("magnet metadata: \(error)")
                 }
@@ -102,9 +116,63 @@ public struct CandidateFileLister: Sendable {
         return candidate
     }
 
+    /// A .torrent's image sheets: the torrent is added for them alone, then dropped with its data.
+    private func cueSheets(torrentFile: Data, _ metadata: TorrentMetadata) async -> [String: [String]]? {
+        let paths = TrackFileMatcher.imageCueSheets(listing(metadata))
+        let wanted = Set(metadata.files.filter { paths.contains($0.path) }.map(\.index))
+        guard let torrents, !wanted.isEmpty, await !isHeldElsewhere(metadata.infoHash) else { return nil }
+        let key = metadata.infoHash
+        await users.enter(key)
+        var sheets: [String: [String]]?
+        if let hash = try? await torrents.add(torrentFile: torrentFile, savePath: scratchDirectory, wantedFiles: wanted) {
+            sheets = await readCueSheets(hash, metadata)
+            if await users.leave(key) { try? await torrents.remove(hash, deleteFiles: true) }
+        } else {
+            _ = await users.leave(key)
+        }
+        return sheets
+    }
+
+    /// Downloads only the CUE sheets beside images (a few kB: the pieces they share with the image
+    /// come along) and reads their track titles. Nil when there are none or they do not arrive in time.
+    private func readCueSheets(_ hash: String, _ metadata: TorrentMetadata) async -> [String: [String]]? {
+        guard let torrents else { return nil }
+        let paths = TrackFileMatcher.imageCueSheets(listing(metadata))
+        let wanted = metadata.files.filter { paths.contains($0.path) }
+        // The same torrent may have been added a moment ago from a magnet whose metadata is still on its way.
+        guard !wanted.isEmpty, (try? await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout)) != nil,
+              (try? await torrents.selectFiles(hash, wanted: Set(wanted.map(\.index)))) != nil else { return nil }
+        let deadline = ContinuousClock.now + earlyTimeout
+        while ContinuousClock.now < deadline {
+            if let progress = try? await torrents.fileProgress(hash), wanted.allSatisfy({ progress.indices.contains($0.index) && progress[$0.index] >= $0.size }) {
+                var sheets: [String: [String]] = [:]
+                for file in wanted {
+                    let path = (scratchDirectory as NSString).appendingPathComponent(file.path)
+                    guard let bytes = FileManager.default.contents(atPath: path), let sheet = try? CueSheet.parse([UInt8](bytes)) else { continue }
+                    sheets[file.path] = sheet.tracks.map { $0.title ?? "" }
+                }
+                return sheets.isEmpty ? nil : sheets
+            }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return nil
+    }
+
+    /// The engine has this torrent and no resolution of ours added it: it belongs to a download.
+    private func isHeldElsewhere(_ hash: String) async -> Bool {
+        guard let torrents else { return false }
+        let inEngine = await torrents.torrents.contains(hash.lowercased())
+        let ours = await users.isUsing(hash)
+        return inEngine && !ours
+    }
+
+    private func listing(_ metadata: TorrentMetadata) -> [TorrentFileEntry] {
+        metadata.files.filter { !$0.isPadding }.map { TorrentFileEntry(path: $0.path, sizeBytes: $0.size) }
+    }
+
     private func with(_ metadata: TorrentMetadata, source: String, into candidate: TorrentCandidate) -> TorrentCandidate {
         var candidate = candidate
-        candidate.files = metadata.files.filter { !$0.isPadding }.map { TorrentFileEntry(path: $0.path, sizeBytes: $0.size) }
+        candidate.files = listing(metadata)
         candidate.filesSource = source
         candidate.filesUnavailableReason = nil
         if candidate.infoHash.isEmpty { candidate.infoHash = metadata.infoHash }
@@ -118,6 +186,8 @@ private actor MagnetUsers {
     private var counts: [String: Int] = [:]
 
     func enter(_ hash: String) { counts[hash, default: 0] += 1 }
+
+    func isUsing(_ hash: String) -> Bool { counts[hash] != nil }
 
     /// Whether the caller was the last user.
     func leave(_ hash: String) -> Bool {

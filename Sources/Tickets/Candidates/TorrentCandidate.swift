@@ -15,6 +15,9 @@ public struct TorrentCandidate: Codable, Sendable, Equatable {
     public var filesSource: String?
     /// Why there is no file list, when there is none.
     public var filesUnavailableReason: String?
+    /// The track titles of each CUE sheet beside an image, by sheet path, when the sheet could be
+    /// fetched alone before the download.
+    public var cueSheets: [String: [String]]?
     public var publishDate: Date?
 
     public init(

@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import Matching
 import Pipeline
 import Search
 import Testing
@@ -59,6 +60,65 @@ struct CandidateFileListerTests {
             // Only file lists were fetched: no torrent stays in the engine, no payload was written.
             #expect(await eventually { await engine.torrents.isEmpty })
             #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Lister Album/01 - Airbag.flac")))
+        }
+    }
+
+    @Test("an image's CUE sheet is fetched alone before the download and its titles map the tracks; a running download is left alone")
+    func imageCueSheetAhead() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Image Album", files: [("Album.flac", 2_000_000), ("Album.log", 3_000)])
+        // The sheet lists a hidden first track, so its order differs from the ticket's.
+        let cue = """
+            PERFORMER "Radiohead"
+            TITLE "OK Computer"
+            FILE "Album.flac" WAVE
+              TRACK 01 AUDIO
+                TITLE "(hidden)"
+                INDEX 01 00:00:00
+              TRACK 02 AUDIO
+                TITLE "Airbag"
+                INDEX 01 00:10:00
+              TRACK 03 AUDIO
+                TITLE "Paranoid Android"
+                INDEX 01 00:20:00
+            """
+        try Data(cue.utf8).write(to: URL(fileURLWithPath: folder + "/Album.cue"))
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let engine = try TorrentSession(settings: .loopback())
+        let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+        let router = Router()
+        router.get("dl/image.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await withRunning([seeder, engine]) {
+            let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            try await app.test(.live) { client in
+                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(5), earlyTimeout: .seconds(10))
+                let resolved = await lister.resolve([
+                    TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
+                    TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", downloadUrl: "http://127.0.0.1:\(client.port!)/dl/image.torrent",
+                                     infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
+                ])
+                // Both name one torrent (one release on two indexers): the .torrent candidate joins the magnet's.
+                for candidate in resolved {
+                    #expect(candidate.cueSheets == ["Image Album/Album.cue": ["(hidden)", "Airbag", "Paranoid Android"]], "\(candidate.filesSource ?? "?")")
+                }
+                let ticket = Ticket(
+                    ticketId: "cue", search: TicketSearch(artist: "Radiohead", album: "OK Computer"),
+                    tracks: [TicketTrack(catalogTrackId: "a", trackNumber: 1, name: "Airbag", destPath: "/m/1.ogg"),
+                             TicketTrack(catalogTrackId: "b", trackNumber: 2, name: "Paranoid Android", destPath: "/m/2.ogg")],
+                    constraints: TicketConstraints(format: .oggVorbis))
+                let scored = CandidateScorer().score(ticket, resolved[0])
+                #expect(scored.trackMapping.map(\.cueTrack) == [2, 3] && scored.reasoning.contains("tracks from the sheet's titles"), "\(scored.reasoning)")
+            }
+            #expect(await eventually { await engine.torrents.isEmpty })
+            #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Image Album/Album.cue")), "the scratch data goes with the torrent")
+
+            // The same torrent being downloaded by a ticket: listing it again neither re-plans nor removes it.
+            let running = try await engine.add(magnet: magnet, savePath: dir.file("download"))
+            let again = await CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(5))
+                .resolve([TorrentCandidate(title: "again", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0)])
+            #expect(again[0].files?.count == 3 && again[0].cueSheets == nil)
+            #expect(await engine.torrents == [running])
         }
     }
 }
