@@ -100,7 +100,7 @@ struct Serve: AsyncParsableCommand {
                 fileMode: AppConfig.octalMode(config.placer.fileMode) ?? 0o644,
                 owner: config.placer.owner.isEmpty ? nil : AppConfig.ownerIDs(config.placer.owner)))
         stages.download = TorrentDownloadStage(
-            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
+            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), database: database)
         stages.convert = AudioConvertStage(
             converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
             durationToleranceSecs: config.converter.durationToleranceSecs)

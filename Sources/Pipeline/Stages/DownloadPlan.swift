@@ -50,6 +50,19 @@ struct DownloadPlan {
         let cover = Self.cover(among: files)
         coverFile = cover?.path
         if let cover { wantedIndices.insert(cover.index) }
+        wantedFiles = files.filter { wantedIndices.contains($0.index) }.map(\.path)
+    }
+
+    /// Every wanted file, relative to the save path.
+    var wantedFiles: [String] = []
+
+    /// What the integrity record calls a downloaded file.
+    static func kind(of path: String) -> String {
+        let ext = (path as NSString).pathExtension.lowercased()
+        if AudioFileEvidence.isAudio(path) { return "audio" }
+        if ext == "cue" { return "cue" }
+        if ["jpg", "jpeg", "png", "gif", "webp", "bmp"].contains(ext) { return "image" }
+        return "other"
     }
 
     /// The release's cover by the same rule as a folder on disk (``CoverArt/rank(fileName:)``); nothing over 30 MB.

@@ -1,5 +1,6 @@
 import Foundation
 import Matching
+import Placement
 import Search
 import Storage
 import Tickets
@@ -18,11 +19,14 @@ public struct TorrentDownloadStage: DownloadStage {
     let downloadRoot: String
     let metadataTimeout: Duration
     let pollInterval: Duration
+    /// Where every downloaded file's SHA-256 is recorded (`downloadFile`); nil records nothing.
+    let database: AppDatabase?
 
     public init(
         torrents: TorrentSession, fetcher: HTTPFetcher = HTTPFetcher(), downloadRoot: String,
-        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500)
+        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: AppDatabase? = nil
     ) {
+        self.database = database
         self.torrents = torrents
         self.fetcher = fetcher
         self.downloadRoot = downloadRoot
@@ -38,6 +42,7 @@ public struct TorrentDownloadStage: DownloadStage {
             if let planned { plan = planned } else { plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context) }
             let finished = try await waitForFiles(hash, context: context)
             try? await torrents.saveResumeData(hash)
+            try await recordDownloaded(plan, savePath: savePath, ticketId: ticket.id)
             return plan.result(savePath: savePath, totalBytes: finished.wantedBytes)
         } catch let interrupted as StageInterrupted {
             // A cancelled ticket's data goes; a shutdown keeps it for the resume.
@@ -45,6 +50,21 @@ public struct TorrentDownloadStage: DownloadStage {
             throw interrupted
         } catch let error as TorrentError {
             throw StageError(code: "torrent_error", message: "\(error)", retryable: true)
+        }
+    }
+
+    /// Hashes every downloaded file (in parallel) and records it: the integrity record of the source.
+    private func recordDownloaded(_ plan: DownloadPlan, savePath: String, ticketId: String) async throws {
+        guard let database else { return }
+        let paths = plan.wantedFiles.map { (savePath as NSString).appendingPathComponent($0) }
+        for (path, digest) in zip(paths, await ParallelHasher().hash(paths)) {
+            switch digest {
+            case .success(let digest):
+                try await database.recordDownloadFile(DownloadFileRecord(
+                    ticketId: ticketId, path: path, size: digest.size, type: DownloadPlan.kind(of: path), sha256: digest.sha256, verifiedAt: Date()))
+            case .failure(let error):
+                throw StageError(code: "corrupt_source", message: "a downloaded file cannot be read: \(error)", retryable: true)
+            }
         }
     }
 

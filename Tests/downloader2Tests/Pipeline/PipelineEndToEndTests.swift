@@ -88,7 +88,7 @@ struct PipelineEndToEndTests {
                     search: IndexerSearchStage(
                         search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(client.port!)", apiKey: "k")]), lister: lister),
                     match: CandidateMatchStage(matcher: CandidateScorer()),
-                    download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30)),
+                    download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
                     convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
                     place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
                 let registry = PrometheusCollectorRegistry()
@@ -141,7 +141,15 @@ struct PipelineEndToEndTests {
                 #expect(metrics.contains("downloader2_converted_audio_seconds_total 12"), "\(metrics)")
                 #expect(metrics.contains("downloader2_tickets_completed_total 1"))
                 let rows = try await database.downloadFiles(ticketId: ticket.ticketId)
-                #expect(Set(rows.map(\.path)) == Set(ticket.tracks.map(\.destPath) + [ticket.images[0].destPath]))
+                #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + [ticket.images[0].destPath]))
+                // Every downloaded file has its integrity record, equal to the seeder's original (the log was never downloaded).
+                let downloaded = rows.filter { !$0.type.hasPrefix("placed_") }
+                let sourceNames = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".log") }.sorted()
+                #expect(downloaded.map { ($0.path as NSString).lastPathComponent }.sorted() == sourceNames)
+                for row in downloaded {
+                    let original = (folder as NSString).appendingPathComponent((row.path as NSString).lastPathComponent)
+                    #expect(row.sha256 == (try AudioCheck.sha256(original)) && row.type == (row.path.hasSuffix(".jpg") ? "image" : "audio"), "\(row)")
+                }
             }
         }
     }
