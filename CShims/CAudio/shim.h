@@ -10,6 +10,7 @@
 #include <libavutil/audio_fifo.h>
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
+#include <libavutil/pixdesc.h>
 
 static inline int caudio_error_again(void) { return AVERROR(EAGAIN); }
 static inline int caudio_error_eof(void) { return AVERROR_EOF; }

@@ -24,6 +24,8 @@ public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCueSheet(String)
     /// The caller cancelled the work.
     case cancelled
+    /// A cover that cannot be turned into the format the destination's extension names.
+    case imageConversion(String)
 
     public var description: String {
         switch self {
@@ -32,6 +34,7 @@ public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible {
         case .decoderUnavailable(let codec): "no decoder for codec '\(codec)' in this libav build"
         case .encoderUnavailable(let name): "encoder '\(name)' is not available in this libav build"
         case .corruptInput(let path, let reason): "corrupt audio in '\(path)': \(reason)"
+        case .imageConversion(let reason): "cannot convert the cover image: \(reason)"
         case .truncatedInput(let path, let decoded, let declared):
             "truncated audio in '\(path)': decoded \(Self.secs(decoded)) of the \(Self.secs(declared)) its header declares"
         case .writeFailed(let path, let reason): "cannot write '\(path)': \(reason)"

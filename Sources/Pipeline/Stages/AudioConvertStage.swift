@@ -154,7 +154,8 @@ public struct AudioConvertStage: ConvertStage {
     }
 
     /// Ticket images from the release's cover file, or the first embedded picture of its tracks.
-    /// The bytes are kept as they are, so the file type must match the destination's extension.
+    /// The bytes are kept as they are when the format matches the destination's extension, and
+    /// re-encoded (JPEG ↔ PNG) when it does not.
     private func extractImages(_ ticket: Ticket, download: DownloadResult, workDir: String) throws -> [String: String] {
         guard !ticket.images.isEmpty else { return [:] }
         var bytes: [UInt8]? = download.coverPath.flatMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }
@@ -165,15 +166,26 @@ public struct AudioConvertStage: ConvertStage {
             throw StageError(code: "missing_image", message: "the release has no cover image (no front/cover/folder file, no embedded picture)", retryable: false)
         }
         var images: [String: String] = [:]
+        var converted: [CoverArt.Kind: CoverArt] = [cover.kind: cover]
         for image in ticket.images {
             let ext = (image.destPath as NSString).pathExtension.lowercased()
-            let matches = cover.kind == .jpeg ? ["jpg", "jpeg"].contains(ext) : ext == "png"
-            guard matches else {
-                throw StageError(code: "image_format", message: "image \(image.catalogImageId) wants .\(ext) but the release's cover is \(cover.kind.rawValue)", retryable: false)
+            let kind: CoverArt.Kind
+            switch ext {
+            case "jpg", "jpeg": kind = .jpeg
+            case "png": kind = .png
+            default:
+                throw StageError(code: "image_format", message: "image \(image.catalogImageId): .\(ext) is not a cover format this service writes (jpg, jpeg, png)", retryable: false)
+            }
+            if converted[kind] == nil {
+                do {
+                    converted[kind] = try ImageConverter.convert(cover, to: kind)
+                } catch {
+                    throw StageError(code: "image_format", message: "image \(image.catalogImageId) wants .\(ext) and the release's \(cover.kind.rawValue) cover: \(error)", retryable: false)
+                }
             }
             let path = (workDir as NSString).appendingPathComponent("\(TorrentDownloadStage.folderName(for: image.catalogImageId)).\(ext)")
             try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
-            guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else {
+            guard FileManager.default.createFile(atPath: path, contents: Data(converted[kind]!.data)) else {
                 throw StageError(code: "disk_full", message: "cannot write image \(image.catalogImageId) to '\(path)'", retryable: true)
             }
             images[image.catalogImageId] = path

@@ -95,7 +95,9 @@ struct PipelineEndToEndTests {
                 let orchestrator = Orchestrator(
                     database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
                     metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: Logger(label: "e2e"))
-                let ticket = Self.ticket(id: "e2e-1", media: media)
+                var ticket = Self.ticket(id: "e2e-1", media: media)
+                // The release's cover is a JPEG; this destination asks for PNG.
+                ticket.images.append(TicketImage(catalogImageId: "cover-png", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/folder.png"))
 
                 // When the ticket is submitted
                 try await withRunning([orchestrator]) {
@@ -130,6 +132,8 @@ struct PipelineEndToEndTests {
                     #expect(tags.coverSHA256 == coverHash)
                 }
                 #expect(try AudioCheck.sha256(ticket.images[0].destPath) == coverHash)
+                let png = try CoverArt(contentsOf: ticket.images[1].destPath)
+                #expect(png.kind == .png && png.width == 96 && png.height == 96)
                 // Only what the ticket needed was downloaded: no log, and the work folder is empty
                 #expect(!FileManager.default.fileExists(atPath: dir.file("dl/e2e-1/Tone Ensemble - Sine Waves (2024) [FLAC]/rip.log")))
                 #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("tmp/e2e-1"))) ?? []).isEmpty)
@@ -141,7 +145,7 @@ struct PipelineEndToEndTests {
                 #expect(metrics.contains("downloader2_converted_audio_seconds_total 12"), "\(metrics)")
                 #expect(metrics.contains("downloader2_tickets_completed_total 1"))
                 let rows = try await database.downloadFiles(ticketId: ticket.ticketId)
-                #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + [ticket.images[0].destPath]))
+                #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
                 // Every downloaded file has its integrity record, equal to the seeder's original (the log was never downloaded).
                 let downloaded = rows.filter { !$0.type.hasPrefix("placed_") }
                 let sourceNames = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".log") }.sorted()
