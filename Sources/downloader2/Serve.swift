@@ -65,7 +65,12 @@ struct Serve: AsyncParsableCommand {
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: torrents), .init(service: orchestrator), .init(service: app)],
+                services: [
+                    .init(service: torrents), .init(service: orchestrator), .init(service: app),
+                    .init(service: PayloadCleaner(
+                        torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,
+                        logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()

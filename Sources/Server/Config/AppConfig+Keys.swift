@@ -28,6 +28,7 @@ extension AppConfig {
             .bool("torrent", "enable_natpmp", \.torrent.enableNatpmp),
             .double("torrent", "seed_ratio_limit", \.torrent.seedRatioLimit, 0...1000),
             .int("torrent", "seed_time_limit_mins", \.torrent.seedTimeLimitMins, 0...525_600),
+            .bool("torrent", "keep_payload", \.torrent.keepPayload),
             .int("torrent", "metadata_timeout_secs", \.torrent.metadataTimeoutSecs, 1...3600),
             .int("torrent", "max_download_kbps", \.torrent.maxDownloadKbps, 0...10_000_000),
             .int("torrent", "max_upload_kbps", \.torrent.maxUploadKbps, 0...10_000_000),

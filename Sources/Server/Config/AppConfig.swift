@@ -38,6 +38,8 @@ public struct AppConfig: Sendable, Equatable {
         public var enableNatpmp = true
         public var seedRatioLimit = 0.0
         public var seedTimeLimitMins = 0
+        /// Keep a torrent's files after it has seeded and its tickets are finished (default: remove them).
+        public var keepPayload = false
         public var metadataTimeoutSecs = 30
         public var maxDownloadKbps = 0
         public var maxUploadKbps = 0

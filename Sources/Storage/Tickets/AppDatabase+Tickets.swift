@@ -24,6 +24,23 @@ extension AppDatabase {
     }
 
     /// The ticket stored under `id`, if any.
+    /// The states of the tickets whose chosen release (or download in progress) is this torrent.
+    public func ticketStates(holdingTorrent infoHash: String) async throws -> [String: TicketStateName] {
+        let pattern = "%\(infoHash.lowercased())%"
+        return try await writer.read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT id, state FROM ticket WHERE lower(approvalDetails) LIKE ? OR lower(stateDetails) LIKE ?
+                """, arguments: [pattern, pattern])
+            var states: [String: TicketStateName] = [:]
+            for row in rows {
+                let id: String = row["id"]
+                // An unreadable state is treated as in progress: its payload is kept.
+                states[id] = TicketStateName(rawValue: row["state"]) ?? .downloading
+            }
+            return states
+        }
+    }
+
     public func ticket(id: String) async throws -> StoredTicket? {
         try await writer.read { db in try TicketRecord.fetchOne(db, key: id)?.stored() }
     }

@@ -50,6 +50,9 @@ public actor TorrentSession: Service {
     /// Info-hashes of every torrent in the session.
     public var torrents: [String] { native.torrents() }
 
+    /// Whether this torrent completed and its seeding policy is met (it is stopped).
+    public func isSeedingDone(_ hash: String) -> Bool { seedingDone.contains(hash) }
+
     // MARK: Adding
 
     /// Adds a magnet link; its metadata comes from peers (see ``waitForMetadata(_:timeout:earlyTimeout:)``).

@@ -154,6 +154,15 @@ struct PipelineEndToEndTests {
                     let original = (folder as NSString).appendingPathComponent((row.path as NSString).lastPathComponent)
                     #expect(row.sha256 == (try AudioCheck.sha256(original)) && row.type == (row.path.hasSuffix(".jpg") ? "image" : "audio"), "\(row)")
                 }
+
+                // The torrent has seeded (the default policy stops at completion) and its one ticket is done:
+                // with keep_payload the files stay; without, the torrent and its folder go.
+                let payload = dir.file("dl/e2e-1")
+                #expect(await eventually { await engine.isSeedingDone(hash) })
+                #expect(await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: true).sweep().isEmpty)
+                #expect(FileManager.default.fileExists(atPath: payload))
+                #expect(await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: false).sweep() == [hash])
+                #expect(await engine.torrents.isEmpty && !FileManager.default.fileExists(atPath: payload))
             }
         }
     }
