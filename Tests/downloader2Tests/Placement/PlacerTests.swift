@@ -178,6 +178,56 @@ struct PlacerTests {
     }
 }
 
+extension PlacerTests {
+    /// Runs /bin/mount or /bin/umount; whether it succeeded.
+    func mountTool(_ tool: String, _ arguments: [String]) -> Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/\(tool)")
+        process.arguments = arguments
+        process.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    @Test("a destination that refuses writes is a permission_denied error, not retried; earlier files intact")
+    func permissionDenied() throws {
+        let share = dir.file("share")
+        try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)
+        let placer = Placer(mediaRoots: MediaRoots([share]))
+        // Root ignores file modes, so as root the share is a tmpfs remounted read-only (EROFS);
+        // otherwise the album folder is made read-only (EACCES).
+        let asRoot = getuid() == 0
+        if asRoot {
+            guard mountTool("mount", ["-t", "tmpfs", "-o", "size=1m", "tmpfs", share]) else {
+                print("permission-denied placement not exercised: running as root and this machine does not allow mounting a tmpfs")
+                return
+            }
+        }
+        defer { if asRoot { _ = mountTool("umount", [share]) } }
+        _ = try placer.place(source("first", "placed before"), at: share + "/album/01.ogg", moveSource: false)
+        if asRoot {
+            #expect(mountTool("mount", ["-o", "remount,ro", share]), "remount read-only")
+            print("permission-denied placement: a read-only tmpfs (running as root)")
+        } else {
+            #expect(chmod(share + "/album", 0o555) == 0)
+            print("permission-denied placement: a folder with mode 0555")
+        }
+        defer { if !asRoot { chmod(share + "/album", 0o755) } }
+        let second = source("second", "refused")
+        do {
+            _ = try placer.place(second, at: share + "/album/02.ogg", moveSource: true)
+            Issue.record("a read-only destination must refuse the file")
+        } catch {
+            #expect(error.code == "permission_denied" && !error.isRetryable, "\(error)")
+            #expect(error.description.contains(share + "/album"), "the error names the path: \(error)")
+        }
+        #expect(read(share + "/album/01.ogg") == "placed before")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: share + "/album") == ["01.ogg"])
+        #expect(FileManager.default.fileExists(atPath: second), "the source stays when placing fails")
+    }
+}
+
 /// A flag set once by one task and polled by another.
 final class ManagedFlag: Sendable {
     private let value = Mutex(false)
