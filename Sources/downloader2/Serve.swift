@@ -43,6 +43,7 @@ struct Serve: AsyncParsableCommand {
             database: database, stages: stages(config, database, torrents, matcher: matcher),
             settings: PipelineSettings(
                 maxParallelTickets: config.processing.maxParallelTickets,
+                maxParallelDownloads: config.processing.maxParallelDownloads,
                 checkInterval: TimeInterval(config.processing.checkIntervalSecs),
                 retry: RetryPolicy(
                     maxAttempts: config.processing.retryMaxAttempts,

@@ -6,11 +6,17 @@ extension Orchestrator {
     /// Drives one claimed ticket through its stages until it waits for a person, ends, or fails.
     func work(on claimed: TicketChange, stopFlag: StopFlag) async {
         let id = claimed.ticket.id
-        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [events, progressThrottle] payload in
+        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [events, progressThrottle, snapshots, database] payload in
             guard progressThrottle.admit(ticketId: id, stage: payload["stage"]?.stringValue ?? "") else { return }
             events.publish([TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: Date())])
+            if let refreshed = snapshots.update(id, with: payload) {
+                _ = try? await database.refreshStateDetails(ticketId: id, refreshed)
+            }
         }
-        defer { progressThrottle.forget(id) }
+        defer {
+            progressThrottle.forget(id)
+            snapshots.forget(id)
+        }
         var ticket = claimed.ticket
         do {
             if case .searching = ticket.state {
@@ -57,8 +63,19 @@ extension Orchestrator {
     }
 
     private func downloadConvertPlace(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws {
+        let limit = settings.maxParallelDownloads
+        try await downloadSlots.acquire(context: context) {
+            await context.reportProgress(.object([
+                "stage": .string("downloading"), "queued": .bool(true),
+                "note": .string("waiting for a download slot (max_parallel_downloads = \(limit))"),
+            ]))
+        }
         let downloadStarted = Date()
-        let download = try await stages.download.download(ticket, selected: selected, context: context)
+        let download: DownloadResult
+        do {
+            defer { downloadSlots.release() }
+            download = try await stages.download.download(ticket, selected: selected, context: context)
+        }
         try context.checkCancellation()
         let converting = try await move(ticket, to: .converting(.init(
             currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
@@ -86,7 +103,9 @@ extension Orchestrator {
 
     /// One checked state change, published once it has committed.
     func move(_ ticket: StoredTicket, to state: TicketState) async throws -> StoredTicket {
-        try await apply(ticket.id) { _ in TicketUpdate(state: state) }.ticket
+        let moved = try await apply(ticket.id) { _ in TicketUpdate(state: state) }.ticket
+        snapshots.begin(ticket.id, moved.state)
+        return moved
     }
 
     /// A stage failure: back to a resumable state after a backoff if a retry is allowed, else `failed`.

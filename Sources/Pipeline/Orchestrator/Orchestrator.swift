@@ -15,6 +15,8 @@ public actor Orchestrator: Service {
     let settings: PipelineSettings
     public nonisolated let events: EventBus
     nonisolated let progressThrottle = ProgressThrottle()
+    nonisolated let snapshots = StateSnapshots()
+    nonisolated let downloadSlots: Slots
     nonisolated let metrics: PipelineMetrics
     let logger: Logger
     let wake = WakeSignal()
@@ -29,6 +31,7 @@ public actor Orchestrator: Service {
         self.metrics = metrics
         self.stages = stages
         self.settings = settings
+        self.downloadSlots = Slots(settings.maxParallelDownloads)
         self.events = events
         self.logger = logger
     }

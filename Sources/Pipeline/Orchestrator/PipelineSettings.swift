@@ -4,14 +4,20 @@ import Foundation
 public struct PipelineSettings: Sendable, Equatable {
     /// Tickets worked on at once.
     public var maxParallelTickets: Int
+    /// Of those, tickets downloading at once; the others wait for a slot in `downloading`.
+    public var maxParallelDownloads: Int
     /// Longest sleep between looks at the queue when nothing wakes the loop.
     public var checkInterval: TimeInterval
     public var retry: RetryPolicy
     /// Who an approval through the API is attributed to.
     public var approver: String
 
-    public init(maxParallelTickets: Int = 4, checkInterval: TimeInterval = 10, retry: RetryPolicy = RetryPolicy(), approver: String = "api") {
+    public init(
+        maxParallelTickets: Int = 4, maxParallelDownloads: Int = 3, checkInterval: TimeInterval = 10, retry: RetryPolicy = RetryPolicy(),
+        approver: String = "api"
+    ) {
         self.maxParallelTickets = maxParallelTickets
+        self.maxParallelDownloads = max(1, maxParallelDownloads)
         self.checkInterval = checkInterval
         self.retry = retry
         self.approver = approver

@@ -189,6 +189,19 @@ extension AppDatabase {
 }
 
 extension AppDatabase {
+    /// Refreshes the details of the state a ticket is in (download progress, the track being
+    /// converted) so the REST view follows the work. No event: the live `progress` events carry the
+    /// same figures. Returns false, writing nothing, when the ticket is no longer in that state.
+    @discardableResult
+    public func refreshStateDetails(ticketId: String, _ state: TicketState, at now: Date = Date()) async throws -> Bool {
+        try await writer.write { db in
+            guard var record = try TicketRecord.fetchOne(db, key: ticketId), try record.stateName() == state.name else { return false }
+            try record.setState(state, at: now)
+            try record.update(db)
+            return true
+        }
+    }
+
     /// Sets an operator's search query on a ticket that stays in `state`, with a `search_query_set` event.
     public func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date = Date()) async throws -> TicketChange {
         try await writer.write { db in

@@ -60,6 +60,72 @@ struct OrchestratorTests {
         #expect(zip(seen, events).allSatisfy { abs($0.at.timeIntervalSince($1.at)) < 0.001 && $0.type == $1.type })
     }
 
+    @Test("while converting, the stored state details follow the track being converted")
+    func convertingDetailsFollowTheWork() async throws {
+        let reached = ManagedFlag(), release = ManagedFlag()
+        let stages = ScriptedStages(convert: { _, _, context in
+            for index in 0..<3 {
+                await context.reportProgress(.object([
+                    "stage": .string("converting"), "current_track_idx": .number(Double(index)), "total_tracks": .number(3),
+                    "current_track_name": .string("Track \(index + 1)"),
+                ]))
+                try await Task.sleep(for: .milliseconds(1100))  // past the ~1/s progress throttle
+            }
+            reached.set()
+            while !release.isSet { try await Task.sleep(for: .milliseconds(20)) }
+            return ConvertedRelease(outputsByTrackId: [:])
+        })
+        let o = orchestrator(stages)
+        try await running(o) { () async throws in
+            try await submit(o, "conv")
+            #expect(await eventually { reached.isSet })
+            guard case .converting(let details)? = try await database.ticket(id: "conv")?.state else { Issue.record("not converting"); return }
+            #expect(details.currentTrackIdx == 2 && details.currentTrackName == "Track 3" && details.totalTracks == Fixtures.ticket(id: "x", root: "/").tracks.count)
+            release.set()
+            #expect(try await eventually { try await state("conv") == .completed })
+        }
+        let changes = try await database.events(ticketId: "conv").filter { $0.type == .stateChange }.count
+        #expect(changes == 7, "refreshing the details adds no state_change event")
+    }
+
+    @Test("max_parallel_downloads: one download at a time while conversions of other tickets go on; the waiting ones say so")
+    func downloadSlots() async throws {
+        let downloads = ConcurrencyGauge(), tickets = ConcurrencyGauge()
+        let stages = ScriptedStages(
+            download: { ticket, _, _ in
+                tickets.enter(ticket.id)
+                downloads.enter(ticket.id)
+                try await Task.sleep(for: .milliseconds(300))
+                downloads.leave(ticket.id)
+                return DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000)
+            },
+            convert: { ticket, _, _ in
+                try await Task.sleep(for: .milliseconds(600))
+                tickets.leave(ticket.id)
+                return ConvertedRelease(outputsByTrackId: [:])
+            })
+        let o = Orchestrator(
+            database: database, stages: stages.pipeline,
+            settings: PipelineSettings(maxParallelTickets: 4, maxParallelDownloads: 1, checkInterval: 0.2), logger: Logger(label: "test"))
+        let live = o.events.subscribe()
+        try await running(o) { () async throws in
+            for id in ["s1", "s2", "s3"] { try await submit(o, id) }
+            for id in ["s1", "s2", "s3"] { #expect(try await eventually { try await state(id) == .completed }) }
+        }
+        #expect(downloads.peak == 1, "downloads at once: \(downloads.peak)")
+        #expect(tickets.peak >= 2, "a ticket converts while another downloads: \(tickets.peak)")
+        // Bounded: a stream that never yields the event must not hang the suite.
+        let finder = Task {
+            for await event in live where event.type == .progress && event.payload["queued"] == .bool(true) {
+                return event.payload["note"]?.stringValue?.contains("max_parallel_downloads = 1") == true
+            }
+            return false
+        }
+        let deadline = Task { try await Task.sleep(for: .seconds(5)); finder.cancel() }
+        #expect(await finder.value)
+        deadline.cancel()
+    }
+
     @Test("a ticket below the threshold waits for a person, and an approval sends it on")
     func approvalResumesWork() async throws {
         let stages = ScriptedStages(match: { _, _, _ in

@@ -10,10 +10,12 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
     typealias Search = @Sendable (StoredTicket, String?, StageContext) async throws -> [TorrentCandidate]
     typealias Match = @Sendable (StoredTicket, [TorrentCandidate], StageContext) async throws -> MatchOutcome
     typealias Download = @Sendable (StoredTicket, ScoredCandidate, StageContext) async throws -> DownloadResult
+    typealias Convert = @Sendable (StoredTicket, DownloadResult, StageContext) async throws -> ConvertedRelease
 
     let onSearch: Search
     let onMatch: Match
     let onDownload: Download
+    let onConvert: Convert
     private let counts = Mutex<[String: Int]>([:])
 
     init(
@@ -21,8 +23,10 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
         match: @escaping Match = { _, candidates, _ in
             .autoApproved(ScoredCandidate(torrent: candidates[0], score: 0.95, trackMapping: [], reasoning: "scripted"), confidence: 0.95)
         },
-        download: @escaping Download = { ticket, _, _ in DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000) }
+        download: @escaping Download = { ticket, _, _ in DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000) },
+        convert: @escaping Convert = { _, _, _ in ConvertedRelease(outputsByTrackId: [:]) }
     ) {
+        onConvert = convert
         onSearch = search
         onMatch = match
         onDownload = download
@@ -50,7 +54,7 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
 
     func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         count("convert")
-        return ConvertedRelease(outputsByTrackId: [:])
+        return try await onConvert(ticket, download, context)
     }
 
     func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult {
