@@ -106,10 +106,12 @@ struct Serve: AsyncParsableCommand {
                 fileMode: AppConfig.octalMode(config.placer.fileMode) ?? 0o644,
                 owner: config.placer.owner.isEmpty ? nil : AppConfig.ownerIDs(config.placer.owner)))
         stages.download = TorrentDownloadStage(
-            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), database: database)
+            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), database: database,
+            partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         stages.convert = AudioConvertStage(
             converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
-            durationToleranceSecs: config.converter.durationToleranceSecs)
+            durationToleranceSecs: config.converter.durationToleranceSecs,
+            partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         stages.place = FilePlacementStage(placer: placer, database: database)
         return stages
     }

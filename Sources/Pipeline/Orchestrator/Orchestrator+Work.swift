@@ -85,11 +85,17 @@ extension Orchestrator {
         metrics.downloaded(bytes: download.totalBytes)
         let conversion = try await stages.convert.convert(converting, download: download, context: context)
         try context.checkCancellation()
+        let missing = Self.missingItems(ticket.ticket, conversion)
+        if conversion.outputsByTrackId.isEmpty, !ticket.ticket.tracks.isEmpty {
+            throw StageError(
+                code: "nothing_delivered", message: "no track could be delivered: " + missing.map { "\($0.catalogId): \($0.reason)" }.joined(separator: "; "),
+                retryable: false)
+        }
         let placingStarted = Date()
         metrics.stageFinished("convert", after: placingStarted.timeIntervalSince(conversionStarted))
         metrics.converted(audioSeconds: conversion.audioSeconds)
         let placing = try await move(converting, to: .placing(.init(
-            filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count, startedAt: Date())))
+            filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: Date())))
         let placement = try await stages.place.place(placing, conversion: conversion, context: context)
         let stats = CompletionStats(
             totalDownloadBytes: download.totalBytes,
@@ -97,8 +103,17 @@ extension Orchestrator {
             conversionDurationSecs: Int(Date().timeIntervalSince(conversionStarted)),
             finalSizeBytes: placement.totalBytes)
         metrics.stageFinished("place", after: Date().timeIntervalSince(placingStarted))
-        _ = try await move(placing, to: .completed(.init(completedAt: Date(), stats: stats)))
+        _ = try await move(placing, to: .completed(.init(completedAt: Date(), stats: stats, missing: missing)))
         metrics.completed()
+    }
+
+    /// What a flagged completion lacks, in the ticket's order.
+    static func missingItems(_ ticket: Ticket, _ conversion: ConvertedRelease) -> [TicketState.MissingItem] {
+        ticket.tracks.compactMap { track in
+            conversion.missingTracks[track.catalogTrackId].map { .init(kind: "track", catalogId: track.catalogTrackId, destPath: track.destPath, reason: $0) }
+        } + ticket.images.compactMap { image in
+            conversion.missingImages[image.catalogImageId].map { .init(kind: "image", catalogId: image.catalogImageId, destPath: image.destPath, reason: $0) }
+        }
     }
 
     /// One checked state change, published once it has committed.

@@ -11,8 +11,10 @@ public struct AudioConvertStage: ConvertStage {
     let converter: AudioConverter
     let workRoot: String
     let durationToleranceSecs: Double
+    let partialSuccess: PartialSuccess
 
-    public init(converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2) {
+    public init(converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail) {
+        self.partialSuccess = partialSuccess
         self.converter = converter
         self.workRoot = workRoot
         self.durationToleranceSecs = durationToleranceSecs
@@ -21,16 +23,30 @@ public struct AudioConvertStage: ConvertStage {
     public func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         let workDir = (workRoot as NSString).appendingPathComponent(TorrentDownloadStage.folderName(for: ticket.id))
         do {
-            let tracks = try plannedTracks(ticket.ticket, download: download, workDir: workDir)
+            var missing = Missing()
+            let tracks = try plannedTracks(ticket.ticket, download: download, workDir: workDir, missing: &missing)
             let results = try await convertWatchingForStop(tracks, context: context)
-            let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket)
-            let images = try extractImages(ticket.ticket, download: download, workDir: workDir)
+            let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket, missing: &missing)
+            let images = try extractImages(ticket.ticket, download: download, workDir: workDir, missing: &missing)
             let seconds = results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
-            return ConvertedRelease(outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds)
+            return ConvertedRelease(
+                outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds, missingTracks: missing.tracks, missingImages: missing.images)
         } catch let interrupted as StageInterrupted {
             if interrupted.reason == .cancelledByUser { try? FileManager.default.removeItem(atPath: workDir) }
             throw interrupted
         }
+    }
+
+    /// What partial success leaves out, with why.
+    private struct Missing {
+        var tracks: [String: String] = [:]
+        var images: [String: String] = [:]
+    }
+
+    /// With partial success allowed, a track's problem is recorded and the album goes on; otherwise it ends the stage.
+    private func skipOrThrow(_ error: StageError, track: TicketTrack, into missing: inout Missing) throws {
+        guard partialSuccess == .completeFlagged, !error.retryable else { throw error }
+        missing.tracks[track.catalogTrackId] = "\(error.code): \(error.message)"
     }
 
     private struct PlannedTrack {
@@ -38,22 +54,30 @@ public struct AudioConvertStage: ConvertStage {
         var job: ConversionJob
     }
 
-    private func plannedTracks(_ ticket: Ticket, download: DownloadResult, workDir: String) throws -> [PlannedTrack] {
+    private func plannedTracks(_ ticket: Ticket, download: DownloadResult, workDir: String, missing: inout Missing) throws -> [PlannedTrack] {
         let constraints = ticket.constraints
         let cover = constraints.embedCover ? download.coverPath.flatMap { try? CoverArt(contentsOf: $0) } : nil
         var images: [String: CueImage] = [:]
-        return try ticket.tracks.map { track in
+        var planned: [PlannedTrack] = []
+        for track in ticket.tracks {
             guard var input = download.filesByTrackId[track.catalogTrackId] else {
-                throw StageError(code: "missing_source", message: "no downloaded file for track \(track.catalogTrackId) '\(track.name)'", retryable: false)
+                let reason = download.missingTracks[track.catalogTrackId] ?? "no downloaded file"
+                try skipOrThrow(StageError(code: "missing_source", message: "track \(track.catalogTrackId) '\(track.name)': \(reason)", retryable: false), track: track, into: &missing)
+                continue
             }
             var range: SampleRange? = nil
             if let number = download.cueTrackByTrackId[track.catalogTrackId] {
-                let image = try cueImage(for: input, cache: &images)
-                guard let source = image.tracks.first(where: { $0.number == number }) else {
-                    throw StageError(code: "corrupt_source", message: "the CUE sheet for '\(input)' has no track \(number)", retryable: false)
+                do {
+                    let image = try cueImage(for: input, cache: &images)
+                    guard let source = image.tracks.first(where: { $0.number == number }) else {
+                        throw StageError(code: "corrupt_source", message: "the CUE sheet for '\(input)' has no track \(number)", retryable: false)
+                    }
+                    input = source.input
+                    range = source.range
+                } catch let error as StageError {
+                    try skipOrThrow(error, track: track, into: &missing)
+                    continue
                 }
-                input = source.input
-                range = source.range
             }
             let ext = (track.destPath as NSString).pathExtension
             let output = (workDir as NSString).appendingPathComponent("\(TorrentDownloadStage.folderName(for: track.catalogTrackId)).\(ext.isEmpty ? constraints.format.fileExtension : ext)")
@@ -63,8 +87,9 @@ public struct AudioConvertStage: ConvertStage {
                 tags: constraints.embedMetadata ? Self.tags(for: track, in: ticket) : nil,
                 cover: cover, embedSourceCover: constraints.embedCover && cover == nil,
                 expectedDurationSecs: track.durationSecs, durationToleranceSecs: durationToleranceSecs)
-            return PlannedTrack(track: track, job: job)
+            planned.append(PlannedTrack(track: track, job: job))
         }
+        return planned
     }
 
     private func cueImage(for imagePath: String, cache: inout [String: CueImage]) throws -> CueImage {
@@ -133,7 +158,9 @@ public struct AudioConvertStage: ConvertStage {
     }
 
     /// Every track converted, or one error naming each failed track and why.
-    private func collect(_ results: [Result<Audio.ConversionResult, AudioError>], tracks: [PlannedTrack], ticket: Ticket) throws -> [String: String] {
+    private func collect(
+        _ results: [Result<Audio.ConversionResult, AudioError>], tracks: [PlannedTrack], ticket: Ticket, missing: inout Missing
+    ) throws -> [String: String] {
         var outputs: [String: String] = [:]
         var failures: [(PlannedTrack, AudioError)] = []
         for (planned, result) in zip(tracks, results) {
@@ -147,6 +174,12 @@ public struct AudioConvertStage: ConvertStage {
         if failures.contains(where: { if case .writeFailed(_, let reason) = $0.1 { reason.contains("No space") } else { false } }) {
             throw StageError(code: "disk_full", message: message, retryable: true)
         }
+        if partialSuccess == .completeFlagged, !outputs.isEmpty {
+            for (planned, error) in failures {
+                missing.tracks[planned.track.catalogTrackId] = "\(error.isSourceDefect ? "corrupt_source" : "conversion_failed"): \(error)"
+            }
+            return outputs
+        }
         if failures.contains(where: { $0.1.isSourceDefect }) {
             throw StageError(code: "corrupt_source", message: message, retryable: false)
         }
@@ -156,6 +189,15 @@ public struct AudioConvertStage: ConvertStage {
     /// Ticket images from the release's cover file, or the first embedded picture of its tracks.
     /// The bytes are kept as they are when the format matches the destination's extension, and
     /// re-encoded (JPEG ↔ PNG) when it does not.
+    private func extractImages(_ ticket: Ticket, download: DownloadResult, workDir: String, missing: inout Missing) throws -> [String: String] {
+        do {
+            return try extractImages(ticket, download: download, workDir: workDir)
+        } catch let error as StageError where partialSuccess == .completeFlagged && !error.retryable {
+            for image in ticket.images { missing.images[image.catalogImageId] = "\(error.code): \(error.message)" }
+            return [:]
+        }
+    }
+
     private func extractImages(_ ticket: Ticket, download: DownloadResult, workDir: String) throws -> [String: String] {
         guard !ticket.images.isEmpty else { return [:] }
         var bytes: [UInt8]? = download.coverPath.flatMap { FileManager.default.contents(atPath: $0).map { [UInt8]($0) } }

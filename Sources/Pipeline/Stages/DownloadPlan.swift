@@ -12,10 +12,12 @@ struct DownloadPlan {
     var trackFiles: [String: String]
     var cueTracks: [String: Int]
     var coverFile: String?
+    /// Tracks the release has no file for, with why (kept only when partial success is allowed).
+    var missingTracks: [String: String] = [:]
 
     /// Uses the match's mapping when its paths are in the torrent (an indexer's list may omit the
     /// torrent's root folder, so a path may match as a suffix); otherwise maps again on the real list.
-    init(ticket: Ticket, metadata: TorrentMetadata, mapping: [TrackMapping]) throws {
+    init(ticket: Ticket, metadata: TorrentMetadata, mapping: [TrackMapping], allowMissing: Bool = false) throws {
         let files = metadata.files.filter { !$0.isPadding }
         func find(_ path: String) -> TorrentFile? {
             files.first { $0.path == path } ?? files.first { $0.path.hasSuffix("/" + path) }
@@ -24,13 +26,14 @@ struct DownloadPlan {
         let ticketIds = Set(ticket.tracks.map(\.catalogTrackId))
         if Set(mappings.map(\.catalogTrackId)) != ticketIds || mappings.contains(where: { find($0.torrentFilePath) == nil }) {
             let remapped = TrackFileMatcher.map(ticket.tracks, files: files.map { TorrentFileEntry(path: $0.path, sizeBytes: $0.size) })
-            guard remapped.unmatchedTrackIds.isEmpty else {
+            guard remapped.unmatchedTrackIds.isEmpty || (allowMissing && !remapped.mappings.isEmpty) else {
                 throw StageError(
                     code: "unmapped_tracks",
                     message: "the release has no file for track(s) \(remapped.unmatchedTrackIds.joined(separator: ", ")) (\(files.count) files)",
                     retryable: false)
             }
             mappings = remapped.mappings
+            for id in remapped.unmatchedTrackIds { missingTracks[id] = "the release has no file for this track" }
         }
         wantedIndices = []
         trackFiles = [:]
@@ -75,6 +78,6 @@ struct DownloadPlan {
         func absolute(_ path: String) -> String { (savePath as NSString).appendingPathComponent(path) }
         return DownloadResult(
             directory: savePath, filesByTrackId: trackFiles.mapValues(absolute), cueTrackByTrackId: cueTracks,
-            coverPath: coverFile.map(absolute), totalBytes: totalBytes)
+            coverPath: coverFile.map(absolute), totalBytes: totalBytes, missingTracks: missingTracks)
     }
 }

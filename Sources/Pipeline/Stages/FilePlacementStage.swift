@@ -50,13 +50,13 @@ public struct FilePlacementStage: PlaceStage {
     /// output fails the ticket without placing half of it.
     private func plannedItems(_ ticket: Ticket, _ conversion: ConvertedRelease) throws -> [Item] {
         var items: [Item] = []
-        for track in ticket.tracks {
+        for track in ticket.tracks where conversion.missingTracks[track.catalogTrackId] == nil {
             guard let source = conversion.outputsByTrackId[track.catalogTrackId] else {
                 throw StageError(code: "missing_output", message: "no converted file for track \(track.catalogTrackId) '\(track.name)'", retryable: false)
             }
             items.append(Item(label: "track \(track.catalogTrackId)", kind: "placed_track", source: source, destination: track.destPath))
         }
-        for image in ticket.images {
+        for image in ticket.images where conversion.missingImages[image.catalogImageId] == nil {
             guard let source = conversion.imagesByCatalogId[image.catalogImageId] else {
                 throw StageError(code: "missing_output", message: "no \(image.type) image \(image.catalogImageId) was produced", retryable: false)
             }

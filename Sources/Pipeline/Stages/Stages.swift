@@ -28,6 +28,14 @@ public protocol PlaceStage: Sendable {
     func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult
 }
 
+/// What to do when some tracks (or images) of a ticket cannot be delivered (`[processing] partial_success`).
+public enum PartialSuccess: String, Sendable {
+    /// The ticket fails, naming each missing track and why.
+    case fail
+    /// The ticket completes with what worked, flagged, listing exactly what is missing and why.
+    case completeFlagged = "complete_flagged"
+}
+
 /// What matching decided.
 public enum MatchOutcome: Sendable {
     case autoApproved(ScoredCandidate, confidence: Double)
@@ -43,7 +51,13 @@ public struct DownloadResult: Sendable {
     /// The release's cover image, when it has one (front/cover/folder, largest first).
     public var coverPath: String?
     public var totalBytes: Int64
-    public init(directory: String, filesByTrackId: [String: String], cueTrackByTrackId: [String: Int] = [:], coverPath: String? = nil, totalBytes: Int64) {
+    /// Tracks the release has no file for, with why (only with partial success allowed).
+    public var missingTracks: [String: String]
+    public init(
+        directory: String, filesByTrackId: [String: String], cueTrackByTrackId: [String: Int] = [:], coverPath: String? = nil, totalBytes: Int64,
+        missingTracks: [String: String] = [:]
+    ) {
+        self.missingTracks = missingTracks
         self.directory = directory
         self.filesByTrackId = filesByTrackId
         self.cueTrackByTrackId = cueTrackByTrackId
@@ -58,7 +72,16 @@ public struct ConvertedRelease: Sendable {
     public var imagesByCatalogId: [String: String]
     /// Seconds of source audio converted (for the metrics).
     public var audioSeconds: Double
-    public init(outputsByTrackId: [String: String], imagesByCatalogId: [String: String] = [:], audioSeconds: Double = 0) {
+    /// What could not be produced, with why (only with partial success allowed): tracks by catalog
+    /// track id, images by catalog image id.
+    public var missingTracks: [String: String]
+    public var missingImages: [String: String]
+    public init(
+        outputsByTrackId: [String: String], imagesByCatalogId: [String: String] = [:], audioSeconds: Double = 0,
+        missingTracks: [String: String] = [:], missingImages: [String: String] = [:]
+    ) {
+        self.missingTracks = missingTracks
+        self.missingImages = missingImages
         self.outputsByTrackId = outputsByTrackId
         self.imagesByCatalogId = imagesByCatalogId
         self.audioSeconds = audioSeconds

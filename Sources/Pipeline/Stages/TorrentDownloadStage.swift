@@ -21,11 +21,14 @@ public struct TorrentDownloadStage: DownloadStage {
     let pollInterval: Duration
     /// Where every downloaded file's SHA-256 is recorded (`downloadFile`); nil records nothing.
     let database: AppDatabase?
+    let partialSuccess: PartialSuccess
 
     public init(
         torrents: TorrentSession, fetcher: HTTPFetcher = HTTPFetcher(), downloadRoot: String,
-        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: AppDatabase? = nil
+        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: AppDatabase? = nil,
+        partialSuccess: PartialSuccess = .fail
     ) {
+        self.partialSuccess = partialSuccess
         self.database = database
         self.torrents = torrents
         self.fetcher = fetcher
@@ -77,7 +80,7 @@ public struct TorrentDownloadStage: DownloadStage {
             throw StageError(code: "metadata_timeout", message: "\(selected.torrent.title): \(error)", retryable: true)
         }
         try context.checkCancellation()
-        let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: selected.trackMapping)
+        let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: selected.trackMapping, allowMissing: partialSuccess == .completeFlagged)
         try await torrents.selectFiles(hash, wanted: plan.wantedIndices)
         return plan
     }
@@ -107,7 +110,7 @@ public struct TorrentDownloadStage: DownloadStage {
                     magnet = link
                 case .body(let data, _, _, _):
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
-                    let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: mapping)
+                    let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: mapping, allowMissing: partialSuccess == .completeFlagged)
                     let hash = try await torrents.add(torrentFile: data, savePath: savePath, wantedFiles: plan.wantedIndices)
                     return (hash, plan)
                 }

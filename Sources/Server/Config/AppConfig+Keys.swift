@@ -49,6 +49,9 @@ extension AppConfig {
 
             .int("processing", "max_parallel_tickets", \.processing.maxParallelTickets, 1...256),
             .int("processing", "max_parallel_downloads", \.processing.maxParallelDownloads, 1...64),
+            .string("processing", "partial_success", \.processing.partialSuccess, check: { mode in
+                ["fail", "complete_flagged"].contains(mode) ? nil : "must be \"fail\" or \"complete_flagged\", got '\(mode)'"
+            }),
             .int("processing", "check_interval_secs", \.processing.checkIntervalSecs, 1...3600),
             .int("processing", "retry_max_attempts", \.processing.retryMaxAttempts, 0...100),
             .int("processing", "retry_initial_delay_secs", \.processing.retryInitialDelaySecs, 1...86_400),

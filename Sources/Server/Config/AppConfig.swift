@@ -67,6 +67,8 @@ public struct AppConfig: Sendable, Equatable {
     public struct Processing: Sendable, Equatable {
         public var maxParallelTickets = 4
         public var maxParallelDownloads = 2
+        /// "fail": any missing track fails the ticket; "complete_flagged": complete with what worked, flagged.
+        public var partialSuccess = "fail"
         public var checkIntervalSecs = 10
         public var retryMaxAttempts = 3
         public var retryInitialDelaySecs = 30

@@ -106,7 +106,32 @@ extension TicketState {
     public struct Completed: Codable, Sendable, Equatable {
         public var completedAt: Date
         public var stats: CompletionStats
-        public init(completedAt: Date, stats: CompletionStats) { self.completedAt = completedAt; self.stats = stats }
+        /// Completed with parts missing (`[processing] partial_success = "complete_flagged"`).
+        public var flagged: Bool?
+        /// Exactly what is missing and why, when flagged.
+        public var missing: [MissingItem]?
+        public init(completedAt: Date, stats: CompletionStats, missing: [MissingItem] = []) {
+            self.completedAt = completedAt
+            self.stats = stats
+            self.flagged = missing.isEmpty ? nil : true
+            self.missing = missing.isEmpty ? nil : missing
+        }
+    }
+
+    /// A track or image a flagged completion did not deliver.
+    public struct MissingItem: Codable, Sendable, Equatable {
+        /// `track` or `image`.
+        public var kind: String
+        /// catalog_track_id or catalog_image_id.
+        public var catalogId: String
+        public var destPath: String
+        public var reason: String
+        public init(kind: String, catalogId: String, destPath: String, reason: String) {
+            self.kind = kind
+            self.catalogId = catalogId
+            self.destPath = destPath
+            self.reason = reason
+        }
     }
 
     public struct Failed: Codable, Sendable, Equatable {

@@ -1,0 +1,73 @@
+import Audio
+import Foundation
+import Logging
+import Pipeline
+import Placement
+import Storage
+import Testing
+import Tickets
+
+/// `[processing] partial_success`: a release with one truncated track and no cover, through the
+/// real convert and place stages and the Orchestrator (search, match and download scripted).
+@Suite("Partial success: fail, or complete flagged with what is missing")
+struct PartialSuccessTests {
+    let dir = TemporaryDirectory("partial")
+
+    /// Three FLAC tones, the second cut in half; no cover anywhere.
+    func damagedRelease() throws -> [String: String] {
+        let folder = dir.file("release")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var files: [String: String] = [:]
+        for (index, tone) in PipelineEndToEndTests.tones.enumerated() {
+            let wav = dir.file("\(index).wav"), flac = "\(folder)/0\(index + 1).flac"
+            ToneAudio.writeWAV(wav, frequency: tone, seconds: 4)
+            try ExternalTool.run("ffmpeg", ["-v", "error", "-i", wav, "-c:a", "flac", flac])
+            files["cat-\(index + 1)"] = flac
+        }
+        let whole = try Data(contentsOf: URL(fileURLWithPath: files["cat-2"]!))
+        try whole.prefix(whole.count / 2).write(to: URL(fileURLWithPath: files["cat-2"]!))
+        return files
+    }
+
+    func run(_ mode: PartialSuccess, id: String) async throws -> (StoredTicket, Ticket) {
+        let files = try damagedRelease()
+        let media = dir.file("media-\(id)")
+        let database = try AppDatabase.open(path: dir.file("\(id).sqlite"))
+        let scripted = ScriptedStages(download: { _, _, _ in DownloadResult(directory: dir.file("release"), filesByTrackId: files, totalBytes: 1) })
+        let stages = PipelineStages(
+            search: scripted, match: scripted, download: scripted,
+            convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp-\(id)"), partialSuccess: mode),
+            place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
+        let orchestrator = Orchestrator(
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)), logger: Logger(label: "partial"))
+        let ticket = PipelineEndToEndTests.ticket(id: id, media: media)
+        try await withRunning([orchestrator]) {
+            _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
+            #expect(try await eventually(within: 60) { try await database.ticket(id: id)?.state.name.isTerminal == true })
+        }
+        return (try #require(try await database.ticket(id: id)), ticket)
+    }
+
+    @Test("complete_flagged: the good tracks are placed, and the completion lists exactly the missing track and image, and why")
+    func completeFlagged() async throws {
+        let (stored, ticket) = try await run(.completeFlagged, id: "flagged")
+        guard case .completed(let done) = stored.state else { Issue.record("expected completed: \(stored.state)"); return }
+        #expect(done.flagged == true)
+        let missing = done.missing ?? []
+        #expect(missing.map(\.catalogId) == ["cat-2", "cover-1"] && missing.map(\.kind) == ["track", "image"])
+        #expect(missing[0].destPath == ticket.tracks[1].destPath && missing[0].reason.hasPrefix("corrupt_source:"), "\(missing[0].reason)")
+        #expect(missing[1].reason.hasPrefix("missing_image:"), "\(missing[1].reason)")
+        for (index, track) in ticket.tracks.enumerated() {
+            #expect(FileManager.default.fileExists(atPath: track.destPath) == (index != 1), "\(track.destPath)")
+        }
+        #expect(try AudioCheck.dominantFrequency(ticket.tracks[2].destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[2])
+    }
+
+    @Test("fail: the ticket fails naming the damaged track, and nothing is placed")
+    func failMode() async throws {
+        let (stored, ticket) = try await run(.fail, id: "strict")
+        guard case .failed(let failure) = stored.state else { Issue.record("expected failed: \(stored.state)"); return }
+        #expect(failure.code == "corrupt_source" && failure.error.contains("track 2 'Second Wind'"), "\(failure.error)")
+        #expect(ticket.tracks.allSatisfy { !FileManager.default.fileExists(atPath: $0.destPath) })
+    }
+}
