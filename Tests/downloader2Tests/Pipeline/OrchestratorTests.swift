@@ -63,7 +63,7 @@ struct OrchestratorTests {
     @Test("while converting, the stored state details follow the track being converted")
     func convertingDetailsFollowTheWork() async throws {
         let reached = ManagedFlag(), release = ManagedFlag()
-        let stages = ScriptedStages(convert: { _, _, context in
+        let stages = ScriptedStages(convert: { ticket, _, context in
             for index in 0..<3 {
                 await context.reportProgress(.object([
                     "stage": .string("converting"), "current_track_idx": .number(Double(index)), "total_tracks": .number(3),
@@ -73,7 +73,7 @@ struct OrchestratorTests {
             }
             reached.set()
             while !release.isSet { try await Task.sleep(for: .milliseconds(20)) }
-            return ConvertedRelease(outputsByTrackId: [:])
+            return ScriptedStages.converted(ticket)
         })
         let o = orchestrator(stages)
         try await running(o) { () async throws in
@@ -102,7 +102,7 @@ struct OrchestratorTests {
             convert: { ticket, _, _ in
                 try await Task.sleep(for: .milliseconds(600))
                 tickets.leave(ticket.id)
-                return ConvertedRelease(outputsByTrackId: [:])
+                return ScriptedStages.converted(ticket)
             })
         let o = Orchestrator(
             database: database, stages: stages.pipeline,

@@ -24,12 +24,17 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
             .autoApproved(ScoredCandidate(torrent: candidates[0], score: 0.95, trackMapping: [], reasoning: "scripted"), confidence: 0.95)
         },
         download: @escaping Download = { ticket, _, _ in DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000) },
-        convert: @escaping Convert = { _, _, _ in ConvertedRelease(outputsByTrackId: [:]) }
+        convert: @escaping Convert = { ticket, _, _ in ScriptedStages.converted(ticket) }
     ) {
         onConvert = convert
         onSearch = search
         onMatch = match
         onDownload = download
+    }
+
+    /// A conversion that produced every track (the scripted place stage reads no file).
+    static func converted(_ ticket: StoredTicket) -> ConvertedRelease {
+        ConvertedRelease(outputsByTrackId: Dictionary(uniqueKeysWithValues: ticket.ticket.tracks.map { ($0.catalogTrackId, "/scripted/\($0.catalogTrackId)") }))
     }
 
     func calls(_ stage: String) -> Int { counts.withLock { $0[stage, default: 0] } }
