@@ -48,7 +48,8 @@ struct Serve: AsyncParsableCommand {
                 retry: RetryPolicy(
                     maxAttempts: config.processing.retryMaxAttempts,
                     initialDelay: TimeInterval(config.processing.retryInitialDelaySecs),
-                    maxDelay: TimeInterval(config.processing.retryMaxDelaySecs))),
+                    maxDelay: TimeInterval(config.processing.retryMaxDelaySecs)),
+                fallbackMinScore: config.matcher.autoApproveThreshold),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
         let app = buildApplication(ServerDependencies(

@@ -19,6 +19,8 @@ public struct MatchReport: Sendable, Equatable {
 /// Anything that can rank a ticket's candidates and decide between auto-approval and a person.
 public protocol Matcher: Sendable {
     func match(_ ticket: Ticket, _ candidates: [TorrentCandidate]) async -> MatchReport
+    /// The score at which a release is good enough to take without a person.
+    var autoApproveThreshold: Double { get }
 }
 
 extension CandidateScorer: Matcher {

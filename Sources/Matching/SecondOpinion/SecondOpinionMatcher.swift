@@ -14,6 +14,8 @@ public struct SecondOpinionMatcher: Matcher {
 
     public static let sureConfidence = 0.9
 
+    public var autoApproveThreshold: Double { scorer.autoApproveThreshold }
+
     public init(scorer: CandidateScorer, client: any LLMClient, shown: Int = 5) {
         self.scorer = scorer
         self.client = client

@@ -27,6 +27,7 @@ extension Orchestrator {
     /// Approves a ticket waiting for a person, with `candidateIdx` or the recommended candidate.
     public func approve(_ id: String, candidateIdx: Int?, by approver: String? = nil) async throws -> StoredTicket {
         let approvedBy = approver ?? settings.approver
+        let minScore = settings.fallbackMinScore
         let change = try await apply(id) { ticket in
             guard case .needsApproval(let waiting) = ticket.state else {
                 throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .approved))
@@ -35,7 +36,9 @@ extension Orchestrator {
             guard waiting.candidates.indices.contains(idx) else {
                 throw PipelineError.invalidCandidateIndex(idx, count: waiting.candidates.count)
             }
-            return TicketUpdate(state: .approved(.init(selected: waiting.candidates[idx], approvedBy: approvedBy, approvedAt: Date())))
+            let chosen = waiting.candidates[idx]
+            let alternatives = fallbackCandidates(waiting.candidates, chosen: chosen, ticket: ticket.ticket, minScore: minScore)
+            return TicketUpdate(state: .approved(.init(selected: chosen, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives)))
         }
         wake.signal()
         return change.ticket

@@ -55,8 +55,8 @@ extension Orchestrator {
         let outcome = try await stages.match.match(matching, candidates: candidates, context: context)
         try context.checkCancellation()
         switch outcome {
-        case .autoApproved(let selected, let confidence):
-            return try await move(matching, to: .autoApproved(.init(selected: selected, confidence: confidence)))
+        case .autoApproved(let selected, let confidence, let alternatives):
+            return try await move(matching, to: .autoApproved(.init(selected: selected, confidence: confidence, alternatives: alternatives)))
         case .needsApproval(let waiting):
             return try await move(matching, to: .needsApproval(waiting))
         }
@@ -127,10 +127,12 @@ extension Orchestrator {
     func fail(_ id: String, with error: StageError) async {
         metrics.failed(code: error.code, retryable: error.retryable)
         let policy = settings.retry
+        let abandoned = try? await database.ticket(id: id)?.approval?.selectedCandidate
         do {
             let change = try await apply(id) { ticket in
                 let now = Date()
                 let entry = TicketErrorEntry(timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
+                if let fallback = Self.fallback(from: ticket, after: error, entry: entry) { return fallback }
                 if error.retryable, policy.allowsRetry(afterRetries: ticket.retryCount) {
                     let delay = policy.delay(afterRetries: ticket.retryCount)
                     let retryAt = now.addingTimeInterval(delay)
@@ -150,11 +152,45 @@ extension Orchestrator {
                     error: entry)
             }
             logger.warning("ticket \(id) failed in a stage: \(error) → \(change.ticket.state.name.rawValue)")
+            if change.events.contains(where: { $0.type == .fallback }), let abandoned {
+                await stages.download.discard(abandoned.torrent)
+            }
         } catch PipelineError.illegalTransition(_, let t) {
             logger.info("ticket \(id): stage error '\(error)' ignored, the ticket already moved on (\(t))")
         } catch {
             logger.error("ticket \(id): could not record the failure '\(error)': \(error)")
         }
+    }
+
+    /// A download that stalled or never got its metadata gives way to the next-best approved release,
+    /// without spending a retry; nil when there is none to fall back to.
+    static func fallback(from ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry) -> TicketUpdate? {
+        guard ["stalled", "metadata_timeout"].contains(error.code), ticket.state.name == .downloading else { return nil }
+        let next: TicketState
+        let from: ScoredCandidate, to: ScoredCandidate
+        switch ticket.approval {
+        case .autoApproved(var details)?:
+            guard let alternatives = details.alternatives, let first = alternatives.first else { return nil }
+            (from, to) = (details.selected, first)
+            details.selected = first
+            details.alternatives = alternatives.count > 1 ? Array(alternatives.dropFirst()) : nil
+            next = .autoApproved(details)
+        case .approved(var details)?:
+            guard let alternatives = details.alternatives, let first = alternatives.first else { return nil }
+            (from, to) = (details.selected, first)
+            details.selected = first
+            details.alternatives = alternatives.count > 1 ? Array(alternatives.dropFirst()) : nil
+            next = .approved(details)
+        default:
+            return nil
+        }
+        return TicketUpdate(
+            state: next, error: entry, retryCount: ticket.retryCount,
+            note: (.fallback, .object([
+                "code": .string(error.code), "error": .string(error.message),
+                "from": .string(from.torrent.title), "from_info_hash": .string(from.torrent.infoHash),
+                "to": .string(to.torrent.title), "to_info_hash": .string(to.torrent.infoHash), "to_score": .number(to.score),
+            ])))
     }
 
     /// A worker stopped by shutdown hands its ticket back; one stopped by a cancel has nothing to do.

@@ -11,11 +11,14 @@ public struct PipelineSettings: Sendable, Equatable {
     public var retry: RetryPolicy
     /// Who an approval through the API is attributed to.
     public var approver: String
+    /// The least score of a release a stalled download may fall back to (the auto-approve threshold).
+    public var fallbackMinScore: Double
 
     public init(
         maxParallelTickets: Int = 4, maxParallelDownloads: Int = 3, checkInterval: TimeInterval = 10, retry: RetryPolicy = RetryPolicy(),
-        approver: String = "api"
+        approver: String = "api", fallbackMinScore: Double = 0.85
     ) {
+        self.fallbackMinScore = fallbackMinScore
         self.maxParallelTickets = maxParallelTickets
         self.maxParallelDownloads = max(1, maxParallelDownloads)
         self.checkInterval = checkInterval

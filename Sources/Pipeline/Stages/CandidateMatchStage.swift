@@ -20,7 +20,9 @@ public struct CandidateMatchStage: MatchStage {
         if let opinion = report.secondOpinion { logger.info("second opinion", metadata: ["ticket": "\(ticket.ticket.ticketId)", "said": "\(opinion)"]) }
         switch report.decision {
         case .autoApprove(let best):
-            return .autoApproved(best, confidence: best.score)
+            return .autoApproved(
+                best, confidence: best.score,
+                alternatives: fallbackCandidates(report.scored, chosen: best, ticket: ticket.ticket, minScore: matcher.autoApproveThreshold))
         case .needsApproval(let candidates, let recommended, let reason):
             return .needsApproval(.init(
                 candidates: candidates, recommendedIdx: recommended, confidence: candidates[recommended].score, reason: reason, waitingSince: Date()))

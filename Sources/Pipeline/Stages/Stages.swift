@@ -16,6 +16,12 @@ public protocol MatchStage: Sendable {
 /// Downloads the chosen release's needed files (issue: Torrent engine).
 public protocol DownloadStage: Sendable {
     func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult
+    /// Drops a release the ticket gave up on (a stalled torrent it fell back from), with its data.
+    func discard(_ candidate: TorrentCandidate) async
+}
+
+extension DownloadStage {
+    public func discard(_ candidate: TorrentCandidate) async {}
 }
 
 /// Converts, tags and validates each track (issue: Audio).
@@ -36,9 +42,19 @@ public enum PartialSuccess: String, Sendable {
     case completeFlagged = "complete_flagged"
 }
 
+/// Releases good enough to fall back to from `chosen`: another torrent, every ticket track mapped,
+/// a score of at least `minScore`; best first.
+public func fallbackCandidates(_ scored: [ScoredCandidate], chosen: ScoredCandidate, ticket: Ticket, minScore: Double) -> [ScoredCandidate] {
+    let tracks = Set(ticket.tracks.map(\.catalogTrackId))
+    return scored
+        .filter { $0.torrent.infoHash.lowercased() != chosen.torrent.infoHash.lowercased() && $0.score >= minScore && $0.torrent.seeders > 0 }
+        .filter { Set($0.trackMapping.map(\.catalogTrackId)).isSuperset(of: tracks) }
+        .sorted { $0.score > $1.score }
+}
+
 /// What matching decided.
 public enum MatchOutcome: Sendable {
-    case autoApproved(ScoredCandidate, confidence: Double)
+    case autoApproved(ScoredCandidate, confidence: Double, alternatives: [ScoredCandidate] = [])
     case needsApproval(TicketState.NeedsApproval)
 }
 

@@ -56,6 +56,12 @@ public struct TorrentDownloadStage: DownloadStage {
         }
     }
 
+    public func discard(_ candidate: TorrentCandidate) async {
+        let hash = candidate.infoHash.lowercased()
+        guard !hash.isEmpty, await torrents.torrents.contains(hash) else { return }
+        try? await torrents.remove(hash, deleteFiles: true)
+    }
+
     /// Hashes every downloaded file (in parallel) and records it: the integrity record of the source.
     private func recordDownloaded(_ plan: DownloadPlan, savePath: String, ticketId: String) async throws {
         guard let database else { return }

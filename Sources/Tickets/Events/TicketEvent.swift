@@ -29,6 +29,8 @@ public enum TicketEventType: String, Codable, Sendable, CaseIterable {
     case recovered
     /// A stage failed and another attempt is scheduled after a backoff.
     case retryScheduled = "retry_scheduled"
+    /// A stalled or dead release was given up for the next-best approved one.
+    case fallback
     /// An operator changed the search query of a ticket.
     case searchQuerySet = "search_query_set"
 }

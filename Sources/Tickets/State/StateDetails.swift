@@ -39,14 +39,23 @@ extension TicketState {
     public struct AutoApproved: Codable, Sendable, Equatable {
         public var selected: ScoredCandidate
         public var confidence: Double
-        public init(selected: ScoredCandidate, confidence: Double) { self.selected = selected; self.confidence = confidence }
+        /// Other releases good enough to take instead, best first: where a stalled download falls back to.
+        public var alternatives: [ScoredCandidate]?
+        public init(selected: ScoredCandidate, confidence: Double, alternatives: [ScoredCandidate]? = nil) {
+            self.selected = selected
+            self.confidence = confidence
+            self.alternatives = alternatives?.isEmpty == true ? nil : alternatives
+        }
     }
 
     public struct Approved: Codable, Sendable, Equatable {
         public var selected: ScoredCandidate
         public var approvedBy: String
         public var approvedAt: Date
-        public init(selected: ScoredCandidate, approvedBy: String, approvedAt: Date) {
+        /// As for ``AutoApproved``: releases to fall back to when the chosen one stalls.
+        public var alternatives: [ScoredCandidate]?
+        public init(selected: ScoredCandidate, approvedBy: String, approvedAt: Date, alternatives: [ScoredCandidate]? = nil) {
+            self.alternatives = alternatives?.isEmpty == true ? nil : alternatives
             self.selected = selected
             self.approvedBy = approvedBy
             self.approvedAt = approvedAt

@@ -126,6 +126,40 @@ struct OrchestratorTests {
         deadline.cancel()
     }
 
+    @Test("a stalled download falls back to the next-best approved release without spending a retry; the stalled one is dropped")
+    func stallFallsBack() async throws {
+        let stages = ScriptedStages(
+            match: { _, candidates, _ in
+                let scored = candidates.map { ScoredCandidate(torrent: $0, score: 0.9, trackMapping: [], reasoning: "scripted") }
+                return .autoApproved(scored[0], confidence: 0.9, alternatives: [scored[1]])
+            },
+            download: { _, selected, _ in
+                if selected.torrent.infoHash == Fixtures.candidate(0).infoHash {
+                    throw StageError(code: "stalled", message: "no data and no seed for too long (0 seeds, 0 peers)", retryable: true)
+                }
+                return DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000)
+            })
+        let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 0))
+        try await running(o) { () async throws in
+            try await submit(o, "stall")
+            #expect(try await eventually { try await state("stall") == .completed })
+        }
+        let stored = try #require(try await database.ticket(id: "stall"))
+        #expect(stored.approval?.selectedCandidate?.torrent.infoHash == Fixtures.candidate(1).infoHash && stored.retryCount == 0)
+        let fallback = try #require(try await database.events(ticketId: "stall").first { $0.type == .fallback })
+        #expect(fallback.payload["from_info_hash"]?.stringValue == Fixtures.candidate(0).infoHash && fallback.payload["code"]?.stringValue == "stalled")
+        #expect(stages.calls("download") == 2 && stages.discarded.withLock { $0 } == [Fixtures.candidate(0).infoHash])
+
+        // With nothing to fall back to, a stall is an ordinary failure (no retries allowed here).
+        let alone = ScriptedStages(download: { _, _, _ in throw StageError(code: "stalled", message: "stalled", retryable: true) })
+        let o2 = orchestrator(alone, retry: RetryPolicy(maxAttempts: 0))
+        try await running(o2) { () async throws in
+            try await submit(o2, "stall-alone")
+            #expect(try await eventually { try await state("stall-alone") == .failed })
+        }
+        #expect(alone.discarded.withLock { $0 }.isEmpty)
+    }
+
     @Test("a ticket below the threshold waits for a person, and an approval sends it on")
     func approvalResumesWork() async throws {
         let stages = ScriptedStages(match: { _, _, _ in

@@ -57,6 +57,13 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
         return try await onDownload(ticket, selected, context)
     }
 
+    /// Info-hashes the Orchestrator told the download stage to drop.
+    let discarded = Mutex<[String]>([])
+
+    func discard(_ candidate: TorrentCandidate) async {
+        discarded.withLock { $0.append(candidate.infoHash) }
+    }
+
     func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         count("convert")
         return try await onConvert(ticket, download, context)
