@@ -44,6 +44,7 @@ extension Orchestrator {
     }
 
     private func searchAndMatch(_ ticket: StoredTicket, context: StageContext) async throws -> StoredTicket {
+        if ticket.searchQuery == nil, let followed = try await follow(ticket) { return followed }
         let query = ticket.searchQuery
         let candidates = try await stages.search.search(ticket, query: query, context: context)
         try context.checkCancellation()
@@ -60,6 +61,26 @@ extension Orchestrator {
         case .needsApproval(let waiting):
             return try await move(matching, to: .needsApproval(waiting))
         }
+    }
+
+    /// A ticket for an album another ticket already chose a release for (same artist, album and
+    /// format; in flight or completed) takes that release without searching: both use one download,
+    /// each placing its own files. An operator's forced query always searches afresh.
+    private func follow(_ ticket: StoredTicket) async throws -> StoredTicket? {
+        let wanted = DuplicateKey(ticket.ticket)
+        guard let leader = try await database.ticketsWithRelease(excluding: ticket.id).first(where: { DuplicateKey($0.ticket) == wanted }),
+              let approval = leader.approval, var selected = approval.selectedCandidate else { return nil }
+        selected.reasoning += "; the release ticket \(leader.id) chose for the same album"
+        let confidence: Double
+        var alternatives: [ScoredCandidate]?
+        switch approval {
+        case .autoApproved(let details): (confidence, alternatives) = (details.confidence, details.alternatives)
+        case .approved(let details): (confidence, alternatives) = (selected.score, details.alternatives)
+        default: return nil
+        }
+        logger.info("ticket \(ticket.id) follows ticket \(leader.id): same album and format, release \(selected.torrent.infoHash)")
+        let matching = try await move(ticket, to: .matching(.init(candidates: [selected.torrent], startedAt: Date())))
+        return try await move(matching, to: .autoApproved(.init(selected: selected, confidence: confidence, alternatives: alternatives)))
     }
 
     private func downloadConvertPlace(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws {

@@ -38,8 +38,11 @@ public struct TorrentDownloadStage: DownloadStage {
     }
 
     public func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult {
-        let savePath = (downloadRoot as NSString).appendingPathComponent(Self.folderName(for: ticket.id))
-        let (hash, planned) = try await addOrAdopt(selected.torrent, savePath: savePath, ticket: ticket.ticket, mapping: selected.trackMapping)
+        let ownFolder = (downloadRoot as NSString).appendingPathComponent(Self.folderName(for: ticket.id))
+        let (hash, planned) = try await addOrAdopt(selected.torrent, savePath: ownFolder, ticket: ticket.ticket, mapping: selected.trackMapping)
+        // An adopted torrent (restored, or another ticket's download of the same release) keeps its own folder.
+        let reported = (try? await torrents.progress(hash))?.savePath ?? ""
+        let savePath = reported.isEmpty ? ownFolder : reported
         do {
             let plan: DownloadPlan
             if let planned { plan = planned } else { plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context) }
@@ -48,8 +51,8 @@ public struct TorrentDownloadStage: DownloadStage {
             try await recordDownloaded(plan, savePath: savePath, ticketId: ticket.id)
             return plan.result(savePath: savePath, totalBytes: finished.wantedBytes)
         } catch let interrupted as StageInterrupted {
-            // A cancelled ticket's data goes; a shutdown keeps it for the resume.
-            if interrupted.reason == .cancelledByUser { try? await torrents.remove(hash, deleteFiles: true) }
+            // A cancelled ticket's data goes (unless another ticket uses the same download); a shutdown keeps it for the resume.
+            if interrupted.reason == .cancelledByUser, await !isShared(hash, by: ticket.id) { try? await torrents.remove(hash, deleteFiles: true) }
             throw interrupted
         } catch let error as TorrentError {
             throw StageError(code: "torrent_error", message: "\(error)", retryable: true)
@@ -58,8 +61,14 @@ public struct TorrentDownloadStage: DownloadStage {
 
     public func discard(_ candidate: TorrentCandidate) async {
         let hash = candidate.infoHash.lowercased()
-        guard !hash.isEmpty, await torrents.torrents.contains(hash) else { return }
+        guard !hash.isEmpty, await torrents.torrents.contains(hash), await !isShared(hash, by: nil) else { return }
         try? await torrents.remove(hash, deleteFiles: true)
+    }
+
+    /// Whether a ticket other than `ticketId` still works on this torrent (a duplicate following it).
+    private func isShared(_ hash: String, by ticketId: String?) async -> Bool {
+        guard let database, let holders = try? await database.ticketStates(holdingTorrent: hash) else { return false }
+        return holders.contains { $0.key != ticketId && !$0.value.isTerminal }
     }
 
     /// Hashes every downloaded file (in parallel) and records it: the integrity record of the source.

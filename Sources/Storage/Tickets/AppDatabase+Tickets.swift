@@ -24,6 +24,21 @@ extension AppDatabase {
     }
 
     /// The ticket stored under `id`, if any.
+    /// Tickets that have chosen a release and are not given up (approved, downloading, converting,
+    /// placing, completed), newest first: the ones a duplicate ticket may follow.
+    public func ticketsWithRelease(excluding id: String, limit: Int = 500) async throws -> [StoredTicket] {
+        try await writer.read { db in
+            let states: [TicketStateName] = [.autoApproved, .approved, .downloading, .converting, .placing, .completed]
+            return try TicketRecord
+                .filter(TicketRecord.Columns.id != id && states.map(\.rawValue).contains(TicketRecord.Columns.state))
+                .filter(sql: "approvalDetails IS NOT NULL")
+                .order(TicketRecord.Columns.createdAt.desc)
+                .limit(limit)
+                .fetchAll(db)
+                .compactMap { try? $0.stored() }
+        }
+    }
+
     /// The states of the tickets whose chosen release (or download in progress) is this torrent.
     public func ticketStates(holdingTorrent infoHash: String) async throws -> [String: TicketStateName] {
         let pattern = "%\(infoHash.lowercased())%"

@@ -11,6 +11,7 @@ import Placement
 import Prometheus
 import Search
 import Storage
+import Synchronization
 import Testing
 import Tickets
 import Torrent
@@ -67,6 +68,22 @@ struct PipelineEndToEndTests {
             metadataToEmbed: MetadataToEmbed(artist: "Tone Ensemble", album: "Sine Waves", albumArtist: "Tone Ensemble", year: 2024, genre: "Test"))
     }
 
+    /// The real stages over the engine, the fixture indexer on `indexerPort`, libav and placement under `media`.
+    static func orchestrator(
+        dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, registry: PrometheusCollectorRegistry
+    ) -> Orchestrator {
+        let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))
+        let stages = PipelineStages(
+            search: IndexerSearchStage(search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
+            match: CandidateMatchStage(matcher: CandidateScorer()),
+            download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
+            convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
+            place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
+        return Orchestrator(
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
+            metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: Logger(label: "e2e"))
+    }
+
     @Test("A ticket completes: every dest_path holds the right tone, tagged, with the cover; downloadFile rows written")
     func ticketToFiles() async throws {
         let dir = TemporaryDirectory("e2e")
@@ -83,18 +100,8 @@ struct PipelineEndToEndTests {
             let router = Self.indexer(field: "MagnetUri", link: { magnet }, hash: hash)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
-                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))
-                let stages = PipelineStages(
-                    search: IndexerSearchStage(
-                        search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(client.port!)", apiKey: "k")]), lister: lister),
-                    match: CandidateMatchStage(matcher: CandidateScorer()),
-                    download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
-                    convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
-                    place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
                 let registry = PrometheusCollectorRegistry()
-                let orchestrator = Orchestrator(
-                    database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
-                    metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: Logger(label: "e2e"))
+                let orchestrator = Self.orchestrator(dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, registry: registry)
                 var ticket = Self.ticket(id: "e2e-1", media: media)
                 // The release's cover is a JPEG; this destination asks for PNG.
                 ticket.images.append(TicketImage(catalogImageId: "cover-png", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/folder.png"))
@@ -163,6 +170,48 @@ struct PipelineEndToEndTests {
                 #expect(FileManager.default.fileExists(atPath: payload))
                 #expect(await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: false).sweep() == [hash])
                 #expect(await engine.torrents.isEmpty && !FileManager.default.fileExists(atPath: payload))
+            }
+        }
+    }
+
+    @Test("A second ticket for the same album and format follows the first: no second search, one download, each places its own files")
+    func duplicateFollows() async throws {
+        let dir = TemporaryDirectory("e2e-dup")
+        let folder = try Self.writeAlbum(in: dir.file("seed"))
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let engine = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        try await withRunning([seeder, engine]) {
+            let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+            let searches = Mutex(0)
+            let router = Self.indexer(field: "MagnetUri", link: { searches.withLock { $0 += 1 }; return magnet }, hash: hash)
+            let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await indexer.test(.live) { client in
+                let orchestrator = Self.orchestrator(
+                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: dir.file("media"), registry: PrometheusCollectorRegistry())
+                let first = Self.ticket(id: "dup-1", media: dir.file("media/one"))
+                let second = Self.ticket(id: "dup-2", media: dir.file("media/two"))
+                try await withRunning([orchestrator]) {
+                    _ = try await orchestrator.submit(first, submittedJSON: Fixtures.json(first))
+                    #expect(try await eventually(within: 60) { try await database.ticket(id: first.ticketId)?.approval != nil })
+                    _ = try await orchestrator.submit(second, submittedJSON: Fixtures.json(second))
+                    for id in [first.ticketId, second.ticketId] {
+                        #expect(try await eventually(within: 120) { try await database.ticket(id: id)?.state.name.isTerminal == true })
+                        let state = try await database.ticket(id: id)?.state
+                        #expect(state?.name == .completed, "\(id): \(String(describing: state))")
+                    }
+                }
+                #expect(searches.withLock { $0 } == 1, "the second ticket did not search")
+                let followed = try #require(try await database.ticket(id: second.ticketId)?.approval?.selectedCandidate)
+                #expect(followed.torrent.infoHash == hash && followed.reasoning.contains("ticket dup-1 chose"))
+                #expect(await engine.torrents == [hash], "one download")
+                for ticket in [first, second] {
+                    for (index, track) in ticket.tracks.enumerated() {
+                        #expect(try AudioCheck.dominantFrequency(track.destPath, among: Self.tones) == Self.tones[index], "\(track.destPath)")
+                    }
+                }
             }
         }
     }
