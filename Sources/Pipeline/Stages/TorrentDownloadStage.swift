@@ -46,6 +46,7 @@ public struct TorrentDownloadStage: DownloadStage {
         do {
             let plan: DownloadPlan
             if let planned { plan = planned } else { plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context) }
+            if planned == nil, await !verifyPresent(hash, plan: plan, savePath: savePath) { await reconnect(hash, selected.torrent) }
             let finished = try await waitForFiles(hash, context: context)
             try? await torrents.saveResumeData(hash)
             try await recordDownloaded(plan, savePath: savePath, ticketId: ticket.id)
@@ -63,6 +64,39 @@ public struct TorrentDownloadStage: DownloadStage {
         let hash = candidate.infoHash.lowercased()
         guard !hash.isEmpty, await torrents.torrents.contains(hash), await !isShared(hash, by: nil) else { return }
         try? await torrents.remove(hash, deleteFiles: true)
+    }
+
+    /// Peers again for an adopted torrent (a retry after a stall, a restart, a re-check): the trackers
+    /// are asked now rather than at their interval, and the magnet's direct peers (`x.pe`) are dialled.
+    private func reconnect(_ hash: String, _ candidate: TorrentCandidate) async {
+        try? await torrents.forceReannounce(hash)
+        guard let magnet = candidate.magnetUri, let query = URLComponents(string: magnet)?.queryItems else { return }
+        for peer in query where peer.name == "x.pe" {
+            if let endpoint = peer.value { try? await torrents.connectPeer(hash, endpoint: endpoint) }
+        }
+    }
+
+    /// An adopted download that is already complete (another ticket's, or one from before a restart)
+    /// is used only if its files still hash as recorded; otherwise libtorrent re-checks it and
+    /// fetches again whatever is missing or altered. Returns whether the files were intact.
+    private func verifyPresent(_ hash: String, plan: DownloadPlan, savePath: String) async -> Bool {
+        guard let database, let progress = try? await torrents.progress(hash), progress.isComplete else { return true }
+        let paths = plan.wantedFiles.map { (savePath as NSString).appendingPathComponent($0) }
+        let recorded = (try? await database.recordedHashes(paths: paths)) ?? [:]
+        let digests = await ParallelHasher().hash(paths)
+        let intact = zip(paths, digests).allSatisfy { path, digest in
+            guard case .success(let found) = digest else { return false }
+            return recorded[path].map { $0 == found.sha256 } ?? true
+        }
+        guard !intact else { return true }
+        try? await torrents.forceRecheck(hash)
+        try? await torrents.resume(hash)
+        // Let the check start before progress is read again, so a stale "complete" is not taken.
+        for _ in 0..<50 {
+            if let state = try? await torrents.progress(hash), !state.isComplete { break }
+            try? await Task.sleep(for: .milliseconds(100))
+        }
+        return false
     }
 
     /// Whether a ticket other than `ticketId` still works on this torrent (a duplicate following it).
@@ -113,8 +147,7 @@ public struct TorrentDownloadStage: DownloadStage {
     ) async throws -> (String, DownloadPlan?) {
         let known = candidate.infoHash.lowercased()
         if !known.isEmpty, await torrents.torrents.contains(known) {
-            // A retry after a stall, or a restart: ask the trackers again now rather than at their interval.
-            try? await torrents.forceReannounce(known)
+            await reconnect(known, candidate)
             return (known, nil)
         }
         do {

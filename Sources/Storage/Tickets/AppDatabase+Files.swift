@@ -10,6 +10,17 @@ extension AppDatabase {
         }
     }
 
+    /// The SHA-256 last recorded for each of these paths (by any ticket).
+    public func recordedHashes(paths: [String]) async throws -> [String: String] {
+        try await writer.read { db in
+            var hashes: [String: String] = [:]
+            for record in try DownloadFileRecord.filter(paths.contains(DownloadFileRecord.Columns.path)).fetchAll(db) {
+                if let sha = record.sha256 { hashes[record.path] = sha }
+            }
+            return hashes
+        }
+    }
+
     /// Every file recorded for a ticket, by path.
     public func downloadFiles(ticketId: String) async throws -> [DownloadFileRecord] {
         try await writer.read { db in

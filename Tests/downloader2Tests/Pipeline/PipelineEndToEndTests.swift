@@ -207,7 +207,24 @@ struct PipelineEndToEndTests {
                 let followed = try #require(try await database.ticket(id: second.ticketId)?.approval?.selectedCandidate)
                 #expect(followed.torrent.infoHash == hash && followed.reasoning.contains("ticket dup-1 chose"))
                 #expect(await engine.torrents == [hash], "one download")
-                for ticket in [first, second] {
+
+                // The album is still there: a third ticket uses it, but only after checking its hashes.
+                // One downloaded file was damaged meanwhile: it is fetched again, not converted as it is.
+                let downloaded = try await database.downloadFiles(ticketId: first.ticketId).first { $0.path.hasSuffix("02 - Second Wind.flac") }
+                let damagedPath = try #require(downloaded?.path)
+                let handle = try #require(FileHandle(forWritingAtPath: damagedPath))
+                try handle.seek(toOffset: 4096)
+                handle.write(Data(repeating: 0x55, count: 8192))
+                try handle.close()
+                let third = Self.ticket(id: "dup-3", media: dir.file("media/three"))
+                try await withRunning([orchestrator]) {
+                    _ = try await orchestrator.submit(third, submittedJSON: Fixtures.json(third))
+                    #expect(try await eventually(within: 120) { try await database.ticket(id: third.ticketId)?.state.name.isTerminal == true })
+                }
+                #expect(try await database.ticket(id: third.ticketId)?.state.name == .completed)
+                #expect(try AudioCheck.sha256(damagedPath) == downloaded?.sha256, "the damaged file was downloaded again")
+                #expect(searches.withLock { $0 } == 1)
+                for ticket in [first, second, third] {
                     for (index, track) in ticket.tracks.enumerated() {
                         #expect(try AudioCheck.dominantFrequency(track.destPath, among: Self.tones) == Self.tones[index], "\(track.destPath)")
                     }
