@@ -92,7 +92,8 @@ struct CandidateFileListerTests {
         try await withRunning([seeder, engine]) {
             let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             try await app.test(.live) { client in
-                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(5), earlyTimeout: .seconds(10))
+                // Generous limits: the whole suite runs in parallel on two cores in CI.
+                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
                 let resolved = await lister.resolve([
                     TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
                     TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", downloadUrl: "http://127.0.0.1:\(client.port!)/dl/image.torrent",

@@ -202,7 +202,8 @@ struct ServiceEndToEndTests {
                 kill(process.processIdentifier, SIGTERM)
                 process.waitUntilExit()
                 let rows = try await AppDatabase.open(path: dir.file("data/db.sqlite")).downloadFiles(ticketId: ticket.ticketId)
-                #expect(Set(rows.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
+                #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
+                #expect(rows.filter { $0.type == "audio" }.count == ticket.tracks.count, "each downloaded source recorded too")
             }
         }
     }
