@@ -65,7 +65,7 @@ public struct CandidateFileLister: Sendable {
                 case .body(let data, _, _, _):
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
                     var listed = with(metadata, source: "torrent_file", into: candidate)
-                    listed.cueSheets = await cueSheets(torrentFile: data, metadata)
+                    listed.cueSheets = await cueSheets(torrentFile: data, metadata, peers: directPeers(candidate.magnetUri))
                     return listed
                 }
             } catch {
@@ -117,14 +117,14 @@ public struct CandidateFileLister: Sendable {
     }
 
     /// A .torrent's image sheets: the torrent is added for them alone, then dropped with its data.
-    private func cueSheets(torrentFile: Data, _ metadata: TorrentMetadata) async -> [String: [String]]? {
+    private func cueSheets(torrentFile: Data, _ metadata: TorrentMetadata, peers: [String]) async -> [String: [String]]? {
         let paths = TrackFileMatcher.imageCueSheets(listing(metadata))
         let wanted = Set(metadata.files.filter { paths.contains($0.path) }.map(\.index))
         guard let torrents, !wanted.isEmpty, await !isHeldElsewhere(metadata.infoHash) else { return nil }
         let key = metadata.infoHash
         await users.enter(key)
         var sheets: [String: [String]]?
-        if let hash = try? await torrents.add(torrentFile: torrentFile, savePath: scratchDirectory, wantedFiles: wanted) {
+        if let hash = try? await torrents.add(torrentFile: torrentFile, savePath: scratchDirectory, wantedFiles: wanted, peers: peers) {
             sheets = await readCueSheets(hash, metadata)
             if await users.leave(key) { try? await torrents.remove(hash, deleteFiles: true) }
         } else {
@@ -164,6 +164,12 @@ public struct CandidateFileLister: Sendable {
         let inEngine = await torrents.torrents.contains(hash.lowercased())
         let ours = await users.isUsing(hash)
         return inEngine && !ours
+    }
+
+    /// The `x.pe` peers of a magnet link the indexer also gave (a .torrent has only its trackers).
+    private func directPeers(_ magnet: String?) -> [String] {
+        guard let magnet, let items = URLComponents(string: magnet)?.queryItems else { return [] }
+        return items.filter { $0.name == "x.pe" }.compactMap(\.value)
     }
 
     private func listing(_ metadata: TorrentMetadata) -> [TorrentFileEntry] {

@@ -94,12 +94,18 @@ struct CandidateFileListerTests {
             try await app.test(.live) { client in
                 // Generous limits: the whole suite runs in parallel on two cores in CI.
                 let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
-                let resolved = await lister.resolve([
-                    TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
-                    TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", downloadUrl: "http://127.0.0.1:\(client.port!)/dl/image.torrent",
-                                     infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
-                ])
-                // Both name one torrent (one release on two indexers): the .torrent candidate joins the magnet's.
+                // One after the other, so each adds the torrent itself: from the magnet, then from the .torrent
+                // (whose indexer also gave the magnet, the source of its peer: a .torrent has only trackers).
+                let resolved = [
+                    await lister.resolve([
+                        TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
+                    ])[0],
+                    await lister.resolve([
+                        TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, downloadUrl: "http://127.0.0.1:\(client.port!)/dl/image.torrent",
+                                         infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
+                    ])[0],
+                ]
+                #expect(resolved.map(\.filesSource) == ["magnet_metadata", "torrent_file"])
                 for candidate in resolved {
                     #expect(candidate.cueSheets == ["Image Album/Album.cue": ["(hidden)", "Airbag", "Paranoid Android"]], "\(candidate.filesSource ?? "?")")
                 }
