@@ -181,6 +181,7 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         pack.set_int(lt::settings_pack::upload_rate_limit, st->upload_rate_limit);
         if (st->connections_limit > 0) pack.set_int(lt::settings_pack::connections_limit, st->connections_limit);
         pack.set_bool(lt::settings_pack::allow_multiple_connections_per_ip, st->allow_multiple_connections_per_ip != 0);
+        if (st->min_reconnect_secs > 0) pack.set_int(lt::settings_pack::min_reconnect_time, st->min_reconnect_secs);
         if (st->hashing_threads > 0) pack.set_int(lt::settings_pack::hashing_threads, st->hashing_threads);
         if (st->aio_threads > 0) pack.set_int(lt::settings_pack::aio_threads, st->aio_threads);
         if (st->allow_local_trackers) pack.set_bool(lt::settings_pack::ssrf_mitigation, false);

@@ -48,6 +48,7 @@ typedef struct lt_shim_settings {
     int tuned_for_throughput;          // request queues and buffers of high_performance_seed()
     int allow_local_trackers;          // 1: no SSRF mitigation (loopback trackers in tests)
     int rate_limit_local_peers;        // 1: rate limits apply to LAN/loopback peers too (by default they do not)
+    int min_reconnect_secs;            // seconds before a peer is dialled again; 0 = libtorrent's default (60)
 } lt_shim_settings;
 
 /// A session with POSIX disk I/O (bounded memory; see PITFALLS.md). NULL on failure.

@@ -92,11 +92,18 @@ extension Orchestrator {
             ]))
         }
         let downloadStarted = Date()
+        // Tracks whose files are complete start converting while the rest downloads.
+        let (ready, readySink) = AsyncStream<ReadyTrack>.makeStream()
+        async let earlyPass = stages.convert.convertEarly(ticket, tracks: ready, context: context)
         let download: DownloadResult
         do {
-            defer { downloadSlots.release() }
-            download = try await stages.download.download(ticket, selected: selected, context: context)
+            defer {
+                downloadSlots.release()
+                readySink.finish()
+            }
+            download = try await stages.download.download(ticket, selected: selected, context: context) { readySink.yield($0) }
         }
+        let early = await earlyPass
         try context.checkCancellation()
         let converting = try await move(ticket, to: .converting(.init(
             currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
@@ -104,7 +111,7 @@ extension Orchestrator {
         let conversionStarted = Date()
         metrics.stageFinished("download", after: conversionStarted.timeIntervalSince(downloadStarted))
         metrics.downloaded(bytes: download.totalBytes)
-        let conversion = try await stages.convert.convert(converting, download: download, context: context)
+        let conversion = try await stages.convert.convert(converting, download: download, early: early, context: context)
         try context.checkCancellation()
         let missing = Self.missingItems(ticket.ticket, conversion)
         if conversion.outputsByTrackId.isEmpty, !ticket.ticket.tracks.isEmpty {
@@ -122,7 +129,7 @@ extension Orchestrator {
             totalDownloadBytes: download.totalBytes,
             downloadDurationSecs: Int(conversionStarted.timeIntervalSince(downloadStarted)),
             conversionDurationSecs: Int(Date().timeIntervalSince(conversionStarted)),
-            finalSizeBytes: placement.totalBytes)
+            finalSizeBytes: placement.totalBytes, tracksConvertedDuringDownload: early.outputs.count)
         metrics.stageFinished("place", after: Date().timeIntervalSince(placingStarted))
         _ = try await move(placing, to: .completed(.init(completedAt: Date(), stats: stats, missing: missing)))
         metrics.completed()

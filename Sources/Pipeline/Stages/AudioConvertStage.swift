@@ -21,14 +21,47 @@ public struct AudioConvertStage: ConvertStage {
     }
 
     public func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
+        try await convert(ticket, download: download, early: EarlyConversions(), context: context)
+    }
+
+    /// Converts each track the download announces as complete, while the rest downloads. A track
+    /// that fails here is simply converted again (and its error reported) by the final pass.
+    public func convertEarly(_ ticket: StoredTicket, tracks: AsyncStream<ReadyTrack>, context: StageContext) async -> EarlyConversions {
+        let workDir = (workRoot as NSString).appendingPathComponent(TorrentDownloadStage.folderName(for: ticket.id))
+        let converter = self.converter
+        return await withTaskGroup(of: (String, ConversionResult?).self) { group in
+            var images: [String: CueImage] = [:]
+            for await ready in tracks {
+                guard let track = ticket.ticket.tracks.first(where: { $0.catalogTrackId == ready.catalogTrackId }) else { continue }
+                let cover = ticket.ticket.constraints.embedCover ? ready.coverPath.flatMap { try? CoverArt(contentsOf: $0) } : nil
+                guard let job = try? job(for: track, in: ticket.ticket, input: ready.path, cueTrack: ready.cueTrack, cover: cover, workDir: workDir, images: &images)
+                else { continue }
+                group.addTask { (track.catalogTrackId, try? await converter.convert(job)) }
+            }
+            var early = EarlyConversions()
+            for await (id, result) in group {
+                if let result {
+                    early.outputs[id] = result.output
+                    early.audioSeconds += result.sourceDurationSecs
+                } else {
+                    early.failed.insert(id)
+                }
+            }
+            return early
+        }
+    }
+
+    public func convert(_ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext) async throws -> ConvertedRelease {
         let workDir = (workRoot as NSString).appendingPathComponent(TorrentDownloadStage.folderName(for: ticket.id))
         do {
             var missing = Missing()
-            let tracks = try plannedTracks(ticket.ticket, download: download, workDir: workDir, missing: &missing)
+            let planned = try plannedTracks(ticket.ticket, download: download, workDir: workDir, missing: &missing)
+            let done = early.outputs.filter { FileManager.default.fileExists(atPath: $0.value) }
+            let tracks = planned.filter { done[$0.track.catalogTrackId] == nil }
             let results = try await convertWatchingForStop(tracks, context: context)
-            let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket, missing: &missing)
+            let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket, missing: &missing).merging(done) { new, _ in new }
             let images = try extractImages(ticket.ticket, download: download, workDir: workDir, missing: &missing)
-            let seconds = results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
+            let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
             return ConvertedRelease(
                 outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds, missingTracks: missing.tracks, missingImages: missing.images)
         } catch let interrupted as StageInterrupted {
@@ -55,41 +88,48 @@ public struct AudioConvertStage: ConvertStage {
     }
 
     private func plannedTracks(_ ticket: Ticket, download: DownloadResult, workDir: String, missing: inout Missing) throws -> [PlannedTrack] {
-        let constraints = ticket.constraints
-        let cover = constraints.embedCover ? download.coverPath.flatMap { try? CoverArt(contentsOf: $0) } : nil
+        let cover = ticket.constraints.embedCover ? download.coverPath.flatMap { try? CoverArt(contentsOf: $0) } : nil
         var images: [String: CueImage] = [:]
         var planned: [PlannedTrack] = []
         for track in ticket.tracks {
-            guard var input = download.filesByTrackId[track.catalogTrackId] else {
+            guard let input = download.filesByTrackId[track.catalogTrackId] else {
                 let reason = download.missingTracks[track.catalogTrackId] ?? "no downloaded file"
                 try skipOrThrow(StageError(code: "missing_source", message: "track \(track.catalogTrackId) '\(track.name)': \(reason)", retryable: false), track: track, into: &missing)
                 continue
             }
-            var range: SampleRange? = nil
-            if let number = download.cueTrackByTrackId[track.catalogTrackId] {
-                do {
-                    let image = try cueImage(for: input, cache: &images)
-                    guard let source = image.tracks.first(where: { $0.number == number }) else {
-                        throw StageError(code: "corrupt_source", message: "the CUE sheet for '\(input)' has no track \(number)", retryable: false)
-                    }
-                    input = source.input
-                    range = source.range
-                } catch let error as StageError {
-                    try skipOrThrow(error, track: track, into: &missing)
-                    continue
-                }
+            do {
+                let job = try job(for: track, in: ticket, input: input, cueTrack: download.cueTrackByTrackId[track.catalogTrackId], cover: cover, workDir: workDir, images: &images)
+                planned.append(PlannedTrack(track: track, job: job))
+            } catch let error as StageError {
+                try skipOrThrow(error, track: track, into: &missing)
             }
-            let ext = (track.destPath as NSString).pathExtension
-            let output = (workDir as NSString).appendingPathComponent("\(TorrentDownloadStage.folderName(for: track.catalogTrackId)).\(ext.isEmpty ? constraints.format.fileExtension : ext)")
-            let job = ConversionJob(
-                input: input, range: range, output: output,
-                spec: OutputSpec(format: constraints.format, bitrateKbps: constraints.bitrateKbps, sampleRateHz: constraints.sampleRateHz),
-                tags: constraints.embedMetadata ? Self.tags(for: track, in: ticket) : nil,
-                cover: cover, embedSourceCover: constraints.embedCover && cover == nil,
-                expectedDurationSecs: track.durationSecs, durationToleranceSecs: durationToleranceSecs)
-            planned.append(PlannedTrack(track: track, job: job))
         }
         return planned
+    }
+
+    /// One track's conversion: from its file, or its range of a CUE image, into the work folder.
+    private func job(
+        for track: TicketTrack, in ticket: Ticket, input file: String, cueTrack: Int?, cover: CoverArt?, workDir: String, images: inout [String: CueImage]
+    ) throws -> ConversionJob {
+        let constraints = ticket.constraints
+        var input = file
+        var range: SampleRange? = nil
+        if let number = cueTrack {
+            let image = try cueImage(for: input, cache: &images)
+            guard let source = image.tracks.first(where: { $0.number == number }) else {
+                throw StageError(code: "corrupt_source", message: "the CUE sheet for '\(input)' has no track \(number)", retryable: false)
+            }
+            input = source.input
+            range = source.range
+        }
+        let ext = (track.destPath as NSString).pathExtension
+        let output = (workDir as NSString).appendingPathComponent("\(TorrentDownloadStage.folderName(for: track.catalogTrackId)).\(ext.isEmpty ? constraints.format.fileExtension : ext)")
+        return ConversionJob(
+            input: input, range: range, output: output,
+            spec: OutputSpec(format: constraints.format, bitrateKbps: constraints.bitrateKbps, sampleRateHz: constraints.sampleRateHz),
+            tags: constraints.embedMetadata ? Self.tags(for: track, in: ticket) : nil,
+            cover: cover, embedSourceCover: constraints.embedCover && cover == nil,
+            expectedDurationSecs: track.durationSecs, durationToleranceSecs: durationToleranceSecs)
     }
 
     private func cueImage(for imagePath: String, cache: inout [String: CueImage]) throws -> CueImage {

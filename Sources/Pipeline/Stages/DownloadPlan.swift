@@ -54,6 +54,36 @@ struct DownloadPlan {
         coverFile = cover?.path
         if let cover { wantedIndices.insert(cover.index) }
         wantedFiles = files.filter { wantedIndices.contains($0.index) }.map(\.path)
+        fileByPath = Dictionary(files.filter { wantedIndices.contains($0.index) }.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The wanted files by path, for their index and size.
+    var fileByPath: [String: TorrentFile] = [:]
+
+    /// libtorrent file priorities (1…7) for the wanted files: the cover and CUE sheets highest, then
+    /// the tracks in order, so a track completes and can be converted while later ones download.
+    var priorities: [Int: UInt8] {
+        var result: [Int: UInt8] = [:]
+        let ordered = trackFiles.values.sorted()
+        for (position, path) in Set(ordered).sorted().enumerated() {
+            guard let file = fileByPath[path] else { continue }
+            result[file.index] = UInt8(max(1, 6 - position * 5 / max(1, ordered.count)))
+        }
+        for file in fileByPath.values where result[file.index] == nil { result[file.index] = 7 }
+        return result
+    }
+
+    /// The files a track needs on disk before it can be converted: its file (or image), the CUE
+    /// sheets beside an image, and the cover that is embedded.
+    func prerequisites(of trackId: String) -> [TorrentFile] {
+        guard let path = trackFiles[trackId], let file = fileByPath[path] else { return [] }
+        var needed = [file]
+        if cueTracks[trackId] != nil {
+            let folder = (path as NSString).deletingLastPathComponent
+            needed += fileByPath.values.filter { ($0.path as NSString).pathExtension.lowercased() == "cue" && ($0.path as NSString).deletingLastPathComponent == folder }
+        }
+        if let cover = coverFile, let file = fileByPath[cover] { needed.append(file) }
+        return needed
     }
 
     /// Every wanted file, relative to the save path.

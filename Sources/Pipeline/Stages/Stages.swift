@@ -16,17 +16,66 @@ public protocol MatchStage: Sendable {
 /// Downloads the chosen release's needed files (issue: Torrent engine).
 public protocol DownloadStage: Sendable {
     func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult
+    /// Downloads, calling `trackReady` for each track whose source is complete while the rest still
+    /// downloads (the default never calls it).
+    func download(
+        _ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext, trackReady: @escaping @Sendable (ReadyTrack) async -> Void
+    ) async throws -> DownloadResult
     /// Drops a release the ticket gave up on (a stalled torrent it fell back from), with its data.
     func discard(_ candidate: TorrentCandidate) async
 }
 
 extension DownloadStage {
     public func discard(_ candidate: TorrentCandidate) async {}
+
+    public func download(
+        _ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext, trackReady: @escaping @Sendable (ReadyTrack) async -> Void
+    ) async throws -> DownloadResult {
+        try await download(ticket, selected: selected, context: context)
+    }
+}
+
+/// A track whose source file (and CUE sheet, and the release's cover) is on disk before the whole
+/// download is: its conversion may start at once.
+public struct ReadyTrack: Sendable, Equatable {
+    public var catalogTrackId: String
+    public var path: String
+    public var cueTrack: Int?
+    public var coverPath: String?
+    public init(catalogTrackId: String, path: String, cueTrack: Int? = nil, coverPath: String? = nil) {
+        self.catalogTrackId = catalogTrackId
+        self.path = path
+        self.cueTrack = cueTrack
+        self.coverPath = coverPath
+    }
+}
+
+/// Conversions started while the download ran, by catalog track id: each finished output, or why it failed.
+public struct EarlyConversions: Sendable {
+    public var outputs: [String: String] = [:]
+    public var failed: Set<String> = []
+    public var audioSeconds: Double = 0
+    public init() {}
 }
 
 /// Converts, tags and validates each track (issue: Audio).
 public protocol ConvertStage: Sendable {
     func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease
+    /// Converts tracks as they arrive while the download runs, until `tracks` ends.
+    func convertEarly(_ ticket: StoredTicket, tracks: AsyncStream<ReadyTrack>, context: StageContext) async -> EarlyConversions
+    /// Converts what the early pass did not, reusing its outputs.
+    func convert(_ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext) async throws -> ConvertedRelease
+}
+
+extension ConvertStage {
+    public func convertEarly(_ ticket: StoredTicket, tracks: AsyncStream<ReadyTrack>, context: StageContext) async -> EarlyConversions {
+        for await _ in tracks {}
+        return EarlyConversions()
+    }
+
+    public func convert(_ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext) async throws -> ConvertedRelease {
+        try await convert(ticket, download: download, context: context)
+    }
 }
 
 /// Places converted tracks and images at their `dest_path` (issue: Placement).

@@ -38,6 +38,12 @@ public struct TorrentDownloadStage: DownloadStage {
     }
 
     public func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult {
+        try await download(ticket, selected: selected, context: context) { _ in }
+    }
+
+    public func download(
+        _ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext, trackReady: @escaping @Sendable (ReadyTrack) async -> Void
+    ) async throws -> DownloadResult {
         let ownFolder = (downloadRoot as NSString).appendingPathComponent(Self.folderName(for: ticket.id))
         let (hash, planned) = try await addOrAdopt(selected.torrent, savePath: ownFolder, ticket: ticket.ticket, mapping: selected.trackMapping)
         // An adopted torrent (restored, or another ticket's download of the same release) keeps its own folder.
@@ -47,7 +53,12 @@ public struct TorrentDownloadStage: DownloadStage {
             let plan: DownloadPlan
             if let planned { plan = planned } else { plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context) }
             if planned == nil, await !verifyPresent(hash, plan: plan, savePath: savePath) { await reconnect(hash, selected.torrent) }
-            let finished = try await waitForFiles(hash, context: context)
+            // Earlier tracks first, so they finish (and start converting) one after the other.
+            try? await torrents.prioritizeFiles(hash, plan.priorities)
+            var announced = Set<String>()
+            let finished = try await waitForFiles(hash, candidate: selected.torrent, context: context) { progress in
+                await announceReadyTracks(plan, fileProgress: progress, savePath: savePath, announced: &announced, trackReady: trackReady)
+            }
             try? await torrents.saveResumeData(hash)
             try await recordDownloaded(plan, savePath: savePath, ticketId: ticket.id)
             return plan.result(savePath: savePath, totalBytes: finished.wantedBytes)
@@ -68,8 +79,8 @@ public struct TorrentDownloadStage: DownloadStage {
 
     /// Peers again for an adopted torrent (a retry after a stall, a restart, a re-check): the trackers
     /// are asked now rather than at their interval, and the magnet's direct peers (`x.pe`) are dialled.
-    private func reconnect(_ hash: String, _ candidate: TorrentCandidate) async {
-        try? await torrents.forceReannounce(hash)
+    private func reconnect(_ hash: String, _ candidate: TorrentCandidate, announce: Bool = true) async {
+        if announce { try? await torrents.forceReannounce(hash) }
         guard let magnet = candidate.magnetUri, let query = URLComponents(string: magnet)?.queryItems else { return }
         for peer in query where peer.name == "x.pe" {
             if let endpoint = peer.value { try? await torrents.connectPeer(hash, endpoint: endpoint) }
@@ -174,10 +185,28 @@ public struct TorrentDownloadStage: DownloadStage {
         }
     }
 
-    private func waitForFiles(_ hash: String, context: StageContext) async throws -> TorrentProgress {
+    /// Tells the convert stage about each track whose files are all complete, once.
+    private func announceReadyTracks(
+        _ plan: DownloadPlan, fileProgress: [Int64], savePath: String, announced: inout Set<String>, trackReady: @Sendable (ReadyTrack) async -> Void
+    ) async {
+        func absolute(_ path: String) -> String { (savePath as NSString).appendingPathComponent(path) }
+        for (trackId, path) in plan.trackFiles.sorted(by: { $0.value < $1.value }) where !announced.contains(trackId) {
+            let needed = plan.prerequisites(of: trackId)
+            guard !needed.isEmpty, needed.allSatisfy({ fileProgress.indices.contains($0.index) && fileProgress[$0.index] >= $0.size }) else { continue }
+            announced.insert(trackId)
+            await trackReady(ReadyTrack(catalogTrackId: trackId, path: absolute(path), cueTrack: plan.cueTracks[trackId], coverPath: plan.coverFile.map(absolute)))
+        }
+    }
+
+    private func waitForFiles(
+        _ hash: String, candidate: TorrentCandidate, context: StageContext, onFileProgress: ([Int64]) async -> Void
+    ) async throws -> TorrentProgress {
+        var lastDial = ContinuousClock.now
         while true {
             try context.checkCancellation()
             let snapshot = try await torrents.progress(hash)
+            // Announced only while other files are still coming: at completion the convert stage takes the rest.
+            if !snapshot.isComplete, let files = try? await torrents.fileProgress(hash) { await onFileProgress(files) }
             await context.reportProgress(.object([
                 "stage": .string("downloading"), "torrent_hash": .string(hash), "state": .string(snapshot.state.rawValue),
                 "percent": .number((snapshot.percent * 10).rounded() / 10), "downloaded_bytes": .number(Double(snapshot.wantedDoneBytes)),
@@ -186,6 +215,11 @@ public struct TorrentDownloadStage: DownloadStage {
                 "eta_secs": snapshot.etaSecs.map { .number(Double($0)) } ?? .null,
             ]))
             if snapshot.isComplete { return snapshot }
+            // No peer at all (a re-check dropped them, a magnet with direct peers only): dial its peers again.
+            if snapshot.peers == 0, ContinuousClock.now - lastDial >= .seconds(5) {
+                lastDial = ContinuousClock.now
+                await reconnect(hash, candidate, announce: false)
+            }
             if let error = snapshot.error { throw StageError(code: "torrent_error", message: error, retryable: true) }
             if snapshot.state == .stalled {
                 throw StageError(code: "stalled", message: "no data and no seed for too long (\(snapshot.seeds) seeds, \(snapshot.peers) peers)", retryable: true)

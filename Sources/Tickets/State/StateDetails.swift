@@ -177,7 +177,12 @@ public struct CompletionStats: Codable, Sendable, Equatable {
     public var downloadDurationSecs: Int
     public var conversionDurationSecs: Int
     public var finalSizeBytes: Int64
-    public init(totalDownloadBytes: Int64, downloadDurationSecs: Int, conversionDurationSecs: Int, finalSizeBytes: Int64) {
+    /// Tracks converted while the rest of the release was still downloading.
+    public var tracksConvertedDuringDownload: Int?
+    public init(
+        totalDownloadBytes: Int64, downloadDurationSecs: Int, conversionDurationSecs: Int, finalSizeBytes: Int64, tracksConvertedDuringDownload: Int? = nil
+    ) {
+        self.tracksConvertedDuringDownload = tracksConvertedDuringDownload
         self.totalDownloadBytes = totalDownloadBytes
         self.downloadDurationSecs = downloadDurationSecs
         self.conversionDurationSecs = conversionDurationSecs

@@ -21,6 +21,8 @@ public struct TorrentSettings: Sendable, Equatable {
     public var allowLocalTrackers: Bool
     /// Rate limits apply to LAN and loopback peers as well (libtorrent exempts them by default).
     public var rateLimitLocalPeers: Bool
+    /// Seconds before a peer that disconnected is dialled again; 0 = libtorrent's default (60).
+    public var minReconnectSecs = 0
 
     public init(
         listenInterfaces: String = "0.0.0.0:6881,[::]:6881", enableDHT: Bool = true,
@@ -50,10 +52,13 @@ public struct TorrentSettings: Sendable, Equatable {
     /// A session that never leaves this machine: 127.0.0.1 on `port` (0 = any free port), TCP only,
     /// no DHT, LSD, UPnP or NAT-PMP (DESIGN.md, Networking).
     public static func loopback(port: Int = 0) -> TorrentSettings {
-        TorrentSettings(
+        var settings = TorrentSettings(
             listenInterfaces: "127.0.0.1:\(port)", enableDHT: false, dhtBootstrapNodes: "", enableLSD: false,
             enableUPnP: false, enableNATPMP: false, enableUTP: false, allowMultipleConnectionsPerIP: true,
             allowLocalTrackers: true, rateLimitLocalPeers: true)
+        // Peers on one machine come and go in seconds; a minute's wait before redialling one is for the internet.
+        settings.minReconnectSecs = 1
+        return settings
     }
 }
 

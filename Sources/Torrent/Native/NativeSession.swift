@@ -30,6 +30,7 @@ final class NativeSession {
                 c.tuned_for_throughput = settings.tunedForThroughput ? 1 : 0
                 c.allow_local_trackers = settings.allowLocalTrackers ? 1 : 0
                 c.rate_limit_local_peers = settings.rateLimitLocalPeers ? 1 : 0
+                c.min_reconnect_secs = Int32(clamping: settings.minReconnectSecs)
                 return lt_session_create(&c, &error)
             }
         }

@@ -137,6 +137,7 @@ public actor TorrentSession: Service {
 
     public func resume(_ hash: String) throws(TorrentError) {
         seedingDone.remove(hash)
+        trackers[hash] = nil
         try native.resume(hash)
     }
 
@@ -146,7 +147,11 @@ public actor TorrentSession: Service {
         forget(hash)
     }
 
-    public func forceRecheck(_ hash: String) throws(TorrentError) { try native.forceRecheck(hash) }
+    /// Hashes the files again; whatever fails is downloaded again. The stall clock starts afresh.
+    public func forceRecheck(_ hash: String) throws(TorrentError) {
+        try native.forceRecheck(hash)
+        trackers[hash] = nil
+    }
     /// Asks every tracker for peers now: a tracker that answered "no peers" is otherwise asked again
     /// only after its interval (often 30 minutes).
     public func forceReannounce(_ hash: String) throws(TorrentError) { try native.forceReannounce(hash) }
@@ -171,6 +176,13 @@ public actor TorrentSession: Service {
         try native.setFilePriorities(hash, metadata.files.indices.map { wanted.contains($0) ? 4 : 0 })
         try native.holdPayload(hash, false)
         requestResumeData(hash)
+    }
+
+    /// Downloads only the files in `priorities`, each at its priority (1…7; libtorrent fetches pieces
+    /// of higher-priority files first); every other file gets 0 and is not written.
+    public func prioritizeFiles(_ hash: String, _ priorities: [Int: UInt8]) throws(TorrentError) {
+        guard let metadata = try native.metadata(hash), !priorities.isEmpty else { return }
+        try native.setFilePriorities(hash, metadata.files.indices.map { min(7, priorities[$0] ?? 0) })
     }
 
     /// Releases a held payload with every file wanted.

@@ -233,7 +233,10 @@ struct OrchestratorTests {
         let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 0, initialDelay: 0.05, maxDelay: 0.05))
         try await running(o) { () async throws in
             try await submit(o, "broken")
-            try await submit(o, "empty")
+            // Another album: the same one would follow "broken" to its release instead of searching.
+            var empty = Fixtures.ticket(id: "empty", root: dir.path)
+            empty.search.album += " (Live)"
+            _ = try await o.submit(empty, submittedJSON: Fixtures.json(empty))
             #expect(try await eventually {
                 let broken = try await state("broken"), empty = try await state("empty")
                 return broken == .failed && empty == .failed
@@ -327,7 +330,8 @@ struct OrchestratorTests {
         })
         // Stored before the orchestrator starts, so the claim order is the queue order.
         for (id, priority) in [("low", 0), ("high", 9), ("mid", 5)] {
-            let ticket = Fixtures.ticket(id: id, root: dir.path, priority: priority)
+            var ticket = Fixtures.ticket(id: id, root: dir.path, priority: priority)
+            ticket.search.album += " \(id)"  // three albums: the same one would follow the first, without searching
             _ = try await database.insertTicket(ticket, submittedJSON: Fixtures.json(ticket))
         }
         let o = orchestrator(stages, parallel: 1)
