@@ -1,4 +1,5 @@
 import Hummingbird
+import NIOCore
 import HummingbirdWebSocket
 import Logging
 import Pipeline
@@ -41,8 +42,14 @@ let apiPrefix = "/api/v1"
 public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health", "/metrics"]))
+    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health", "/metrics", "/"]))
     MetricsRoutes(deps: deps).register(on: router)
+    // The admin page holds no data: it asks for the token and then uses the API like any client.
+    router.get("/") { _, _ -> Response in
+        Response(
+            status: .ok, headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-cache"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: AdminPage.html)))
+    }
     let api = router.group(RouterPath(apiPrefix))
     TicketRoutes(deps: deps).register(on: api)
     AdminRoutes(deps: deps).register(on: api)

@@ -10,12 +10,16 @@ import Tickets
 func buildWebSocketRouter(_ deps: ServerDependencies) -> Router<BasicWebSocketRequestContext> {
     let router = Router(context: BasicWebSocketRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: []))
+    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: [], acceptsSubprotocolToken: true))
     let feed = EventFeed(database: deps.database, bus: deps.orchestrator.events)
     router.ws(RouterPath("\(apiPrefix)/ws")) { request, _ in
         let (ticketId, _) = try EventSocketQuery.parse(request)
         if let ticketId, try await deps.database.ticket(id: ticketId) == nil {
             throw APIError(.notFound, code: "not_found", message: "no ticket '\(ticketId)'")
+        }
+        // A browser that offered subprotocols must get one of them back, or it drops the connection.
+        if BearerAuthMiddleware<BasicWebSocketRequestContext>.subprotocolToken(request) != nil {
+            return .upgrade([.secWebSocketProtocol: "downloader2.v1"])
         }
         return .upgrade([:])
     } onUpgrade: { inbound, outbound, context in

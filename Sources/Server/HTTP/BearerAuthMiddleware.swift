@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 
 /// Requires `Authorization: Bearer <token>` on every request except the open paths (health).
@@ -7,14 +8,29 @@ import Hummingbird
 struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
     let openPaths: Set<String>
+    /// WebSocket upgrades may carry the token as a `bearer.<token>` subprotocol instead: a browser
+    /// cannot set headers on a WebSocket, and a token in the URL would end up in logs.
+    let acceptsSubprotocolToken: Bool
 
-    init(token: String, openPaths: Set<String>) {
+    init(token: String, openPaths: Set<String>, acceptsSubprotocolToken: Bool = false) {
         self.token = Array(token.utf8)
         self.openPaths = openPaths
+        self.acceptsSubprotocolToken = acceptsSubprotocolToken
+    }
+
+    /// The token a browser offered as a subprotocol, if any.
+    static func subprotocolToken(_ request: Request) -> String? {
+        guard let offered = request.headers[.secWebSocketProtocol] else { return nil }
+        return offered.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            .first { $0.hasPrefix("bearer.") }.map { String($0.dropFirst("bearer.".count)) }
     }
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openPaths.contains(request.uri.path) {
+            return try await next(request, context)
+        }
+        if acceptsSubprotocolToken, request.headers[.authorization] == nil, let offered = Self.subprotocolToken(request) {
+            guard Self.constantTimeEquals(Array(offered.utf8), token) else { throw unauthorized("the bearer token is not valid") }
             return try await next(request, context)
         }
         guard let header = request.headers[.authorization] else {
