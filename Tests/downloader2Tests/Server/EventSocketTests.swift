@@ -76,6 +76,8 @@ struct EventSocketTests {
         try await app.test(.live) { client in
             for (path, configuration) in [
                 ("/api/v1/ws", WebSocketClientConfiguration()),
+                // A browser's subprotocol token must be the right one too
+                ("/api/v1/ws", WebSocketClientConfiguration(additionalHeaders: [.secWebSocketProtocol: "downloader2.v1, bearer.wrong-token"])),
                 ("/api/v1/ws?ticket_id=nope", Self.auth),
                 ("/api/v1/ws?since=3", Self.auth),
                 ("/api/v1/ws?ticket_id=nope&since=-1", Self.auth),
@@ -97,6 +99,16 @@ struct EventSocketTests {
             #expect(String(buffer: answer.body).contains("since needs ticket_id"))
             let plain = try await client.execute(uri: "/api/v1/ws", method: .get, headers: [.authorization: "Bearer \(APIHarness.token)"])
             #expect(plain.status == .upgradeRequired)
+            // The right subprotocol token opens the socket, and the chosen subprotocol is named
+            let opened = Mutex(false)
+            let browserLike = WebSocketClientConfiguration(additionalHeaders: [.secWebSocketProtocol: "downloader2.v1, bearer.\(APIHarness.token)"])
+            try await client.ws("/api/v1/ws", configuration: browserLike) { _, outbound, _ in
+                opened.withLock { $0 = true }
+                try await outbound.close(.normalClosure, reason: nil)
+            }
+            #expect(opened.withLock { $0 })
+            let wrong = try await client.execute(uri: "/api/v1/ws", method: .get, headers: [.secWebSocketProtocol: "bearer.wrong-token"])
+            #expect(wrong.status == .unauthorized)
         }
     }
 }
