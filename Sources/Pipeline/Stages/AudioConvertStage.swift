@@ -47,6 +47,11 @@ public struct AudioConvertStage: ConvertStage {
                     early.failed.insert(id)
                 }
             }
+            // A ticket cancelled mid-download leaves no converted track behind.
+            if context.stopFlag.reason == .cancelledByUser {
+                try? FileManager.default.removeItem(atPath: workDir)
+                return EarlyConversions()
+            }
             return early
         }
     }

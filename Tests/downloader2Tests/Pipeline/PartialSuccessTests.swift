@@ -71,3 +71,36 @@ struct PartialSuccessTests {
         #expect(ticket.tracks.allSatisfy { !FileManager.default.fileExists(atPath: $0.destPath) })
     }
 }
+
+/// The early pass of the convert stage, fed tracks the way the download stage announces them.
+@Suite("Conversion while downloading: the early pass")
+struct EarlyConversionTests {
+    let dir = TemporaryDirectory("early")
+
+    func run(cancelled: Bool) async throws -> (EarlyConversions, String) {
+        let wav = dir.file("tone.wav"), flac = dir.file("release/01.flac")
+        try FileManager.default.createDirectory(atPath: dir.file("release"), withIntermediateDirectories: true)
+        ToneAudio.writeWAV(wav, frequency: PipelineEndToEndTests.tones[0], seconds: 4)
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-i", wav, "-c:a", "flac", flac])
+        let ticket = PipelineEndToEndTests.ticket(id: cancelled ? "early-x" : "early", media: dir.file("media"))
+        let stored = try await AppDatabase.open(path: dir.file("\(ticket.ticketId).sqlite")).storeTicket(ticket, in: .downloading)
+        let stage = AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp"))
+        let flag = StopFlag()
+        if cancelled { flag.raise(.cancelledByUser) }
+        let (tracks, sink) = AsyncStream<ReadyTrack>.makeStream()
+        sink.yield(ReadyTrack(catalogTrackId: "cat-1", path: flac))
+        sink.finish()
+        let early = await stage.convertEarly(stored, tracks: tracks, context: StageContext(ticketId: ticket.ticketId, stopFlag: flag))
+        return (early, dir.file("tmp/\(ticket.ticketId)"))
+    }
+
+    @Test("an announced track is converted at once; after a cancel nothing is left in the work folder")
+    func earlyPass() async throws {
+        let (early, workDir) = try await run(cancelled: false)
+        let output = try #require(early.outputs["cat-1"])
+        let tone = try AudioCheck.dominantFrequency(output, among: PipelineEndToEndTests.tones)
+        #expect(output.hasPrefix(workDir) && tone == PipelineEndToEndTests.tones[0])
+        let (cancelled, cancelledDir) = try await run(cancelled: true)
+        #expect(cancelled.outputs.isEmpty && !FileManager.default.fileExists(atPath: cancelledDir))
+    }
+}
