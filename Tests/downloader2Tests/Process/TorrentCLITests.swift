@@ -46,7 +46,7 @@ struct TorrentCLITests {
         }.max() ?? 0
     }
 
-    @Test("killed with SIGKILL at about half way, the same command resumes from its resume data and completes")
+    @Test("killed with SIGKILL part way, the same command resumes from its resume data and completes")
     func killAndResume() async throws {
         let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Throttled", files: [("image.flac", 30_000_000)])
         let torrentPath = dir.file("throttled.torrent")
@@ -62,7 +62,9 @@ struct TorrentCLITests {
 
             let firstLog = dir.file("first.log")
             let first = try start(arguments, log: firstLog)
-            #expect(await eventually(within: 120) { Self.percentShown(in: firstLog) >= 50 }, "never reached 50 %")
+            // Killed at a third: on a loaded two-core CI machine the check may run seconds late, and the
+            // download must still be going then.
+            #expect(await eventually(within: 120) { Self.percentShown(in: firstLog) >= 33 }, "never reached 33 %")
             #expect(first.isRunning, "the first run must still be downloading when it is killed")
             kill(first.processIdentifier, SIGKILL)
             first.waitUntilExit()
@@ -75,7 +77,7 @@ struct TorrentCLITests {
             #expect(second.terminationStatus == 0, "\(log)")
             let resumedLine = try #require(log.split(separator: "\n").first { $0.contains("resumed Throttled from resume data at") }, "\(log)")
             let resumedAt = Double(resumedLine.split(separator: " ").first { Double($0) != nil } ?? "0") ?? 0
-            #expect(resumedAt >= 20, "resumed at \(resumedAt) %: \(resumedLine)")
+            #expect(resumedAt >= 15, "resumed at \(resumedAt) %: \(resumedLine)")
             #expect(log.contains("complete: Throttled"))
         }
         #expect(filesEqual(folder + "/image.flac", dir.file("dl/Throttled/image.flac")))
