@@ -64,11 +64,15 @@ struct ImageConversionTests {
 
     @Test("a cut or garbled image is an error naming the problem, never a crash")
     func damagedImages() throws {
-        let jpeg = try make("whole.jpg", color: "red", pixelFormat: "yuvj420p")
+        // A detailed picture, so the cut and the garbling hit the compressed data, not the header.
+        let path = dir.file("whole.jpg")
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "testsrc=s=320x240", "-frames:v", "1", "-pix_fmt", "yuvj420p", path])
+        let jpeg = try CoverArt(contentsOf: path)
         var garbled = jpeg.data
-        for i in stride(from: 200, to: garbled.count, by: 1) { garbled[i] = UInt8(truncatingIfNeeded: i * 31) }
-        for damaged in [Array(jpeg.data.prefix(jpeg.data.count / 3)), garbled] {
-            guard let image = try? CoverArt(data: damaged) else { continue }
+        for i in stride(from: garbled.count / 2, to: garbled.count, by: 1) { garbled[i] = UInt8(truncatingIfNeeded: i * 31) }
+        for damaged in [Array(jpeg.data.prefix(jpeg.data.count * 2 / 3)), garbled] {
+            // The header is intact in both, so each reaches the decoder.
+            let image = try CoverArt(data: damaged)
             do {
                 let converted = try ImageConverter.convert(image, to: .png)
                 // libav conceals some damage; what it returns must still be a whole PNG.
