@@ -37,7 +37,7 @@ public struct CandidateScorer: Sendable {
         if let files = candidate.files {
             // A constant bitrate stated in the title lets sizes tell durations.
             let result = TrackFileMatcher.map(
-                ticket.tracks, files: files, bitrateKbps: release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil,
+                ticket.tracks, files: files, bitrateKbps: Self.constantBitrate(release),
                 cueSheets: (candidate.cueSheets ?? [:]).mapValues(TrackFileMatcher.CueListing.init))
             mapping = result.mappings
             mappingScore = result.confidence
@@ -76,6 +76,12 @@ public struct CandidateScorer: Sendable {
         if quality.score == 0 { score = 0 }
         if candidate.files == nil { score = min(score, Self.scoreCapWithoutFiles) }
         return ScoredCandidate(torrent: candidate, score: (min(max(score, 0), 1) * 1000).rounded() / 1000, trackMapping: mapping, reasoning: notes.joined(separator: "; "))
+    }
+
+    /// The constant bitrate a lossy release states in its title ("320"), which lets file sizes tell
+    /// durations; nil for lossless, VBR (V0, V2) or unknown.
+    static func constantBitrate(_ release: ReleaseInfo) -> Int? {
+        release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil
     }
 
     static func clock(_ secs: Double) -> String {

@@ -30,8 +30,7 @@ extension CandidateScorer {
         let audio = files.filter { AudioFileEvidence.isAudio($0.path) }.count
         if best.trackMapping.count < ticket.tracks.count { return .trackCountMismatch(expected: ticket.tracks.count, found: audio) }
         let release = ReleaseTitleParser.parse(best.torrent.title)
-        let kbps = release.format?.isLossless == false ? release.bitrate.flatMap { Int($0) } : nil
-        if let check = TrackFileMatcher.map(ticket.tracks, files: files, bitrateKbps: kbps).durations, check.mismatched {
+        if let check = TrackFileMatcher.map(ticket.tracks, files: files, bitrateKbps: Self.constantBitrate(release)).durations, check.mismatched {
             return .durationMismatch(expectedSecs: Int(check.expectedSecs.rounded()), foundSecs: Int(check.foundSecs.rounded()))
         }
         let similarity = min(

@@ -194,21 +194,24 @@ extension Orchestrator {
     /// without spending a retry; nil when there is none to fall back to.
     static func fallback(from ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry) -> TicketUpdate? {
         guard ["stalled", "metadata_timeout"].contains(error.code), ticket.state.name == .downloading else { return nil }
+        /// The approval with its first alternative chosen, and that alternative.
+        func advance(_ selected: inout ScoredCandidate, _ alternatives: inout [ScoredCandidate]?) -> ScoredCandidate? {
+            guard let first = alternatives?.first else { return nil }
+            selected = first
+            alternatives = alternatives.map { Array($0.dropFirst()) }.flatMap { $0.isEmpty ? nil : $0 }
+            return first
+        }
         let next: TicketState
         let from: ScoredCandidate, to: ScoredCandidate
         switch ticket.approval {
         case .autoApproved(var details)?:
-            guard let alternatives = details.alternatives, let first = alternatives.first else { return nil }
-            (from, to) = (details.selected, first)
-            details.selected = first
-            details.alternatives = alternatives.count > 1 ? Array(alternatives.dropFirst()) : nil
-            next = .autoApproved(details)
+            from = details.selected
+            guard let chosen = advance(&details.selected, &details.alternatives) else { return nil }
+            (to, next) = (chosen, .autoApproved(details))
         case .approved(var details)?:
-            guard let alternatives = details.alternatives, let first = alternatives.first else { return nil }
-            (from, to) = (details.selected, first)
-            details.selected = first
-            details.alternatives = alternatives.count > 1 ? Array(alternatives.dropFirst()) : nil
-            next = .approved(details)
+            from = details.selected
+            guard let chosen = advance(&details.selected, &details.alternatives) else { return nil }
+            (to, next) = (chosen, .approved(details))
         default:
             return nil
         }

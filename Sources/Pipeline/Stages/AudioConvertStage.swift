@@ -40,12 +40,9 @@ public struct AudioConvertStage: ConvertStage {
             }
             var early = EarlyConversions()
             for await (id, result) in group {
-                if let result {
-                    early.outputs[id] = result.output
-                    early.audioSeconds += result.sourceDurationSecs
-                } else {
-                    early.failed.insert(id)
-                }
+                guard let result else { continue }
+                early.outputs[id] = result.output
+                early.audioSeconds += result.sourceDurationSecs
             }
             // A ticket cancelled mid-download leaves no converted track behind.
             if context.stopFlag.reason == .cancelledByUser {

@@ -64,10 +64,11 @@ struct DownloadPlan {
     /// the tracks in order, so a track completes and can be converted while later ones download.
     var priorities: [Int: UInt8] {
         var result: [Int: UInt8] = [:]
-        let ordered = trackFiles.values.sorted()
-        for (position, path) in Set(ordered).sorted().enumerated() {
+        // Track files in path order ("01 - …", "CD1/…"), an image once for all its tracks: 6 down to 1.
+        let ordered = Set(trackFiles.values).sorted()
+        for (position, path) in ordered.enumerated() {
             guard let file = fileByPath[path] else { continue }
-            result[file.index] = UInt8(max(1, 6 - position * 5 / max(1, ordered.count)))
+            result[file.index] = UInt8(max(1, 6 - position * 5 / ordered.count))
         }
         for file in fileByPath.values where result[file.index] == nil { result[file.index] = 7 }
         return result

@@ -50,10 +50,10 @@ public struct ReadyTrack: Sendable, Equatable {
     }
 }
 
-/// Conversions started while the download ran, by catalog track id: each finished output, or why it failed.
+/// Conversions started while the download ran: each finished output by catalog track id. A track
+/// that failed early is absent; the final pass converts it again and reports its error.
 public struct EarlyConversions: Sendable {
     public var outputs: [String: String] = [:]
-    public var failed: Set<String> = []
     public var audioSeconds: Double = 0
     public init() {}
 }

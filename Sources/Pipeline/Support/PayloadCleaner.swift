@@ -27,11 +27,13 @@ public struct PayloadCleaner: Service {
         self.logger = logger
     }
 
+    /// Sweeps every `interval` until the service shuts down. (It never returns early, even with
+    /// `keepPayload`: a service that returns ends the whole service group.)
     public func run() async throws {
-        guard !keepPayload else { return }
+        let interval = self.interval
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             _ = await sweep()
-            try? await Task.sleep(for: interval)
+            try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
     }
 

@@ -3,21 +3,19 @@ import Synchronization
 /// A counting limit for one kind of work (downloads): `acquire` waits for a free slot, checking
 /// the ticket's stop flag while it waits, so a cancel or shutdown is never held up by the queue.
 final class Slots: Sendable {
-    private let state: Mutex<(free: Int, waiting: Int)>
+    private let free: Mutex<Int>
 
     init(_ count: Int) {
-        state = Mutex((max(1, count), 0))
+        free = Mutex(max(1, count))
     }
-
-    var free: Int { state.withLock { $0.free } }
 
     /// Takes a slot; calls `waiting` once if it has to wait first.
     func acquire(context: StageContext, waiting: @Sendable () async -> Void) async throws {
         var announced = false
         while true {
-            let taken = state.withLock { s in
-                guard s.free > 0 else { return false }
-                s.free -= 1
+            let taken = free.withLock { free in
+                guard free > 0 else { return false }
+                free -= 1
                 return true
             }
             if taken { return }
@@ -31,6 +29,6 @@ final class Slots: Sendable {
     }
 
     func release() {
-        state.withLock { $0.free += 1 }
+        free.withLock { $0 += 1 }
     }
 }
