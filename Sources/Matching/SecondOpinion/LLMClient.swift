@@ -16,6 +16,12 @@ public protocol LLMClient: Sendable {
     func complete(system: String, user: String, schema: JSONValue) async throws -> JSONValue
 }
 
+/// A provider's base URL without a trailing slash, and a fetcher bounded by the answer timeout.
+private func connection(_ baseURL: String, timeoutSecs: Double) -> (base: String, fetcher: HTTPFetcher) {
+    (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
+     HTTPFetcher(connectTimeout: min(10, timeoutSecs), totalTimeout: timeoutSecs, maxBytes: 1 << 20))
+}
+
 private func encode(_ value: JSONValue) -> Data {
     (try? JSONEncoder().encode(value)) ?? Data("{}".utf8)
 }
@@ -51,8 +57,7 @@ public struct OpenAIChatClient: LLMClient {
     public init(model: String, apiKey: String, baseURL: String = "https://api.openai.com/v1", timeoutSecs: Double = 30) {
         self.model = model
         self.apiKey = apiKey
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.fetcher = HTTPFetcher(connectTimeout: min(10, timeoutSecs), totalTimeout: timeoutSecs, maxBytes: 1 << 20)
+        (self.baseURL, self.fetcher) = connection(baseURL, timeoutSecs: timeoutSecs)
     }
 
     public var label: String { "openai \(model)" }
@@ -96,8 +101,7 @@ public struct AnthropicMessagesClient: LLMClient {
     public init(model: String, apiKey: String, baseURL: String = "https://api.anthropic.com", timeoutSecs: Double = 30) {
         self.model = model
         self.apiKey = apiKey
-        self.baseURL = baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL
-        self.fetcher = HTTPFetcher(connectTimeout: min(10, timeoutSecs), totalTimeout: timeoutSecs, maxBytes: 1 << 20)
+        (self.baseURL, self.fetcher) = connection(baseURL, timeoutSecs: timeoutSecs)
     }
 
     public var label: String { "anthropic \(model)" }
