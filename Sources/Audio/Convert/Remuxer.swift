@@ -1,36 +1,16 @@
-import CAudio
-
 /// Copies a source's audio packets into a new container with new tags and cover: no decoding, no
 /// generation loss. Used when the source already is the codec, rate and quality a job asks for.
 enum Remuxer {
     /// Returns the number of source samples copied.
     static func copy(_ source: AudioSource, to path: String, job: ConversionJob, cancel: CancelFlag, progress: (Double) -> Void) throws -> Int64 {
-        let file = try MuxedFile(path: path, spec: job.spec)
-        let input = source.stream
-        guard avcodec_parameters_copy(file.audioStream.pointee.codecpar, input.pointee.codecpar) >= 0 else {
-            throw AudioError.writeFailed(path: path, reason: "cannot copy codec parameters")
-        }
-        file.audioStream.pointee.codecpar.pointee.codec_tag = 0
-        file.audioStream.pointee.time_base = input.pointee.time_base
+        let file = try MuxedFile(path: path, spec: job.spec, copying: source)
         try file.writeHeader(tags: job.tags, cover: Transcoder.cover(for: job, source: source), style: job.spec.tagStyle(muxer: file.muxer))
-        let packet = AVPacketBox()
-        let timeBase = input.pointee.time_base
         let declared = Double(source.declaredSamples ?? 0)
-        var lastEnd: Int64 = 0
         var reported = 0
-        while true {
-            try cancel.check()
-            let read = av_read_frame(source.formatContext, packet.pointer)
-            if read == AVCode.eof { break }
-            guard read >= 0 else { throw AudioError.corruptInput(path: source.path, reason: "demuxing failed: \(avErrorText(read))") }
-            guard packet.pointer.pointee.stream_index == source.streamIndex else { av_packet_unref(packet.pointer); continue }
-            let end = packet.pointer.pointee.pts + packet.pointer.pointee.duration
-            lastEnd = max(lastEnd, av_rescale_q(end, timeBase, AVRational(num: 1, den: source.sampleRate)))
-            try file.writeAudio(packet.pointer, timeBase: timeBase)
-            if declared > 0, Int(Double(lastEnd) / declared * 100) > reported {
-                reported = Int(Double(lastEnd) / declared * 100)
-                progress(min(1, Double(reported) / 100))
-            }
+        let lastEnd = try source.copyPackets(into: file, cancel: cancel) { end in
+            guard declared > 0, Int(Double(end) / declared * 100) > reported else { return }
+            reported = Int(Double(end) / declared * 100)
+            progress(min(1, Double(reported) / 100))
         }
         try Transcoder.checkComplete(source, delivered: lastEnd, start: 0, end: nil)
         try file.finish()
@@ -48,8 +28,7 @@ extension Transcoder {
         guard sourceCodec == spec.codecName else { return (.transcoded, "source is \(sourceCodec), \(spec.codecName) was asked for") }
         if let wanted = spec.sampleRateHz, wanted != rate { return (.transcoded, "source is \(rate) Hz, \(wanted) Hz was asked for") }
         if spec.format.isLossless { return (.remuxed, "source is already \(sourceCodec) at \(rate) Hz: packets copied, nothing re-encoded") }
-        let parameters = source.stream.pointee.codecpar.pointee
-        let bitrate = Int((parameters.bit_rate > 0 ? parameters.bit_rate : source.formatContext.pointee.bit_rate) / 1000)
+        let bitrate = source.bitrateKbps
         guard let wanted = spec.bitrateKbps, wanted > 0, bitrate > 0 else {
             return (.remuxed, "source is already \(sourceCodec) at \(rate) Hz and no bitrate was asked for: packets copied")
         }

@@ -1,5 +1,7 @@
-import CAudio
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Runs one `ConversionJob` on the calling thread: decode → resample → encode (or copy packets), then
 /// validate, then move into place. The output appears complete or not at all: it is written beside
@@ -8,8 +10,8 @@ public enum Transcoder {
     /// - Parameter progress: fraction of the job's audio done, 0…1, called at most every 1 %.
     public static func run(_ job: ConversionJob, cancel: CancelFlag = CancelFlag(), progress: (Double) -> Void = { _ in }) throws -> ConversionResult {
         let source = try AudioSource(path: job.input)
-        let sourceCodec = String(cString: avcodec_get_name(source.decoder.pointer.pointee.codec_id))
-        if job.spec.format.isLossless && !AudioSource.isLossless(source.decoder.pointer.pointee.codec_id) {
+        let sourceCodec = source.codecName
+        if job.spec.format.isLossless && !source.isLosslessCodec {
             throw AudioError.invalidRequest("source '\(job.input)' is lossy (\(sourceCodec)); a \(job.spec.format.rawValue) file made from it would only pretend to be lossless")
         }
         let partial = partialPath(for: job.output)
@@ -19,7 +21,7 @@ public enum Transcoder {
             let written: WrittenAudio
             if method == .remuxed {
                 let samples = try Remuxer.copy(source, to: partial, job: job, cancel: cancel, progress: progress)
-                written = WrittenAudio(sourceSamples: samples, sampleRate: Int(source.sampleRate), channels: Int(source.decoder.pointer.pointee.ch_layout.nb_channels))
+                written = WrittenAudio(sourceSamples: samples, sampleRate: Int(source.sampleRate), channels: source.channelCount)
             } else {
                 written = try transcode(source, to: partial, job: job, cancel: cancel, progress: progress)
             }
@@ -29,7 +31,7 @@ public enum Transcoder {
             let sourceSecs = Double(written.sourceSamples) / Double(source.sampleRate)
             let info = try OutputValidator.validate(partial, job: job, written: written, sourceSecs: sourceSecs, finalPath: job.output)
             guard rename(partial, job.output) == 0 else {
-                throw AudioError.write(job.output, code: -errno)
+                throw AudioError.fileSystem(job.output, errno: errno)
             }
             var placed = info
             placed.path = job.output
@@ -51,7 +53,7 @@ public enum Transcoder {
     private static func transcode(
         _ source: AudioSource, to partial: String, job: ConversionJob, cancel: CancelFlag, progress: (Double) -> Void
     ) throws -> WrittenAudio {
-        let sink = try AudioSink(path: partial, spec: job.spec, source: SourceFormat(decoder: source.decoder.pointer), tags: job.tags, cover: cover(for: job, source: source))
+        let sink = try AudioSink(path: partial, spec: job.spec, source: source.format, tags: job.tags, cover: cover(for: job, source: source))
         let start = job.range?.start ?? 0
         let end = job.range?.end
         let total = Double((end ?? source.declaredSamples ?? 0) - start)

@@ -58,14 +58,10 @@ extension AudioSink {
         return frameSize > 0 ? frameSize : 4096
     }
 
-    static func makeResampler(from source: SourceFormat, to choice: EncoderChoice) throws -> OpaquePointer? {
-        var resampler: OpaquePointer? = nil
-        var input = source.layout
-        var output = choice.layout
-        let configured = swr_alloc_set_opts2(
-            &resampler, &output, choice.sampleFormat, choice.sampleRate, &input, source.sampleFormat, source.sampleRate, 0, nil)
-        guard configured >= 0, swr_init(resampler) >= 0 else {
-            swr_free(&resampler)
+    static func makeResampler(from source: SourceFormat, to choice: EncoderChoice) throws -> ResamplerBox {
+        guard let resampler = ResamplerBox(
+            from: source.layout, source.sampleFormat, source.sampleRate, to: choice.layout, choice.sampleFormat, choice.sampleRate)
+        else {
             throw AudioError.invalidRequest("cannot resample \(describe(source.layout)) at \(source.sampleRate) Hz to \(describe(choice.layout)) at \(choice.sampleRate) Hz")
         }
         return resampler

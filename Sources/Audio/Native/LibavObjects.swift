@@ -63,3 +63,42 @@ func describe(_ layout: AVChannelLayout) -> String {
     guard av_channel_layout_describe(&copy, &buffer, buffer.count) >= 0 else { return "\(layout.nb_channels) channels" }
     return String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
+
+/// Owns one `SwrContext` (the resampler), configured and initialised.
+final class ResamplerBox {
+    let pointer: OpaquePointer
+
+    /// Nil when libswresample refuses the pair of layouts, formats and rates.
+    init?(from input: AVChannelLayout, _ inputFormat: AVSampleFormat, _ inputRate: Int32,
+          to output: AVChannelLayout, _ outputFormat: AVSampleFormat, _ outputRate: Int32) {
+        var resampler: OpaquePointer? = nil
+        var inputLayout = input
+        var outputLayout = output
+        let configured = swr_alloc_set_opts2(
+            &resampler, &outputLayout, outputFormat, outputRate, &inputLayout, inputFormat, inputRate, 0, nil)
+        guard configured >= 0, let made = resampler, swr_init(made) >= 0 else {
+            swr_free(&resampler)
+            return nil
+        }
+        pointer = made
+    }
+
+    deinit {
+        var owned: OpaquePointer? = pointer
+        swr_free(&owned)
+    }
+}
+
+/// Owns one `AVAudioFifo`, which hands the encoder frames of exactly its frame size.
+final class AudioFifoBox {
+    let pointer: OpaquePointer
+
+    init(format: AVSampleFormat, channels: Int32) {
+        guard let fifo = av_audio_fifo_alloc(format, channels, 1 << 16) else { fatalError("av_audio_fifo_alloc: out of memory") }
+        pointer = fifo
+    }
+
+    deinit { av_audio_fifo_free(pointer) }
+
+    var count: Int32 { av_audio_fifo_size(pointer) }
+}

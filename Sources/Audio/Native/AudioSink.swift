@@ -9,8 +9,8 @@ final class AudioSink {
     let choice: EncoderChoice
     private let file: MuxedFile
     private let encoder: AVCodecContextBox
-    private var resampler: OpaquePointer?
-    private let fifo: OpaquePointer
+    private let resampler: ResamplerBox
+    private let fifo: AudioFifoBox
     private let converted: SampleBuffer
     private let frame = AVFrameBox()
     private let packet = AVPacketBox()
@@ -26,7 +26,7 @@ final class AudioSink {
         choice = EncoderChoice.choose(for: codec, spec: spec, source: source)
         file = try MuxedFile(path: path, spec: spec)
         encoder = AVCodecContextBox(codec: codec)
-        fifo = av_audio_fifo_alloc(choice.sampleFormat, choice.layout.nb_channels, 1 << 16)
+        fifo = AudioFifoBox(format: choice.sampleFormat, channels: choice.layout.nb_channels)
         converted = SampleBuffer(channels: choice.layout.nb_channels, format: choice.sampleFormat)
         sourceFormat = source.sampleFormat
         sourceChannels = source.layout.nb_channels
@@ -35,11 +35,6 @@ final class AudioSink {
         file.audioStream.pointee.time_base = encoder.pointer.pointee.time_base
         resampler = try Self.makeResampler(from: source, to: choice)
         try file.writeHeader(tags: tags, cover: cover, style: spec.tagStyle(muxer: file.muxer))
-    }
-
-    deinit {
-        swr_free(&resampler)
-        av_audio_fifo_free(fifo)
     }
 
     /// Resamples `span` into the FIFO and encodes every whole frame it now holds.
@@ -59,27 +54,27 @@ final class AudioSink {
         var none: [UnsafePointer<UInt8>?] = []
         try resample(inputs: &none, count: 0)
         try encodeWholeFrames()
-        if av_audio_fifo_size(fifo) > 0 { try encodeFrame(samples: av_audio_fifo_size(fifo)) }
+        if fifo.count > 0 { try encodeFrame(samples: fifo.count) }
         try send(nil)
         try file.finish()
     }
 
     private func resample(inputs: inout [UnsafePointer<UInt8>?], count: Int32) throws {
         repeat {
-            let room = swr_get_out_samples(resampler, count)
+            let room = swr_get_out_samples(resampler.pointer, count)
             converted.reserve(max(room, 1024))
             let produced = inputs.withUnsafeMutableBufferPointer { buffer in
-                swr_convert(resampler, converted.planes, converted.capacity, count > 0 ? buffer.baseAddress : nil, count)
+                swr_convert(resampler.pointer, converted.planes, converted.capacity, count > 0 ? buffer.baseAddress : nil, count)
             }
             guard produced >= 0 else { throw AudioError.writeFailed(path: path, reason: "resampling failed: \(avErrorText(produced))") }
-            if produced > 0 { av_audio_fifo_write(fifo, converted.rawPlanes, produced) }
+            if produced > 0 { av_audio_fifo_write(fifo.pointer, converted.rawPlanes, produced) }
             // Flushing (count 0) repeats until the resampler has nothing left.
             if count > 0 || produced == 0 { break }
         } while true
     }
 
     private func encodeWholeFrames() throws {
-        while av_audio_fifo_size(fifo) >= frameSize { try encodeFrame(samples: frameSize) }
+        while fifo.count >= frameSize { try encodeFrame(samples: frameSize) }
     }
 
     /// Encodes `samples` from the FIFO through one frame buffer allocated once and reused: encoders with
@@ -97,7 +92,7 @@ final class AudioSink {
         guard av_frame_make_writable(f) >= 0 else { throw AudioError.writeFailed(path: path, reason: "out of memory for an audio frame") }
         f.pointee.nb_samples = samples
         let raw = UnsafeMutableRawPointer(f.pointee.extended_data!).assumingMemoryBound(to: UnsafeMutableRawPointer?.self)
-        _ = av_audio_fifo_read(fifo, raw, samples)
+        _ = av_audio_fifo_read(fifo.pointer, raw, samples)
         f.pointee.pts = samplesEncoded
         samplesEncoded += Int64(samples)
         try send(f)
