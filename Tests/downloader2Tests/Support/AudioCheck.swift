@@ -15,7 +15,7 @@ enum AudioCheck {
 
     static func ffprobe(_ path: String) throws -> Probe {
         let output = try ExternalTool.run("ffprobe", ["-v", "error", "-show_streams", "-show_format", "-of", "json", path])
-        let json = try JSONSerialization.jsonObject(with: output.stdout) as! [String: Any]
+        let json = try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any], "ffprobe printed no JSON object for \(path)")
         let streams = json["streams"] as? [[String: Any]] ?? []
         let audio = try #require(streams.first { $0["codec_type"] as? String == "audio" }, "no audio stream in \(path)")
         let pictures = streams.filter { (($0["disposition"] as? [String: Any])?["attached_pic"] as? Int) == 1 }
@@ -90,7 +90,7 @@ enum AudioCheck {
         print(json.dumps({'kind': type(m).__name__, 'tags': tags, 'cover': hashlib.sha256(cover).hexdigest() if cover else None}))
         """
         let output = try ExternalTool.run(try pythonWithMutagen(), ["-c", script, path])
-        let json = try JSONSerialization.jsonObject(with: output.stdout) as! [String: Any]
+        let json = try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any], "mutagen printed no JSON object for \(path)")
         return Tags(kind: json["kind"] as? String ?? "", values: json["tags"] as? [String: [String]] ?? [:], coverSHA256: json["cover"] as? String)
     }
 

@@ -28,7 +28,8 @@ struct LiveHTTP: Sendable {
             request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         }
         let (data, response) = try await session.data(for: request)
-        return ((response as! HTTPURLResponse).statusCode, (try? JSONValue(json: data)) ?? .null)
+        guard let http = response as? HTTPURLResponse else { throw URLError(.badServerResponse) }
+        return (http.statusCode, (try? JSONValue(json: data)) ?? .null)
     }
 }
 
