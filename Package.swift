@@ -112,6 +112,8 @@ var targets: [Target] = [
     .testTarget(name: "MatchingAccuracyTests", dependencies: ["Basics", "Matching", "Tickets"], swiftSettings: swiftSettings),
     // The release-title parser against the real corpus in Tests/ReleaseTitleCorpus (`make parser-accuracy`).
     .testTarget(name: "ParserAccuracyTests", dependencies: ["Basics", "Search"], swiftSettings: swiftSettings),
+    // The fake-lossless detector against generated genuine and transcoded audio (`make verify-accuracy`).
+    .testTarget(name: "VerifyAccuracyTests", dependencies: ["Basics", "Audio"], swiftSettings: swiftSettings),
 ]
 
 // Benchmarks build only when asked for (`make bench` sets DOWNLOADER2_BENCHMARKS=1), so that

@@ -11,6 +11,7 @@
 #include <libavutil/channel_layout.h>
 #include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
+#include <libavutil/tx.h>
 
 static inline int caudio_error_again(void) { return AVERROR(EAGAIN); }
 static inline int caudio_error_eof(void) { return AVERROR_EOF; }

@@ -104,6 +104,9 @@ struct Serve: AsyncParsableCommand {
             partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         return PipelineStages(
             search: IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister), match: CandidateMatchStage(matcher: matcher),
-            download: download, convert: convert, place: FilePlacementStage(placer: placer, database: database))
+            download: download, convert: convert, place: FilePlacementStage(placer: placer, database: database),
+            verify: ReleaseVerifyStage(
+                fakeLossless: FakeLosslessPolicy(rawValue: config.verify.fakeLossless) ?? .reject,
+                durationToleranceSecs: config.converter.durationToleranceSecs))
     }
 }

@@ -98,7 +98,7 @@ public struct SecondOpinionMatcher: Matcher {
     static func isAmbiguous(_ reason: ApprovalReason) -> Bool {
         switch reason {
         case .multipleGoodMatches, .lowConfidence, .nameSimilarityLow: true
-        case .trackCountMismatch, .durationMismatch, .noExactMatch: false
+        case .trackCountMismatch, .durationMismatch, .noExactMatch, .verificationFailed: false
         }
     }
 

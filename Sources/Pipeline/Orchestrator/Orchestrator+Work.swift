@@ -48,19 +48,29 @@ extension Orchestrator {
     private func searchAndMatch(_ ticket: StoredTicket, context: StageContext) async throws -> StoredTicket {
         if ticket.searchQuery == nil, let followed = try await follow(ticket) { return followed }
         let query = ticket.searchQuery
-        let candidates = try await stages.search.search(ticket, query: query, context: context)
+        let found = try await stages.search.search(ticket, query: query, context: context)
         try context.checkCancellation()
+        let blocked = try await database.blockedHashes(artist: ticket.ticket.search.artist, album: ticket.ticket.search.album)
+        let candidates = found.filter { !blocked.contains($0.infoHash.lowercased()) }
+        let dropped = found.count - candidates.count
         guard !candidates.isEmpty else {
-            throw StageError.noCandidates(query ?? "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)")
+            let searched = query ?? "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)"
+            guard dropped == 0 else {
+                throw StageError(code: "no_candidates", message: "every release found for '\(searched)' is on the blocklist (\(dropped))", retryable: true)
+            }
+            throw StageError.noCandidates(searched)
         }
         try await database.saveCandidates(ticketId: ticket.id, candidates)
         let matching = try await move(ticket, to: .matching(.init(candidates: candidates, startedAt: Date())))
         let outcome = try await stages.match.match(matching, candidates: candidates, context: context)
         try context.checkCancellation()
+        let note = dropped == 0 ? "" : "; \(dropped) blocklisted release\(dropped == 1 ? "" : "s") dropped before matching"
         switch outcome {
-        case .autoApproved(let selected, let confidence, let alternatives):
+        case .autoApproved(var selected, let confidence, let alternatives):
+            selected.reasoning += note
             return try await move(matching, to: .autoApproved(.init(selected: selected, confidence: confidence, alternatives: alternatives)))
-        case .needsApproval(let waiting):
+        case .needsApproval(var waiting):
+            for index in waiting.candidates.indices { waiting.candidates[index].reasoning += note }
             return try await move(matching, to: .needsApproval(waiting))
         }
     }
@@ -103,10 +113,15 @@ extension Orchestrator {
                 downloadSlots.release()
                 readySink.finish()
             }
-            download = try await stages.download.download(ticket, selected: selected, context: context) { readySink.yield($0) }
+            let verify = stages.verify
+            // A track converts early only once its own file has passed verification.
+            download = try await stages.download.download(ticket, selected: selected, context: context) { ready in
+                if await verify.passesEarly(ticket, track: ready) { readySink.yield(ready) }
+            }
         }
         let early = await earlyPass
         try context.checkCancellation()
+        try await verify(ticket, selected: selected, download: download, context: context)
         let converting = try await move(ticket, to: .converting(.init(
             currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
             startedAt: Date())))
@@ -137,6 +152,37 @@ extension Orchestrator {
         metrics.completed()
     }
 
+    /// Looks inside the downloaded release before anything more is converted. The report goes into the
+    /// ticket's history (`verified`); a refused release goes on the blocklist for this album with the
+    /// report as evidence, and the ticket falls back (``fallback(from:after:entry:)``).
+    private func verify(_ ticket: StoredTicket, selected: ScoredCandidate, download: DownloadResult, context: StageContext) async throws {
+        let report = try await stages.verify.verify(ticket, download: download, context: context)
+        try context.checkCancellation()
+        guard !report.files.isEmpty else { return }
+        var payload = report.json
+        if case .object(var fields) = payload {
+            fields["info_hash"] = .string(selected.torrent.infoHash.lowercased())
+            fields["title"] = .string(selected.torrent.title)
+            payload = .object(fields)
+        }
+        events.publish(try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading).events)
+        if !report.notes.isEmpty { logger.notice("ticket \(ticket.id): verification notes: \(report.notes.joined(separator: "; "))") }
+        guard !report.accepted else { return }
+        let reason = report.problems.joined(separator: "; ")
+        // A person who approved a release already refused (and blocklisted) chose it knowingly.
+        if case .approved(let approved)? = ticket.approval,
+           try await database.blocklist().contains(where: { $0.infoHash == selected.torrent.infoHash.lowercased() }) {
+            logger.notice("ticket \(ticket.id): \(approved.approvedBy) approved the refused release \(selected.torrent.infoHash); converting it: \(reason)")
+            return
+        }
+        try await database.addToBlocklist(BlocklistEntry(
+            infoHash: selected.torrent.infoHash, title: selected.torrent.title, reason: reason, evidence: payload,
+            artist: ticket.ticket.search.artist, album: ticket.ticket.search.album, source: "verification", ticketId: ticket.id))
+        metrics.failed(code: "verification_failed", retryable: false)
+        logger.warning("ticket \(ticket.id): release \(selected.torrent.infoHash) refused by verification and blocklisted: \(reason)")
+        throw StageError(code: "verification_failed", message: "the release '\(selected.torrent.title)' was refused: \(reason)", retryable: false)
+    }
+
     /// What a flagged completion lacks, in the ticket's order.
     static func missingItems(_ ticket: Ticket, _ conversion: ConvertedRelease) -> [TicketState.MissingItem] {
         ticket.tracks.compactMap { track in
@@ -163,6 +209,7 @@ extension Orchestrator {
                 let now = Date()
                 let entry = TicketErrorEntry(timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
                 if let fallback = Self.fallback(from: ticket, after: error, entry: entry) { return fallback }
+                if let waiting = Self.waitForPerson(ticket, after: error, entry: entry, at: now) { return waiting }
                 if error.retryable, policy.allowsRetry(afterRetries: ticket.retryCount) {
                     let delay = policy.delay(afterRetries: ticket.retryCount)
                     let retryAt = now.addingTimeInterval(delay)
@@ -192,10 +239,10 @@ extension Orchestrator {
         }
     }
 
-    /// A download that stalled or never got its metadata gives way to the next-best approved release,
-    /// without spending a retry; nil when there is none to fall back to.
+    /// A download that stalled or never got its metadata, or a release verification refused, gives way
+    /// to the next-best approved release without spending a retry; nil when there is none to fall back to.
     static func fallback(from ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry) -> TicketUpdate? {
-        guard ["stalled", "metadata_timeout"].contains(error.code), ticket.state.name == .downloading else { return nil }
+        guard ["stalled", "metadata_timeout", "verification_failed"].contains(error.code), ticket.state.name == .downloading else { return nil }
         /// The approval with its first alternative chosen, and that alternative.
         func advance(_ selected: inout ScoredCandidate, _ alternatives: inout [ScoredCandidate]?) -> ScoredCandidate? {
             guard let first = alternatives?.first else { return nil }
@@ -224,6 +271,18 @@ extension Orchestrator {
                 "from": .string(from.torrent.title), "from_info_hash": .string(from.torrent.infoHash),
                 "to": .string(to.torrent.title), "to_info_hash": .string(to.torrent.infoHash), "to_score": .number(to.score),
             ])))
+    }
+
+    /// A release verification refused, with no approved release left to fall back to, waits for a
+    /// person (`needs_approval`, reason `verification_failed`) instead of failing: the refused release is
+    /// shown with why, and the person can approve it anyway, reject, or force a new search.
+    static func waitForPerson(_ ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry, at now: Date) -> TicketUpdate? {
+        guard error.code == "verification_failed", ticket.state.name == .downloading, var refused = ticket.approval?.selectedCandidate else { return nil }
+        refused.reasoning += "; refused by verification: \(error.message)"
+        return TicketUpdate(
+            state: .needsApproval(.init(
+                candidates: [refused], recommendedIdx: 0, confidence: 0, reason: .verificationFailed(detail: error.message), waitingSince: now)),
+            error: entry, retryCount: ticket.retryCount)
     }
 
     /// A worker stopped by shutdown hands its ticket back; one stopped by a cancel has nothing to do.

@@ -34,8 +34,14 @@ public struct PipelineStages: Sendable {
     public var download: any DownloadStage
     public var convert: any ConvertStage
     public var place: any PlaceStage
+    /// Between download and convert: refuses releases whose files are not what the listing said.
+    public var verify: any VerifyStage
 
-    public init(search: any SearchStage, match: any MatchStage, download: any DownloadStage, convert: any ConvertStage, place: any PlaceStage) {
+    public init(
+        search: any SearchStage, match: any MatchStage, download: any DownloadStage, convert: any ConvertStage, place: any PlaceStage,
+        verify: any VerifyStage = NoVerification()
+    ) {
+        self.verify = verify
         self.search = search
         self.match = match
         self.download = download

@@ -68,6 +68,9 @@ extension AppConfig {
             }),
 
             .int("health", "min_free_mb", \.health.minFreeMb, 0...10_000_000),
+            .string("verify", "fake_lossless", \.verify.fakeLossless, check: { mode in
+                ["reject", "flag", "off"].contains(mode) ? nil : "must be \"reject\", \"flag\" or \"off\", got '\(mode)'"
+            }),
             .int("health", "interval_mins", \.health.intervalMins, 1...1440),
         ]
     }

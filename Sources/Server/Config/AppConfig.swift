@@ -95,6 +95,12 @@ public struct AppConfig: Sendable, Equatable {
         public var intervalMins = 10
     }
 
+    public struct Verify: Sendable, Equatable {
+        /// "reject": a lossless release whose spectrum shows a lossy encoder's low-pass is refused and
+        /// blocklisted; "flag": recorded and converted anyway; "off": not analysed.
+        public var fakeLossless = "reject"
+    }
+
     public var server = Server()
     public var database = Database()
     public var jackett = Jackett()
@@ -105,6 +111,7 @@ public struct AppConfig: Sendable, Equatable {
     public var processing = Processing()
     public var placer = Placer()
     public var health = Health()
+    public var verify = Verify()
 
     public init() {}
 }

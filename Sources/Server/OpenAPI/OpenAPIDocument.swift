@@ -42,6 +42,10 @@ enum OpenAPIDocument {
         {
           "name": "admin-ui",
           "description": "The admin web page."
+        },
+        {
+          "name": "blocklist",
+          "description": "Releases that must not be downloaded again."
         }
       ],
       "paths": {
@@ -811,6 +815,132 @@ enum OpenAPIDocument {
               },
               "500": {
                 "$ref": "#/components/responses/InternalError"
+              }
+            }
+          }
+        },
+        "/api/v1/blocklist": {
+          "get": {
+            "tags": [
+              "blocklist"
+            ],
+            "operationId": "listBlocklist",
+            "summary": "Every blocklisted release, newest first",
+            "responses": {
+              "200": {
+                "description": "The blocklist.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Blocklist"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          },
+          "post": {
+            "tags": [
+              "blocklist"
+            ],
+            "operationId": "addToBlocklist",
+            "summary": "Blocklist a release",
+            "description": "Adds the release (or replaces its entry). With `album` (and optionally `artist`) it is dropped only from that album's searches; without, from every search. Search results on the blocklist are dropped before matching.",
+            "requestBody": {
+              "required": true,
+              "content": {
+                "application/json": {
+                  "schema": {
+                    "$ref": "#/components/schemas/BlocklistRequest"
+                  }
+                }
+              }
+            },
+            "responses": {
+              "201": {
+                "description": "The stored entry.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/BlocklistEntry"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "413": {
+                "$ref": "#/components/responses/PayloadTooLarge"
+              },
+              "422": {
+                "$ref": "#/components/responses/Unprocessable"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
+        },
+        "/api/v1/blocklist/{info_hash}": {
+          "parameters": [
+            {
+              "name": "info_hash",
+              "in": "path",
+              "required": true,
+              "description": "A v1 (40 hex digits) or v2 (64) info-hash, any case.",
+              "schema": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          ],
+          "delete": {
+            "tags": [
+              "blocklist"
+            ],
+            "operationId": "removeFromBlocklist",
+            "summary": "Take a release off the blocklist",
+            "responses": {
+              "204": {
+                "description": "Removed."
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "404": {
+                "description": "No entry for this info-hash (`not_blocklisted`).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "$ref": "#/components/responses/Unprocessable"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
               }
             }
           }
@@ -1975,11 +2105,12 @@ enum OpenAPIDocument {
                   "recovered",
                   "retry_scheduled",
                   "fallback",
-                  "search_query_set"
+                  "search_query_set",
+                  "verified"
                 ]
               },
               "payload": {
-                "description": "Any JSON value, an object in practice: `created` {state}; `state_change` {old_state, new_state, details}; `needs_approval` the needs_approval details; `recovered` {interrupted_state, resumed_state | reason}; `search_query_set` {query}; `progress` {stage, ...}; `retry_scheduled`, `fallback` objects."
+                "description": "Any JSON value, an object in practice: `created` {state}; `state_change` {old_state, new_state, details}; `needs_approval` the needs_approval details; `recovered` {interrupted_state, resumed_state | reason}; `search_query_set` {query}; `progress` {stage, ...}; `retry_scheduled`, `fallback` objects; `verified` {accepted, verdict, files: [{path, codec, sample_rate, bits_per_sample, duration_secs, expected_secs, lossless, verdict, cutoff_hz, drop_db, evidence}], problems}."
               },
               "at": {
                 "type": "string",
@@ -2245,6 +2376,21 @@ enum OpenAPIDocument {
                 },
                 "required": [
                   "kind"
+                ]
+              },
+              {
+                "type": "object",
+                "properties": {
+                  "kind": {
+                    "const": "verification_failed"
+                  },
+                  "detail": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "kind",
+                  "detail"
                 ]
               }
             ]
@@ -3116,6 +3262,98 @@ enum OpenAPIDocument {
                 }
               }
             }
+          },
+          "BlocklistEntry": {
+            "type": "object",
+            "properties": {
+              "info_hash": {
+                "type": "string"
+              },
+              "title": {
+                "type": "string"
+              },
+              "reason": {
+                "type": "string"
+              },
+              "evidence": {
+                "description": "What the verification found (per-track verdicts, durations…); `{}` for an operator's entry."
+              },
+              "artist": {
+                "type": "string"
+              },
+              "album": {
+                "type": "string"
+              },
+              "source": {
+                "type": "string",
+                "enum": [
+                  "verification",
+                  "operator"
+                ]
+              },
+              "ticket_id": {
+                "type": "string"
+              },
+              "created_at": {
+                "type": "string",
+                "format": "date-time"
+              }
+            },
+            "required": [
+              "info_hash",
+              "reason",
+              "evidence",
+              "source",
+              "created_at"
+            ]
+          },
+          "Blocklist": {
+            "type": "object",
+            "properties": {
+              "entries": {
+                "type": "array",
+                "items": {
+                  "$ref": "#/components/schemas/BlocklistEntry"
+                }
+              },
+              "count": {
+                "type": "integer",
+                "minimum": 0
+              }
+            },
+            "required": [
+              "entries",
+              "count"
+            ]
+          },
+          "BlocklistRequest": {
+            "type": "object",
+            "properties": {
+              "info_hash": {
+                "type": "string",
+                "description": "40 (v1) or 64 (v2) hexadecimal digits."
+              },
+              "reason": {
+                "type": "string",
+                "minLength": 1,
+                "maxLength": 2000
+              },
+              "title": {
+                "type": "string"
+              },
+              "artist": {
+                "type": "string",
+                "description": "Scope: only with `album`."
+              },
+              "album": {
+                "type": "string",
+                "description": "Scope: drop the release only from this album's searches."
+              }
+            },
+            "required": [
+              "info_hash",
+              "reason"
+            ]
           }
         }
       }

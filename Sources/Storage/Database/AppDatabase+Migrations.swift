@@ -86,6 +86,21 @@ extension AppDatabase {
             }
         }
 
+        // Releases that must not be downloaded again (refused by verification, or by an operator).
+        migrator.registerMigration("v3-blocklist") { db in
+            try db.create(table: "blocklist") { t in
+                t.primaryKey("infoHash", .text)
+                t.column("title", .text)
+                t.column("reason", .text).notNull()
+                t.column("evidence", .text).notNull().defaults(to: "{}")
+                t.column("artist", .text)
+                t.column("album", .text)
+                t.column("source", .text).notNull()
+                t.column("ticketId", .text)
+                t.column("createdAt", .datetime).notNull()
+            }
+        }
+
         return migrator
     }
 }

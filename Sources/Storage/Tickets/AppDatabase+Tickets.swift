@@ -228,3 +228,21 @@ extension AppDatabase {
         }
     }
 }
+
+extension AppDatabase {
+    /// Appends an event to a ticket that stays in `state` (e.g. `verified` while downloading); the
+    /// returned change carries the event to publish.
+    public func recordEvent(
+        ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName, at now: Date = Date()
+    ) async throws -> TicketChange {
+        try await writer.write { db in
+            guard let record = try TicketRecord.fetchOne(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }
+            let current = try record.stateName()
+            guard current == state else {
+                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
+            }
+            let event = try TicketEventRecord.append(db, ticketId: ticketId, type: type, payload: payload, at: now)
+            return TicketChange(ticket: try record.stored(), events: [event])
+        }
+    }
+}

@@ -37,10 +37,13 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
     case nameSimilarityLow(similarity: Double)
     case multipleGoodMatches(topScores: [Double])
     case noExactMatch
+    /// The downloaded release was refused by verification (files not what the listing said, fake
+    /// lossless) and no approved release is left to fall back to; `detail` says why.
+    case verificationFailed(detail: String)
 
     enum CodingKeys: String, CodingKey {
         case kind, score, threshold, expected, found, expectedSecs, foundSecs
-        case similarity, topScores
+        case similarity, topScores, detail
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,6 +69,9 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
             try c.encode(topScores, forKey: .topScores)
         case .noExactMatch:
             try c.encode("no_exact_match", forKey: .kind)
+        case let .verificationFailed(detail):
+            try c.encode("verification_failed", forKey: .kind)
+            try c.encode(detail, forKey: .detail)
         }
     }
 
@@ -78,6 +84,7 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
         case "name_similarity_low": self = .nameSimilarityLow(similarity: try c.decode(Double.self, forKey: .similarity))
         case "multiple_good_matches": self = .multipleGoodMatches(topScores: try c.decode([Double].self, forKey: .topScores))
         case "no_exact_match": self = .noExactMatch
+        case "verification_failed": self = .verificationFailed(detail: try c.decode(String.self, forKey: .detail))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown approval reason '\(other)'")
         }
     }

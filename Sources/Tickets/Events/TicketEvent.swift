@@ -33,4 +33,7 @@ public enum TicketEventType: String, Codable, Sendable, CaseIterable {
     case fallback
     /// An operator changed the search query of a ticket.
     case searchQuerySet = "search_query_set"
+    /// Verification looked inside the downloaded release: per-file probe, durations, fake-lossless
+    /// verdicts, and whether the release was accepted or refused.
+    case verified
 }

@@ -5,6 +5,9 @@
 ///   or when a retryable error schedules another attempt with backoff);
 /// - *retry*: `failed` returns to the last safe state (`pending`, or the approval that chose a release);
 /// - *force-search*: `needs_approval`, `rejected` and `failed` go back to `pending` with a new query.
+///
+/// One forward edge skips ahead from the download: `downloading → needs_approval`, when verification
+/// refuses the downloaded release and no approved release is left to fall back to.
 public enum TicketTransitions {
     /// Legal targets for each state.
     public static let table: [TicketStateName: Set<TicketStateName>] = [
@@ -14,7 +17,7 @@ public enum TicketTransitions {
         .needsApproval: [.approved, .rejected, .pending, .failed, .cancelled],
         .autoApproved: [.downloading, .failed, .cancelled],
         .approved: [.downloading, .failed, .cancelled],
-        .downloading: [.converting, .approved, .autoApproved, .failed, .cancelled],
+        .downloading: [.converting, .needsApproval, .approved, .autoApproved, .failed, .cancelled],
         .converting: [.placing, .approved, .autoApproved, .failed, .cancelled],
         .placing: [.completed, .approved, .autoApproved, .failed, .cancelled],
         .failed: [.pending, .approved, .autoApproved],

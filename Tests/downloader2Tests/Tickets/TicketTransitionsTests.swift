@@ -10,6 +10,8 @@ struct TicketTransitionsTests {
             "pending>searching", "searching>matching", "matching>needs_approval", "matching>auto_approved",
             "needs_approval>approved", "needs_approval>rejected", "auto_approved>downloading", "approved>downloading",
             "downloading>converting", "converting>placing", "placing>completed",
+            // verification refused the release and nothing is left to fall back to
+            "downloading>needs_approval",
             // recovery and backoff
             "searching>pending", "matching>pending",
             "downloading>approved", "downloading>auto_approved", "converting>approved", "converting>auto_approved",

@@ -1,0 +1,85 @@
+import Foundation
+
+/// What a look inside one downloaded file found: what it is, whether it decodes, and for lossless
+/// sources whether the spectrum says it was made from a lossy one.
+public struct TrackInspection: Sendable, Codable, Equatable {
+    public var info: AudioInfo
+    /// Whether the codec is lossless (FLAC, ALAC, WavPack, APE, TTA, TAK, PCM, DSD).
+    public var lossless: Bool
+    /// Seconds of audio decoded to check it and to analyse it.
+    public var decodedSecs: Double
+    /// The fake-lossless verdict; nil for lossy sources and when the analysis was not asked for.
+    public var spectral: SpectralVerdict?
+}
+
+/// Probes and checks downloaded audio without decoding all of it: a dozen windows spread through the
+/// track are decoded (which finds damaged and truncated files) and their averaged spectrum is judged
+/// by ``FakeLosslessDetector``.
+public enum AudioInspector {
+    /// Windows spread through the track, and FFT frames read at each.
+    static let positions = 12
+    static let framesPerPosition = 4
+
+    public static func inspect(
+        path: String, analyseSpectrum: Bool = true, detector: FakeLosslessDetector = FakeLosslessDetector(), cancel: CancelFlag = CancelFlag()
+    ) throws -> TrackInspection {
+        let source = try AudioSource(path: path)
+        let info = source.info
+        let lossless = source.isLosslessCodec
+        let rate = Int(source.sampleRate)
+        guard rate > 0 else { throw AudioError.corruptInput(path: path, reason: "no sample rate") }
+        let spectrum = try averagedSpectrum(source, cancel: cancel)
+        guard spectrum.samplesRead > 0 else { throw AudioError.corruptInput(path: path, reason: "no audio could be decoded") }
+        try checkEnd(source, cancel: cancel)
+        let verdict = lossless && analyseSpectrum ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
+        return TrackInspection(info: info, lossless: lossless, decodedSecs: Double(spectrum.samplesRead) / Double(rate), spectral: verdict)
+    }
+
+    /// The mean power spectrum of the sounding FFT frames read at `positions` places in the track.
+    static func averagedSpectrum(_ source: AudioSource, cancel: CancelFlag) throws -> (power: [Double], windows: Int, samplesRead: Int) {
+        let rate = Int(source.sampleRate)
+        let size = rate > 48_000 ? 8192 : 4096
+        let fft = RealFFT(length: size)
+        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size - 1))) }
+        let total = source.declaredSamples ?? 0
+        let span = size * framesPerPosition
+        let starts: [Int64] = total > Int64(span * positions * 2)
+            ? (0..<positions).map { Int64(Double(total) * (0.04 + 0.9 * Double($0) / Double(positions - 1))) }
+            : [0]
+        var sum = [Double](repeating: 0, count: size / 2 + 1)
+        var windows = 0, read = 0
+        var frame = [Float](repeating: 0, count: size)
+        for start in starts {
+            let samples = try source.monoSamples(from: start, count: starts.count == 1 ? span * positions : span, cancel: cancel)
+            read += samples.count
+            var offset = 0
+            while offset + size <= samples.count {
+                var energy: Float = 0
+                for index in 0..<size {
+                    let value = samples[offset + index]
+                    energy += value * value
+                    frame[index] = value * window[index]
+                }
+                offset += size
+                // Silence (below -80 dBFS RMS) says nothing about the band.
+                guard energy / Float(size) > 1e-8 else { continue }
+                fft.accumulatePower(of: &frame, into: &sum)
+                windows += 1
+            }
+        }
+        if windows > 0 { for bin in sum.indices { sum[bin] /= Double(windows) } }
+        return (sum, windows, read)
+    }
+
+    /// A file that ends before its header says is truncated: the last second it declares must decode.
+    static func checkEnd(_ source: AudioSource, cancel: CancelFlag) throws {
+        let rate = Int64(source.sampleRate)
+        guard let total = source.declaredSamples, total > rate * 2 else { return }
+        let start = total - rate
+        let tail = try source.monoSamples(from: start, count: Int(rate / 2), cancel: cancel)
+        if tail.count < Int(rate / 4) {
+            throw AudioError.truncatedInput(
+                path: source.path, decodedSecs: Double(start + Int64(tail.count)) / Double(rate), declaredSecs: Double(total) / Double(rate))
+        }
+    }
+}

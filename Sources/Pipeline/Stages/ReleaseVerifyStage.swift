@@ -1,0 +1,192 @@
+import Audio
+import Basics
+import Foundation
+import Storage
+import Synchronization
+import Tickets
+
+/// `[verify] fake_lossless`: what a lossless release whose spectrum says "transcode" gets.
+public enum FakeLosslessPolicy: String, Sendable, CaseIterable {
+    /// Refused: blocklisted, and the ticket falls back to the next approved release.
+    case reject
+    /// Recorded in the ticket's history, and converted anyway.
+    case flag
+    /// Not analysed.
+    case off
+}
+
+/// One downloaded file as verification found it.
+public struct VerifiedFile: Sendable, Codable, Equatable {
+    /// Relative to the download folder.
+    public var path: String
+    public var catalogTrackIds: [String]
+    public var codec: String?
+    public var sampleRate: Int?
+    public var bitsPerSample: Int?
+    public var durationSecs: Double?
+    /// The ticket's duration for the track, when one file is one track and the ticket gives it.
+    public var expectedSecs: Double?
+    public var lossless: Bool?
+    public var verdict: LosslessVerdict?
+    public var cutoffHz: Int?
+    public var dropDb: Double?
+    public var evidence: String?
+    /// What is wrong with the file, when something is.
+    public var problem: String?
+}
+
+/// What verification found in a downloaded release, and whether it may be converted.
+public struct VerificationReport: Sendable, Codable, Equatable {
+    public var accepted: Bool
+    /// The release's fake-lossless verdict (nil when no file was lossless or the analysis is off).
+    public var verdict: LosslessVerdict?
+    public var files: [VerifiedFile]
+    /// Why the release is refused (empty when accepted); a fake-lossless verdict under `flag` is a note, not a problem.
+    public var problems: [String]
+    public var notes: [String]
+
+    public init(accepted: Bool, verdict: LosslessVerdict?, files: [VerifiedFile], problems: [String], notes: [String] = []) {
+        self.accepted = accepted
+        self.verdict = verdict
+        self.files = files
+        self.problems = problems
+        self.notes = notes
+    }
+
+    /// The report as stored in the `verified` event and the blocklist's evidence.
+    public var json: JSONValue {
+        (try? JSONValue(json: TicketJSON.encoder().encode(self))) ?? .object([:])
+    }
+}
+
+/// Looks inside a finished download before anything is converted (issue: Trust but verify).
+public protocol VerifyStage: Sendable {
+    /// Checks every selected file; `accepted == false` means the release must not be converted.
+    func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport
+    /// Checks one file as soon as it is complete; the early conversion pass converts only files that pass.
+    func passesEarly(_ ticket: StoredTicket, track: ReadyTrack) async -> Bool
+}
+
+/// Verification that accepts everything unseen (tests that are about other stages).
+public struct NoVerification: VerifyStage {
+    public init() {}
+    public func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport {
+        VerificationReport(accepted: true, verdict: nil, files: [], problems: [])
+    }
+    public func passesEarly(_ ticket: StoredTicket, track: ReadyTrack) async -> Bool { true }
+}
+
+/// The verify stage: every selected file is probed and sampled in-process (``AudioInspector``): it must
+/// decode, last as long as the ticket's track (within `[converter] duration_tolerance_secs`), be lossless
+/// when its name or the ticket's format says so, and, for lossless files, not be a lossy transcode
+/// (``FakeLosslessDetector``, under `[verify] fake_lossless`). Each file is inspected once: the early
+/// pass's results are kept for the final check.
+public final class ReleaseVerifyStage: VerifyStage {
+    let fakeLossless: FakeLosslessPolicy
+    let durationToleranceSecs: Double
+    private let inspected = Mutex<[String: Result<TrackInspection, AudioError>]>([:])
+
+    public init(fakeLossless: FakeLosslessPolicy = .reject, durationToleranceSecs: Double = 2) {
+        self.fakeLossless = fakeLossless
+        self.durationToleranceSecs = durationToleranceSecs
+    }
+
+    static let losslessExtensions: Set<String> = ["flac", "wav", "aiff", "aif", "ape", "wv", "tta", "tak", "dsf", "dff"]
+
+    public func passesEarly(_ ticket: StoredTicket, track: ReadyTrack) async -> Bool {
+        let file = await check(path: track.path, trackIds: [track.catalogTrackId], isCue: track.cueTrack != nil, ticket: ticket.ticket, base: "")
+        return file.problem == nil && !(fakeLossless == .reject && file.verdict == .transcode)
+    }
+
+    public func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport {
+        var trackIdsByPath: [String: [String]] = [:]
+        for track in ticket.ticket.tracks {
+            if let path = download.filesByTrackId[track.catalogTrackId] { trackIdsByPath[path, default: []].append(track.catalogTrackId) }
+        }
+        var files: [VerifiedFile] = []
+        for (path, ids) in trackIdsByPath.sorted(by: { $0.key < $1.key }) {
+            try context.checkCancellation()
+            let isCue = ids.contains { download.cueTrackByTrackId[$0] != nil }
+            files.append(await check(path: path, trackIds: ids, isCue: isCue, ticket: ticket.ticket, base: download.directory))
+        }
+        forget(Array(trackIdsByPath.keys))
+        var problems = files.compactMap { file in file.problem.map { "\(file.path): \($0)" } }
+        var notes: [String] = []
+        let verdicts = files.compactMap(\.verdict)
+        let verdict = verdicts.isEmpty ? nil : releaseVerdict(verdicts)
+        if let verdict, verdict != .genuine {
+            let transcodes = verdicts.filter { $0 == .transcode }.count
+            let suspects = verdicts.filter { $0 == .suspect }.count
+            let cutoffs = Set(files.compactMap { $0.verdict == .genuine ? nil : $0.cutoffHz }.map { "\(($0 + 50) / 100 * 100) Hz" }).sorted()
+            let summary = "fake lossless: \(transcodes) of \(verdicts.count) lossless files are lossy transcodes"
+                + (suspects > 0 ? ", \(suspects) suspect" : "") + " (cutoff at \(cutoffs.joined(separator: ", ")))"
+            if verdict == .transcode && fakeLossless == .reject { problems.append(summary) } else { notes.append(summary) }
+        }
+        return VerificationReport(accepted: problems.isEmpty, verdict: verdict, files: files, problems: problems, notes: notes)
+    }
+
+    private func check(path: String, trackIds: [String], isCue: Bool, ticket: Ticket, base: String) async -> VerifiedFile {
+        let relative = base.isEmpty || !path.hasPrefix(base + "/") ? (path as NSString).lastPathComponent : String(path.dropFirst(base.count + 1))
+        var file = VerifiedFile(path: relative, catalogTrackIds: trackIds)
+        let result = await inspection(of: path)
+        let inspection: TrackInspection
+        switch result {
+        case .failure(let error):
+            file.problem = error.isSourceDefect ? "does not decode: \(error)" : "could not be checked: \(error)"
+            return file
+        case .success(let found):
+            inspection = found
+        }
+        let info = inspection.info
+        file.codec = info.codec
+        file.sampleRate = info.sampleRate
+        file.bitsPerSample = info.bitsPerSample
+        file.durationSecs = (info.durationSecs * 100).rounded() / 100
+        file.lossless = inspection.lossless
+        if let spectral = inspection.spectral {
+            file.verdict = spectral.verdict
+            file.cutoffHz = spectral.cutoffHz
+            file.dropDb = spectral.dropDB
+            file.evidence = spectral.evidence
+        }
+        let ext = (path as NSString).pathExtension.lowercased()
+        if !inspection.lossless && Self.losslessExtensions.contains(ext) {
+            file.problem = "named .\(ext) but holds lossy \(info.codec) audio"
+        } else if !inspection.lossless && ticket.constraints.format.isLossless {
+            file.problem = "lossy \(info.codec) audio, and the ticket asks for \(ticket.constraints.format.rawValue)"
+        } else if !isCue, trackIds.count == 1, let track = ticket.tracks.first(where: { $0.catalogTrackId == trackIds[0] }),
+                  let expected = track.durationSecs, expected > 0 {
+            file.expectedSecs = Double(expected)
+            if abs(info.durationSecs - Double(expected)) > durationToleranceSecs {
+                file.problem = "lasts \(Self.clock(info.durationSecs)), the ticket's track '\(track.name)' \(Self.clock(Double(expected)))"
+            }
+        }
+        return file
+    }
+
+    /// The file's inspection, computed once (off the cooperative pool: it decodes).
+    private func inspection(of path: String) async -> Result<TrackInspection, AudioError> {
+        if let known = inspected.withLock({ $0[path] }) { return known }
+        let analyse = fakeLossless != .off
+        let result: Result<TrackInspection, AudioError> = await runBlocking {
+            do {
+                return .success(try AudioInspector.inspect(path: path, analyseSpectrum: analyse))
+            } catch let error as AudioError {
+                return .failure(error)
+            } catch {
+                return .failure(.unreadable(path: path, reason: "\(error)"))
+            }
+        }
+        inspected.withLock { $0[path] = result }
+        return result
+    }
+
+    private func forget(_ paths: [String]) {
+        inspected.withLock { cache in for path in paths { cache[path] = nil } }
+    }
+
+    static func clock(_ seconds: Double) -> String {
+        let whole = Int(seconds.rounded())
+        return "\(whole / 60):\(String(format: "%02d", whole % 60))"
+    }
+}
