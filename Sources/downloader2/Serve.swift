@@ -103,10 +103,11 @@ struct Serve: AsyncParsableCommand {
             durationToleranceSecs: config.converter.durationToleranceSecs,
             partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         return PipelineStages(
-            search: IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister), match: CandidateMatchStage(matcher: matcher),
+            search: IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister), match: CandidateMatchStage(matcher: matcher, verifiesDownloads: config.verify.fakeLossless != "off"),
             download: download, convert: convert, place: FilePlacementStage(placer: placer, database: database),
             verify: ReleaseVerifyStage(
                 fakeLossless: FakeLosslessPolicy(rawValue: config.verify.fakeLossless) ?? .reject,
-                durationToleranceSecs: config.converter.durationToleranceSecs))
+                durationToleranceSecs: config.converter.durationToleranceSecs,
+                partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail))
     }
 }

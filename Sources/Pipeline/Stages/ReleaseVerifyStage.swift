@@ -84,11 +84,15 @@ public struct NoVerification: VerifyStage {
 public final class ReleaseVerifyStage: VerifyStage {
     let fakeLossless: FakeLosslessPolicy
     let durationToleranceSecs: Double
+    let partialSuccess: PartialSuccess
     private let inspected = Mutex<[String: Result<TrackInspection, AudioError>]>([:])
 
-    public init(fakeLossless: FakeLosslessPolicy = .reject, durationToleranceSecs: Double = 2) {
+    /// With `partialSuccess` `.completeFlagged`, a damaged or wrong file is a note (the convert stage
+    /// then reports its track missing) unless every file is; a fake-lossless release is refused either way.
+    public init(fakeLossless: FakeLosslessPolicy = .reject, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail) {
         self.fakeLossless = fakeLossless
         self.durationToleranceSecs = durationToleranceSecs
+        self.partialSuccess = partialSuccess
     }
 
     static let losslessExtensions: Set<String> = ["flac", "wav", "aiff", "aif", "ape", "wv", "tta", "tak", "dsf", "dff"]
@@ -110,8 +114,14 @@ public final class ReleaseVerifyStage: VerifyStage {
             files.append(await check(path: path, trackIds: ids, isCue: isCue, ticket: ticket.ticket, base: download.directory))
         }
         forget(Array(trackIdsByPath.keys))
-        var problems = files.compactMap { file in file.problem.map { "\(file.path): \($0)" } }
+        let fileProblems = files.compactMap { file in file.problem.map { "\(file.path): \($0)" } }
+        var problems: [String] = []
         var notes: [String] = []
+        if partialSuccess == .completeFlagged && fileProblems.count < files.count {
+            notes += fileProblems
+        } else {
+            problems += fileProblems
+        }
         let verdicts = files.compactMap(\.verdict)
         let verdict = verdicts.isEmpty ? nil : releaseVerdict(verdicts)
         if let verdict, verdict != .genuine {

@@ -6,7 +6,7 @@ extension AppDatabase {
     /// Every blocklisted release, newest first.
     public func blocklist() async throws -> [BlocklistEntry] {
         try await writer.read { db in
-            try BlocklistRecord.order(BlocklistRecord.Columns.createdAt.desc).fetchAll(db).map(\.entry)
+            try BlocklistRecord.order(BlocklistRecord.Columns.createdAt.desc, Column.rowID.desc).fetchAll(db).map(\.entry)
         }
     }
 

@@ -68,4 +68,9 @@ public enum JSONValue: Codable, Sendable, Equatable {
         if case .number(let n) = self { return n }
         return nil
     }
+
+    public var boolValue: Bool? {
+        if case .bool(let b) = self { return b }
+        return nil
+    }
 }
