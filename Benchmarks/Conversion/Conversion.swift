@@ -35,6 +35,18 @@ let benchmarks: @Sendable () -> Void = {
         }
     }
 
+    // Verification must cost a fraction of decoding the track (issue: Trust but verify, < 1/5).
+    Benchmark("5 min FLAC: inspect (probe, sampled decode, fake-lossless spectrum)", configuration: single) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(try AudioInspector.inspect(path: source))
+        }
+    }
+    Benchmark("5 min FLAC: decoding all of it, ffmpeg -threads 1 -f null (reference)", configuration: reference) { benchmark in
+        for _ in benchmark.scaledIterations {
+            blackHole(ffmpeg(["-threads", "1", "-i", source, "-f", "null", "-"]))
+        }
+    }
+
     let album = Benchmark.Configuration(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(30), maxIterations: 3)
     Benchmark("12 × 40 s album → ogg_vorbis 320: AudioConverter on all cores", configuration: album) { benchmark in
         let converter = AudioConverter(width: ProcessInfo.processInfo.activeProcessorCount)

@@ -16,6 +16,11 @@ struct Inspect: AsyncParsableCommand {
 
     @Argument(help: "Audio files.") var files: [String]
     @Flag(name: .long, help: "Print JSON, one object per file and line.") var json = false
+    @Option(name: .long, help: "Write a spectrogram of the file (one file only) to this PNG, the cutoff marked.") var spectrogram: String?
+
+    func validate() throws {
+        if spectrogram != nil && files.count != 1 { throw ValidationError("--spectrogram takes one file, got \(files.count)") }
+    }
 
     func run() async throws {
         var failed = false
@@ -23,6 +28,11 @@ struct Inspect: AsyncParsableCommand {
             do {
                 let inspection = try AudioInspector.inspect(path: file)
                 print(json ? Self.jsonLine(inspection) : Self.readable(inspection))
+                if let spectrogram {
+                    let png = try Spectrogram.png(path: file, cutoffHz: inspection.spectral?.cutoffHz)
+                    try Data(png).write(to: URL(fileURLWithPath: spectrogram))
+                    if !json { print("  spectrogram: \(spectrogram)") }
+                }
             } catch {
                 failed = true
                 if json {

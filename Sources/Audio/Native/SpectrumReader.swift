@@ -74,3 +74,35 @@ extension AudioSource {
         return samples
     }
 }
+
+extension AudioSource {
+    /// The CRC-32 of the whole stream as 16-bit little-endian interleaved PCM at its own rate and
+    /// channels: what EAC's "Copy CRC" and XLD's "CRC32 hash" are computed over for a CD rip.
+    func pcm16CRC32(cancel: CancelFlag) throws -> UInt32 {
+        let source = format
+        guard let resampler = ResamplerBox(
+            from: source.layout, source.sampleFormat, source.sampleRate, to: source.layout, AV_SAMPLE_FMT_S16, source.sampleRate)
+        else { throw AudioError.invalidRequest("cannot convert \(describe(source.layout)) to 16-bit PCM") }
+        let channels = Int(source.layout.nb_channels)
+        let planar = av_sample_fmt_is_planar(source.sampleFormat) != 0
+        let bytes = Int(av_get_bytes_per_sample(source.sampleFormat))
+        let stride = planar ? bytes : bytes * channels
+        let planeCount = planar ? channels : 1
+        var crc = CRC32()
+        var scratch = [Int16](repeating: 0, count: 8192 * channels)
+        _ = try decode(from: 0, to: nil, cancel: cancel) { span in
+            var inputs = [UnsafePointer<UInt8>?](repeating: nil, count: planeCount)
+            for plane in 0..<planeCount { inputs[plane] = UnsafePointer(span.frame.pointee.extended_data[plane]! + span.offset * stride) }
+            if scratch.count < (span.count + 64) * channels { scratch = [Int16](repeating: 0, count: (span.count + 64) * channels) }
+            let produced = scratch.withUnsafeMutableBytes { out in
+                var outputs: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress!.assumingMemoryBound(to: UInt8.self)]
+                return inputs.withUnsafeMutableBufferPointer { input in
+                    swr_convert(resampler.pointer, &outputs, Int32(out.count / (2 * channels)), input.baseAddress, Int32(span.count))
+                }
+            }
+            guard produced >= 0 else { throw AudioError.corruptInput(path: path, reason: "cannot convert to PCM: \(avErrorText(produced))") }
+            scratch.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0.prefix(Int(produced) * channels * 2))) }
+        }
+        return crc.value
+    }
+}

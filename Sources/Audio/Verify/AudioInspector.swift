@@ -83,3 +83,10 @@ public enum AudioInspector {
         }
     }
 }
+
+extension AudioInspector {
+    /// The CRC-32 of a file's audio as 16-bit PCM, to compare with a rip log's copy CRC (decodes it all).
+    public static func pcmCRC32(path: String, cancel: CancelFlag = CancelFlag()) throws -> UInt32 {
+        try AudioSource(path: path).pcm16CRC32(cancel: cancel)
+    }
+}

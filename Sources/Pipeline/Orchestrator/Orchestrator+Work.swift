@@ -163,6 +163,7 @@ extension Orchestrator {
         if case .object(var fields) = payload {
             fields["info_hash"] = .string(selected.torrent.infoHash.lowercased())
             fields["title"] = .string(selected.torrent.title)
+            fields["directory"] = .string(download.directory)
             payload = .object(fields)
         }
         events.publish(try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading).events)

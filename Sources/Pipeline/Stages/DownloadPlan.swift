@@ -5,13 +5,16 @@ import Tickets
 import Torrent
 
 /// Which of a torrent's files a ticket needs, decided from the real file list: every mapped track,
-/// the CUE sheet beside an image, and the cover. Bonus discs, scans and videos stay undownloaded.
+/// the CUE sheet beside an image, the cover, and the rip logs beside the tracks (for verification).
+/// Bonus discs, scans and videos stay undownloaded.
 struct DownloadPlan {
     var wantedIndices: Set<Int>
     /// Catalog track id → path relative to the save path.
     var trackFiles: [String: String]
     var cueTracks: [String: Int]
     var coverFile: String?
+    /// EAC/XLD logs (`.log`, at most 1 MiB) in the tracks' folders, relative to the save path.
+    var ripLogs: [String] = []
     /// Tracks the release has no file for, with why (kept only when partial success is allowed).
     var missingTracks: [String: String] = [:]
 
@@ -53,6 +56,12 @@ struct DownloadPlan {
         let cover = Self.cover(among: files)
         coverFile = cover?.path
         if let cover { wantedIndices.insert(cover.index) }
+        let trackFolders = Set(trackFiles.values.map { ($0 as NSString).deletingLastPathComponent })
+        for file in files where (file.path as NSString).pathExtension.lowercased() == "log" && file.size <= 1 << 20
+            && trackFolders.contains((file.path as NSString).deletingLastPathComponent) {
+            wantedIndices.insert(file.index)
+            ripLogs.append(file.path)
+        }
         wantedFiles = files.filter { wantedIndices.contains($0.index) }.map(\.path)
         fileByPath = Dictionary(files.filter { wantedIndices.contains($0.index) }.map { ($0.path, $0) }, uniquingKeysWith: { a, _ in a })
     }
@@ -109,6 +118,6 @@ struct DownloadPlan {
         func absolute(_ path: String) -> String { (savePath as NSString).appendingPathComponent(path) }
         return DownloadResult(
             directory: savePath, filesByTrackId: trackFiles.mapValues(absolute), cueTrackByTrackId: cueTracks,
-            coverPath: coverFile.map(absolute), totalBytes: totalBytes, missingTracks: missingTracks)
+            coverPath: coverFile.map(absolute), totalBytes: totalBytes, missingTracks: missingTracks, ripLogPaths: ripLogs.sorted().map(absolute))
     }
 }

@@ -31,6 +31,10 @@ public struct VerifiedFile: Sendable, Codable, Equatable {
     public var cutoffHz: Int?
     public var dropDb: Double?
     public var evidence: String?
+    /// The CRC-32 of the file's audio as 16-bit PCM and the copy CRC the release's rip log gives for
+    /// its track (hexadecimal), when a log gives one.
+    public var crc: String?
+    public var logCrc: String?
     /// What is wrong with the file, when something is.
     public var problem: String?
 }
@@ -44,6 +48,8 @@ public struct VerificationReport: Sendable, Codable, Equatable {
     /// Why the release is refused (empty when accepted); a fake-lossless verdict under `flag` is a note, not a problem.
     public var problems: [String]
     public var notes: [String]
+    /// One line per EAC/XLD log the release carries (ripper, secure mode, AccurateRip, errors).
+    public var ripLogs: [String] = []
 
     public init(accepted: Bool, verdict: LosslessVerdict?, files: [VerifiedFile], problems: [String], notes: [String] = []) {
         self.accepted = accepted
@@ -114,6 +120,7 @@ public final class ReleaseVerifyStage: VerifyStage {
             files.append(await check(path: path, trackIds: ids, isCue: isCue, ticket: ticket.ticket, base: download.directory))
         }
         forget(Array(trackIdsByPath.keys))
+        let (ripLogs, mismatches) = try await checkRipLogs(ticket.ticket, download: download, files: &files, context: context)
         let fileProblems = files.compactMap { file in file.problem.map { "\(file.path): \($0)" } }
         var problems: [String] = []
         var notes: [String] = []
@@ -132,8 +139,49 @@ public final class ReleaseVerifyStage: VerifyStage {
                 + (suspects > 0 ? ", \(suspects) suspect" : "") + " (cutoff at \(cutoffs.joined(separator: ", ")))"
             if verdict == .transcode && fakeLossless == .reject { problems.append(summary) } else { notes.append(summary) }
         }
-        return VerificationReport(accepted: problems.isEmpty, verdict: verdict, files: files, problems: problems, notes: notes)
+        if !mismatches.isEmpty {
+            let summary = "the audio is not the rip its log describes: " + mismatches.joined(separator: "; ")
+            if fakeLossless == .reject { problems.append(summary) } else { notes.append(summary) }
+        }
+        var report = VerificationReport(accepted: problems.isEmpty, verdict: verdict, files: files, problems: problems, notes: notes)
+        report.ripLogs = ripLogs
+        return report
     }
+
+    /// Reads the release's EAC/XLD logs and compares each track's copy CRC with the CRC of its file's
+    /// audio (a log's track N is the ticket's track N whose file sits in the log's folder). Returns
+    /// one summary per log and the mismatches in words.
+    private func checkRipLogs(
+        _ ticket: Ticket, download: DownloadResult, files: inout [VerifiedFile], context: StageContext
+    ) async throws -> ([String], [String]) {
+        var summaries: [String] = []
+        var mismatches: [String] = []
+        for logPath in download.ripLogPaths {
+            guard let log = try? RipLog.read(path: logPath) else { continue }
+            summaries.append("\((logPath as NSString).lastPathComponent): \(log.summary)")
+            let folder = (logPath as NSString).deletingLastPathComponent
+            for logTrack in log.tracks {
+                guard let expected = logTrack.copyCRC,
+                      let track = ticket.tracks.first(where: { track in
+                          track.trackNumber == logTrack.number && download.cueTrackByTrackId[track.catalogTrackId] == nil
+                              && download.filesByTrackId[track.catalogTrackId].map { ($0 as NSString).deletingLastPathComponent == folder } == true
+                      }),
+                      let path = download.filesByTrackId[track.catalogTrackId],
+                      let index = files.firstIndex(where: { $0.catalogTrackIds.contains(track.catalogTrackId) }), files[index].problem == nil
+                else { continue }
+                try context.checkCancellation()
+                guard let actual = await runBlocking({ try? AudioInspector.pcmCRC32(path: path) }) else { continue }
+                files[index].crc = Self.hex(actual)
+                files[index].logCrc = Self.hex(expected)
+                if actual != expected {
+                    mismatches.append("\(files[index].path) has CRC \(Self.hex(actual)), the log's copy CRC for track \(logTrack.number) is \(Self.hex(expected))")
+                }
+            }
+        }
+        return (summaries, mismatches)
+    }
+
+    static func hex(_ value: UInt32) -> String { String(format: "%08X", value) }
 
     private func check(path: String, trackIds: [String], isCue: Bool, ticket: Ticket, base: String) async -> VerifiedFile {
         let relative = base.isEmpty || !path.hasPrefix(base + "/") ? (path as NSString).lastPathComponent : String(path.dropFirst(base.count + 1))

@@ -118,10 +118,13 @@ public struct DownloadResult: Sendable {
     public var totalBytes: Int64
     /// Tracks the release has no file for, with why (only with partial success allowed).
     public var missingTracks: [String: String]
+    /// EAC/XLD extraction logs beside the tracks, for verification.
+    public var ripLogPaths: [String]
     public init(
         directory: String, filesByTrackId: [String: String], cueTrackByTrackId: [String: Int] = [:], coverPath: String? = nil, totalBytes: Int64,
-        missingTracks: [String: String] = [:]
+        missingTracks: [String: String] = [:], ripLogPaths: [String] = []
     ) {
+        self.ripLogPaths = ripLogPaths
         self.missingTracks = missingTracks
         self.directory = directory
         self.filesByTrackId = filesByTrackId

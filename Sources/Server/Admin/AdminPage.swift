@@ -57,6 +57,7 @@ progress { width: 100%; }
 <header>
   <h1>downloader2</h1>
   <nav id="counts" aria-label="Tickets by state"></nav>
+  <a id="blocklist-link" href="#blocklist">Blocklist</a>
   <button id="logout" type="button" hidden>Log out</button>
 </header>
 <div id="health" role="alert" hidden></div>
@@ -104,8 +105,20 @@ progress { width: 100%; }
       <p id="action-result" role="status"></p>
     </div>
     <div id="approval"></div>
+    <div id="verification"></div>
     <div class="card"><h3>Error history</h3><div id="errors" class="muted">none</div></div>
     <div class="card"><h3>Timeline</h3><ol id="timeline"></ol></div>
+  </section>
+
+  <section id="blocklist" hidden aria-labelledby="blocklist-title">
+    <p><button id="blocklist-back" type="button">← Queue</button></p>
+    <h2 id="blocklist-title">Blocklist</h2>
+    <p class="muted">Releases that are never downloaded again: refused by verification (fake lossless, wrong files, a rip log that does not match), or by an operator.</p>
+    <table>
+      <thead><tr><th>Release</th><th>Why</th><th>Album</th><th class="wide">Added</th><th></th></tr></thead>
+      <tbody id="blocklist-entries"></tbody>
+    </table>
+    <p id="blocklist-result" role="status"></p>
   </section>
 </main>
 <script>
@@ -139,7 +152,7 @@ async function call(method, path, body) {
 }
 
 function show(section) {
-  for (const id of ["login", "queue", "detail"]) $(id).hidden = id !== section;
+  for (const id of ["login", "queue", "detail", "blocklist"]) $(id).hidden = id !== section;
   $("logout").hidden = section === "login";
 }
 
@@ -170,6 +183,7 @@ $("newer").addEventListener("click", () => { offset = Math.max(0, offset - pageS
 $("older").addEventListener("click", () => { offset += pageSize; loadQueue(); });
 $("back").addEventListener("click", () => { current = null; location.hash = ""; show("queue"); loadQueue(); });
 window.addEventListener("hashchange", route);
+$("blocklist-back").addEventListener("click", () => { location.hash = ""; });
 
 // The health checks' problems as a banner, like the health page of the *arr applications.
 async function loadHealth() {
@@ -242,6 +256,7 @@ const hints = {
 };
 
 async function route() {
+  if (location.hash === "#blocklist") { current = null; show("blocklist"); return loadBlocklist(); }
   const match = location.hash.match(/^#ticket\/(.+)$/);
   if (!match) { current = null; show("queue"); return loadQueue(); }
   current = decodeURIComponent(match[1]);
@@ -258,6 +273,7 @@ async function loadDetail() {
   $("detail-hint").replaceChildren(failed ? el("p", { class: "hint" }, hints[failed.code] ?? "The last error is above; retry, or force a search.") : "");
   renderActions(t);
   renderApproval(t);
+  renderVerification(t);
   const errors = $("errors");
   errors.replaceChildren(...(t.error_history.length ? t.error_history.map((e) => el("p", {}, new Date(e.timestamp).toLocaleString() + " · " + e.state + " · " + e.code + ": " + e.message)) : ["none"]));
   $("timeline").replaceChildren(...(t.history ?? []).map((e) => el("li", {}, new Date(e.at).toLocaleTimeString() + " · " + e.type + (e.payload?.new_state ? " → " + e.payload.new_state : ""))));
@@ -309,6 +325,58 @@ function renderApproval(t) {
       el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "Ticket track"), el("th", {}, "Release file"))), el("tbody", {}, ...rows)),
       el("p", {}, action("Approve #" + (idx + 1), () => call("POST", "/ticket/" + encodeURIComponent(t.ticket_id) + "/approve", { candidate_idx: idx }), "primary"))));
   });
+}
+
+// What verification found in each downloaded release: per-file probe, durations, fake-lossless
+// verdict with the cutoff, rip-log CRCs; a spectrogram on demand for files that are not genuine.
+function renderVerification(t) {
+  const box = $("verification");
+  box.replaceChildren();
+  const reports = (t.history ?? []).filter((e) => e.type === "verified");
+  for (const report of reports.reverse()) {
+    const p = report.payload;
+    const rows = (p.files ?? []).map((f) => {
+      const duration = clock(f.duration_secs) + (f.expected_secs ? " / " + clock(f.expected_secs) : "");
+      const spectrum = f.verdict ? f.verdict + (f.cutoff_hz ? " · cutoff " + f.cutoff_hz + " Hz" : "") : "—";
+      const crc = f.log_crc ? (f.crc === f.log_crc ? "matches log" : f.crc + " ≠ log " + f.log_crc) : "";
+      const cell = el("td", {}, spectrum);
+      if (f.verdict && f.verdict !== "genuine") {
+        cell.append(" ", el("button", { type: "button", class: "spectrogram", onclick: async (event) => {
+          const button = event.target;
+          try {
+            const response = await fetch(api + "/ticket/" + encodeURIComponent(t.ticket_id) + "/spectrogram?file=" + encodeURIComponent(f.path), { headers: { Authorization: "Bearer " + token } });
+            if (!response.ok) throw new Error((await response.json().catch(() => ({}))).error?.message ?? ("HTTP " + response.status));
+            const img = el("img", { alt: "Spectrogram of " + f.path, src: URL.createObjectURL(await response.blob()), width: "640", height: "320" });
+            button.replaceWith(img);
+          } catch (error) { button.textContent = "Spectrogram: " + error.message; }
+        } }, "Spectrogram"));
+      }
+      return el("tr", { class: f.problem || (f.verdict && f.verdict !== "genuine") ? "mismatch" : "" },
+        el("td", {}, f.path), el("td", {}, (f.codec ?? "?") + " " + (f.sample_rate ?? "") + " Hz" + (f.bits_per_sample ? " " + f.bits_per_sample + "-bit" : "")),
+        el("td", {}, duration), cell, el("td", {}, crc), el("td", {}, f.problem ?? ""));
+    });
+    box.append(el("div", { class: "card verification" },
+      el("h3", {}, "Verification: " + (p.accepted ? "accepted" : "refused") + (p.verdict ? " · " + p.verdict : "")),
+      el("p", { class: "muted" }, (p.title ?? "") + " · " + (p.info_hash ?? "")),
+      ...(p.problems ?? []).map((x) => el("p", { class: "hint" }, x)),
+      ...(p.notes ?? []).map((x) => el("p", { class: "muted" }, x)),
+      ...(p.rip_logs ?? []).map((x) => el("p", { class: "muted" }, "Rip log: " + x)),
+      el("table", {}, el("thead", {}, el("tr", {}, el("th", {}, "File"), el("th", {}, "Audio"), el("th", {}, "Length / ticket"), el("th", {}, "Spectrum"), el("th", {}, "CRC"), el("th", {}, "Problem"))),
+        el("tbody", {}, ...rows))));
+  }
+}
+
+async function loadBlocklist() {
+  const list = await call("GET", "/blocklist");
+  $("blocklist-entries").replaceChildren(...(list.entries.length ? list.entries.map((e) => el("tr", { "data-hash": e.info_hash },
+    el("td", {}, (e.title ?? "") , el("br"), el("code", {}, e.info_hash)),
+    el("td", {}, e.reason + " (" + e.source + ")"),
+    el("td", {}, e.album ? (e.artist ?? "") + " — " + e.album : "every album"),
+    el("td", { class: "wide" }, new Date(e.created_at).toLocaleString()),
+    el("td", {}, el("button", { type: "button", class: "danger", onclick: async () => {
+      try { await call("DELETE", "/blocklist/" + e.info_hash); $("blocklist-result").textContent = "Removed " + e.info_hash; await loadBlocklist(); }
+      catch (error) { $("blocklist-result").textContent = error.message; }
+    } }, "Remove")))) : [el("tr", {}, el("td", { colspan: "5", class: "muted" }, "empty"))]));
 }
 
 function connect() {

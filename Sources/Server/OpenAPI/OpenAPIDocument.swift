@@ -944,6 +944,69 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/api/v1/ticket/{id}/spectrogram": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/TicketId"
+            },
+            {
+              "name": "file",
+              "in": "query",
+              "required": true,
+              "description": "A file's `path` as the ticket's `verified` event gives it.",
+              "schema": {
+                "type": "string",
+                "minLength": 1
+              }
+            }
+          ],
+          "get": {
+            "tags": [
+              "blocklist"
+            ],
+            "operationId": "spectrogram",
+            "summary": "Spectrogram of a verified file",
+            "description": "A PNG (640 × 320): time left to right, 0 Hz at the bottom to half the sample rate at the top, the fake-lossless cutoff marked in cyan.",
+            "responses": {
+              "200": {
+                "description": "The picture.",
+                "content": {
+                  "image/png": {
+                    "schema": {
+                      "type": "string",
+                      "format": "binary"
+                    }
+                  }
+                }
+              },
+              "400": {
+                "$ref": "#/components/responses/BadRequest"
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "404": {
+                "description": "No such ticket (`ticket_not_found`), no verified file by that path (`file_not_verified`), or the file is gone (`file_gone`).",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Error"
+                    }
+                  }
+                }
+              },
+              "422": {
+                "$ref": "#/components/responses/Unprocessable"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
         }
       },
       "components": {

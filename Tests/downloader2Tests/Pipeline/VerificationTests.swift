@@ -28,6 +28,47 @@ struct VerificationTests {
         case fakeLossless = "fake lossless (FLAC from MP3 128)"
         /// Every track three seconds short of what the ticket says.
         case wrongDurations = "wrong durations"
+        /// The second track's audio changed (10 % quieter) under the same EAC log, whose copy CRC no
+        /// longer matches it.
+        case tamperedTrack = "a tampered track (its CRC is not the rip log's)"
+    }
+
+    /// An EAC log in the real format (see Tests/RipLogs) for `folder`'s FLAC files, with each copy CRC
+    /// computed by zlib over ffmpeg's 16-bit PCM (independently of the code under test).
+    static func writeEACLog(for folder: String) throws {
+        let tracks = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".flac") }.sorted()
+        var text = """
+        Exact Audio Copy V1.0 beta 3 from 29. August 2011
+
+        EAC extraction logfile from 29. November 2026, 12:00
+
+        Tone Ensemble / Sine Waves
+
+        Used drive  : PLEXTOR DVDR   PX-716A   Adapter: 1  ID: 0
+
+        Read mode               : Secure
+        Read offset correction                      : 30
+
+        """
+        for (index, name) in tracks.enumerated() {
+            let crc = String(format: "%08X", try RipLogTests.referenceCRC("\(folder)/\(name)"))
+            text += """
+
+            Track \(String(format: "%2d", index + 1))
+
+                 Filename C:\\Rips\\\(name.replacingOccurrences(of: ".flac", with: ".wav"))
+
+                 Peak level 98.8 %
+                 Track quality 100.0 %
+                 Test CRC \(crc)
+                 Copy CRC \(crc)
+                 Accurately ripped (confidence 5)  [1A2B3C4D]  (AR v2)
+                 Copy OK
+
+            """
+        }
+        text += "\nNo errors occurred\n\nEnd of status report\n"
+        try text.write(toFile: "\(folder)/rip.log", atomically: true, encoding: .utf8)
     }
 
     /// The bad twin of a genuine release folder, under `root`, with the same folder and file names.
@@ -45,6 +86,12 @@ struct VerificationTests {
                 try FileManager.default.removeItem(atPath: mp3)
             case .wrongDurations:
                 try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-i", source, "-t", "\(seconds - 3)", "-c:a", "flac", target])
+            case .tamperedTrack:
+                if name.hasPrefix("02") {
+                    try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-i", source, "-af", "volume=0.9", "-c:a", "flac", target])
+                } else {
+                    try FileManager.default.copyItem(atPath: source, toPath: target)
+                }
             }
         }
         return copy
@@ -72,6 +119,8 @@ struct VerificationTests {
         let dir = TemporaryDirectory("verify")
         let media = dir.file("media")
         let genuine = try PipelineEndToEndTests.writeAlbum(in: dir.file("good"), seconds: Self.seconds, noise: 0.3)
+        // Both releases carry the genuine rip's log (the tampered one keeps it, as a faker would).
+        if kind == .tamperedTrack { try Self.writeEACLog(for: genuine) }
         let bad = try Self.badCopy(of: genuine, in: dir.file("bad"), kind: kind)
         let goodTorrent = try TorrentCreator.create(from: genuine, pieceSize: 32768, kind: .v1Only)
         let badTorrent = try TorrentCreator.create(from: bad, pieceSize: 32768, kind: .v1Only)
@@ -155,6 +204,15 @@ struct VerificationTests {
                         #expect(abs((file["duration_secs"]?.doubleValue ?? 0) - (Self.seconds - 3)) < 0.05, "\(file)")
                         #expect(file["expected_secs"]?.doubleValue == Self.seconds)
                     }
+                case .tamperedTrack:
+                    #expect(entry.reason.contains("not the rip its log describes") && entry.reason.contains("track 2"), "\(entry.reason)")
+                    let mismatched = files.filter { $0["crc"] != nil && $0["crc"] != $0["log_crc"] }
+                    #expect(mismatched.count == 1 && mismatched.first?["path"]?.stringValue?.contains("02 - ") == true, "\(files)")
+                    // The good release's every track matches its log, which is read and summarised.
+                    guard case .array(let goodFiles)? = verified.last?.payload["files"] else { Issue.record("no files"); return }
+                    #expect(goodFiles.count == 3 && goodFiles.allSatisfy { $0["crc"] != nil && $0["crc"] == $0["log_crc"] }, "\(goodFiles)")
+                    guard case .array(let logs)? = verified.last?.payload["rip_logs"] else { Issue.record("no rip logs"); return }
+                    #expect(logs.first?.stringValue?.contains("EAC V1.0 beta log, secure mode, AccurateRip 3/3 tracks, no errors") == true, "\(logs)")
                 }
 
                 // A second ticket for the same album never sees the blocklisted release

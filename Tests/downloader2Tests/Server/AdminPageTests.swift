@@ -92,4 +92,61 @@ struct AdminPageTests {
         }
         driver.stop()
     }
+
+    @Test("a ticket's verification report with the spectrogram of a fake, and the blocklist with its remove button")
+    func verificationAndBlocklistInBrowser() async throws {
+        let harness = try APIHarness()
+        // A fake-lossless file where a verification report says it is
+        let folder = harness.dir.file("dl/Sine Waves")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let mp3 = harness.dir.file("fake.mp3")
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "anoisesrc=color=white:amplitude=0.4:r=44100", "-t", "3", "-b:a", "128k", mp3])
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-i", mp3, "-c:a", "flac", "\(folder)/01 - First.flac"])
+        let hash = String(repeating: "ef", count: 20)
+        let ticket = Fixtures.ticket(id: "ui-verify", root: harness.mediaRoot)
+        try await harness.database.storeTicket(ticket, in: .downloading)
+        _ = try await harness.database.recordEvent(ticketId: "ui-verify", type: .verified, payload: .object([
+            "accepted": .bool(false), "verdict": .string("transcode"), "info_hash": .string(hash), "title": .string("Sine Waves [FLAC]"),
+            "directory": .string(harness.dir.file("dl")),
+            "problems": .array([.string("fake lossless: 1 of 1 lossless files are lossy transcodes (cutoff at 16000 Hz)")]),
+            "rip_logs": .array([.string("rip.log: EAC V1.0 beta log, secure mode, AccurateRip 1/1 tracks, no errors")]),
+            "files": .array([.object([
+                "path": .string("Sine Waves/01 - First.flac"), "codec": .string("flac"), "sample_rate": .number(44100), "bits_per_sample": .number(16),
+                "duration_secs": .number(3), "verdict": .string("transcode"), "cutoff_hz": .number(16000), "drop_db": .number(55),
+            ])]),
+        ]), whileIn: .downloading)
+        try await harness.database.addToBlocklist(BlocklistEntry(infoHash: hash, title: "Sine Waves [FLAC]", reason: "fake lossless", album: "Sine Waves", source: "verification"))
+        let driverPort = try freeLoopbackPort()
+        let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: harness.dir.path)
+        #expect(await eventually(within: 20) { driver.log.contains("started successfully") }, "chromedriver started: \(driver.log)")
+        let app = buildApplication(harness.dependencies)
+        try await app.test(.live) { client in
+            let browser = try await WebDriver.start(driverPort: driverPort)
+            let page = "http://127.0.0.1:\(client.port!)/"
+            try await browser.open(page)
+            let field = try await browser.wait(for: "#token")
+            try await browser.type(APIHarness.token, into: field)
+            try await browser.click("#login-form button[type=submit]")
+            _ = try await browser.wait(for: "tr[data-ticket=\"ui-verify\"]")
+
+            // The ticket shows what verification found, and draws the fake's spectrogram on demand
+            try await browser.click("tr[data-ticket=\"ui-verify\"]")
+            _ = try await browser.wait(for: ".verification h3", containing: "refused · transcode")
+            _ = try await browser.wait(for: ".verification", containing: "cutoff 16000 Hz")
+            _ = try await browser.wait(for: ".verification", containing: "AccurateRip 1/1")
+            try await browser.click("button.spectrogram")
+            _ = try await browser.wait(for: "img[alt^=\"Spectrogram\"]")
+            #expect(try await browser.script("return document.querySelector('img[alt^=\"Spectrogram\"]').naturalWidth") == .number(640), "a decoded 640-pixel PNG")
+            try await browser.screenshot(to: Self.screenshots + "/7-verification.png")
+
+            // The blocklist, and its remove button
+            try await browser.click("#blocklist-link")
+            _ = try await browser.wait(for: "tr[data-hash=\"\(hash)\"]", containing: "fake lossless")
+            try await browser.screenshot(to: Self.screenshots + "/8-blocklist.png")
+            try await browser.click("tr[data-hash=\"\(hash)\"] button.danger", containing: "Remove")
+            _ = try await browser.wait(for: "#blocklist-result", containing: "Removed")
+            #expect(try await harness.database.blocklist().isEmpty)
+        }
+        driver.stop()
+    }
 }
