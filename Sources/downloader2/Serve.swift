@@ -54,7 +54,8 @@ struct Serve: AsyncParsableCommand {
                 fallbackMinScore: config.matcher.autoApproveThreshold),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
-        let health = HealthMonitor(config: config, logger: logger)
+        let notifier = Notifier(targets: config.notify, database: database, events: orchestrator.events, logger: logger)
+        let health = HealthMonitor(config: config, logger: logger, live: { notifier.healthChecks() })
         let app = buildApplication(ServerDependencies(
             config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
             sampleGauges: { registry in
@@ -71,7 +72,7 @@ struct Serve: AsyncParsableCommand {
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health),
+                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier),
                     .init(service: StateChangeJournal(events: orchestrator.events, logger: logger)),
                     .init(service: PayloadCleaner(
                         torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,

@@ -1,4 +1,5 @@
 import Foundation
+import Pipeline
 
 /// Everything configurable, in the sections of docs/ARCHITECTURE.md#configuration (`[torrent]` replaces `[qbittorrent]`).
 ///
@@ -112,6 +113,8 @@ public struct AppConfig: Sendable, Equatable {
     public var placer = Placer()
     public var health = Health()
     public var verify = Verify()
+    /// `[[notify]]`: webhooks and Subsonic servers told about completions, failures and approvals.
+    public var notify: [NotifyTarget] = []
 
     public init() {}
 }

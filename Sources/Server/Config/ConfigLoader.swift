@@ -42,6 +42,10 @@ extension AppConfig {
     /// response can carry one: the keys marked secret, and the key inside each feed URL.
     func registerSecrets() {
         Secrets.shared.register(jackett.apiKey, origin: jackett.url)
+        for target in notify {
+            Secrets.shared.register(target.secret)
+            Secrets.shared.register(target.password)
+        }
         for key in Self.keys where key.secret {
             switch key.get(self) {
             case .string(let value): Secrets.shared.register(value)
@@ -67,6 +71,10 @@ extension AppConfig {
         let keys = Self.keys
         let sections = Set(keys.map(\.section))
         for (sectionName, sectionValue) in root {
+            if sectionName == "notify" {
+                notify = try Self.notifyTargets(sectionValue, source: source)
+                continue
+            }
             guard sections.contains(sectionName) else {
                 let hint = Self.replacedSections[sectionName].map { ": \($0)" } ?? ""
                 warnings.append("\(source): unknown section [\(sectionName)] ignored\(hint)")
@@ -123,7 +131,9 @@ extension AppConfig {
             }
             sections[key.section, default: [:]][key.name] = shown
         }
-        return .object(sections.mapValues { .object($0) })
+        var json = sections.mapValues { JSONValue.object($0) }
+        json["notify"] = notifyJSON()
+        return .object(json)
     }
 
     private static func value(of toml: any TOMLValueConvertible, as kind: ConfigKey.Kind) -> ConfigValue? {

@@ -1,6 +1,7 @@
 import Audio
 import Basics
 import Foundation
+import Pipeline
 import Search
 
 /// What breaks a NAS install, checked the same way by `downloader2 doctor` and by `serve` (every
@@ -143,6 +144,22 @@ public enum HealthChecks {
             entry.present
                 ? HealthCheck("encoder", entry.format.rawValue, .ok, "\(entry.encoder) is available")
                 : HealthCheck("encoder", entry.format.rawValue, .error, "\(entry.encoder) is missing from this libav build", hint: "install Debian's libavcodec59 (it includes \(entry.encoder))")
+        }
+    }
+}
+
+extension Notifier {
+    /// One check per `[[notify]]` target: a warning while its last call failed (tickets are not
+    /// affected), ok once calls go through.
+    public func healthChecks() -> [HealthCheck] {
+        status().map { target, status in
+            if let error = status.lastError, let at = status.lastErrorAt, (status.lastSuccessAt ?? .distantPast) < at {
+                return HealthCheck(
+                    "notify", target.name, .warning,
+                    "the last call failed at \(ISO8601DateFormatter().string(from: at)) (\(status.failed) given up so far): \(error)",
+                    hint: "check the target's URL and credentials in [[notify]]; tickets carry on regardless")
+            }
+            return HealthCheck("notify", target.name, .ok, status.delivered == 0 ? "nothing sent yet" : "\(status.delivered) call(s) delivered")
         }
     }
 }

@@ -8,18 +8,22 @@ import Synchronization
 public final class HealthMonitor: Service, Sendable {
     let config: AppConfig
     let logger: Logger
+    /// Checks read fresh for every report (the notification targets' last outcome).
+    let live: @Sendable () -> [HealthCheck]
     private let latest = Mutex(HealthReport(checkedAt: nil, checks: []))
 
-    public init(config: AppConfig, logger: Logger) {
+    public init(config: AppConfig, logger: Logger, live: @escaping @Sendable () -> [HealthCheck] = { [] }) {
         self.config = config
         self.logger = logger
+        self.live = live
     }
 
-    /// The last report; the first call before any run runs the checks at once.
+    /// The last report with the live checks added; the first call before any run runs the checks at once.
     public func report() async -> HealthReport {
-        let current = latest.withLock { $0 }
-        if current.checkedAt != nil { return current }
-        return await check()
+        var current = latest.withLock { $0 }
+        if current.checkedAt == nil { current = await check() }
+        current.checks += live()
+        return current
     }
 
     /// Runs every check now (the engine's own port excluded) and keeps the result.

@@ -3233,6 +3233,72 @@ enum OpenAPIDocument {
                   "dir_mode",
                   "owner"
                 ]
+              },
+              "verify": {
+                "type": "object",
+                "properties": {
+                  "fake_lossless": {
+                    "type": "string",
+                    "enum": [
+                      "reject",
+                      "flag",
+                      "off"
+                    ]
+                  }
+                },
+                "required": [
+                  "fake_lossless"
+                ]
+              },
+              "notify": {
+                "type": "array",
+                "description": "`[[notify]]` targets; secrets and passwords as `***`.",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "type": {
+                      "type": "string",
+                      "enum": [
+                        "webhook",
+                        "subsonic"
+                      ]
+                    },
+                    "url": {
+                      "type": "string"
+                    },
+                    "attempts": {
+                      "type": "integer"
+                    },
+                    "events": {
+                      "type": "array",
+                      "items": {
+                        "type": "string",
+                        "enum": [
+                          "completed",
+                          "failed",
+                          "needs_approval"
+                        ]
+                      }
+                    },
+                    "secret": {
+                      "type": "string"
+                    },
+                    "username": {
+                      "type": "string"
+                    },
+                    "password": {
+                      "type": "string"
+                    },
+                    "scan_interval_secs": {
+                      "type": "number"
+                    }
+                  },
+                  "required": [
+                    "type",
+                    "url",
+                    "attempts"
+                  ]
+                }
               }
             },
             "required": [
@@ -3244,7 +3310,9 @@ enum OpenAPIDocument {
               "matcher",
               "converter",
               "processing",
-              "placer"
+              "placer",
+              "verify",
+              "notify"
             ]
           },
           "OpenAPIDocument": {

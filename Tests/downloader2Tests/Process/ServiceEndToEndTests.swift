@@ -137,10 +137,19 @@ struct ServiceEndToEndTests {
             let jackettPort = Mutex(0)
             let router = PipelineEndToEndTests.indexer(field: "Link", link: { "http://127.0.0.1:\(jackettPort.withLock { $0 })/dl/album.torrent" }, hash: hash, torrent: torrent)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            // A webhook receiver: the service tells it about the completion ([[notify]])
+            let hook = NotificationTests.Receiver()
+            let hookApp = Application(router: hook.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await hookApp.test(.live) { hookClient in
             try await indexer.test(.live) { client in
                 jackettPort.withLock { $0 = client.port! }
                 let port = try freeLoopbackPort()
-                let config = try config(dir, port: port, jackett: client.port!)
+                let config = try config(dir, port: port, jackett: client.port!, extraSections: """
+                    [[notify]]
+                    type = "webhook"
+                    url = "http://127.0.0.1:\(hookClient.port!)/hook"
+                    events = ["completed"]
+                    """)
                 let log = dir.file("serve.log")
                 var process = try start(config: config, log: log)
                 defer { process.stop(SIGKILL) }
@@ -175,6 +184,7 @@ struct ServiceEndToEndTests {
                 // Then it completed, every stored event reached the client exactly once, in order
                 let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
                 #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null)\n\((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(3000) ?? "")")
+                #expect(await eventually(within: 30) { !hook.recorded.isEmpty }, "the [[notify]] webhook was called")
                 guard case .array(let history)? = answer.json["history"] else { Issue.record("no history: \(answer.json)"); return }
                 let storedSeqs = history.compactMap { $0["seq"]?.intValue }
                 #expect(storedSeqs == Array(1...storedSeqs.count), "stored events are 1…n with no gap or duplicate")
@@ -200,6 +210,16 @@ struct ServiceEndToEndTests {
                 let rows = try await AppDatabase.open(path: dir.file("data/db.sqlite")).downloadFiles(ticketId: ticket.ticketId)
                 #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
                 #expect(rows.filter { $0.type == "audio" }.count == ticket.tracks.count, "each downloaded source recorded too")
+                // The webhook heard of the completion once, with every placed file and its SHA-256
+                let heard = hook.recorded.compactMap { try? JSONValue(json: $0.body) }
+                #expect(heard.count == 1 && heard.first?["ticket_id"]?.stringValue == ticket.ticketId && heard.first?["event"]?.stringValue == "completed", "\(heard)")
+                if case .array(let files)? = heard.first?["files"] {
+                    let placed = Dictionary(uniqueKeysWithValues: rows.filter { $0.type.hasPrefix("placed_") }.map { ($0.path, $0.sha256 ?? "") })
+                    #expect(files.count == placed.count && files.allSatisfy { placed[$0["path"]?.stringValue ?? ""] == $0["sha256"]?.stringValue }, "\(files)")
+                } else {
+                    Issue.record("the webhook body lists no files: \(heard)")
+                }
+            }
             }
         }
     }
