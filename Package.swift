@@ -73,7 +73,7 @@ var targets: [Target] = [
     .target(
         name: "Server",
         dependencies: [
-            "Audio", "Basics", "Tickets", "Storage", "Search", "Pipeline",
+            "Audio", "Basics", "Tickets", "Storage", "Search", "Pipeline", "Torrent",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Prometheus", package: "swift-prometheus"),

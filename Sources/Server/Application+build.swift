@@ -6,6 +6,7 @@ import Pipeline
 import Prometheus
 import Storage
 import Tickets
+import Torrent
 
 /// What the HTTP layer needs from the rest of the process.
 public struct ServerDependencies: Sendable {
@@ -21,12 +22,16 @@ public struct ServerDependencies: Sendable {
     public var sampleGauges: @Sendable (PrometheusCollectorRegistry) async -> Void
     /// The periodic health checks; without one, `GET /health/checks` runs them on each request.
     public var health: HealthMonitor?
+    /// The speed limits in force (`GET /stats`), when the engine runs in this process.
+    public var bandwidth: (@Sendable () -> BandwidthState)?
 
     public init(
         config: AppConfig, database: AppDatabase, orchestrator: Orchestrator, authToken: String, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
-        sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil
+        sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil,
+        bandwidth: (@Sendable () -> BandwidthState)? = nil
     ) {
+        self.bandwidth = bandwidth
         self.health = health
         self.config = config
         self.database = database

@@ -54,6 +54,10 @@ struct Serve: AsyncParsableCommand {
                 fallbackMinScore: config.matcher.autoApproveThreshold),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
+        let bandwidth = BandwidthScheduler(
+            session: torrents, normal: (config.torrent.maxDownloadKbps, config.torrent.maxUploadKbps),
+            alternative: (config.torrent.altDownloadKbps, config.torrent.altUploadKbps),
+            schedule: (try? BandwidthSchedule(parsing: config.torrent.altSchedule)) ?? BandwidthSchedule.never, logger: logger)
         let notifier = Notifier(targets: config.notify, database: database, events: orchestrator.events, logger: logger)
         let health = HealthMonitor(config: config, logger: logger, live: { notifier.healthChecks() })
         let app = buildApplication(ServerDependencies(
@@ -67,12 +71,12 @@ struct Serve: AsyncParsableCommand {
                 }
                 registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
                 registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
-            }, health: health))
+            }, health: health, bandwidth: { bandwidth.current }))
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier),
+                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier), .init(service: bandwidth),
                     .init(service: StateChangeJournal(events: orchestrator.events, logger: logger)),
                     .init(service: PayloadCleaner(
                         torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,

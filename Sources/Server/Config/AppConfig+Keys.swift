@@ -1,4 +1,5 @@
 import Foundation
+import Torrent
 
 extension AppConfig {
     /// Every key, in the order `config.example.toml` documents them.
@@ -33,6 +34,11 @@ extension AppConfig {
             .int("torrent", "metadata_timeout_secs", \.torrent.metadataTimeoutSecs, 1...3600),
             .int("torrent", "stall_timeout_secs", \.torrent.stallTimeoutSecs, 5...86_400),
             .int("torrent", "max_download_kbps", \.torrent.maxDownloadKbps, 0...10_000_000),
+            .int("torrent", "alt_download_kbps", \.torrent.altDownloadKbps, 0...10_000_000),
+            .int("torrent", "alt_upload_kbps", \.torrent.altUploadKbps, 0...10_000_000),
+            .string("torrent", "alt_schedule", \.torrent.altSchedule, check: { text in
+                do { _ = try BandwidthSchedule(parsing: text); return nil } catch { return "\(error) (syntax: 'Mon-Fri 08:00-23:00', rules joined by ';')" }
+            }),
             .int("torrent", "max_upload_kbps", \.torrent.maxUploadKbps, 0...10_000_000),
             .int("torrent", "connections_limit", \.torrent.connectionsLimit, 0...100_000),
 

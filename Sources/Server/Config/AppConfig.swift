@@ -46,6 +46,11 @@ public struct AppConfig: Sendable, Equatable {
         /// A download with no data and no seed for this long is stalled (it then falls back or retries).
         public var stallTimeoutSecs = 120
         public var maxDownloadKbps = 0
+        /// The alternative limits, in force while `altSchedule` is active (0: unlimited).
+        public var altDownloadKbps = 0
+        public var altUploadKbps = 0
+        /// When the alternative limits apply (`BandwidthSchedule` syntax, local time); empty: never.
+        public var altSchedule = ""
         public var maxUploadKbps = 0
         /// 0 = libtorrent's default (200).
         public var connectionsLimit = 0

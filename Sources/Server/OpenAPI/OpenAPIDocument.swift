@@ -2965,6 +2965,34 @@ enum OpenAPIDocument {
               "active_tickets": {
                 "type": "integer",
                 "minimum": 0
+              },
+              "bandwidth": {
+                "type": "object",
+                "description": "The speed limits in force (0: unlimited): `normal` ([torrent] max_*_kbps) or `alternative` while `alt_schedule` is active.",
+                "properties": {
+                  "limit": {
+                    "type": "string",
+                    "enum": [
+                      "normal",
+                      "alternative"
+                    ]
+                  },
+                  "download_kbps": {
+                    "type": "integer"
+                  },
+                  "upload_kbps": {
+                    "type": "integer"
+                  },
+                  "schedule": {
+                    "type": "string"
+                  }
+                },
+                "required": [
+                  "limit",
+                  "download_kbps",
+                  "upload_kbps",
+                  "schedule"
+                ]
               }
             },
             "required": [
@@ -3098,6 +3126,16 @@ enum OpenAPIDocument {
                   },
                   "connections_limit": {
                     "type": "integer"
+                  },
+                  "alt_download_kbps": {
+                    "type": "integer"
+                  },
+                  "alt_upload_kbps": {
+                    "type": "integer"
+                  },
+                  "alt_schedule": {
+                    "type": "string",
+                    "description": "When the alternative limits apply, e.g. `Mon-Fri 08:00-23:00` (local time); empty: never."
                   }
                 },
                 "required": [
@@ -3115,7 +3153,10 @@ enum OpenAPIDocument {
                   "stall_timeout_secs",
                   "max_download_kbps",
                   "max_upload_kbps",
-                  "connections_limit"
+                  "connections_limit",
+                  "alt_download_kbps",
+                  "alt_upload_kbps",
+                  "alt_schedule"
                 ]
               },
               "matcher": {

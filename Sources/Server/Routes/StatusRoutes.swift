@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Storage
 import Tickets
+import Torrent
 
 /// Health (open), queue statistics and the configuration in force (secrets redacted).
 struct StatusRoutes: Sendable {
@@ -18,6 +19,8 @@ struct StatusRoutes: Sendable {
         var byState: [String: Int]
         var oldestPendingAgeSecs: Int?
         var activeTickets: Int
+        /// The speed limits in force: `normal` or `alternative` (`[torrent] alt_schedule`).
+        var bandwidth: BandwidthState?
     }
 
     func register(on api: RouterGroup<BasicRequestContext>) {
@@ -52,7 +55,7 @@ struct StatusRoutes: Sendable {
         return try JSONResponse.make(Stats(
             total: stats.total, byState: byState,
             oldestPendingAgeSecs: stats.oldestPendingCreatedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
-            activeTickets: await deps.orchestrator.activeTicketCount))
+            activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?()))
     }
 
     @Sendable func config(_ request: Request, context: BasicRequestContext) async throws -> Response {
