@@ -24,6 +24,31 @@ extension Orchestrator {
         return change.ticket
     }
 
+    /// Pauses a ticket that downloads or waits to download: its torrent stops (resume data kept) and
+    /// it waits in `paused` until resumed.
+    public func pause(_ id: String, by operatorName: String? = nil) async throws -> StoredTicket {
+        let change = try await apply(id) { [settings] ticket in
+            TicketUpdate(
+                state: .paused(.init(pausedFrom: ticket.state.name, pausedAt: Date(), pausedBy: operatorName ?? settings.approver)),
+                retryCount: ticket.retryCount)
+        }
+        inFlight[id]?.raise(.paused)
+        return change.ticket
+    }
+
+    /// Resumes a paused ticket: back to the approval that chose its release, and the download goes on
+    /// from what is on disk.
+    public func resume(_ id: String) async throws -> StoredTicket {
+        let change = try await apply(id) { ticket in
+            guard case .paused = ticket.state else {
+                throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .approved))
+            }
+            return TicketUpdate(state: ticket.resumableState(at: Date(), note: "resumed"), retryCount: ticket.retryCount)
+        }
+        wake.signal()
+        return change.ticket
+    }
+
     /// Approves a ticket waiting for a person, with `candidateIdx` or the recommended candidate.
     public func approve(_ id: String, candidateIdx: Int?, by approver: String? = nil) async throws -> StoredTicket {
         let approvedBy = approver ?? settings.approver

@@ -24,6 +24,6 @@ public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Thrown by ``StageContext/checkCancellation()`` when the ticket was cancelled or the service is stopping.
 public struct StageInterrupted: Error, Sendable, Equatable {
-    public enum Reason: Sendable, Equatable { case cancelledByUser, shutdown }
+    public enum Reason: Sendable, Equatable { case cancelledByUser, shutdown, paused }
     public var reason: Reason
 }

@@ -66,6 +66,8 @@ public struct TorrentDownloadStage: DownloadStage {
         } catch let interrupted as StageInterrupted {
             // A cancelled ticket's data goes (unless another ticket uses the same download); a shutdown keeps it for the resume.
             if interrupted.reason == .cancelledByUser, await !isShared(hash, by: ticket.id) { try? await torrents.remove(hash, deleteFiles: true) }
+            // A paused ticket's torrent stops where it is, its resume data written, unless another ticket still uses it.
+            if interrupted.reason == .paused, await !isShared(hash, by: ticket.id) { try? await torrents.pause(hash) }
             throw interrupted
         } catch let error as TorrentError {
             throw StageError(code: "torrent_error", message: "\(error)", retryable: true)
@@ -151,6 +153,8 @@ public struct TorrentDownloadStage: DownloadStage {
     ) async throws -> (String, DownloadPlan?) {
         let known = candidate.infoHash.lowercased()
         if !known.isEmpty, await torrents.torrents.contains(known) {
+            // Paused with its ticket (and perhaps restored paused after a restart): it goes on now.
+            if (try? await torrents.progress(known))?.state == .paused { try? await torrents.resume(known) }
             await reconnect(known, candidate)
             return (known, nil)
         }

@@ -30,6 +30,7 @@ button.danger { background: #fff; color: #cf222e; border-color: #cf222e; }
 .s-pending, .s-searching, .s-matching { background: var(--pending); }
 .s-needs_approval, .s-auto_approved, .s-approved { background: var(--approval); }
 .s-downloading { background: var(--downloading); }
+.s-paused { background: var(--ended); }
 .s-converting, .s-placing { background: var(--processing); }
 .s-completed { background: var(--completed); }
 .s-failed { background: var(--failed); }
@@ -81,7 +82,7 @@ progress { width: 100%; }
         <option value="">all</option>
         <option>pending</option><option>searching</option><option>matching</option><option>needs_approval</option>
         <option>auto_approved</option><option>approved</option><option>downloading</option><option>converting</option>
-        <option>placing</option><option>completed</option><option>failed</option><option>rejected</option><option>cancelled</option>
+        <option>paused</option><option>placing</option><option>completed</option><option>failed</option><option>rejected</option><option>cancelled</option>
       </select>
       <button id="newer" type="button">Newer</button>
       <span id="page" class="muted"></span>
@@ -299,6 +300,8 @@ function renderActions(t) {
     box.append(el("label", { for: "search-query" }, "Search for"), query, action("Force search", () => call("POST", "/ticket/" + id + "/force-search", { query: query.value })));
   }
   if (t.state === "failed") box.append(action("Retry", () => call("POST", "/ticket/" + id + "/retry")));
+  if (["downloading", "approved", "auto_approved"].includes(t.state)) box.append(action("Pause", () => call("POST", "/ticket/" + id + "/pause")));
+  if (t.state === "paused") box.append(action("Resume", () => call("POST", "/ticket/" + id + "/resume"), "primary"));
   if (!["completed", "cancelled", "rejected"].includes(t.state)) box.append(action("Cancel", () => call("DELETE", "/ticket/" + id), "danger"));
 }
 

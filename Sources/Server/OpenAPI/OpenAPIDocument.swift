@@ -1007,6 +1007,90 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/api/v1/ticket/{id}/pause": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/TicketId"
+            }
+          ],
+          "post": {
+            "tags": [
+              "admin"
+            ],
+            "operationId": "pauseTicket",
+            "summary": "Pause a ticket",
+            "description": "A ticket downloading or waiting to download (`approved`, `auto_approved`) stops its torrent (resume data kept) and waits in `paused`; other states give 409.",
+            "responses": {
+              "200": {
+                "description": "The ticket after the action.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/TicketView"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "404": {
+                "$ref": "#/components/responses/TicketNotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
+        },
+        "/api/v1/ticket/{id}/resume": {
+          "parameters": [
+            {
+              "$ref": "#/components/parameters/TicketId"
+            }
+          ],
+          "post": {
+            "tags": [
+              "admin"
+            ],
+            "operationId": "resumeTicket",
+            "summary": "Resume a paused ticket",
+            "description": "A `paused` ticket goes back to the approval that chose its release and its download goes on from what is on disk; other states give 409.",
+            "responses": {
+              "200": {
+                "description": "The ticket after the action.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/TicketView"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "404": {
+                "$ref": "#/components/responses/TicketNotFound"
+              },
+              "409": {
+                "$ref": "#/components/responses/Conflict"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
         }
       },
       "components": {
@@ -1758,6 +1842,7 @@ enum OpenAPIDocument {
               "approved",
               "rejected",
               "downloading",
+              "paused",
               "converting",
               "placing",
               "completed",
@@ -2111,6 +2196,25 @@ enum OpenAPIDocument {
                   "properties": {
                     "state_details": {
                       "$ref": "#/components/schemas/StateDetailsCancelled"
+                    }
+                  }
+                }
+              },
+              {
+                "if": {
+                  "properties": {
+                    "state": {
+                      "const": "paused"
+                    }
+                  },
+                  "required": [
+                    "state"
+                  ]
+                },
+                "then": {
+                  "properties": {
+                    "state_details": {
+                      "$ref": "#/components/schemas/StateDetailsPaused"
                     }
                   }
                 }
@@ -3525,6 +3629,31 @@ enum OpenAPIDocument {
             "required": [
               "info_hash",
               "reason"
+            ]
+          },
+          "StateDetailsPaused": {
+            "type": "object",
+            "properties": {
+              "paused_from": {
+                "type": "string",
+                "enum": [
+                  "downloading",
+                  "approved",
+                  "auto_approved"
+                ]
+              },
+              "paused_at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "paused_by": {
+                "type": "string"
+              }
+            },
+            "required": [
+              "paused_from",
+              "paused_at",
+              "paused_by"
             ]
           }
         }

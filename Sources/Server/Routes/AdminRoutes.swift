@@ -16,6 +16,18 @@ struct AdminRoutes: Sendable {
         api.post("ticket/:id/reject", use: reject)
         api.post("ticket/:id/retry", use: retry)
         api.post("ticket/:id/force-search", use: forceSearch)
+        api.post("ticket/:id/pause", use: pause)
+        api.post("ticket/:id/resume", use: resume)
+    }
+
+    @Sendable func pause(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        return try JSONResponse.make(try TicketView(try await deps.orchestrator.pause(id)))
+    }
+
+    @Sendable func resume(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let id = try context.parameters.require("id")
+        return try JSONResponse.make(try TicketView(try await deps.orchestrator.resume(id)))
     }
 
     private var body: BodyReader { BodyReader(maxBytes: deps.config.server.maxBodyBytes) }

@@ -28,6 +28,7 @@ public struct StoredTicket: Sendable, Equatable {
         let reached: TicketStateName
         switch state {
         case .failed(let f): reached = f.failedAtState
+        case .paused(let p): reached = p.pausedFrom
         default: reached = state.name
         }
         let pastApproval: Set<TicketStateName> = [.approved, .autoApproved, .downloading, .converting, .placing]

@@ -161,6 +161,18 @@ extension TicketState {
         }
     }
 
+    public struct Paused: Codable, Sendable, Equatable {
+        /// Where the ticket was: `downloading`, `approved` or `auto_approved`.
+        public var pausedFrom: TicketStateName
+        public var pausedAt: Date
+        public var pausedBy: String
+        public init(pausedFrom: TicketStateName, pausedAt: Date, pausedBy: String) {
+            self.pausedFrom = pausedFrom
+            self.pausedAt = pausedAt
+            self.pausedBy = pausedBy
+        }
+    }
+
     public struct Cancelled: Codable, Sendable, Equatable {
         public var cancelledAt: Date
         public var cancelledAtState: TicketStateName

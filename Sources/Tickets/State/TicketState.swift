@@ -12,6 +12,7 @@ public enum TicketState: Sendable, Equatable {
     case approved(Approved)
     case rejected(Rejected)
     case downloading(Downloading)
+    case paused(Paused)
     case converting(Converting)
     case placing(Placing)
     case completed(Completed)
@@ -28,6 +29,7 @@ public enum TicketState: Sendable, Equatable {
         case .approved: .approved
         case .rejected: .rejected
         case .downloading: .downloading
+        case .paused: .paused
         case .converting: .converting
         case .placing: .placing
         case .completed: .completed
@@ -48,6 +50,7 @@ public enum TicketState: Sendable, Equatable {
         case .approved(let d): try encoder.encode(d)
         case .rejected(let d): try encoder.encode(d)
         case .downloading(let d): try encoder.encode(d)
+        case .paused(let d): try encoder.encode(d)
         case .converting(let d): try encoder.encode(d)
         case .placing(let d): try encoder.encode(d)
         case .completed(let d): try encoder.encode(d)
@@ -68,6 +71,7 @@ public enum TicketState: Sendable, Equatable {
         case .approved: .approved(try decoder.decode(Approved.self, from: data))
         case .rejected: .rejected(try decoder.decode(Rejected.self, from: data))
         case .downloading: .downloading(try decoder.decode(Downloading.self, from: data))
+        case .paused: .paused(try decoder.decode(Paused.self, from: data))
         case .converting: .converting(try decoder.decode(Converting.self, from: data))
         case .placing: .placing(try decoder.decode(Placing.self, from: data))
         case .completed: .completed(try decoder.decode(Completed.self, from: data))

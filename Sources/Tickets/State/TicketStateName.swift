@@ -8,6 +8,8 @@ public enum TicketStateName: String, Codable, Sendable, CaseIterable, Comparable
     case approved
     case rejected
     case downloading
+    /// Stopped by an operator while downloading or waiting to download; resume returns it to its approval.
+    case paused
     case converting
     case placing
     case completed

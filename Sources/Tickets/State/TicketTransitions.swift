@@ -6,6 +6,9 @@
 /// - *retry*: `failed` returns to the last safe state (`pending`, or the approval that chose a release);
 /// - *force-search*: `needs_approval`, `rejected` and `failed` go back to `pending` with a new query.
 ///
+/// An operator may pause a ticket that downloads or waits to download (`paused`); resume returns it to
+/// its approval, from where the download picks up again.
+///
 /// One forward edge skips ahead from the download: `downloading → needs_approval`, when verification
 /// refuses the downloaded release and no approved release is left to fall back to.
 public enum TicketTransitions {
@@ -15,9 +18,10 @@ public enum TicketTransitions {
         .searching: [.matching, .pending, .failed, .cancelled],
         .matching: [.needsApproval, .autoApproved, .pending, .failed, .cancelled],
         .needsApproval: [.approved, .rejected, .pending, .failed, .cancelled],
-        .autoApproved: [.downloading, .failed, .cancelled],
-        .approved: [.downloading, .failed, .cancelled],
-        .downloading: [.converting, .needsApproval, .approved, .autoApproved, .failed, .cancelled],
+        .autoApproved: [.downloading, .paused, .failed, .cancelled],
+        .approved: [.downloading, .paused, .failed, .cancelled],
+        .downloading: [.converting, .needsApproval, .paused, .approved, .autoApproved, .failed, .cancelled],
+        .paused: [.approved, .autoApproved, .cancelled],
         .converting: [.placing, .approved, .autoApproved, .failed, .cancelled],
         .placing: [.completed, .approved, .autoApproved, .failed, .cancelled],
         .failed: [.pending, .approved, .autoApproved],

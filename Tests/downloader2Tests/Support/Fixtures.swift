@@ -67,6 +67,7 @@ enum Fixtures {
         case .approved: .approved(.init(selected: scored(1), approvedBy: "tester", approvedAt: now))
         case .rejected: .rejected(.init(rejectedBy: "tester", reason: "wrong album", rejectedAt: now))
         case .downloading: .downloading(.init(torrentHash: candidate(0).infoHash, startedAt: now))
+        case .paused: .paused(.init(pausedFrom: .downloading, pausedAt: now, pausedBy: "tester"))
         case .converting: .converting(.init(currentTrackIdx: 0, totalTracks: 2, currentTrackName: "Airbag", startedAt: now))
         case .placing: .placing(.init(filesPlaced: 0, totalFiles: 3, startedAt: now))
         case .completed: .completed(.init(completedAt: now, stats: CompletionStats(totalDownloadBytes: 1, downloadDurationSecs: 1, conversionDurationSecs: 1, finalSizeBytes: 1)))
@@ -86,6 +87,7 @@ enum Fixtures {
         case .approved: [.searching, .matching, .needsApproval, .approved]
         case .rejected: [.searching, .matching, .needsApproval, .rejected]
         case .downloading: [.searching, .matching, .autoApproved, .downloading]
+        case .paused: [.searching, .matching, .autoApproved, .downloading, .paused]
         case .converting: [.searching, .matching, .autoApproved, .downloading, .converting]
         case .placing: [.searching, .matching, .autoApproved, .downloading, .converting, .placing]
         case .completed: [.searching, .matching, .autoApproved, .downloading, .converting, .placing, .completed]

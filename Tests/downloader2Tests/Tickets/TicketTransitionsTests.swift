@@ -12,6 +12,8 @@ struct TicketTransitionsTests {
             "downloading>converting", "converting>placing", "placing>completed",
             // verification refused the release and nothing is left to fall back to
             "downloading>needs_approval",
+            // pause and resume
+            "downloading>paused", "approved>paused", "auto_approved>paused", "paused>approved", "paused>auto_approved", "paused>cancelled",
             // recovery and backoff
             "searching>pending", "matching>pending",
             "downloading>approved", "downloading>auto_approved", "converting>approved", "converting>auto_approved",
