@@ -49,6 +49,41 @@ extension Orchestrator {
         return change.ticket
     }
 
+    /// Whether everything is paused.
+    public var isPausedAll: Bool { pausedAll }
+
+    /// Pauses everything: no ticket is claimed any more (kept across restarts), and every ticket that
+    /// downloads or waits to download is paused; conversions and placements under way finish.
+    /// Returns the tickets it paused.
+    @discardableResult
+    public func pauseAll() async throws -> [StoredTicket] {
+        try await database.setSetting(Self.pausedAllKey, "true")
+        pausedAll = true
+        var paused: [StoredTicket] = []
+        for ticket in try await database.tickets(inStates: [.downloading, .approved, .autoApproved], limit: 100_000, offset: 0).tickets {
+            // One that moved on meanwhile (to converting) is simply left to finish.
+            if let done = try? await pause(ticket.id, by: Self.pauseAllOperator) { paused.append(done) }
+        }
+        logger.notice("everything paused: \(paused.count) ticket(s) stopped, no new work is claimed")
+        return paused
+    }
+
+    /// Ends the global pause: tickets are claimed again, and those the global pause stopped resume
+    /// (tickets paused one by one stay paused). Returns the tickets it resumed.
+    @discardableResult
+    public func resumeAll() async throws -> [StoredTicket] {
+        try await database.setSetting(Self.pausedAllKey, "false")
+        pausedAll = false
+        var resumed: [StoredTicket] = []
+        for ticket in try await database.tickets(inStates: [.paused], limit: 100_000, offset: 0).tickets {
+            guard case .paused(let details) = ticket.state, details.pausedBy == Self.pauseAllOperator else { continue }
+            if let done = try? await resume(ticket.id) { resumed.append(done) }
+        }
+        wake.signal()
+        logger.notice("everything resumed: \(resumed.count) ticket(s) go on")
+        return resumed
+    }
+
     /// Approves a ticket waiting for a person, with `candidateIdx` or the recommended candidate.
     public func approve(_ id: String, candidateIdx: Int?, by approver: String? = nil) async throws -> StoredTicket {
         let approvedBy = approver ?? settings.approver

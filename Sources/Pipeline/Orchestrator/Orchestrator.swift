@@ -23,6 +23,8 @@ public actor Orchestrator: Service {
     let wake = WakeSignal()
     /// Tickets a worker is on, with the flag that stops it.
     var inFlight: [String: StopFlag] = [:]
+    /// The global pause: no ticket is claimed while it is on (kept in the `setting` table).
+    var pausedAll = false
 
     public init(
         database: AppDatabase, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(),
@@ -37,16 +39,22 @@ public actor Orchestrator: Service {
         self.logger = logger
     }
 
+    /// `setting` key of the global pause, and the name its pauses are made under.
+    static let pausedAllKey = "paused_all"
+    public static let pauseAllOperator = "pause-all"
+
     /// States a worker can pick a ticket up from.
     static let claimableStates: Set<TicketStateName> = Set(TicketStateName.allCases.filter(\.isReadyForWork))
 
     public func run() async throws {
         try await recoverInterruptedTickets()
+        pausedAll = try await database.setting(Self.pausedAllKey) == "true"
+        if pausedAll { logger.notice("everything is paused (POST /api/v1/resume to go on): no ticket is claimed") }
         await withDiscardingTaskGroup { group in
             await withGracefulShutdownHandler {
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     do {
-                        while inFlight.count < settings.maxParallelTickets, let claimed = try await claimNext() {
+                        while !pausedAll, inFlight.count < settings.maxParallelTickets, let claimed = try await claimNext() {
                             let flag = StopFlag()
                             inFlight[claimed.ticket.id] = flag
                             group.addTask { await self.work(on: claimed, stopFlag: flag) }

@@ -1091,6 +1091,68 @@ enum OpenAPIDocument {
               }
             }
           }
+        },
+        "/api/v1/pause": {
+          "post": {
+            "tags": [
+              "admin"
+            ],
+            "operationId": "pauseAll",
+            "summary": "Pause everything",
+            "description": "No ticket is claimed any more (kept across restarts); every ticket downloading or waiting to download is paused (`paused_by: pause-all`); conversions and placements under way finish.",
+            "responses": {
+              "200": {
+                "description": "The pause in force and the tickets changed.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GlobalPause"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
+        },
+        "/api/v1/resume": {
+          "post": {
+            "tags": [
+              "admin"
+            ],
+            "operationId": "resumeAll",
+            "summary": "End the global pause",
+            "description": "Tickets are claimed again; those the global pause stopped resume, tickets paused one by one stay paused.",
+            "responses": {
+              "200": {
+                "description": "The pause in force and the tickets changed.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/GlobalPause"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
         }
       },
       "components": {
@@ -3097,12 +3159,17 @@ enum OpenAPIDocument {
                   "upload_kbps",
                   "schedule"
                 ]
+              },
+              "paused_all": {
+                "type": "boolean",
+                "description": "Everything paused (`POST /api/v1/pause`): no ticket is claimed."
               }
             },
             "required": [
               "total",
               "by_state",
-              "active_tickets"
+              "active_tickets",
+              "paused_all"
             ]
           },
           "Config": {
@@ -3654,6 +3721,25 @@ enum OpenAPIDocument {
               "paused_from",
               "paused_at",
               "paused_by"
+            ]
+          },
+          "GlobalPause": {
+            "type": "object",
+            "properties": {
+              "paused_all": {
+                "type": "boolean"
+              },
+              "tickets": {
+                "type": "array",
+                "items": {
+                  "type": "string"
+                },
+                "description": "The tickets this call paused or resumed."
+              }
+            },
+            "required": [
+              "paused_all",
+              "tickets"
             ]
           }
         }

@@ -18,6 +18,24 @@ struct AdminRoutes: Sendable {
         api.post("ticket/:id/force-search", use: forceSearch)
         api.post("ticket/:id/pause", use: pause)
         api.post("ticket/:id/resume", use: resume)
+        api.post("pause", use: pauseAll)
+        api.post("resume", use: resumeAll)
+    }
+
+    struct GlobalPauseView: Encodable {
+        var pausedAll: Bool
+        /// The tickets this call paused or resumed.
+        var tickets: [String]
+    }
+
+    @Sendable func pauseAll(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let paused = try await deps.orchestrator.pauseAll()
+        return try JSONResponse.make(GlobalPauseView(pausedAll: true, tickets: paused.map(\.id)))
+    }
+
+    @Sendable func resumeAll(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        let resumed = try await deps.orchestrator.resumeAll()
+        return try JSONResponse.make(GlobalPauseView(pausedAll: false, tickets: resumed.map(\.id)))
     }
 
     @Sendable func pause(_ request: Request, context: BasicRequestContext) async throws -> Response {

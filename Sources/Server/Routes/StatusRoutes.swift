@@ -21,6 +21,8 @@ struct StatusRoutes: Sendable {
         var activeTickets: Int
         /// The speed limits in force: `normal` or `alternative` (`[torrent] alt_schedule`).
         var bandwidth: BandwidthState?
+        /// Everything paused (`POST /api/v1/pause`): no ticket is claimed.
+        var pausedAll: Bool
     }
 
     func register(on api: RouterGroup<BasicRequestContext>) {
@@ -55,7 +57,7 @@ struct StatusRoutes: Sendable {
         return try JSONResponse.make(Stats(
             total: stats.total, byState: byState,
             oldestPendingAgeSecs: stats.oldestPendingCreatedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
-            activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?()))
+            activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?(), pausedAll: await deps.orchestrator.isPausedAll))
     }
 
     @Sendable func config(_ request: Request, context: BasicRequestContext) async throws -> Response {

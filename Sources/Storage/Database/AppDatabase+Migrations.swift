@@ -101,6 +101,14 @@ extension AppDatabase {
             }
         }
 
+        // Service-wide switches that survive a restart (the global pause).
+        migrator.registerMigration("v4-setting") { db in
+            try db.create(table: "setting") { t in
+                t.primaryKey("key", .text)
+                t.column("value", .text).notNull()
+            }
+        }
+
         return migrator
     }
 }
