@@ -104,6 +104,7 @@ struct DownloadPlan {
         let ext = (path as NSString).pathExtension.lowercased()
         if AudioFileEvidence.isAudio(path) { return "audio" }
         if ext == "cue" { return "cue" }
+        if ext == "log" { return "log" }
         if ["jpg", "jpeg", "png", "gif", "webp", "bmp"].contains(ext) { return "image" }
         return "other"
     }

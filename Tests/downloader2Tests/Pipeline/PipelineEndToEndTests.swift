@@ -186,8 +186,8 @@ struct PipelineEndToEndTests {
                 #expect(try AudioCheck.sha256(ticket.images[0].destPath) == coverHash)
                 let png = try CoverArt(contentsOf: ticket.images[1].destPath)
                 #expect(png.kind == .png && png.width == 96 && png.height == 96)
-                // Only what the ticket needed was downloaded: no log, and the work folder is empty
-                #expect(!FileManager.default.fileExists(atPath: dir.file("dl/e2e-1/Tone Ensemble - Sine Waves (2024) [FLAC]/rip.log")))
+                // What the ticket needed was downloaded (the rip log too: verification reads it), and the work folder is empty
+                #expect(FileManager.default.fileExists(atPath: dir.file("dl/e2e-1/Tone Ensemble - Sine Waves (2024) [FLAC]/rip.log")))
                 #expect(((try? FileManager.default.contentsOfDirectory(atPath: dir.file("tmp/e2e-1"))) ?? []).isEmpty)
                 // The metrics saw it: every stage timed, the bytes, the audio converted
                 let metrics = registry.emitToString()
@@ -198,13 +198,14 @@ struct PipelineEndToEndTests {
                 #expect(metrics.contains("downloader2_tickets_completed_total 1"))
                 let rows = try await database.downloadFiles(ticketId: ticket.ticketId)
                 #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
-                // Every downloaded file has its integrity record, equal to the seeder's original (the log was never downloaded).
+                // Every downloaded file has its integrity record, equal to the seeder's original.
                 let downloaded = rows.filter { !$0.type.hasPrefix("placed_") }
-                let sourceNames = try FileManager.default.contentsOfDirectory(atPath: folder).filter { !$0.hasSuffix(".log") }.sorted()
+                let sourceNames = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
                 #expect(downloaded.map { ($0.path as NSString).lastPathComponent }.sorted() == sourceNames)
                 for row in downloaded {
                     let original = (folder as NSString).appendingPathComponent((row.path as NSString).lastPathComponent)
-                    #expect(row.sha256 == (try AudioCheck.sha256(original)) && row.type == (row.path.hasSuffix(".jpg") ? "image" : "audio"), "\(row)")
+                    let kind = row.path.hasSuffix(".jpg") ? "image" : row.path.hasSuffix(".log") ? "log" : "audio"
+                    #expect(row.sha256 == (try AudioCheck.sha256(original)) && row.type == kind, "\(row)")
                 }
 
                 // The torrent has seeded (the default policy stops at completion) and its one ticket is done:

@@ -113,6 +113,23 @@ struct VerificationTests {
         return router
     }
 
+    /// The real stages with verification on (fake lossless refused), over `engine`, the fixture Jackett
+    /// on `indexerPort`, libav and placement under `media`.
+    static func orchestrator(
+        dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, label: String
+    ) -> Orchestrator {
+        let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(10), earlyTimeout: .seconds(10))
+        let stages = PipelineStages(
+            search: IndexerSearchStage(search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
+            match: CandidateMatchStage(matcher: CandidateScorer(), verifiesDownloads: true),
+            download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
+            convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
+            place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database),
+            verify: ReleaseVerifyStage(fakeLossless: .reject))
+        return Orchestrator(
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)), logger: Logger(label: label))
+    }
+
     @Test("the bad release of two that list the same files is refused and blocklisted; the ticket completes from the good one, untouched by a person",
           arguments: Bad.allCases)
     func fallsBackFromBadRelease(_ kind: Bad) async throws {
@@ -136,17 +153,7 @@ struct VerificationTests {
             let badMagnet = try TorrentMetadata.magnetLink(forTorrentFile: badTorrent) + peer
             let indexer = Application(router: Self.indexer(good: goodMagnet, bad: badMagnet), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
-                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(10), earlyTimeout: .seconds(10))
-                let stages = PipelineStages(
-                    search: IndexerSearchStage(search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(client.port!)", apiKey: "k")]), lister: lister),
-                    match: CandidateMatchStage(matcher: CandidateScorer(), verifiesDownloads: true),
-                    download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
-                    convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
-                    place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database),
-                    verify: ReleaseVerifyStage(fakeLossless: .reject))
-                let orchestrator = Orchestrator(
-                    database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
-                    logger: Logger(label: "verify"))
+                let orchestrator = Self.orchestrator(dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, label: "verify")
                 let ticket = PipelineEndToEndTests.ticket(id: "verify-\(kind == .fakeLossless ? "fake" : "short")", media: media, seconds: Self.seconds)
 
                 // When the ticket is submitted and nobody touches it
@@ -237,17 +244,7 @@ struct VerificationTests {
             let badMagnet = try TorrentMetadata.magnetLink(forTorrentFile: badTorrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
             let indexer = Application(router: Self.indexer(good: nil, bad: badMagnet), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
-                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(10), earlyTimeout: .seconds(10))
-                let stages = PipelineStages(
-                    search: IndexerSearchStage(search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(client.port!)", apiKey: "k")]), lister: lister),
-                    match: CandidateMatchStage(matcher: CandidateScorer(), verifiesDownloads: true),
-                    download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
-                    convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
-                    place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database),
-                    verify: ReleaseVerifyStage(fakeLossless: .reject))
-                let orchestrator = Orchestrator(
-                    database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
-                    logger: Logger(label: "verify-alone"))
+                let orchestrator = Self.orchestrator(dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, label: "verify-alone")
                 let ticket = PipelineEndToEndTests.ticket(id: "verify-alone", media: media, seconds: Self.seconds)
                 try await withRunning([orchestrator]) {
                     _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))

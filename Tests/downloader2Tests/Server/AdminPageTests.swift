@@ -29,16 +29,8 @@ struct AdminPageTests {
             TicketUpdate(state: .failed(.init(failedAtState: .downloading, code: "stalled", error: "no data and no seed for too long (0 seeds, 0 peers)",
                                               retryable: true, retryCount: 3, failedAt: Date())))
         }
-        let driverPort = try freeLoopbackPort()
-        let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: harness.dir.path)
-        #expect(await eventually(within: 20) { driver.log.contains("started successfully") }, "chromedriver started: \(driver.log)")
-        let app = buildApplication(harness.dependencies)
-        try await app.test(.live) { client in
-            let browser = try await WebDriver.start(driverPort: driverPort)
-            let page = "http://127.0.0.1:\(client.port!)/"
-
+        try await Self.inBrowser(harness) { browser, page in
             // The page asks for the token; a wrong one is refused with a message
-            try await browser.open(page)
             let field = try await browser.wait(for: "#token")
             try await browser.screenshot(to: Self.screenshots + "/1-sign-in.png")
             try await browser.type("wrong-token", into: field)
@@ -90,7 +82,6 @@ struct AdminPageTests {
             try await browser.screenshot(to: Self.screenshots + "/6-queue-phone.png")
             print("admin page screenshots: \(Self.screenshots)")
         }
-        driver.stop()
     }
 
     @Test("a ticket's verification report with the spectrogram of a fake, and the blocklist with its remove button")
@@ -116,14 +107,7 @@ struct AdminPageTests {
             ])]),
         ]), whileIn: .downloading)
         try await harness.database.addToBlocklist(BlocklistEntry(infoHash: hash, title: "Sine Waves [FLAC]", reason: "fake lossless", album: "Sine Waves", source: "verification"))
-        let driverPort = try freeLoopbackPort()
-        let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: harness.dir.path)
-        #expect(await eventually(within: 20) { driver.log.contains("started successfully") }, "chromedriver started: \(driver.log)")
-        let app = buildApplication(harness.dependencies)
-        try await app.test(.live) { client in
-            let browser = try await WebDriver.start(driverPort: driverPort)
-            let page = "http://127.0.0.1:\(client.port!)/"
-            try await browser.open(page)
+        try await Self.inBrowser(harness) { browser, _ in
             let field = try await browser.wait(for: "#token")
             try await browser.type(APIHarness.token, into: field)
             try await browser.click("#login-form button[type=submit]")
@@ -147,6 +131,20 @@ struct AdminPageTests {
             _ = try await browser.wait(for: "#blocklist-result", containing: "Removed")
             #expect(try await harness.database.blocklist().isEmpty)
         }
-        driver.stop()
+    }
+
+    /// The production server on a loopback port and a headless chromium (through chromedriver) on its page.
+    static func inBrowser(_ harness: APIHarness, _ body: @escaping @Sendable (WebDriver, String) async throws -> Void) async throws {
+        let driverPort = try freeLoopbackPort()
+        let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: harness.dir.path)
+        defer { driver.stop() }
+        #expect(await eventually(within: 20) { driver.log.contains("started successfully") }, "chromedriver started: \(driver.log)")
+        let app = buildApplication(harness.dependencies)
+        try await app.test(.live) { client in
+            let browser = try await WebDriver.start(driverPort: driverPort)
+            let page = "http://127.0.0.1:\(client.port!)/"
+            try await browser.open(page)
+            try await body(browser, page)
+        }
     }
 }
