@@ -51,7 +51,9 @@ struct Serve: AsyncParsableCommand {
                     maxAttempts: config.processing.retryMaxAttempts,
                     initialDelay: TimeInterval(config.processing.retryInitialDelaySecs),
                     maxDelay: TimeInterval(config.processing.retryMaxDelaySecs)),
-                fallbackMinScore: config.matcher.autoApproveThreshold),
+                fallbackMinScore: config.matcher.autoApproveThreshold,
+                wanted: config.wanted.enabled
+                    ? WantedPolicy(intervals: config.wanted.intervals ?? [], giveUpAfter: TimeInterval(config.wanted.giveUpDays) * 86_400) : nil),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
         let bandwidth = BandwidthScheduler(

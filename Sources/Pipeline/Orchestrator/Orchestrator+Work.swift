@@ -204,6 +204,7 @@ extension Orchestrator {
     func fail(_ id: String, with error: StageError) async {
         metrics.failed(code: error.code, retryable: error.retryable)
         let policy = settings.retry
+        let wantedPolicy = settings.wanted
         let abandoned = try? await database.ticket(id: id)?.approval?.selectedCandidate
         do {
             let change = try await apply(id) { ticket in
@@ -211,6 +212,7 @@ extension Orchestrator {
                 let entry = TicketErrorEntry(timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
                 if let fallback = Self.fallback(from: ticket, after: error, entry: entry) { return fallback }
                 if let waiting = Self.waitForPerson(ticket, after: error, entry: entry, at: now) { return waiting }
+                if let wanted = Self.keepWanted(ticket, after: error, entry: entry, policy: wantedPolicy, at: now) { return wanted }
                 if error.retryable, policy.allowsRetry(afterRetries: ticket.retryCount) {
                     let delay = policy.delay(afterRetries: ticket.retryCount)
                     let retryAt = now.addingTimeInterval(delay)
@@ -284,6 +286,27 @@ extension Orchestrator {
             state: .needsApproval(.init(
                 candidates: [refused], recommendedIdx: 0, confidence: 0, reason: .verificationFailed(detail: error.message), waitingSince: now)),
             error: entry, retryCount: ticket.retryCount)
+    }
+
+    /// A search that found nothing usable leaves the ticket `wanted`, to be searched again on the
+    /// policy's schedule (no retry is spent); once the ticket is older than the give-up age it fails
+    /// with `not_found`. Nil without a policy, or for any other error.
+    static func keepWanted(_ ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry, policy: WantedPolicy?, at now: Date) -> TicketUpdate? {
+        guard let policy, error.code == "no_candidates", ticket.state.name == .searching else { return nil }
+        // The fruitless searches so far are in the error history (the retry budget stays for the download).
+        let searches = ticket.errorHistory.filter { $0.code == "no_candidates" }.count + 1
+        if now.timeIntervalSince(ticket.createdAt) >= policy.giveUpAfter {
+            let days = Int(policy.giveUpAfter / 86_400)
+            return TicketUpdate(
+                state: .failed(.init(
+                    failedAtState: .searching, code: "not_found", error: "still not found after \(searches) search(es) over \(days) day(s): \(error.message)",
+                    retryable: false, retryCount: ticket.retryCount, failedAt: now)),
+                error: entry)
+        }
+        let next = now.addingTimeInterval(policy.delay(afterSearches: searches))
+        return TicketUpdate(
+            state: .wanted(.init(reason: error.message, nextSearchAt: next, searches: searches)),
+            error: entry, retryCount: ticket.retryCount, waitUntil: next)
     }
 
     /// A worker stopped by shutdown hands its ticket back; one stopped by a cancel has nothing to do.

@@ -13,11 +13,15 @@ public struct PipelineSettings: Sendable, Equatable {
     public var approver: String
     /// The least score of a release a stalled download may fall back to (the auto-approve threshold).
     public var fallbackMinScore: Double
+    /// Searches that find nothing leave the ticket `wanted` on this schedule; nil: they are retried
+    /// like any retryable error and then fail (`[wanted] enabled = false`).
+    public var wanted: WantedPolicy?
 
     public init(
         maxParallelTickets: Int = 4, maxParallelDownloads: Int = 3, checkInterval: TimeInterval = 10, retry: RetryPolicy = RetryPolicy(),
-        approver: String = "api", fallbackMinScore: Double = 0.85
+        approver: String = "api", fallbackMinScore: Double = 0.85, wanted: WantedPolicy? = nil
     ) {
+        self.wanted = wanted
         self.fallbackMinScore = fallbackMinScore
         self.maxParallelTickets = maxParallelTickets
         self.maxParallelDownloads = max(1, maxParallelDownloads)
@@ -47,5 +51,24 @@ public struct PipelineStages: Sendable {
         self.download = download
         self.convert = convert
         self.place = place
+    }
+}
+
+/// When a `wanted` ticket is searched again: after each fruitless search the next interval of
+/// `intervals` (the last one repeating), until the ticket is `giveUpAfter` old; then it fails with
+/// `not_found`.
+public struct WantedPolicy: Sendable, Equatable {
+    public var intervals: [TimeInterval]
+    public var giveUpAfter: TimeInterval
+
+    /// 15 min, 1 h, 6 h, then daily; given up after 90 days.
+    public init(intervals: [TimeInterval] = [900, 3600, 21_600, 86_400], giveUpAfter: TimeInterval = 90 * 86_400) {
+        self.intervals = intervals.isEmpty ? [86_400] : intervals
+        self.giveUpAfter = giveUpAfter
+    }
+
+    /// The wait before search number `searches + 1`, after `searches` fruitless ones (1 or more).
+    public func delay(afterSearches searches: Int) -> TimeInterval {
+        intervals[min(max(searches, 1), intervals.count) - 1]
     }
 }

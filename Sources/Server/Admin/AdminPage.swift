@@ -31,6 +31,7 @@ button.danger { background: #fff; color: #cf222e; border-color: #cf222e; }
 .s-needs_approval, .s-auto_approved, .s-approved { background: var(--approval); }
 .s-downloading { background: var(--downloading); }
 .s-paused { background: var(--ended); }
+.s-wanted { background: var(--pending); }
 .s-converting, .s-placing { background: var(--processing); }
 .s-completed { background: var(--completed); }
 .s-failed { background: var(--failed); }
@@ -80,7 +81,7 @@ progress { width: 100%; }
       <label for="filter">State</label>
       <select id="filter">
         <option value="">all</option>
-        <option>pending</option><option>searching</option><option>matching</option><option>needs_approval</option>
+        <option>pending</option><option>searching</option><option>matching</option><option>needs_approval</option><option>wanted</option>
         <option>auto_approved</option><option>approved</option><option>downloading</option><option>converting</option>
         <option>paused</option><option>placing</option><option>completed</option><option>failed</option><option>rejected</option><option>cancelled</option>
       </select>
@@ -270,6 +271,7 @@ async function loadDetail() {
   $("detail-title").textContent = t.ticket.search.artist + " — " + t.ticket.search.album + " (" + t.ticket_id + ")";
   $("detail-state").replaceChildren(badge(t.state), " ", el("span", { class: "muted" }, "retries " + t.retry_count + (t.error_message ? " · " + t.error_message : "")));
   $("detail-progress").replaceChildren(progressView(t.ticket_id, t.state, t.state_details));
+  if (t.state === "wanted") $("detail-progress").replaceChildren(el("p", { class: "muted" }, "Not found yet (" + t.state_details.searches + " search(es)): searched again " + new Date(t.state_details.next_search_at).toLocaleString() + ". " + t.state_details.reason));
   const failed = t.state === "failed" ? t.state_details : null;
   $("detail-hint").replaceChildren(failed ? el("p", { class: "hint" }, hints[failed.code] ?? "The last error is above; retry, or force a search.") : "");
   renderActions(t);
@@ -295,7 +297,7 @@ function renderActions(t) {
     const reason = el("input", { id: "reject-reason", placeholder: "why (optional)" });
     box.append(el("label", { for: "reject-reason" }, "Reject reason"), reason, action("Reject", () => call("POST", "/ticket/" + id + "/reject", { reason: reason.value || null }), "danger"));
   }
-  if (["failed", "rejected", "needs_approval"].includes(t.state)) {
+  if (["failed", "rejected", "needs_approval", "wanted"].includes(t.state)) {
     const query = el("input", { id: "search-query", value: t.ticket.search.artist + " " + t.ticket.search.album });
     box.append(el("label", { for: "search-query" }, "Search for"), query, action("Force search", () => call("POST", "/ticket/" + id + "/force-search", { query: query.value })));
   }

@@ -74,6 +74,13 @@ extension AppConfig {
             }),
 
             .int("health", "min_free_mb", \.health.minFreeMb, 0...10_000_000),
+            .bool("wanted", "enabled", \.wanted.enabled),
+            .string("wanted", "search_intervals_mins", \.wanted.searchIntervalsMins, check: { text in
+                var probe = AppConfig.Wanted()
+                probe.searchIntervalsMins = text
+                return probe.intervals == nil ? "must be whole minutes above 0 joined by commas, e.g. \"15, 60, 360, 1440\", got '\(text)'" : nil
+            }),
+            .int("wanted", "give_up_days", \.wanted.giveUpDays, 1...3650),
             .string("verify", "fake_lossless", \.verify.fakeLossless, check: { mode in
                 ["reject", "flag", "off"].contains(mode) ? nil : "must be \"reject\", \"flag\" or \"off\", got '\(mode)'"
             }),

@@ -101,6 +101,23 @@ public struct AppConfig: Sendable, Equatable {
         public var intervalMins = 10
     }
 
+    public struct Wanted: Sendable, Equatable {
+        /// A search that finds nothing leaves the ticket `wanted`, searched again on the schedule below.
+        public var enabled = true
+        /// Minutes between searches, the last repeating: "15, 60, 360, 1440" (15 min, 1 h, 6 h, daily).
+        public var searchIntervalsMins = "15, 60, 360, 1440"
+        /// A ticket this old fails with `not_found`.
+        public var giveUpDays = 90
+
+        /// The intervals in seconds, nil when the text is not a list of positive whole minutes.
+        public var intervals: [TimeInterval]? {
+            let parts = searchIntervalsMins.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            let minutes = parts.compactMap { Int($0) }.filter { $0 > 0 }
+            guard !parts.isEmpty, minutes.count == parts.count else { return nil }
+            return minutes.map { TimeInterval($0 * 60) }
+        }
+    }
+
     public struct Verify: Sendable, Equatable {
         /// "reject": a lossless release whose spectrum shows a lossy encoder's low-pass is refused and
         /// blocklisted; "flag": recorded and converted anyway; "off": not analysed.
@@ -118,6 +135,7 @@ public struct AppConfig: Sendable, Equatable {
     public var placer = Placer()
     public var health = Health()
     public var verify = Verify()
+    public var wanted = Wanted()
     /// `[[notify]]`: webhooks and Subsonic servers told about completions, failures and approvals.
     public var notify: [NotifyTarget] = []
 

@@ -1900,6 +1900,7 @@ enum OpenAPIDocument {
               "searching",
               "matching",
               "needs_approval",
+              "wanted",
               "auto_approved",
               "approved",
               "rejected",
@@ -2277,6 +2278,25 @@ enum OpenAPIDocument {
                   "properties": {
                     "state_details": {
                       "$ref": "#/components/schemas/StateDetailsPaused"
+                    }
+                  }
+                }
+              },
+              {
+                "if": {
+                  "properties": {
+                    "state": {
+                      "const": "wanted"
+                    }
+                  },
+                  "required": [
+                    "state"
+                  ]
+                },
+                "then": {
+                  "properties": {
+                    "state_details": {
+                      "$ref": "#/components/schemas/StateDetailsWanted"
                     }
                   }
                 }
@@ -3740,6 +3760,27 @@ enum OpenAPIDocument {
             "required": [
               "paused_all",
               "tickets"
+            ]
+          },
+          "StateDetailsWanted": {
+            "type": "object",
+            "properties": {
+              "reason": {
+                "type": "string"
+              },
+              "next_search_at": {
+                "type": "string",
+                "format": "date-time"
+              },
+              "searches": {
+                "type": "integer",
+                "minimum": 1
+              }
+            },
+            "required": [
+              "reason",
+              "next_search_at",
+              "searches"
             ]
           }
         }

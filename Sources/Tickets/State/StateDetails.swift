@@ -161,6 +161,20 @@ extension TicketState {
         }
     }
 
+    public struct Wanted: Codable, Sendable, Equatable {
+        /// Why the last search found nothing usable.
+        public var reason: String
+        /// When it will be searched again.
+        public var nextSearchAt: Date
+        /// Searches made so far that found nothing.
+        public var searches: Int
+        public init(reason: String, nextSearchAt: Date, searches: Int) {
+            self.reason = reason
+            self.nextSearchAt = nextSearchAt
+            self.searches = searches
+        }
+    }
+
     public struct Paused: Codable, Sendable, Equatable {
         /// Where the ticket was: `downloading`, `approved` or `auto_approved`.
         public var pausedFrom: TicketStateName

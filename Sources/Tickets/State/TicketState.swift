@@ -8,6 +8,7 @@ public enum TicketState: Sendable, Equatable {
     case searching(Searching)
     case matching(Matching)
     case needsApproval(NeedsApproval)
+    case wanted(Wanted)
     case autoApproved(AutoApproved)
     case approved(Approved)
     case rejected(Rejected)
@@ -25,6 +26,7 @@ public enum TicketState: Sendable, Equatable {
         case .searching: .searching
         case .matching: .matching
         case .needsApproval: .needsApproval
+        case .wanted: .wanted
         case .autoApproved: .autoApproved
         case .approved: .approved
         case .rejected: .rejected
@@ -46,6 +48,7 @@ public enum TicketState: Sendable, Equatable {
         case .searching(let d): try encoder.encode(d)
         case .matching(let d): try encoder.encode(d)
         case .needsApproval(let d): try encoder.encode(d)
+        case .wanted(let d): try encoder.encode(d)
         case .autoApproved(let d): try encoder.encode(d)
         case .approved(let d): try encoder.encode(d)
         case .rejected(let d): try encoder.encode(d)
@@ -67,6 +70,7 @@ public enum TicketState: Sendable, Equatable {
         case .searching: .searching(try decoder.decode(Searching.self, from: data))
         case .matching: .matching(try decoder.decode(Matching.self, from: data))
         case .needsApproval: .needsApproval(try decoder.decode(NeedsApproval.self, from: data))
+        case .wanted: .wanted(try decoder.decode(Wanted.self, from: data))
         case .autoApproved: .autoApproved(try decoder.decode(AutoApproved.self, from: data))
         case .approved: .approved(try decoder.decode(Approved.self, from: data))
         case .rejected: .rejected(try decoder.decode(Rejected.self, from: data))

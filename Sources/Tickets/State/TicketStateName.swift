@@ -4,6 +4,8 @@ public enum TicketStateName: String, Codable, Sendable, CaseIterable, Comparable
     case searching
     case matching
     case needsApproval = "needs_approval"
+    /// Nothing usable found yet: searched again on a schedule that backs off, until a give-up age.
+    case wanted
     case autoApproved = "auto_approved"
     case approved
     case rejected
@@ -34,7 +36,7 @@ public enum TicketStateName: String, Codable, Sendable, CaseIterable, Comparable
 
     /// The Orchestrator may claim a ticket in one of these states and run its next stage.
     public var isReadyForWork: Bool {
-        self == .pending || self == .approved || self == .autoApproved
+        self == .pending || self == .approved || self == .autoApproved || self == .wanted
     }
 
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rawValue < rhs.rawValue }

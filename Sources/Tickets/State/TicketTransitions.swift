@@ -6,6 +6,9 @@
 /// - *retry*: `failed` returns to the last safe state (`pending`, or the approval that chose a release);
 /// - *force-search*: `needs_approval`, `rejected` and `failed` go back to `pending` with a new query.
 ///
+/// A search that finds nothing usable leaves the ticket `wanted`: claimable again once its next
+/// search time comes (`searching`), force-searched (`pending`), given up (`failed`) or cancelled.
+///
 /// An operator may pause a ticket that downloads or waits to download (`paused`); resume returns it to
 /// its approval, from where the download picks up again.
 ///
@@ -15,7 +18,8 @@ public enum TicketTransitions {
     /// Legal targets for each state.
     public static let table: [TicketStateName: Set<TicketStateName>] = [
         .pending: [.searching, .failed, .cancelled],
-        .searching: [.matching, .pending, .failed, .cancelled],
+        .searching: [.matching, .wanted, .pending, .failed, .cancelled],
+        .wanted: [.searching, .pending, .failed, .cancelled],
         .matching: [.needsApproval, .autoApproved, .pending, .failed, .cancelled],
         .needsApproval: [.approved, .rejected, .pending, .failed, .cancelled],
         .autoApproved: [.downloading, .paused, .failed, .cancelled],

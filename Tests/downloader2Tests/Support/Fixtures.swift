@@ -68,6 +68,7 @@ enum Fixtures {
         case .rejected: .rejected(.init(rejectedBy: "tester", reason: "wrong album", rejectedAt: now))
         case .downloading: .downloading(.init(torrentHash: candidate(0).infoHash, startedAt: now))
         case .paused: .paused(.init(pausedFrom: .downloading, pausedAt: now, pausedBy: "tester"))
+        case .wanted: .wanted(.init(reason: "no release found", nextSearchAt: now.addingTimeInterval(900), searches: 1))
         case .converting: .converting(.init(currentTrackIdx: 0, totalTracks: 2, currentTrackName: "Airbag", startedAt: now))
         case .placing: .placing(.init(filesPlaced: 0, totalFiles: 3, startedAt: now))
         case .completed: .completed(.init(completedAt: now, stats: CompletionStats(totalDownloadBytes: 1, downloadDurationSecs: 1, conversionDurationSecs: 1, finalSizeBytes: 1)))
@@ -88,6 +89,7 @@ enum Fixtures {
         case .rejected: [.searching, .matching, .needsApproval, .rejected]
         case .downloading: [.searching, .matching, .autoApproved, .downloading]
         case .paused: [.searching, .matching, .autoApproved, .downloading, .paused]
+        case .wanted: [.searching, .wanted]
         case .converting: [.searching, .matching, .autoApproved, .downloading, .converting]
         case .placing: [.searching, .matching, .autoApproved, .downloading, .converting, .placing]
         case .completed: [.searching, .matching, .autoApproved, .downloading, .converting, .placing, .completed]

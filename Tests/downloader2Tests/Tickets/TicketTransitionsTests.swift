@@ -12,6 +12,8 @@ struct TicketTransitionsTests {
             "downloading>converting", "converting>placing", "placing>completed",
             // verification refused the release and nothing is left to fall back to
             "downloading>needs_approval",
+            // wanted: searched again on a schedule, force-searched, given up
+            "searching>wanted", "wanted>searching", "wanted>pending", "wanted>failed", "wanted>cancelled",
             // pause and resume
             "downloading>paused", "approved>paused", "auto_approved>paused", "paused>approved", "paused>auto_approved", "paused>cancelled",
             // recovery and backoff
