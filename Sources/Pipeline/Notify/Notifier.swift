@@ -93,18 +93,22 @@ public final class Notifier: Service, Sendable {
             if let year = ticket.search.year { album["year"] = .number(Double(year)) }
             body["album"] = .object(album)
         }
-        switch stored?.state {
-        case .completed(let done)?:
+        // What the state said when it was entered (the ticket may have moved on since), from the event.
+        let details = event.payload["details"] ?? .null
+        switch state {
+        case "completed":
             let placed = ((try? await database.downloadFiles(ticketId: event.ticketId)) ?? []).filter { $0.type.hasPrefix("placed_") }
             body["files"] = .array(placed.map { .object(["path": .string($0.path), "sha256": $0.sha256.map(JSONValue.string) ?? .null, "size": .number(Double($0.size))]) })
-            if let missing = done.missing, !missing.isEmpty {
-                body["missing"] = .array(missing.map { JSONValue.object(["catalog_id": .string($0.catalogId), "reason": .string($0.reason)]) })
-            }
-        case .failed(let failure)?:
-            body["error"] = .object(["code": .string(failure.code), "message": .string(failure.error), "retryable": .bool(failure.retryable)])
-        case .needsApproval(let waiting)?:
-            body["reason"] = (try? JSONValue(encoding: waiting.reason)) ?? .null
-            body["candidates"] = .number(Double(waiting.candidates.count))
+            if case .array(let missing)? = details["missing"], !missing.isEmpty { body["missing"] = .array(missing) }
+        case "failed":
+            body["error"] = .object([
+                "code": details["code"] ?? .null, "message": details["error"] ?? .null, "retryable": details["retryable"] ?? .null,
+            ])
+        case "wanted":
+            for key in ["reason", "next_search_at", "searches"] { body[key] = details[key] ?? .null }
+        case "needs_approval":
+            body["reason"] = details["reason"] ?? .null
+            if case .array(let candidates)? = details["candidates"] { body["candidates"] = .number(Double(candidates.count)) }
         default:
             break
         }

@@ -11,11 +11,12 @@ public struct NotifyTarget: Sendable, Equatable {
     }
 
     /// The states a target can be told about.
-    public static let allEvents = ["completed", "failed", "needs_approval"]
+    public static let allEvents = ["completed", "failed", "needs_approval", "wanted"]
 
     public var kind: Kind
     public var url: String
-    /// States that trigger a call (webhook only; Subsonic scans after `completed`).
+    /// States that trigger a call (webhook only; Subsonic scans after `completed`); `wanted` is told each
+    /// time a search finds nothing.
     public var events: [String]
     /// Webhook: the HMAC-SHA-256 key of the `X-Downloader2-Signature` header; empty: unsigned.
     public var secret: String

@@ -3508,7 +3508,8 @@ enum OpenAPIDocument {
                         "enum": [
                           "completed",
                           "failed",
-                          "needs_approval"
+                          "needs_approval",
+                          "wanted"
                         ]
                       }
                     },

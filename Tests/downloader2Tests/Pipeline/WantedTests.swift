@@ -1,4 +1,6 @@
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
 import Pipeline
 import Storage
@@ -31,10 +33,22 @@ struct WantedTests {
             database: database, stages: stages.pipeline, settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 1), wanted: policy),
             logger: Logger(label: "wanted"))
         let ticket = Fixtures.ticket(id: "w1", root: dir.file("media"))
-        try await withRunning([orchestrator]) {
-            _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
-            #expect(try await eventually(within: 20) { try await database.ticket(id: "w1")?.state.name == .completed })
+        // A webhook told of each fruitless search and of the completion
+        let hook = NotificationTests.Receiver()
+        let hookApp = Application(router: hook.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await hookApp.test(.live) { client in
+            let notifier = Notifier(
+                targets: [NotifyTarget(kind: .webhook, url: "http://127.0.0.1:\(client.port!)/hook", events: ["wanted", "completed"])],
+                database: database, events: orchestrator.events)
+            try await withRunning([orchestrator, notifier]) {
+                _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
+                #expect(try await eventually(within: 20) { try await database.ticket(id: "w1")?.state.name == .completed })
+                #expect(await eventually(within: 10) { hook.recorded.count == 3 })
+            }
         }
+        let told = hook.recorded.compactMap { try? JSONValue(json: $0.body) }
+        #expect(told.compactMap { $0["event"]?.stringValue }.sorted() == ["completed", "wanted", "wanted"])
+        #expect(told.filter { $0["event"]?.stringValue == "wanted" }.allSatisfy { $0["next_search_at"]?.stringValue != nil })
         let events = try await database.events(ticketId: "w1")
         let wanted = events.filter { $0.type == .stateChange && $0.payload["new_state"]?.stringValue == "wanted" }
         #expect(wanted.count == 2, "\(events.map(\.type))")
