@@ -68,6 +68,7 @@ public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContex
     TicketRoutes(deps: deps).register(on: api)
     AdminRoutes(deps: deps).register(on: api)
     BlocklistRoutes(deps: deps).register(on: api)
+    VerificationRoutes(deps: deps).register(on: api)
     StatusRoutes(deps: deps).register(on: api)
     registerEventSocketHint(on: api)
     return router

@@ -39,12 +39,7 @@ final class AudioSink {
 
     /// Resamples `span` into the FIFO and encodes every whole frame it now holds.
     func write(_ span: DecodedSpan) throws {
-        let planar = av_sample_fmt_is_planar(sourceFormat) != 0
-        let bytes = Int(av_get_bytes_per_sample(sourceFormat))
-        let stride = planar ? bytes : bytes * Int(sourceChannels)
-        let planeCount = planar ? Int(sourceChannels) : 1
-        var inputs = [UnsafePointer<UInt8>?](repeating: nil, count: planeCount)
-        for plane in 0..<planeCount { inputs[plane] = UnsafePointer(span.frame.pointee.extended_data[plane]! + span.offset * stride) }
+        var inputs = span.inputPlanes(format: sourceFormat, channels: sourceChannels)
         try resample(inputs: &inputs, count: Int32(span.count))
         try encodeWholeFrames()
     }

@@ -7,6 +7,17 @@ struct DecodedSpan {
     let count: Int
 }
 
+extension DecodedSpan {
+    /// Pointers to the span's first sample in each plane of `frame` (one for packed formats), as
+    /// libswresample takes its input.
+    func inputPlanes(format: AVSampleFormat, channels: Int32) -> [UnsafePointer<UInt8>?] {
+        let planar = av_sample_fmt_is_planar(format) != 0
+        let bytes = Int(av_get_bytes_per_sample(format))
+        let stride = planar ? bytes : bytes * Int(channels)
+        return (0..<(planar ? Int(channels) : 1)).map { plane in UnsafePointer(frame.pointee.extended_data[plane]! + offset * stride) }
+    }
+}
+
 extension AudioSource {
     /// Decodes the samples `[start, end)` of the stream (`end` nil: to the end of the file), counted from
     /// the stream's first sample at `sampleRate`, and hands them to `body` in order.

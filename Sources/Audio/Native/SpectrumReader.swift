@@ -1,4 +1,5 @@
 import CAudio
+import Foundation
 
 /// Owns one libavutil real-to-complex transform (`av_tx`, `AV_TX_FLOAT_RDFT`) of a fixed length.
 final class RealFFT {
@@ -25,6 +26,11 @@ final class RealFFT {
         av_tx_uninit(&owned)
     }
 
+    /// A Hann window of `length` points, applied before each transform.
+    static func hannWindow(_ length: Int) -> [Float] {
+        (0..<length).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(length - 1))) }
+    }
+
     /// Adds the power spectrum of `samples` (`length` values, already windowed) to `sum`
     /// (`length / 2 + 1` bins). `samples` may be overwritten.
     func accumulatePower(of samples: inout [Float], into sum: inout [Double]) {
@@ -41,68 +47,51 @@ final class RealFFT {
 }
 
 extension AudioSource {
-    /// Up to `count` samples from sample `start`, mixed down to one float channel by libswresample
-    /// (fewer at the end of the file). Seeks, so reading a few windows spread through a long track costs
-    /// only those windows' decoding.
-    func monoSamples(from start: Int64, count: Int, cancel: CancelFlag) throws -> [Float] {
-        let source = format
-        var mono = AVChannelLayout()
-        av_channel_layout_default(&mono, 1)
-        guard let resampler = ResamplerBox(
-            from: source.layout, source.sampleFormat, source.sampleRate, to: mono, AV_SAMPLE_FMT_FLT, source.sampleRate)
-        else { throw AudioError.invalidRequest("cannot mix \(describe(source.layout)) down to mono for analysis") }
-        let planar = av_sample_fmt_is_planar(source.sampleFormat) != 0
-        let bytes = Int(av_get_bytes_per_sample(source.sampleFormat))
-        let stride = planar ? bytes : bytes * Int(source.layout.nb_channels)
-        let planeCount = planar ? Int(source.layout.nb_channels) : 1
-        var samples = [Float]()
-        samples.reserveCapacity(count)
-        var scratch = [Float](repeating: 0, count: 8192)
-        _ = try decode(from: start, to: start + Int64(count), cancel: cancel) { span in
-            var inputs = [UnsafePointer<UInt8>?](repeating: nil, count: planeCount)
-            for plane in 0..<planeCount { inputs[plane] = UnsafePointer(span.frame.pointee.extended_data[plane]! + span.offset * stride) }
-            if scratch.count < span.count + 64 { scratch = [Float](repeating: 0, count: span.count + 64) }
+    /// Decodes the samples `[start, end)` (`end` nil: to the end), converts each decoded span by
+    /// libswresample to interleaved `format` with `layout` at the source's own rate, and hands `body`
+    /// the converted bytes and how many samples they hold.
+    func converted(
+        to format: AVSampleFormat, layout: AVChannelLayout, from start: Int64, to end: Int64?, cancel: CancelFlag,
+        body: (UnsafeRawBufferPointer, Int) throws -> Void
+    ) throws {
+        let source = self.format
+        guard let resampler = ResamplerBox(from: source.layout, source.sampleFormat, source.sampleRate, to: layout, format, source.sampleRate) else {
+            throw AudioError.invalidRequest("cannot convert \(describe(source.layout)) to \(describe(layout)) for analysis")
+        }
+        let sampleBytes = Int(av_get_bytes_per_sample(format)) * Int(layout.nb_channels)
+        var scratch = [UInt8](repeating: 0, count: 8192 * sampleBytes)
+        _ = try decode(from: start, to: end, cancel: cancel) { span in
+            var inputs = span.inputPlanes(format: source.sampleFormat, channels: source.layout.nb_channels)
+            if scratch.count < (span.count + 64) * sampleBytes { scratch = [UInt8](repeating: 0, count: (span.count + 64) * sampleBytes) }
             let produced = scratch.withUnsafeMutableBytes { out in
                 var outputs: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress!.assumingMemoryBound(to: UInt8.self)]
                 return inputs.withUnsafeMutableBufferPointer { input in
-                    swr_convert(resampler.pointer, &outputs, Int32(out.count / 4), input.baseAddress, Int32(span.count))
+                    swr_convert(resampler.pointer, &outputs, Int32(out.count / sampleBytes), input.baseAddress, Int32(span.count))
                 }
             }
-            guard produced >= 0 else { throw AudioError.corruptInput(path: path, reason: "cannot mix down for analysis: \(avErrorText(produced))") }
-            samples.append(contentsOf: scratch.prefix(Int(produced)))
+            guard produced >= 0 else { throw AudioError.corruptInput(path: path, reason: "cannot convert for analysis: \(avErrorText(produced))") }
+            try scratch.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0.prefix(Int(produced) * sampleBytes)), Int(produced)) }
+        }
+    }
+
+    /// Up to `count` samples from sample `start`, mixed down to one float channel (fewer at the end of
+    /// the file). Seeks, so reading a few windows spread through a long track costs only those windows' decoding.
+    func monoSamples(from start: Int64, count: Int, cancel: CancelFlag) throws -> [Float] {
+        var mono = AVChannelLayout()
+        av_channel_layout_default(&mono, 1)
+        var samples = [Float]()
+        samples.reserveCapacity(count)
+        try converted(to: AV_SAMPLE_FMT_FLT, layout: mono, from: start, to: start + Int64(count), cancel: cancel) { bytes, _ in
+            samples.append(contentsOf: bytes.bindMemory(to: Float.self))
         }
         return samples
     }
-}
 
-extension AudioSource {
     /// The CRC-32 of the whole stream as 16-bit little-endian interleaved PCM at its own rate and
     /// channels: what EAC's "Copy CRC" and XLD's "CRC32 hash" are computed over for a CD rip.
     func pcm16CRC32(cancel: CancelFlag) throws -> UInt32 {
-        let source = format
-        guard let resampler = ResamplerBox(
-            from: source.layout, source.sampleFormat, source.sampleRate, to: source.layout, AV_SAMPLE_FMT_S16, source.sampleRate)
-        else { throw AudioError.invalidRequest("cannot convert \(describe(source.layout)) to 16-bit PCM") }
-        let channels = Int(source.layout.nb_channels)
-        let planar = av_sample_fmt_is_planar(source.sampleFormat) != 0
-        let bytes = Int(av_get_bytes_per_sample(source.sampleFormat))
-        let stride = planar ? bytes : bytes * channels
-        let planeCount = planar ? channels : 1
         var crc = CRC32()
-        var scratch = [Int16](repeating: 0, count: 8192 * channels)
-        _ = try decode(from: 0, to: nil, cancel: cancel) { span in
-            var inputs = [UnsafePointer<UInt8>?](repeating: nil, count: planeCount)
-            for plane in 0..<planeCount { inputs[plane] = UnsafePointer(span.frame.pointee.extended_data[plane]! + span.offset * stride) }
-            if scratch.count < (span.count + 64) * channels { scratch = [Int16](repeating: 0, count: (span.count + 64) * channels) }
-            let produced = scratch.withUnsafeMutableBytes { out in
-                var outputs: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress!.assumingMemoryBound(to: UInt8.self)]
-                return inputs.withUnsafeMutableBufferPointer { input in
-                    swr_convert(resampler.pointer, &outputs, Int32(out.count / (2 * channels)), input.baseAddress, Int32(span.count))
-                }
-            }
-            guard produced >= 0 else { throw AudioError.corruptInput(path: path, reason: "cannot convert to PCM: \(avErrorText(produced))") }
-            scratch.withUnsafeBytes { crc.update(UnsafeRawBufferPointer(rebasing: $0.prefix(Int(produced) * channels * 2))) }
-        }
+        try converted(to: AV_SAMPLE_FMT_S16, layout: format.layout, from: 0, to: nil, cancel: cancel) { bytes, _ in crc.update(bytes) }
         return crc.value
     }
 }

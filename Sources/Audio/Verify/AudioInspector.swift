@@ -28,19 +28,21 @@ public enum AudioInspector {
         let lossless = source.isLosslessCodec
         let rate = Int(source.sampleRate)
         guard rate > 0 else { throw AudioError.corruptInput(path: path, reason: "no sample rate") }
-        let spectrum = try averagedSpectrum(source, cancel: cancel)
+        let analyse = lossless && analyseSpectrum
+        let spectrum = try averagedSpectrum(source, transform: analyse, cancel: cancel)
         guard spectrum.samplesRead > 0 else { throw AudioError.corruptInput(path: path, reason: "no audio could be decoded") }
         try checkEnd(source, cancel: cancel)
-        let verdict = lossless && analyseSpectrum ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
+        let verdict = analyse ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
         return TrackInspection(info: info, lossless: lossless, decodedSecs: Double(spectrum.samplesRead) / Double(rate), spectral: verdict)
     }
 
-    /// The mean power spectrum of the sounding FFT frames read at `positions` places in the track.
-    static func averagedSpectrum(_ source: AudioSource, cancel: CancelFlag) throws -> (power: [Double], windows: Int, samplesRead: Int) {
+    /// The mean power spectrum of the sounding FFT frames read at `positions` places in the track;
+    /// without `transform`, the windows are only decoded (the check for damage), not analysed.
+    static func averagedSpectrum(_ source: AudioSource, transform: Bool, cancel: CancelFlag) throws -> (power: [Double], windows: Int, samplesRead: Int) {
         let rate = Int(source.sampleRate)
         let size = rate > 48_000 ? 8192 : 4096
         let fft = RealFFT(length: size)
-        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size - 1))) }
+        let window = RealFFT.hannWindow(size)
         let total = source.declaredSamples ?? 0
         let span = size * framesPerPosition
         let starts: [Int64] = total > Int64(span * positions * 2)
@@ -52,6 +54,7 @@ public enum AudioInspector {
         for start in starts {
             let samples = try source.monoSamples(from: start, count: starts.count == 1 ? span * positions : span, cancel: cancel)
             read += samples.count
+            guard transform else { continue }
             var offset = 0
             while offset + size <= samples.count {
                 var energy: Float = 0

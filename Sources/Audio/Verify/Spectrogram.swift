@@ -11,7 +11,7 @@ public enum Spectrogram {
         let rate = Int(source.sampleRate)
         let size = rate > 48_000 ? 4096 : 2048
         let fft = RealFFT(length: size)
-        let window = (0..<size).map { Float(0.5 - 0.5 * cos(2 * Double.pi * Double($0) / Double(size - 1))) }
+        let window = RealFFT.hannWindow(size)
         let perPosition = 8
         let positions = max(1, width / perPosition)
         let total = max(Int64(size * perPosition), source.declaredSamples ?? 0)

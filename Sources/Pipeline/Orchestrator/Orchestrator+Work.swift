@@ -172,7 +172,7 @@ extension Orchestrator {
         let reason = report.problems.joined(separator: "; ")
         // A person who approved a release already refused (and blocklisted) chose it knowingly.
         if case .approved(let approved)? = ticket.approval,
-           try await database.blocklist().contains(where: { $0.infoHash == selected.torrent.infoHash.lowercased() }) {
+           try await database.isBlocklisted(infoHash: selected.torrent.infoHash) {
             logger.notice("ticket \(ticket.id): \(approved.approvedBy) approved the refused release \(selected.torrent.infoHash); converting it: \(reason)")
             return
         }
