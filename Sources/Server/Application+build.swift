@@ -24,13 +24,16 @@ public struct ServerDependencies: Sendable {
     public var health: HealthMonitor?
     /// The speed limits in force (`GET /stats`), when the engine runs in this process.
     public var bandwidth: (@Sendable () -> BandwidthState)?
+    /// The RSS sync's last round (`GET /stats`).
+    public var rss: (@Sendable () -> RSSRound?)?
 
     public init(
         config: AppConfig, database: AppDatabase, orchestrator: Orchestrator, authToken: String, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil,
-        bandwidth: (@Sendable () -> BandwidthState)? = nil
+        bandwidth: (@Sendable () -> BandwidthState)? = nil, rss: (@Sendable () -> RSSRound?)? = nil
     ) {
+        self.rss = rss
         self.bandwidth = bandwidth
         self.health = health
         self.config = config

@@ -61,6 +61,9 @@ struct Serve: AsyncParsableCommand {
             alternative: (config.torrent.altDownloadKbps, config.torrent.altUploadKbps),
             schedule: (try? BandwidthSchedule(parsing: config.torrent.altSchedule)) ?? BandwidthSchedule.never, logger: logger)
         let notifier = Notifier(targets: config.notify, database: database, events: orchestrator.events, logger: logger)
+        let rss = RSSSync(
+            indexers: config.wanted.enabled ? config.indexerClients() : [], database: database, orchestrator: orchestrator,
+            interval: .seconds(config.wanted.rssIntervalMins * 60), logger: logger)
         let health = HealthMonitor(config: config, logger: logger, live: { notifier.healthChecks() })
         let app = buildApplication(ServerDependencies(
             config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
@@ -73,12 +76,12 @@ struct Serve: AsyncParsableCommand {
                 }
                 registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
                 registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
-            }, health: health, bandwidth: { bandwidth.current }))
+            }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }))
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier), .init(service: bandwidth),
+                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier), .init(service: bandwidth), .init(service: rss),
                     .init(service: StateChangeJournal(events: orchestrator.events, logger: logger)),
                     .init(service: PayloadCleaner(
                         torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,

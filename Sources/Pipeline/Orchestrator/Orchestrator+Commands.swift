@@ -142,4 +142,23 @@ extension Orchestrator {
         wake.signal()
         return ticket
     }
+
+    /// Sends a `wanted` ticket to search at once (a new release on an indexer's feed looks like it),
+    /// with an `rss_match` event saying which; false when the ticket is no longer wanted.
+    public func searchWanted(_ id: String, because match: JSONValue) async throws -> Bool {
+        do {
+            _ = try await apply(id) { ticket in
+                guard ticket.state.name == .wanted else {
+                    throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .pending))
+                }
+                return TicketUpdate(
+                    state: .pending(.init(since: Date(), note: "a new release on an indexer feed looks like it")), retryCount: ticket.retryCount,
+                    note: (.rssMatch, match))
+            }
+        } catch PipelineError.illegalTransition {
+            return false
+        }
+        wake.signal()
+        return true
+    }
 }

@@ -21,6 +21,9 @@ public struct IndexerQuery: Sendable, Equatable {
 public protocol IndexerClient: Sendable {
     var name: String { get }
     func search(_ query: IndexerQuery) async throws(IndexerError) -> [TorrentCandidate]
+    /// The indexer's recent releases in the music categories (a search with no query): what the
+    /// RSS sync reads to spot a wanted album the moment it appears.
+    func recentReleases() async throws(IndexerError) -> [TorrentCandidate]
 }
 
 /// Why an indexer gave no candidates.

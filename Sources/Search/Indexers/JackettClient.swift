@@ -18,6 +18,11 @@ public struct JackettClient: IndexerClient {
         Secrets.shared.register(apiKey, origin: baseURL)
     }
 
+    /// Jackett answers an empty `Query` with each indexer's recent releases in the categories asked for.
+    public func recentReleases() async throws(IndexerError) -> [TorrentCandidate] {
+        try await search(IndexerQuery(text: ""))
+    }
+
     public func search(_ query: IndexerQuery) async throws(IndexerError) -> [TorrentCandidate] {
         var components = URLComponents(string: baseURL + "/api/v2.0/indexers/all/results")
         components?.queryItems = [

@@ -41,6 +41,11 @@ public actor TorznabClient: IndexerClient {
         return try TorznabFeed.candidates(try await get(items), indexer: name)
     }
 
+    /// `t=search` with no `q`, music categories: the feed of recent releases.
+    public func recentReleases() async throws(IndexerError) -> [TorrentCandidate] {
+        try TorznabFeed.candidates(try await get(["t": "search", "cat": musicCategory]), indexer: name)
+    }
+
     private func get(_ items: [String: String]) async throws(IndexerError) -> Data {
         var components = URLComponents(string: baseURL)
         var query = items

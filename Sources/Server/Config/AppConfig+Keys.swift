@@ -81,6 +81,7 @@ extension AppConfig {
                 return probe.intervals == nil ? "must be whole minutes above 0 joined by commas, e.g. \"15, 60, 360, 1440\", got '\(text)'" : nil
             }),
             .int("wanted", "give_up_days", \.wanted.giveUpDays, 1...3650),
+            .int("wanted", "rss_interval_mins", \.wanted.rssIntervalMins, 0...10_080),
             .string("verify", "fake_lossless", \.verify.fakeLossless, check: { mode in
                 ["reject", "flag", "off"].contains(mode) ? nil : "must be \"reject\", \"flag\" or \"off\", got '\(mode)'"
             }),

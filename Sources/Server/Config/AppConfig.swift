@@ -108,6 +108,9 @@ public struct AppConfig: Sendable, Equatable {
         public var searchIntervalsMins = "15, 60, 360, 1440"
         /// A ticket this old fails with `not_found`.
         public var giveUpDays = 90
+        /// Minutes between reads of every indexer's recent-release feed, matched against the wanted
+        /// tickets; 0: no RSS sync.
+        public var rssIntervalMins = 15
 
         /// The intervals in seconds, nil when the text is not a list of positive whole minutes.
         public var intervals: [TimeInterval]? {

@@ -2355,11 +2355,12 @@ enum OpenAPIDocument {
                   "retry_scheduled",
                   "fallback",
                   "search_query_set",
+                  "rss_match",
                   "verified"
                 ]
               },
               "payload": {
-                "description": "Any JSON value, an object in practice: `created` {state}; `state_change` {old_state, new_state, details}; `needs_approval` the needs_approval details; `recovered` {interrupted_state, resumed_state | reason}; `search_query_set` {query}; `progress` {stage, ...}; `retry_scheduled`, `fallback` objects; `verified` {accepted, verdict, files: [{path, codec, sample_rate, bits_per_sample, duration_secs, expected_secs, lossless, verdict, cutoff_hz, drop_db, evidence}], problems}."
+                "description": "Any JSON value, an object in practice: `created` {state}; `state_change` {old_state, new_state, details}; `needs_approval` the needs_approval details; `recovered` {interrupted_state, resumed_state | reason}; `search_query_set` {query}; `rss_match` {title, indexer, info_hash, agreement}; `progress` {stage, ...}; `retry_scheduled`, `fallback` objects; `verified` {accepted, verdict, files: [{path, codec, sample_rate, bits_per_sample, duration_secs, expected_secs, lossless, verdict, cutoff_hz, drop_db, evidence}], problems}."
               },
               "at": {
                 "type": "string",
@@ -3183,6 +3184,42 @@ enum OpenAPIDocument {
               "paused_all": {
                 "type": "boolean",
                 "description": "Everything paused (`POST /api/v1/pause`): no ticket is claimed."
+              },
+              "rss_sync": {
+                "type": "object",
+                "description": "The last read of the indexers' recent-release feeds (`[wanted] rss_interval_mins`); absent before the first.",
+                "properties": {
+                  "at": {
+                    "type": "string",
+                    "format": "date-time"
+                  },
+                  "items_read": {
+                    "type": "integer"
+                  },
+                  "new_items": {
+                    "type": "integer"
+                  },
+                  "triggered": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    },
+                    "description": "Wanted tickets sent to search because a new item looked like them."
+                  },
+                  "failures": {
+                    "type": "array",
+                    "items": {
+                      "type": "string"
+                    }
+                  }
+                },
+                "required": [
+                  "at",
+                  "items_read",
+                  "new_items",
+                  "triggered",
+                  "failures"
+                ]
               }
             },
             "required": [

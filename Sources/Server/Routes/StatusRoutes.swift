@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import Pipeline
 import Storage
 import Tickets
 import Torrent
@@ -23,6 +24,8 @@ struct StatusRoutes: Sendable {
         var bandwidth: BandwidthState?
         /// Everything paused (`POST /api/v1/pause`): no ticket is claimed.
         var pausedAll: Bool
+        /// The last read of the indexers' recent-release feeds.
+        var rssSync: RSSRound?
     }
 
     func register(on api: RouterGroup<BasicRequestContext>) {
@@ -57,7 +60,8 @@ struct StatusRoutes: Sendable {
         return try JSONResponse.make(Stats(
             total: stats.total, byState: byState,
             oldestPendingAgeSecs: stats.oldestPendingCreatedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
-            activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?(), pausedAll: await deps.orchestrator.isPausedAll))
+            activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?(), pausedAll: await deps.orchestrator.isPausedAll,
+            rssSync: deps.rss?()))
     }
 
     @Sendable func config(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -33,6 +33,8 @@ public enum TicketEventType: String, Codable, Sendable, CaseIterable {
     case fallback
     /// An operator changed the search query of a ticket.
     case searchQuerySet = "search_query_set"
+    /// The RSS sync saw a new release that looks like this wanted ticket and sent it to search.
+    case rssMatch = "rss_match"
     /// Verification looked inside the downloaded release: per-file probe, durations, fake-lossless
     /// verdicts, and whether the release was accepted or refused.
     case verified
