@@ -6,7 +6,7 @@ import Server
 struct PauseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pause",
-        abstract: "Pause a ticket that downloads or waits to download (its torrent stops, what is downloaded stays); without an id, everything.")
+        abstract: "Pause a ticket that downloads, waits to download or converts (its torrent stops, what is downloaded or converted stays); without an id, everything.")
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Server URL (default: from the configuration).") var server: String?

@@ -14,16 +14,18 @@ public struct AlbumProgress: Sendable, Equatable {
 extension AudioConverter {
     /// Converts an album's tracks through this pool (at most `width` at once) and returns one result per
     /// track, in order. A track that fails does not stop the others: the caller decides whether a
-    /// partial album is acceptable. Cancelling the calling task cancels every running track.
+    /// partial album is acceptable. Cancelling the calling task cancels every running track; once
+    /// `proceed` says false, the tracks under way finish and the others end `.notStarted`.
     public func convertAlbum(
-        _ tracks: [(name: String, job: ConversionJob)], progress: @escaping @Sendable (AlbumProgress) -> Void = { _ in }
+        _ tracks: [(name: String, job: ConversionJob)], progress: @escaping @Sendable (AlbumProgress) -> Void = { _ in },
+        proceed: @escaping @Sendable () -> Bool = { true }
     ) async -> [Result<ConversionResult, AudioError>] {
         let tracker = AlbumTracker(names: tracks.map(\.name), report: progress)
         return await withTaskGroup(of: (Int, Result<ConversionResult, AudioError>).self) { group in
             for (index, track) in tracks.enumerated() {
                 group.addTask {
                     do {
-                        let result = try await self.convert(track.job) { fraction in tracker.update(index, fraction) }
+                        let result = try await self.convert(track.job, progress: { fraction in tracker.update(index, fraction) }, proceed: proceed)
                         tracker.finish(index)
                         return (index, .success(result))
                     } catch let error as AudioError {

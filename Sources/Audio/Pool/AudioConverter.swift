@@ -15,9 +15,13 @@ public final class AudioConverter: Sendable {
     }
 
     /// Converts one track. `progress` receives the fraction done (0…1) from the worker thread.
-    public func convert(_ job: ConversionJob, progress: @escaping @Sendable (Double) -> Void = { _ in }) async throws -> ConversionResult {
+    /// `proceed` is asked once a slot is free: false gives up the track before it starts (`.notStarted`).
+    public func convert(
+        _ job: ConversionJob, progress: @escaping @Sendable (Double) -> Void = { _ in }, proceed: @Sendable () -> Bool = { true }
+    ) async throws -> ConversionResult {
         try await slots.acquire()
         defer { slots.release() }
+        guard proceed() else { throw AudioError.notStarted }
         let flag = CancelFlag()
         return try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { continuation in

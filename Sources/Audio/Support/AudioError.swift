@@ -28,6 +28,8 @@ public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible {
     case invalidCueSheet(String)
     /// The caller cancelled the work.
     case cancelled
+    /// The caller asked for no new track (a pause) before this one started.
+    case notStarted
     /// A cover that cannot be turned into the format the destination's extension names.
     case imageConversion(String)
 
@@ -47,6 +49,7 @@ public enum AudioError: Error, Sendable, Equatable, CustomStringConvertible {
         case .invalidRequest(let reason): "invalid conversion request: \(reason)"
         case .invalidCueSheet(let reason): "invalid CUE sheet: \(reason)"
         case .cancelled: "conversion cancelled"
+        case .notStarted: "conversion not started (paused)"
         }
     }
 

@@ -24,7 +24,7 @@ extension Orchestrator {
         return change.ticket
     }
 
-    /// Pauses a ticket that downloads or waits to download: its torrent stops (resume data kept) and
+    /// Pauses a ticket that downloads, waits to download or converts (after its current tracks): its torrent stops (resume data kept) and
     /// it waits in `paused` until resumed.
     public func pause(_ id: String, by operatorName: String? = nil) async throws -> StoredTicket {
         let change = try await apply(id) { [settings] ticket in
@@ -53,15 +53,16 @@ extension Orchestrator {
     public var isPausedAll: Bool { pausedAll }
 
     /// Pauses everything: no ticket is claimed any more (kept across restarts), and every ticket that
-    /// downloads or waits to download is paused; conversions and placements under way finish.
+    /// downloads, waits to download or converts is paused (a conversion finishes its current tracks
+    /// first); placements under way finish.
     /// Returns the tickets it paused.
     @discardableResult
     public func pauseAll() async throws -> [StoredTicket] {
         try await database.setSetting(Self.pausedAllKey, "true")
         pausedAll = true
         var paused: [StoredTicket] = []
-        for ticket in try await database.tickets(inStates: [.downloading, .approved, .autoApproved], limit: 100_000, offset: 0).tickets {
-            // One that moved on meanwhile (to converting) is simply left to finish.
+        for ticket in try await database.tickets(inStates: [.downloading, .approved, .autoApproved, .converting], limit: 100_000, offset: 0).tickets {
+            // One that moved on meanwhile (to placing) is simply left to finish.
             if let done = try? await pause(ticket.id, by: Self.pauseAllOperator) { paused.append(done) }
         }
         logger.notice("everything paused: \(paused.count) ticket(s) stopped, no new work is claimed")

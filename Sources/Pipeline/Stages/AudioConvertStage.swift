@@ -59,9 +59,21 @@ public struct AudioConvertStage: ConvertStage {
         do {
             var missing = Missing()
             let planned = try plannedTracks(ticket.ticket, download: download, workDir: workDir, missing: &missing)
-            let done = early.outputs.filter { FileManager.default.fileExists(atPath: $0.value) }
+            // Tracks converted early, or before a pause, are not converted again.
+            let kept = PausedConversions.load(workDir).reusable(planned.map { ($0.track.catalogTrackId, $0.job) })
+            let done = early.outputs.merging(kept) { early, _ in early }.filter { FileManager.default.fileExists(atPath: $0.value) }
             let tracks = planned.filter { done[$0.track.catalogTrackId] == nil }
             let results = try await convertWatchingForStop(tracks, context: context)
+            if context.stopFlag.reason == .paused {
+                // Paused: the tracks under way finished; they are kept for the resumed conversion.
+                var finished = PausedConversions.load(workDir)
+                for (planned, result) in zip(tracks, results) {
+                    if case .success(let converted) = result { finished.record(planned.track.catalogTrackId, planned.job, output: converted.output) }
+                }
+                for (id, output) in done { if let job = planned.first(where: { $0.track.catalogTrackId == id })?.job { finished.record(id, job, output: output) } }
+                finished.save(workDir)
+                throw StageInterrupted(reason: .paused)
+            }
             let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket, missing: &missing).merging(done) { new, _ in new }
             let images = try extractImages(ticket.ticket, download: download, workDir: workDir, missing: &missing)
             let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
@@ -170,7 +182,8 @@ public struct AudioConvertStage: ConvertStage {
         let named = tracks.map { (name: $0.track.name, job: $0.job) }
         return try await withThrowingTaskGroup(of: [Result<Audio.ConversionResult, AudioError>]?.self) { group in
             group.addTask {
-                let results = await converter.convertAlbum(named) { sink.yield($0) }
+                // A pause lets the tracks under way finish and starts no other.
+                let results = await converter.convertAlbum(named, progress: { sink.yield($0) }, proceed: { context.stopFlag.reason == nil })
                 sink.finish()
                 return results
             }
@@ -186,7 +199,7 @@ public struct AudioConvertStage: ConvertStage {
             }
             group.addTask {
                 while true {
-                    try context.checkCancellation()
+                    if context.stopFlag.reason != .paused { try context.checkCancellation() }
                     try await Task.sleep(for: .milliseconds(200))
                 }
             }
@@ -287,5 +300,45 @@ public struct AudioConvertStage: ConvertStage {
             images[image.catalogImageId] = path
         }
         return images
+    }
+}
+
+/// Tracks a paused conversion finished, kept in the ticket's work folder (`paused.json`) so that the
+/// resumed conversion takes them as they are: a track is reused only for the same source, range and
+/// output it was converted from and to.
+struct PausedConversions: Codable {
+    struct Entry: Codable, Equatable {
+        var input: String
+        var range: SampleRange?
+        var output: String
+    }
+
+    var tracks: [String: Entry] = [:]
+
+    static func file(_ workDir: String) -> String { (workDir as NSString).appendingPathComponent("paused.json") }
+
+    static func load(_ workDir: String) -> PausedConversions {
+        guard let data = FileManager.default.contents(atPath: file(workDir)),
+              let kept = try? JSONDecoder().decode(PausedConversions.self, from: data) else { return PausedConversions() }
+        return kept
+    }
+
+    mutating func record(_ trackId: String, _ job: ConversionJob, output: String) {
+        tracks[trackId] = Entry(input: job.input, range: job.range, output: output)
+    }
+
+    func save(_ workDir: String) {
+        guard let data = try? JSONEncoder().encode(self) else { return }
+        try? FileManager.default.createDirectory(atPath: workDir, withIntermediateDirectories: true)
+        try? data.write(to: URL(fileURLWithPath: Self.file(workDir)), options: .atomic)
+    }
+
+    /// Outputs by track id for the planned jobs a pause already converted.
+    func reusable(_ planned: [(String, ConversionJob)]) -> [String: String] {
+        var outputs: [String: String] = [:]
+        for (id, job) in planned {
+            if let entry = tracks[id], entry == Entry(input: job.input, range: job.range, output: job.output) { outputs[id] = entry.output }
+        }
+        return outputs
     }
 }

@@ -1020,7 +1020,7 @@ enum OpenAPIDocument {
             ],
             "operationId": "pauseTicket",
             "summary": "Pause a ticket",
-            "description": "A ticket downloading or waiting to download (`approved`, `auto_approved`) stops its torrent (resume data kept) and waits in `paused`; other states give 409.",
+            "description": "A ticket downloading or waiting to download (`approved`, `auto_approved`) stops its torrent (resume data kept) and waits in `paused`; one converting finishes the tracks under way, which are kept for the resumed conversion; other states give 409.",
             "responses": {
               "200": {
                 "description": "The ticket after the action.",
@@ -1099,7 +1099,7 @@ enum OpenAPIDocument {
             ],
             "operationId": "pauseAll",
             "summary": "Pause everything",
-            "description": "No ticket is claimed any more (kept across restarts); every ticket downloading or waiting to download is paused (`paused_by: pause-all`); conversions and placements under way finish.",
+            "description": "No ticket is claimed any more (kept across restarts); every ticket downloading, waiting to download or converting is paused (`paused_by: pause-all`; a conversion finishes its current tracks first, and keeps them); placements under way finish.",
             "responses": {
               "200": {
                 "description": "The pause in force and the tickets changed.",

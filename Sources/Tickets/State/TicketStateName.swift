@@ -10,7 +10,7 @@ public enum TicketStateName: String, Codable, Sendable, CaseIterable, Comparable
     case approved
     case rejected
     case downloading
-    /// Stopped by an operator while downloading or waiting to download; resume returns it to its approval.
+    /// Stopped by an operator while downloading, waiting to download or converting; resume returns it to its approval.
     case paused
     case converting
     case placing

@@ -9,8 +9,9 @@
 /// A search that finds nothing usable leaves the ticket `wanted`: claimable again once its next
 /// search time comes (`searching`), force-searched (`pending`), given up (`failed`) or cancelled.
 ///
-/// An operator may pause a ticket that downloads or waits to download (`paused`); resume returns it to
-/// its approval, from where the download picks up again.
+/// An operator may pause a ticket that downloads, waits to download or converts (`paused`; a
+/// conversion finishes the tracks under way first); resume returns it to its approval, from where the
+/// download picks up again and the tracks already converted are kept.
 ///
 /// One forward edge skips ahead from the download: `downloading → needs_approval`, when verification
 /// refuses the downloaded release and no approved release is left to fall back to.
@@ -26,7 +27,7 @@ public enum TicketTransitions {
         .approved: [.downloading, .paused, .failed, .cancelled],
         .downloading: [.converting, .needsApproval, .paused, .approved, .autoApproved, .failed, .cancelled],
         .paused: [.approved, .autoApproved, .cancelled],
-        .converting: [.placing, .approved, .autoApproved, .failed, .cancelled],
+        .converting: [.placing, .paused, .approved, .autoApproved, .failed, .cancelled],
         .placing: [.completed, .approved, .autoApproved, .failed, .cancelled],
         .failed: [.pending, .approved, .autoApproved],
         .rejected: [.pending],

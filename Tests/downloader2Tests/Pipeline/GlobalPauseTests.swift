@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Logging
 import Pipeline
@@ -71,6 +72,60 @@ struct GlobalPauseTests {
             })
             #expect(try await database.ticket(id: "alone")?.state.name == .paused, "a ticket paused on its own stays paused")
             #expect(await !second.isPausedAll)
+        }
+    }
+
+    @Test("pause all while converting: the track under way finishes, no other starts; resume keeps it and converts the rest")
+    func pauseAllDuringConversion() async throws {
+        let dir = TemporaryDirectory("pause-convert")
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        // Four tracks of 90 s, converted one at a time (in no promised order)
+        let seconds = [90.0, 90, 90, 90]
+        try FileManager.default.createDirectory(atPath: dir.file("src"), withIntermediateDirectories: true)
+        for (index, length) in seconds.enumerated() { ToneAudio.writeWAV(dir.file("src/\(index).wav"), frequency: 220 + 110 * Double(index), seconds: length) }
+        var ticket = Fixtures.ticket(id: "conv", root: dir.file("media"))
+        ticket.tracks = seconds.enumerated().map { index, length in
+            TicketTrack(catalogTrackId: "t\(index)", discNumber: 1, trackNumber: index + 1, name: "Track \(index + 1)", durationSecs: length, destPath: dir.file("media/\(index).ogg"))
+        }
+        ticket.images = []
+        let files = Dictionary(uniqueKeysWithValues: seconds.indices.map { ("t\($0)", dir.file("src/\($0).wav")) })
+        let scripted = ScriptedStages(download: { _, _, _ in DownloadResult(directory: dir.file("src"), filesByTrackId: files, totalBytes: 1000) })
+        let convert = AudioConvertStage(converter: AudioConverter(width: 1), workRoot: dir.file("work"))
+        let stages = PipelineStages(search: scripted, match: scripted, download: scripted, convert: convert, place: scripted)
+        let orchestrator = Orchestrator(database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.1), logger: Logger(label: "pause-convert"))
+        let work = dir.file("work/conv")
+        func outputs() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).filter { $0.hasSuffix(".ogg") && !$0.hasPrefix(".") }.sorted()
+        }
+        try await withRunning([orchestrator]) {
+            _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
+            // When the first track's conversion is under way (its hidden partial file exists)
+            func underWay() -> String? {
+                ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).first { $0.hasSuffix(".partial.ogg") }
+            }
+            #expect(await eventually(within: 30) { underWay() != nil })
+            let track = try #require(underWay()?.dropFirst().components(separatedBy: ".").first)
+            #expect(outputs().isEmpty, "no track finished yet")
+            let paused = try await orchestrator.pauseAll()
+            #expect(paused.map(\.id) == ["conv"])
+            guard case .paused(let details) = try await database.ticket(id: "conv")?.state else { Issue.record("not paused"); return }
+            #expect(details.pausedFrom == .converting)
+            // Then that track is finished whole, and no other is started
+            #expect(await eventually(within: 60) { await orchestrator.activeTicketCount == 0 }, "the worker let go")
+            #expect(outputs() == ["\(track).ogg"])
+            #expect(underWay() == nil)
+            #expect(abs(try AudioCheck.ffprobe(dir.file("work/conv/\(track).ogg")).durationSecs - 90) < 0.5)
+            let first = try FileManager.default.attributesOfItem(atPath: dir.file("work/conv/\(track).ogg"))
+            try await Task.sleep(for: .milliseconds(300))
+            #expect(outputs() == ["\(track).ogg"], "still nothing new while paused")
+
+            // When everything is resumed, the ticket completes and the paused track is not converted again
+            _ = try await orchestrator.resumeAll()
+            #expect(try await eventually(within: 60) { try await database.ticket(id: "conv")?.state.name == .completed })
+            #expect(outputs() == ["t0.ogg", "t1.ogg", "t2.ogg", "t3.ogg"])
+            let after = try FileManager.default.attributesOfItem(atPath: dir.file("work/conv/\(track).ogg"))
+            #expect(after[.modificationDate] as? Date == first[.modificationDate] as? Date)
+            #expect(after[.systemFileNumber] as? Int == first[.systemFileNumber] as? Int, "the same file: the track was not converted again")
         }
     }
 }

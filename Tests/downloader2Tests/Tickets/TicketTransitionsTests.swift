@@ -15,7 +15,7 @@ struct TicketTransitionsTests {
             // wanted: searched again on a schedule, force-searched, given up
             "searching>wanted", "wanted>searching", "wanted>pending", "wanted>failed", "wanted>cancelled",
             // pause and resume
-            "downloading>paused", "approved>paused", "auto_approved>paused", "paused>approved", "paused>auto_approved", "paused>cancelled",
+            "downloading>paused", "converting>paused", "approved>paused", "auto_approved>paused", "paused>approved", "paused>auto_approved", "paused>cancelled",
             // recovery and backoff
             "searching>pending", "matching>pending",
             "downloading>approved", "downloading>auto_approved", "converting>approved", "converting>auto_approved",
