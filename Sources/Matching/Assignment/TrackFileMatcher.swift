@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Tickets
 
@@ -212,7 +213,7 @@ struct CueImages {
         var result: [Int: AudioFileEvidence] = [:]
         for image in images {
             let name = (image.path as NSString).lastPathComponent
-            let number = image.disc ?? name.range(of: #"(?i)\b(cd|disc|disk)\s*[-_. ]?\s*(\d{1,2})\b"#, options: .regularExpression).flatMap { Int(name[$0].filter(\.isNumber)) }
+            let number = image.disc ?? name.regexRange(#"(?i)\b(cd|disc|disk)\s*[-_. ]?\s*(\d{1,2})\b"#).flatMap { Int(name[$0].filter(\.isNumber)) }
             if let number, discs.contains(number), result[number] == nil { result[number] = image }
         }
         if result.isEmpty, images.count == discs.count {

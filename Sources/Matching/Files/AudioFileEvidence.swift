@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Tickets
 
@@ -49,25 +50,25 @@ public struct AudioFileEvidence: Sendable, Equatable {
         let components = path.split(separator: "/").map(String.init)
         var name = ((components.last ?? path) as NSString).deletingPathExtension
         for folder in components.dropLast().reversed() {
-            if let match = folder.range(of: #"(?i)\b(cd|disc|disk|d)\s*[-_. ]?\s*(\d{1,2})\b"#, options: .regularExpression) {
+            if let match = folder.regexRange(#"(?i)\b(cd|disc|disk|d)\s*[-_. ]?\s*(\d{1,2})\b"#) {
                 disc = Int(folder[match].filter(\.isNumber))
                 break
             }
         }
-        if let match = name.range(of: #"(?i)^d(\d{1,2})t(\d{1,3})\b"#, options: .regularExpression) {
+        if let match = name.regexRange(#"(?i)^d(\d{1,2})t(\d{1,3})\b"#) {
             let numbers = name[match].split { !$0.isNumber }.compactMap { Int($0) }
             disc = disc ?? numbers.first
             track = numbers.last
             name.removeSubrange(match)
-        } else if let match = name.range(of: #"^(\d)[-.](\d{2})\b"#, options: .regularExpression) {
+        } else if let match = name.regexRange(#"^(\d)[-.](\d{2})\b"#) {
             let numbers = name[match].split { !$0.isNumber }.compactMap { Int($0) }
             disc = disc ?? numbers.first
             track = numbers.last
             name.removeSubrange(match)
-        } else if let match = name.range(of: #"^\(?(\d{1,3})\)?(?=[\s._-])"#, options: .regularExpression) {
+        } else if let match = name.regexRange(#"^\(?(\d{1,3})\)?(?=[\s._-])"#) {
             track = Int(name[match].filter(\.isNumber))
             name.removeSubrange(match)
-        } else if let match = name.range(of: #"\s-\s(\d{1,3})\s-\s"#, options: .regularExpression) {
+        } else if let match = name.regexRange(#"\s-\s(\d{1,3})\s-\s"#) {
             // "Artist - Album - 03 - Title": what follows the number is the title.
             track = Int(name[match].filter(\.isNumber))
             name = String(name[match.upperBound...])

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// How alike two names are, 0…1, after the normalisation music titles need.
@@ -7,10 +8,10 @@ public enum TextSimilarity {
     public static func normalise(_ text: String, keepBrackets: Bool = false) -> String {
         var t = text.folding(options: [.diacriticInsensitive, .caseInsensitive, .widthInsensitive], locale: Locale(identifier: "en_US_POSIX"))
         t = t.replacingOccurrences(of: "&", with: " and ")
-        if !keepBrackets { t = t.replacingOccurrences(of: #"[\(\[\{][^\)\]\}]*[\)\]\}]"#, with: " ", options: .regularExpression) }
-        t = t.replacingOccurrences(of: #"\b(feat|ft|featuring)\b\.?.*$"#, with: " ", options: .regularExpression)
-        t = t.replacingOccurrences(of: #"['’`]"#, with: "", options: .regularExpression)
-        t = t.replacingOccurrences(of: #"[^\p{L}\p{N}]+"#, with: " ", options: .regularExpression)
+        if !keepBrackets { t = t.regexReplacing(#"[\(\[\{][^\)\]\}]*[\)\]\}]"#, with: " ") }
+        t = t.regexReplacing(#"\b(feat|ft|featuring)\b\.?.*$"#, with: " ")
+        t = t.regexReplacing(#"['’`]"#, with: "")
+        t = t.regexReplacing(#"[^\p{L}\p{N}]+"#, with: " ")
         t = t.trimmingCharacters(in: .whitespaces)
         if t.hasPrefix("the ") { t.removeFirst(4) }
         return t

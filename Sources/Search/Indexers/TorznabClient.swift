@@ -67,7 +67,7 @@ public actor TorznabClient: IndexerClient {
 enum TorznabFeed {
     static func supportsMusicSearch(_ caps: Data) -> Bool {
         let text = String(decoding: caps, as: UTF8.self)
-        return text.range(of: #"<music-search[^>]*available="yes""#, options: .regularExpression) != nil
+        return text.regexRange(#"<music-search[^>]*available="yes""#) != nil
     }
 
     static func candidates(_ data: Data, indexer: String) throws(IndexerError) -> [TorrentCandidate] {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Tickets
 
@@ -24,8 +25,8 @@ public enum QueryPlanner {
             t = t.replacingOccurrences(of: from, with: to)
         }
         let editions = #"\s*[\(\[][^\)\]]*(deluxe|edition|remaster|expanded|anniversary|reissue|bonus|version)[^\)\]]*[\)\]]"#
-        t = t.replacingOccurrences(of: editions, with: "", options: [.regularExpression, .caseInsensitive])
-        return t.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression).trimmingCharacters(in: .whitespaces)
+        t = t.regexReplacing(editions, with: "", caseInsensitive: true)
+        return t.regexReplacing(#"\s+"#, with: " ").trimmingCharacters(in: .whitespaces)
     }
 
     /// An album title that finds the album by itself: not the artist's name, not a generic title.

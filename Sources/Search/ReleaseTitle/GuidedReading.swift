@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// A title read with the ticket's artist in hand: where a hyphenated artist ends in a scene name,

@@ -1,3 +1,4 @@
+import Basics
 /// What a release title says about the release, before any file is seen.
 public struct ReleaseInfo: Codable, Sendable, Equatable {
     public enum Format: String, Codable, Sendable, CaseIterable {

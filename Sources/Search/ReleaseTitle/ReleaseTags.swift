@@ -1,14 +1,15 @@
+import Basics
 import Foundation
 
 /// Keyword rules over a title's text. Each field is set at most once: the tag text (brackets,
 /// scene tags, ruTracker's tail) is read first, then the whole title, so tags win.
 enum ReleaseTags {
     private static func has(_ pattern: String, _ text: String) -> Bool {
-        text.range(of: pattern, options: [.regularExpression, .caseInsensitive]) != nil
+        text.regexRange(pattern, caseInsensitive: true) != nil
     }
 
     private static func first(_ pattern: String, _ text: String) -> String? {
-        text.range(of: pattern, options: [.regularExpression, .caseInsensitive]).map { String(text[$0]) }
+        text.regexRange(pattern, caseInsensitive: true).map { String(text[$0]) }
     }
 
     /// Word boundaries that treat `_`, `.` and `+` as separators too (scene names, "tracks+.cue").
@@ -47,8 +48,8 @@ enum ReleaseTags {
         // "Deluxe Edition" is a tag; "Wisconsin Death Trip Premier Edition" is an album (its edition words go later).
         if t.split(separator: " ").count <= 3, ["deluxe", "edition", "remaster", "expanded", "anniversary", "reissue"].contains(where: { t.contains($0) }) { return true }
         if ["webflac", "web-flac", "flac24", "hires", "hi-res", "bonus", "int"].contains(t) { return true }
-        if t.range(of: #"^(\d+ ?inch|\d*x?vinyl|\d*x?vls|(19|20)\dx|(19|20)xx|\d*cdep)$"#, options: .regularExpression) != nil { return true }
-        return t.range(of: #"^(\d+cds?|cds?\d*|cdm\d*|(19|20)\d\d|\d{3}(kbps)?|v[0-2]|16|24|32|44|48|88|96|176|[a-z]{2,}\d{2,}[a-z0-9]*|\(?[a-z]{2,5}\d{2,}\)?)$"#, options: .regularExpression) != nil
+        if t.regexRange(#"^(\d+ ?inch|\d*x?vinyl|\d*x?vls|(19|20)\dx|(19|20)xx|\d*cdep)$"#) != nil { return true }
+        return t.regexRange(#"^(\d+cds?|cds?\d*|cdm\d*|(19|20)\d\d|\d{3}(kbps)?|v[0-2]|16|24|32|44|48|88|96|176|[a-z]{2,}\d{2,}[a-z0-9]*|\(?[a-z]{2,5}\d{2,}\)?)$"#) != nil
     }
 
     /// The format a title implies without naming a codec: a bare bitrate (320, 256, V0) means MP3,

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// Reads artist, album, year, format, quality, source and flags from a torrent title, in the
@@ -32,10 +33,10 @@ public enum ReleaseTitleParser {
             info.compilation = true
         }
         // "Complete Discography", "Discografia Completa": a discography names no one album.
-        if let album = info.album, album.range(
-            of: #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b"#,
-            options: [.regularExpression, .caseInsensitive]) != nil {
-            if info.year == nil, let range = album.range(of: #"(?<![0-9])(19|20)\d\d(?![0-9])"#, options: .regularExpression) { info.year = Int(album[range]) }
+        if let album = info.album, album.regexRange(
+            #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b"#,
+            caseInsensitive: true) != nil {
+            if info.year == nil, let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { info.year = Int(album[range]) }
             info.album = nil
             info.discography = true
         }
@@ -109,7 +110,7 @@ struct SceneName {
         guard !albumWords.isEmpty, !tags.isEmpty || year != nil, !artistPart.isEmpty else { return nil }
         // A year inside a tag ("WEB2009", "CD2003") when no part was one.
         if year == nil, let y = tags.lazy.compactMap({ tag in
-            tag.range(of: #"(19|20)\d\d$"#, options: .regularExpression).flatMap { Int(tag[$0]) }
+            tag.regexRange(#"(19|20)\d\d$"#).flatMap { Int(tag[$0]) }
         }).first { year = y }
         artist = artistPart.trimmingCharacters(in: .whitespaces)
         album = AlbumName.clean(albumWords.joined(separator: "-"))
@@ -132,7 +133,7 @@ struct SceneName {
     static func withoutFeaturing(_ part: String) -> String {
         var kept = part
         var searchFrom = kept.startIndex
-        while let range = kept.range(of: #"\(([^()]*)\)"#, options: .regularExpression, range: searchFrom..<kept.endIndex) {
+        while let range = kept.regexRange(#"\(([^()]*)\)"#, in: searchFrom..<kept.endIndex) {
             let inner = String(kept[range].dropFirst().dropLast())
             let words = inner.lowercased().split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init)
             if !words.isEmpty, words.allSatisfy({ ReleaseTags.isSceneTag($0) || TailTags.weak.contains($0) || ["single", "promo", "adv", "advance", "ep", "cd", "vinyl", "maxi"].contains($0) }) {
@@ -142,9 +143,9 @@ struct SceneName {
                 searchFrom = range.upperBound
             }
         }
-        return kept.replacingOccurrences(of: #"\s*\((feat|ft|featuring|incl)\.?\s[^)]*\)"#, with: "", options: [.regularExpression, .caseInsensitive])
+        return kept.regexReplacing(#"\s*\((feat|ft|featuring|incl)\.?\s[^)]*\)"#, with: "", caseInsensitive: true)
             // A catalogue number in parentheses ("(APOC 001)", "(NRG112)") is the label's, not the name's.
-            .replacingOccurrences(of: #"\s*\([A-Za-z]{2,}[\s-]?\d{2,}[^)]*\)"#, with: "", options: .regularExpression)
+            .regexReplacing(#"\s*\([A-Za-z]{2,}[\s-]?\d{2,}[^)]*\)"#, with: "")
             .trimmingCharacters(in: .whitespaces)
     }
 }
@@ -154,7 +155,7 @@ enum AlbumName {
     static func clean(_ text: String) -> String {
         var out = text.trimmingCharacters(in: .whitespaces)
         let edition = #"\s*[-(]?\s*\b(premier|deluxe|special|limited|expanded|collector'?s|anniversary|remastered|bonus track|standard|super deluxe|\d+(st|nd|rd|th) anniversary)(\s+(edition|version|ed\.?))?\s*\)?\s*$"#
-        while let range = out.range(of: edition, options: [.regularExpression, .caseInsensitive]), range.lowerBound != out.startIndex {
+        while let range = out.regexRange(edition, caseInsensitive: true), range.lowerBound != out.startIndex {
             out = String(out[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
         }
         return out
@@ -173,18 +174,18 @@ struct NameParts {
         var text = title
         var tags: [String] = []
         // ruTracker: "(Genre) [CD] Artist - Album - 2017, FLAC (tracks + .cue), lossless"
-        if let range = text.range(of: #"\s[-–—]\s(19|20)\d\d(\s*[-–/]\s*(19|20)\d\d)?(\s*\((19|20)\d\d\))?\s*,\s*"#, options: .regularExpression) {
+        if let range = text.regexRange(#"\s[-–—]\s(19|20)\d\d(\s*[-–/]\s*(19|20)\d\d)?(\s*\((19|20)\d\d\))?\s*,\s*"#) {
             tags.append(String(text[range.upperBound...]))
             // "- 2016 (1996)," is a reissue of a 1996 album: the year in parentheses is the original's.
             let matched = String(text[range])
-            if let original = matched.range(of: #"\((19|20)\d\d\)"#, options: .regularExpression) {
+            if let original = matched.regexRange(#"\((19|20)\d\d\)"#) {
                 year = Int(matched[original].dropFirst().dropLast())
             } else {
                 year = Int(matched.filter { $0.isNumber }.prefix(4))
             }
             text = String(text[..<range.lowerBound])
             style = .rutracker
-        } else if let range = text.range(of: #",\s*(FLAC|MP3|APE|ALAC|WavPack|WV|AAC|DSD|WAV|OGG)\b"#, options: [.regularExpression, .caseInsensitive]) {
+        } else if let range = text.regexRange(#",\s*(FLAC|MP3|APE|ALAC|WavPack|WV|AAC|DSD|WAV|OGG)\b"#, caseInsensitive: true) {
             tags.append(String(text[range.lowerBound...]))
             text = String(text[..<range.lowerBound])
             style = .rutracker
@@ -192,7 +193,7 @@ struct NameParts {
         // Bracketed segments are tags, except a bracket that only holds the year.
         let bracket = #"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}"#
         var sawTagBracket = false
-        while let range = text.range(of: bracket, options: .regularExpression) {
+        while let range = text.regexRange(bracket) {
             let inner = String(text[range].dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
             if let y = Int(inner), (1900...2099).contains(y) {
                 // "Album (1997) MP3 320kbps [Scans]": what follows the year bracket is tags.
@@ -200,7 +201,7 @@ struct NameParts {
                 tags.append(String(text[range.upperBound...]))
                 text = String(text[..<range.lowerBound])
                 continue
-            } else if inner.range(of: #"^(19|20)\d\d\s*[-–]\s*(19|20)\d\d$"#, options: .regularExpression) != nil {
+            } else if inner.regexRange(#"^(19|20)\d\d\s*[-–]\s*(19|20)\d\d$"#) != nil {
                 year = year ?? Int(inner.prefix(4))
                 tags.append("discography-range")
             } else if text[range].hasPrefix("("), !sawTagBracket, Self.isNamePart(inner), Self.keepsParenthesis(text, at: range, style: style) {
@@ -218,8 +219,8 @@ struct NameParts {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         // Only " - " separates artist from album; a hyphen inside a word ("Jay-Z", "AC-DC") does not.
         // Without one, a hyphen spaced on one side only ("Slowdive- Souvlaki") does.
-        let separated = text.range(of: #"\s[-–—]\s"#, options: .regularExpression)
-            ?? text.range(of: #"(?<=[^\s-])[-–—]\s|\s[-–—](?=[^\s\d-])"#, options: .regularExpression)
+        let separated = text.regexRange(#"\s[-–—]\s"#)
+            ?? text.regexRange(#"(?<=[^\s-])[-–—]\s|\s[-–—](?=[^\s\d-])"#)
         var segments: [String]
         if let separated {
             let left = String(text[..<separated.lowerBound]).trimmingCharacters(in: .whitespaces)
@@ -235,7 +236,7 @@ struct NameParts {
             segments.remove(at: index)
         }
         // An artist with the year glued to it ("Roberta Flack 2006 - The Very Best of").
-        if segments.count >= 2, let range = segments[0].range(of: #"\s(19|20)\d\d$"#, options: .regularExpression) {
+        if segments.count >= 2, let range = segments[0].regexRange(#"\s(19|20)\d\d$"#) {
             year = year ?? Int(segments[0][range].trimmingCharacters(in: .whitespaces))
             segments[0].removeSubrange(range)
         }
@@ -248,14 +249,14 @@ struct NameParts {
         if segments.count >= 2 {
             // A scene tail glued to the album ("Rastaman Vibration -2002-RNS", "Urban Dance Vol.15-2016").
             let last = segments[segments.count - 1]
-            if let range = last.range(of: #"(?<!(19|20)\d\d)\s*-((19|20)\d\d)(\.\d)?(-[^\s-]+)?$"#, options: .regularExpression) {
+            if let range = last.regexRange(#"(?<!(19|20)\d\d)\s*-((19|20)\d\d)(\.\d)?(-[^\s-]+)?$"#) {
                 let tail = String(last[range])
-                if year == nil, let y = tail.range(of: #"(19|20)\d\d"#, options: .regularExpression).flatMap({ Int(tail[$0]) }) { year = y }
+                if year == nil, let y = tail.regexRange(#"(19|20)\d\d"#).flatMap({ Int(tail[$0]) }) { year = y }
                 tags.append(tail)
                 segments[segments.count - 1] = String(last[..<range.lowerBound])
             }
             // A year before the album's name ("2010 7th Symphony").
-            if year == nil, let range = segments[segments.count - 1].range(of: #"^(19|20)\d\d\s+(?=\S)"#, options: .regularExpression) {
+            if year == nil, let range = segments[segments.count - 1].regexRange(#"^(19|20)\d\d\s+(?=\S)"#) {
                 year = Int(segments[segments.count - 1][range].trimmingCharacters(in: .whitespaces))
                 segments[segments.count - 1].removeSubrange(range)
             }
@@ -281,7 +282,7 @@ struct NameParts {
             segments[segments.count - 1] = kept.joined(separator: " ")
         }
         // "Chuck Berry Discography": the artist's discography, no album.
-        if segments.count == 1, let range = segments[0].range(of: #"\s(complete\s+|studio\s+)?(discography|discografia|дискография)\b"#, options: [.regularExpression, .caseInsensitive]) {
+        if segments.count == 1, let range = segments[0].regexRange(#"\s(complete\s+|studio\s+)?(discography|discografia|дискография)\b"#, caseInsensitive: true) {
             artist = Self.clean(String(segments[0][..<range.lowerBound]))
             tags.append("discography")
             segments = []
@@ -301,7 +302,7 @@ struct NameParts {
         // A year among the bracketed tags ("[2008/FLAC/Lossless]", "(Single 2014)", "{2013-Album}") when the name gave none.
         if year == nil {
             for tag in tags {
-                if let range = tag.range(of: #"(?<![0-9])(19|20)\d\d(?![0-9])"#, options: .regularExpression) {
+                if let range = tag.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) {
                     year = Int(tag[range])
                     break
                 }
@@ -316,10 +317,10 @@ struct NameParts {
     /// parentheses after a ruTracker album hold the label or catalogue number.
     static func keepsParenthesis(_ text: String, at range: Range<String.Index>, style: ReleaseInfo.Style) -> Bool {
         let before = text[..<range.lowerBound]
-        let separatorBefore = before.range(of: #"\s[-–—]\s"#, options: .regularExpression) != nil
+        let separatorBefore = before.regexRange(#"\s[-–—]\s"#) != nil
         if style == .rutracker {
             let leading = before.trimmingCharacters(in: .whitespaces).isEmpty || before.hasSuffix("]") || before.hasSuffix(") ")
-            return !separatorBefore && !leading && text[range.upperBound...].range(of: #"\s[-–—]\s"#, options: .regularExpression) != nil
+            return !separatorBefore && !leading && text[range.upperBound...].regexRange(#"\s[-–—]\s"#) != nil
         }
         return separatorBefore
     }
@@ -331,12 +332,12 @@ struct NameParts {
         let facts = probe.format != nil || probe.source != nil || probe.bitrate != nil || probe.bitDepth != nil || !probe.editions.isEmpty
             || probe.live || probe.single || probe.ep || probe.bootleg || probe.discography || probe.compilation || probe.hasLog || probe.hasCue || probe.scans
         let release = #"(?i)\b(19|20)\d\d\b|\b(japan|japanese|russia|import|exclusive|explicit|clean|original mix|feat|ft|featuring|incl|bonus|(deluxe|special|standard|expanded|explicit|clean|extended) version|edition|album|us|uk|eu|jp|promo|advance|retail|ost|soundtrack|by)\b|[/%@]"#
-        return !facts && inner.range(of: release, options: .regularExpression) == nil && !inner.isEmpty
+        return !facts && inner.regexRange(release) == nil && !inner.isEmpty
     }
 
     static func clean(_ text: String) -> String? {
         let collapsed = text.replacingOccurrences(of: "⟨", with: "(").replacingOccurrences(of: "⟩", with: ")")
-            .replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression)
+            .regexReplacing(#"\s+"#, with: " ")
             .trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ",")))
         return collapsed.isEmpty ? nil : collapsed
     }
@@ -356,7 +357,7 @@ enum TailTags {
         if let y = Int(w), (1900...2099).contains(y) { return true }
         if ["320", "256", "224", "192", "160", "128"].contains(w) { return true }
         return ReleaseTags.isTrailingTag(w)
-            || w.range(of: #"^\d{3}(kbps|k)$|^(web)?flac(16|24)?(bits?)?$|^q\d{1,2}$|^(16|24|32)(bits?)?$|^\d{2}bits?$|^\d{2,3}([.,]\d)?khz$|^\d?cd[rsm]?\d*$|^(2|3|4)cd$"#, options: .regularExpression) != nil
+            || w.regexRange(#"^\d{3}(kbps|k)$|^(web)?flac(16|24)?(bits?)?$|^q\d{1,2}$|^(16|24|32)(bits?)?$|^\d{2}bits?$|^\d{2,3}([.,]\d)?khz$|^\d?cd[rsm]?\d*$|^(2|3|4)cd$"#) != nil
     }
 
     static func split(_ words: [String]) -> (kept: [String], tail: [String]) {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 
 /// What a title looks like once the noise around it is gone: HTML entities decoded, a site's or
@@ -10,11 +11,11 @@ enum TitleNormalizer {
         title = stripWrappers(title)
         title = spaceSeparators(title)
         // "VA-Urban Dance Vol.15-2016", "va - dj sounds": a compilation's artist, then its name.
-        if let range = title.range(of: #"^(va|v\.a\.|various artists)\s*-(?!\s*-)\s*"#, options: [.regularExpression, .caseInsensitive]),
+        if let range = title.regexRange(#"^(va|v\.a\.|various artists)\s*-(?!\s*-)\s*"#, caseInsensitive: true),
            !title[range].contains(" - ") {
             title = "VA - " + title[range.upperBound...]
         }
-        return title.replacingOccurrences(of: #"\s+"#, with: " ", options: .regularExpression).trimmingCharacters(in: .whitespaces)
+        return title.regexReplacing(#"\s+"#, with: " ").trimmingCharacters(in: .whitespaces)
     }
 
     /// `&amp;`, `&quot;`, `&apos;`, `&#39;`, `&#x26;` …, as indexers' feeds leave them in titles.
@@ -24,7 +25,7 @@ enum TitleNormalizer {
         for (entity, value) in [("&amp;", "&"), ("&quot;", "\""), ("&apos;", "'"), ("&lt;", "<"), ("&gt;", ">"), ("&nbsp;", " ")] {
             out = out.replacingOccurrences(of: entity, with: value, options: .caseInsensitive)
         }
-        while let range = out.range(of: #"&#(x[0-9a-fA-F]+|[0-9]+);"#, options: .regularExpression) {
+        while let range = out.regexRange(#"&#(x[0-9a-fA-F]+|[0-9]+);"#) {
             let body = out[range].dropFirst(2).dropLast()
             let code = body.hasPrefix("x") || body.hasPrefix("X") ? UInt32(body.dropFirst(), radix: 16) : UInt32(body)
             out.replaceSubrange(range, with: code.flatMap(Unicode.Scalar.init).map { String(Character($0)) } ?? "")
@@ -47,7 +48,7 @@ enum TitleNormalizer {
         // A downloader's mark before a name: "(incomplete)-Artist-Album-…".
         let marks = #"^\((incomplete|complete|repack|proper|nuked)\)\s*-?\s*"#
         for pattern in [leading, trailing, hashes, marks] {
-            while let range = out.range(of: pattern, options: [.regularExpression, .caseInsensitive]), range.lowerBound != range.upperBound {
+            while let range = out.regexRange(pattern, caseInsensitive: true), range.lowerBound != range.upperBound {
                 let rest = out.replacingCharacters(in: range, with: " ").trimmingCharacters(in: .whitespaces)
                 guard !rest.isEmpty else { break }
                 out = rest
@@ -67,7 +68,7 @@ enum TitleNormalizer {
         let dots = out.filter { $0 == "." }.count
         if dots >= 2, spaces == 0 {
             // Dots between words are separators; a dot inside a number ("44.1") is not.
-            out = out.replacingOccurrences(of: #"(?<![0-9])\.|\.(?![0-9])"#, with: " ", options: .regularExpression)
+            out = out.regexReplacing(#"(?<![0-9])\.|\.(?![0-9])"#, with: " ")
         }
         return out
     }

@@ -1,0 +1,45 @@
+import Foundation
+import Synchronization
+
+/// Regular expressions compiled once per pattern and shared: `String.range(of:options:
+/// .regularExpression)` compiles its pattern on every call, and the title parser and the text
+/// similarity run for every search result (Benchmarks: "release-title parser").
+public enum Patterns {
+    /// `NSRegularExpression` is immutable and documented as safe to use from any thread.
+    private final class Compiled: @unchecked Sendable {
+        let regex: NSRegularExpression
+        init(_ regex: NSRegularExpression) { self.regex = regex }
+    }
+
+    private static let cache = Mutex<[String: Compiled]>([:])
+
+    public static func regex(_ pattern: String, caseInsensitive: Bool) -> NSRegularExpression {
+        let key = (caseInsensitive ? "i:" : "s:") + pattern
+        if let known = cache.withLock({ $0[key] }) { return known.regex }
+        // The patterns are the parser's own literals: one that does not compile is a programming error.
+        let compiled = try! NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+        cache.withLock { $0[key] = Compiled(compiled) }
+        return compiled
+    }
+}
+
+public extension StringProtocol {
+    /// The first match of `pattern` (ICU syntax, as `range(of:options: .regularExpression)`), within `bounds` if given.
+    func regexRange(_ pattern: String, caseInsensitive: Bool = false, in bounds: Range<Index>? = nil) -> Range<Index>? {
+        let text = String(self)
+        let lower = bounds.map { self.utf16.distance(from: self.startIndex, to: $0.lowerBound) } ?? 0
+        let upper = bounds.map { self.utf16.distance(from: self.startIndex, to: $0.upperBound) } ?? text.utf16.count
+        let regex = Patterns.regex(pattern, caseInsensitive: caseInsensitive)
+        guard let match = regex.firstMatch(in: text, range: NSRange(location: lower, length: upper - lower)), match.range.location != NSNotFound else { return nil }
+        let start = self.utf16.index(self.startIndex, offsetBy: match.range.location)
+        let end = self.utf16.index(start, offsetBy: match.range.length)
+        return start..<end
+    }
+
+    /// Every match of `pattern` replaced by `template` (`$1` for a group), as `replacingOccurrences(of:with:options: .regularExpression)`.
+    func regexReplacing(_ pattern: String, with template: String, caseInsensitive: Bool = false) -> String {
+        let text = String(self)
+        return Patterns.regex(pattern, caseInsensitive: caseInsensitive)
+            .stringByReplacingMatches(in: text, range: NSRange(location: 0, length: text.utf16.count), withTemplate: template)
+    }
+}
