@@ -11,12 +11,38 @@ struct Release: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print what the parser reads from each title: a few readable lines each, or with --json one JSON object per line.")
 
-        @Argument(help: "Release titles as indexers list them.") var titles: [String]
+        @Argument(help: "Release titles as indexers list them.") var titles: [String] = []
+        @Option(name: .long, help: "Read titles from this file too, one per line (- for standard input).") var file: String?
         @Flag(name: .long, help: "Print JSON, one object per title and line.") var json = false
+        @Option(name: .long, help: "Parse the titles this many times (for measuring speed).") var rounds = 1
+        @Flag(name: .long, help: "Print no readings, only how many titles were parsed and how fast (on standard error).") var timing = false
+
+        func validate() throws {
+            guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+        }
 
         func run() throws {
+            var all = titles
+            if let file {
+                let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : try Data(contentsOf: URL(fileURLWithPath: file))
+                all += String(decoding: data, as: UTF8.self).split(whereSeparator: \.isNewline).map(String.init).filter { !$0.isEmpty }
+            }
+            guard !all.isEmpty else { throw ValidationError("no title given (arguments or --file)") }
+            if timing {
+                let clock = ContinuousClock()
+                var artists = 0
+                let elapsed = clock.measure {
+                    for _ in 0..<rounds { for title in all where ReleaseTitleParser.parse(title).artist != nil { artists += 1 } }
+                }
+                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let count = all.count * rounds
+                FileHandle.standardError.write(Data(String(
+                    format: "parsed %d titles in %.3f s: %.0f titles/s, %.1f µs per title (%d readings named an artist)\n",
+                    count, seconds, Double(count) / seconds, seconds / Double(count) * 1e6, artists).utf8))
+                return
+            }
             let encoder = TicketJSON.encoder()
-            for title in titles {
+            for title in all {
                 let info = ReleaseTitleParser.parse(title)
                 if json {
                     var object = try JSONSerialization.jsonObject(with: encoder.encode(info)) as? [String: Any] ?? [:]
