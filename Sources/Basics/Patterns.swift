@@ -43,3 +43,14 @@ public extension StringProtocol {
             .stringByReplacingMatches(in: text, range: NSRange(location: 0, length: text.utf16.count), withTemplate: template)
     }
 }
+
+public extension StringProtocol {
+    /// Every match of `pattern`, each as its capture groups (index 0 the whole match; nil for a group that took no part).
+    func regexMatches(_ pattern: String, caseInsensitive: Bool = false) -> [[String?]] {
+        let text = String(self)
+        let regex = Patterns.regex(pattern, caseInsensitive: caseInsensitive)
+        return regex.matches(in: text, range: NSRange(location: 0, length: text.utf16.count)).map { match in
+            (0..<match.numberOfRanges).map { group in Range(match.range(at: group), in: text).map { String(text[$0]) } }
+        }
+    }
+}

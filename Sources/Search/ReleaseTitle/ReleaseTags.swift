@@ -84,18 +84,19 @@ enum ReleaseTags {
             info.discography = true
         }
         if has(word("(discography-range)"), text) { info.discography = true }
-        if has(word("(compilation|various artists|сборник|greatest hits|best of)"), text) { info.compilation = true }
+        if has(word("(compilation|various artists|сборник|greatest hits|best of|anthology|sampler)"), text) || has("精选|精選|金藏集", text) { info.compilation = true }
         if has(word("various artists"), text) { info.variousArtists = true }
         for edition in ["deluxe", "expanded", "remaster(ed)?", "anniversary", "reissue", "special edition", "limited edition", "collector'?s edition", "super deluxe"] {
             if let found = first(word(edition), text)?.lowercased(), !info.editions.contains(found) { info.editions.append(found) }
         }
+        if has(word("ремастер"), text), !info.editions.contains(where: { $0.contains("remaster") }) { info.editions.append("remastered") }
         if has(word("(live|concert|unplugged)"), text) { info.live = true }
-        if has(word("(single|\\d?cds\\d*|cdm\\d*)"), text) { info.single = true }
+        if has(word("(single|\\d?cds\\d*|cdm\\d*|\\d{1,2} ?inch|\\d*vls\\d*)"), text) || has("シングル|单曲|單曲", text) { info.single = true }
         if has(word("(ep|cdep|\\d?cdep)"), text) { info.ep = true }
         if has(word("(bootleg|boot)"), text) { info.bootleg = true }
         if has(word("(log|eac log|log \\(\\d+%\\))"), text) || has(#"\+\s*log"#, text) { info.hasLog = true }
         if has(word("cue"), text) || has(#"\.cue"#, text) { info.hasCue = true }
-        if has(#"(image|img)\s*\+\s*\.?cue"#, text) || has(word("(image|img)"), text) && info.hasCue { info.imageCue = true; info.hasCue = true }
+        if has(#"(image|img|整轨|整軌)\s*\+\s*\.?cue"#, text) || has(word("(image|img)"), text) && info.hasCue { info.imageCue = true; info.hasCue = true }
         if has(word("(scans?|artwork|booklet|covers)"), text) { info.scans = true }
     }
 
@@ -109,6 +110,10 @@ enum ReleaseTags {
                 khz = [44: 44.1, 88: 88.2, 176: 176.4][khz] ?? khz
                 info.sampleRateHz = Int((khz * 1000).rounded())
             }
+        }
+        // "1644", "2496": bit depth and rate run together (Chinese lossless folders), only among the tags.
+        if tagContext, info.bitDepth == nil, let pair = first(#"(?<![0-9.])(16|24)(44|48|96|192)(?![0-9])"#, text) {
+            info.bitDepth = Int(pair.prefix(2))
         }
         if info.bitDepth == nil, let depth = first(#"(?<![0-9])(16|24|32)\s*-?\s*bits?(?![a-z])"#, text) {
             info.bitDepth = Int(depth.prefix(2))

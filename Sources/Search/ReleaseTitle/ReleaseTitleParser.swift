@@ -10,7 +10,13 @@ public enum ReleaseTitleParser {
         var info = ReleaseInfo()
         let original = TitleNormalizer.decodeEntities(rawTitle.trimmingCharacters(in: .whitespacesAndNewlines))
         let title = TitleNormalizer.normalize(rawTitle)
-        if let scene = SceneName(title) {
+        if let east = EastAsianTitle(original) {
+            info.artist = east.artist
+            info.album = east.album
+            info.year = east.year
+            ReleaseTags.read(east.tags.joined(separator: " | "), into: &info, tagContext: true)
+            ReleaseTags.read(original, into: &info, tagContext: false)
+        } else if let scene = SceneName(title) {
             info.style = .scene
             info.artist = scene.artist
             info.album = scene.album

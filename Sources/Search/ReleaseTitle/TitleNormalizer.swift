@@ -8,6 +8,7 @@ import Foundation
 enum TitleNormalizer {
     static func normalize(_ raw: String) -> String {
         var title = decodeEntities(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+        title = postSubject(title)
         title = stripWrappers(title)
         title = spaceSeparators(title)
         // "VA-Urban Dance Vol.15-2016", "va - dj sounds": a compilation's artist, then its name.
@@ -34,12 +35,59 @@ enum TitleNormalizer {
         return out.contains("&#") || out.contains("&amp;") ? decodeEntities(out) : out
     }
 
+    /// A usenet post subject or a single file's name, down to the release it belongs to:
+    /// `Album [01/18] - "01. Song.flac" yEnc`, `[54342]-[FULL]-[#a.b.flac@EFNet]-[ Scene-Name ]-[11/21]`,
+    /// `Artist - Album - 14 - Artist - Song.mp3`; and a title wholly inside one bracket.
+    static func postSubject(_ text: String) -> String {
+        var out = text
+        // "[54342]-[FULL]-[#a.b.flac@EFNet]-[ Fall_Out_Boy-…-FORSAKEN ]-…": the release is the bracket after the group's.
+        if let range = out.regexRange(#"^\[\d+\]-\[[A-Za-z]+\]-\[#[^\]]+\]-\[\s*[^\]]+?\s*\]"#) {
+            let inner = out[range].split(separator: "[").last.map { String($0.dropLast()) } ?? ""
+            out = inner.trimmingCharacters(in: .whitespaces)
+        }
+        let ext = #"\.(mp3|flac|m4a|ogg|opus|wav|ape|wv|jpg|png|nfo|sfv|par2|nzb)"#
+        for pattern in [
+            #"\s*-?\s*yEnc\s*$"#, #"\s*[\[(]\d+/\d+[\])]\s*$"#, #"\s*-?\s*"[^"]*"#+ext+#""\s*$"#,
+        ] {
+            while let range = out.regexRange(pattern, caseInsensitive: true), range.lowerBound != out.startIndex { out.removeSubrange(range) }
+        }
+        // A last " - " part that is a file's name, and the track number before it.
+        var parts = out.components(separatedBy: " - ")
+        if parts.count >= 3, let index = parts.lastIndex(where: { $0.regexRange(ext + #"(\s*\[\d+/\d+\])?\s*$"#, caseInsensitive: true) != nil }), index >= 2 {
+            parts.removeSubrange(index...)
+            if parts.count >= 3, let last = parts.last, last.regexRange(#"^\d{1,3}$"#) != nil { parts.removeLast() }
+            // "… - 14 - Jerry Keller - Song.mp3": the number and the artist repeated before the song.
+            if parts.count >= 4, let n = parts.lastIndex(where: { $0.regexRange(#"^\d{1,3}$"#) != nil }), n >= 2 { parts.removeSubrange(n...) }
+            out = parts.joined(separator: " - ")
+        }
+        // "[R.E.M - Lifes Rich Pageant(1986) [24bit 2016 Remaster]LOSSLESS FLAC]": one bracket around it all.
+        if out.hasPrefix("["), out.hasSuffix("]"), Self.closingBracket(of: out) == out.index(before: out.endIndex) {
+            out = String(out.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+        }
+        // "100-va_-_polonaise…", "00-va-…": a scene file's number before a compilation's name.
+        if let range = out.regexRange(#"^\d{1,3}-(?=va[-_ ])"#, caseInsensitive: true) { out.removeSubrange(range) }
+        return out
+    }
+
+    /// Where the bracket opening `text` closes, nested brackets counted.
+    static func closingBracket(of text: String) -> String.Index? {
+        var depth = 0
+        for index in text.indices {
+            if text[index] == "[" { depth += 1 }
+            if text[index] == "]" {
+                depth -= 1
+                if depth == 0 { return index }
+            }
+        }
+        return nil
+    }
+
     /// Tracker and site tags around a title: `[ www.Site.com ] - `, `[scnzbefnet][509103] `,
     /// a trailing `[GloDLS]`, `[eztv]-[rarbg.com]`, `- [GloDLS]`.
     static func stripWrappers(_ text: String) -> String {
         var out = text
         let site = #"(www\.)?[A-Za-z0-9-]+\.(com|org|net|to|me|ru|cc|info|ws|se|is|li|tv|xyz)"#
-        let trackers = #"(glodls|eztv|ettv|rarbg|tgx|torrentgalaxy|kat|1337x|trfkad|scnzbefnet|miok|wwrg)"#
+        let trackers = #"(glodls|eztv|ettv|rarbg|tgx|torrentgalaxy|kat|1337x|trfkad|scnzbefnet|miok|wwrg|torrent9( [a-z]{2,4})?)"#
         // A usenet post number ("[509103]") only leads a title; a trailing "(2016)" is a year.
         let leading = #"^\s*[\[\(]\s*("# + site + "|" + trackers + #"|[0-9]{5,})\s*[\]\)]\s*[-–]?\s*"#
         let trailing = #"\s*[-–]?\s*[\[\(]\s*("# + site + "|" + trackers + #")\s*[\]\)]\s*$"#
