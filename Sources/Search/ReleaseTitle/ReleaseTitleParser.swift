@@ -16,7 +16,7 @@ public enum ReleaseTitleParser {
             info.year = east.year
             ReleaseTags.read(east.tags.joined(separator: " | "), into: &info, tagContext: true)
             ReleaseTags.read(original, into: &info, tagContext: false)
-        } else if let scene = SceneName(title) {
+        } else if let scene = SceneName(title, underscored: rawTitle.contains("_") && !rawTitle.contains(" ")) {
             info.style = .scene
             info.artist = scene.artist
             info.album = scene.album
@@ -42,7 +42,8 @@ public enum ReleaseTitleParser {
         if let album = info.album, album.regexRange(
             #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b"#,
             caseInsensitive: true) != nil {
-            if info.year == nil, let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { info.year = Int(album[range]) }
+            // A discography's year is the first of its range.
+            if let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { info.year = Int(album[range]) }
             info.album = nil
             info.discography = true
         }
@@ -62,55 +63,83 @@ struct SceneName {
     var group: String
     var tags: [String]
 
-    init?(_ title: String) {
+    /// One hyphen-separated field, and whether the hyphen before it had spaces on both sides (an
+    /// underscore title's `_-_`, which joins words inside a field rather than separating fields).
+    struct Field {
+        var text: String
+        var spaced = false
+    }
+
+    /// `underscored`: the title used underscores for spaces, so " - " came from `_-_`.
+    init?(_ title: String, underscored: Bool = false) {
         // Scene names never carry square or curly brackets; a hyphen inside "[2017-Web-FLAC]" is a tag's.
         guard !title.contains(where: { "[]{}".contains($0) }) else { return nil }
         var artistPart: String
-        var parts: [String]
-        if let spaced = title.range(of: " - ") {
+        var parts: [Field]
+        if let double = title.range(of: "--"), !title[..<double.lowerBound].contains("-") {
+            // "Gilles_Peterson--BBC_Radio_6_Music-…", "Luke_EP--Wildstyle_-_Sump_Ting-…": the double hyphen ends the artist.
+            artistPart = String(title[..<double.lowerBound])
+            parts = Self.fields(String(title[double.upperBound...]))
+            guard parts.count >= 2 else { return nil }
+        } else if !underscored, let spaced = title.range(of: " - ") {
             let right = String(title[spaced.upperBound...])
             guard !right.contains(" - ") else { return nil }
             artistPart = String(title[..<spaced.lowerBound])
-            parts = right.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
+            parts = Self.fields(right)
             guard parts.count >= 3 else { return nil }
         } else {
-            var all = title.split(separator: "-").map { $0.trimmingCharacters(in: .whitespaces) }
-            guard all.count >= 3, all.allSatisfy({ !$0.isEmpty }) else { return nil }
-            // A hyphen inside the artist's name ("T-Pain", "Jay-Z", "AC-DC", "Static-X"): a piece of
-            // one or two characters belongs to its neighbour.
-            let lastWord = all[0].split(separator: " ").last.map(String.init) ?? all[0]
-            let shortPiece = all[0].count <= 2 || (all[0].count == 3 && all[0] == all[0].uppercased()) || (all[1].count <= 2 && Int(all[1]) == nil)
-                || (lastWord.count <= 2 && all[1].count <= 2)
-            if all.count >= 4, shortPiece, !["va", "v.a."].contains(all[0].lowercased()), !all[1].contains(" "), all[1].count <= 8, Int(all[1]) == nil {
-                all[0] += "-" + all.remove(at: 1)
+            var all = Self.fields(title)
+            guard all.count >= 3, all.allSatisfy({ !$0.text.isEmpty }) else { return nil }
+            // "Ringnes-Ronny_-_Nato_2020-…": two single words before the first `_-_` are one hyphenated name.
+            if underscored, all.count >= 4, all[2].spaced, !all[1].spaced, !all[0].text.contains(" "), !all[1].text.contains(" ") {
+                all[0].text += "-" + all.remove(at: 1).text
             }
-            artistPart = all[0]
+            Self.joinHyphenatedNames(&all)
+            guard all.count >= 2 else { return nil }
+            artistPart = all[0].text
             parts = Array(all.dropFirst())
+            parts[0].spaced = false
         }
         // The group: one word, or one and an "INT" (`GROUP_INT`).
-        guard let last = parts.last, !last.isEmpty, last.count <= 24, last.split(separator: " ").count <= 3,
+        guard let last = parts.last?.text, !last.isEmpty, last.count <= 24, last.split(separator: " ").count <= 3,
               !last.contains(" ") || last.lowercased().hasSuffix(" int"),
               Int(last) == nil || parts.count >= 3 || (1900...2099).contains(Int(last)!) else { return nil }
-        group = parts.removeLast()
+        group = parts.removeLast().text
         var tags: [String] = []
         if ["320", "256", "192", "128"].contains(group) { tags.append(group) }
         // A name that ends in its year has no group ("Tribulation-Melancholia-CDEP-2016").
         if let y = Int(group), (1900...2099).contains(y) { year = y }
-        var albumWords: [String] = []
-        for part in parts.map(Self.withoutFeaturing) where !part.isEmpty {
-            if let y = Int(part), (1900...2099).contains(y) {
+        var albumWords: [Field] = []
+        var yearParts: [String] = []
+        for field in parts {
+            let part = Self.withoutFeaturing(field.text)
+            guard !part.isEmpty else { continue }
+            if field.spaced, !albumWords.isEmpty, tags.isEmpty {
+                // "Discography_1998_-_2001": after an underscore title's `_-_` the name goes on.
+                albumWords.append(Field(text: part, spaced: true))
+            } else if let y = Int(part), (1900...2099).contains(y) {
                 // A year straight after the artist ("Brother Ali-2007-The Undisputed Truth-FTD") comes before the album.
                 year = year ?? y
+                yearParts.append(part)
                 tags.append(part)
                 if albumWords.isEmpty { continue }
+            } else if let date = part.regexRange(#"^\d{1,2}(st|nd|rd|th)? [A-Za-z]+ ((19|20)\d\d)$"#) {
+                // "9th January 2001": a broadcast's date.
+                year = year ?? Int(part[date].suffix(4))
+                tags.append(part)
             } else if !tags.isEmpty && !albumWords.isEmpty || ReleaseTags.isSceneTag(part) || Self.isTagPart(part) && !albumWords.isEmpty
                         || (!albumWords.isEmpty && part.count <= 5 && part == part.uppercased() && part.allSatisfy(\.isLetter)) {
                 tags.append(part)
             } else if tags.allSatisfy({ Int($0) != nil }) {
-                albumWords.append(part)
+                albumWords.append(Field(text: part, spaced: field.spaced))
             } else {
                 tags.append(part)
             }
+        }
+        // "1994-1994-(EP)-2008-FNT": an album named by a year, the release's year after it.
+        if albumWords.isEmpty, yearParts.count >= 2 {
+            albumWords = [Field(text: yearParts[0])]
+            year = Int(yearParts[1])
         }
         // Only a name with a year or a scene tag among its parts is a scene name.
         guard !albumWords.isEmpty, !tags.isEmpty || year != nil, !artistPart.isEmpty else { return nil }
@@ -119,8 +148,97 @@ struct SceneName {
             tag.regexRange(#"(19|20)\d\d$"#).flatMap { Int(tag[$0]) }
         }).first { year = y }
         artist = artistPart.trimmingCharacters(in: .whitespaces)
-        album = AlbumName.clean(albumWords.joined(separator: "-"))
+        album = AlbumName.clean(albumWords.enumerated().map { index, field in
+            index == 0 ? field.text : (field.spaced ? " - " : "-") + field.text
+        }.joined())
         self.tags = tags
+    }
+
+    /// The title's fields: split at hyphens outside parentheses ("(DRR-20-1 CD-M)", "(feat … T-Pain)" stay whole).
+    static func fields(_ text: String) -> [Field] {
+        var fields: [Field] = []
+        var current = ""
+        var depth = 0
+        var spaced = false
+        let characters = Array(text)
+        // Parentheses protect their hyphens only when they are balanced.
+        let balanced = characters.filter { $0 == "(" }.count == characters.filter { $0 == ")" }.count
+        for (index, character) in characters.enumerated() {
+            if character == "(" { depth += 1 }
+            if character == ")" { depth = max(0, depth - 1) }
+            if character == "-", depth == 0 || !balanced {
+                fields.append(Field(text: current.trimmingCharacters(in: .whitespaces), spaced: spaced))
+                spaced = index > 0 && characters[index - 1] == " " && index + 1 < characters.count && characters[index + 1] == " "
+                current = ""
+            } else {
+                current.append(character)
+            }
+        }
+        fields.append(Field(text: current.trimmingCharacters(in: .whitespaces), spaced: spaced))
+        return fields
+    }
+
+    /// Words a hyphenated name joins in the middle ("Capone-N-Noreaga", "Bone Thugs-n-Harmony").
+    static let connectors: Set<String> = ["n", "da", "of", "de", "o", "a", "y"]
+
+    /// Joins the pieces of hyphenated names that the field split tore apart: "T-Pain", "Jay-Z", "Static-X",
+    /// "11-5", "KRS-One", "Capone-N-Noreaga", "Ex-Girlfriend", "Melo-G", "3-2-1". A piece of one or two
+    /// letters or digits (not a release word) is glued to its neighbour, but only within the name, before
+    /// the first tag, and never so that no album is left.
+    static func joinHyphenatedNames(_ fields: inout [Field]) {
+        func isGlue(_ field: Field) -> Bool {
+            let text = field.text
+            return !field.spaced && text.count <= 2 && text.allSatisfy({ $0.isLetter || $0.isNumber }) && !ReleaseTags.isSceneTag(text)
+                && !isTagPart(text) && !["va"].contains(text.lowercased())
+        }
+        func isTag(_ field: Field) -> Bool {
+            ReleaseTags.isSceneTag(field.text) || isTagPart(field.text) || (Int(field.text).map { (1900...2099).contains($0) } ?? false)
+        }
+        let original = fields
+        // "KRS-One": three capitals before a short word; "Blak Jak Feat T-Pain": a name ending in one letter.
+        if fields.count >= 4, !fields[1].spaced, !fields[1].text.contains(" "), !isTag(fields[1]) {
+            let head = fields[0].text
+            let lastWord = head.split(separator: " ").last.map(String.init) ?? head
+            if (head.count == 3 && head == head.uppercased() && head.allSatisfy(\.isLetter) && fields[1].text.count <= 4)
+                || (head.contains(" ") && lastWord.count == 1 && lastWord.first!.isUppercase) {
+                fields[0].text += "-" + fields.remove(at: 1).text
+            }
+        }
+        // The name ends at the first tag, or at a short capitalised word after the album began ("-FM-", "-ZA-").
+        let nameEnd = fields.indices.first { index in
+            isTag(fields[index]) || index >= 2 && (2...5).contains(fields[index].text.count) && fields[index].text.allSatisfy { $0.isUppercase }
+        } ?? fields.count - 1
+        var index = 0
+        var end = nameEnd
+        while index < min(end, fields.count) {
+            guard isGlue(fields[index]) else { index += 1; continue }
+            let hasNext = index + 1 < end && !fields[index + 1].spaced
+            let next = hasNext ? fields[index + 1] : nil
+            let previous = index > 0 ? fields[index - 1] : nil
+            if index == 0 || next.map(isGlue) == true {
+                guard let next else { index += 1; continue }
+                fields[index].text += "-" + next.text
+                fields.remove(at: index + 1)
+                end -= 1
+                continue
+            }
+            guard let previous else { index += 1; continue }
+            if let next, !next.text.contains(" "), connectors.contains(fields[index].text.lowercased()), !previous.text.contains(" ") {
+                fields[index - 1].text += "-" + fields[index].text + "-" + next.text
+                fields.removeSubrange(index...(index + 1))
+                end -= 2
+            } else if let next, !next.text.contains(" "), previous.text.contains(" ") {
+                fields[index].text += "-" + next.text
+                fields.remove(at: index + 1)
+                end -= 1
+            } else {
+                fields[index - 1].text += "-" + fields[index].text
+                fields.remove(at: index)
+                end -= 1
+            }
+        }
+        // Never glue away the album: an artist and at least one name field must stay before the tags.
+        if (fields.firstIndex(where: isTag) ?? fields.count) < 2 { fields = original }
     }
 
     /// A part made only of release words: "JP Retail", "Proper", "Ltd Ed", "BONUS TRACKS".
