@@ -83,7 +83,7 @@ struct ParserAccuracyTests {
 
     /// The share this parser has reached, raised with every improvement so it can never slip back.
     /// Issue 16's bar is 95 % (goal 97 %); until the parser gets there, this floor is what is held.
-    static let floor = 0.83
+    static let floor = 0.90
 
     /// Parses every row, prints each miss and the figures, and returns the counts read right.
     static func measure(_ rows: [Row]) -> (right: Int, guidedRight: Int, unguidedRight: Int) {

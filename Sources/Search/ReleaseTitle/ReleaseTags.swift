@@ -42,6 +42,7 @@ enum ReleaseTags {
         let known: Set<String> = [
             "web", "cd", "cdda", "cdr", "cds", "cdm", "vinyl", "vls", "lp", "sacd", "tape", "dvd", "bd", "flac", "mp3", "ep",
             "single", "bootleg", "live", "remastered", "remaster", "deluxe", "advance", "promo", "retail", "bonus", "24bit", "16bit",
+            "siriusxm", "sirius", "dvbs", "dvb", "sat", "fm",
         ]
         let t = token.lowercased()
         if known.contains(t) || (t.hasPrefix("(") && t.hasSuffix(")")) { return true }

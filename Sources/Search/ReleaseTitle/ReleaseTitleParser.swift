@@ -25,13 +25,15 @@ public enum ReleaseTitleParser {
             ReleaseTags.read(scene.tags.joined(separator: " "), into: &info, tagContext: true)
             ReleaseTags.read(title, into: &info, tagContext: false)
         } else {
-            let names = NameParts(title)
+            let names = NameParts(title, unspaced: !rawTitle.trimmingCharacters(in: .whitespaces).contains(" "))
             info.style = names.style
             info.artist = names.artist
             info.album = names.album
             info.year = names.year
             ReleaseTags.read(names.tagText, into: &info, tagContext: true)
             ReleaseTags.read(original, into: &info, tagContext: false)
+            // "24_bit", "24.bit": the separators read as spaces.
+            if title != original { ReleaseTags.read(title, into: &info, tagContext: false) }
         }
         if let artist = info.artist?.lowercased(), ["va", "v.a.", "v a", "various artists", "various", "сборник"].contains(artist) {
             info.artist = "Various Artists"
@@ -113,6 +115,11 @@ struct SceneName {
         var yearParts: [String] = []
         for field in parts {
             let part = Self.withoutFeaturing(field.text)
+            if part.isEmpty, let y = field.text.regexRange(#"^\((19|20)\d\d\)$"#).map({ Int(field.text[$0].dropFirst().dropLast()) }) {
+                year = year ?? y
+                tags.append(field.text)
+                continue
+            }
             guard !part.isEmpty else { continue }
             if field.spaced, !albumWords.isEmpty, tags.isEmpty {
                 // "Discography_1998_-_2001": after an underscore title's `_-_` the name goes on.
@@ -277,11 +284,19 @@ struct SceneName {
 /// The album's real name from what a title leaves: edition words at its end go to the tags.
 enum AlbumName {
     static func clean(_ text: String) -> String {
-        var out = text.trimmingCharacters(in: .whitespaces)
-        let edition = #"\s*[-(]?\s*\b(premier|deluxe|special|limited|expanded|collector'?s|anniversary|remastered|bonus track|standard|super deluxe|\d+(st|nd|rd|th) anniversary)(\s+(edition|version|ed\.?))?\s*\)?\s*$"#
-        while let range = out.regexRange(edition, caseInsensitive: true), range.lowerBound != out.startIndex {
+        var out = text.trimmingCharacters(in: .whitespaces).regexReplacing(#"(\s+-)+$"#, with: "")
+        // Edition words: "Deluxe", "Remastered" alone; "Special", "Standard", "Limited", "New" only with "Edition".
+        let edition = #"\s*[-(~]?\s*\b((deluxe|expanded|collector'?s|anniversary|remastered|bonus track|super deluxe|\d+(st|nd|rd|th) anniversary)(\s+(edition|version|ed\.?))?|(premier|special|limited|standard|new)\s+(edition|version|ed\.?))\s*\)?\s*$"#
+        // Release words a scene name leaves at the album's end: "Explicit", "PROMO single", "12 Inch".
+        let release = #"\s+(explicit|promo|single|\d{1,2} ?inch)$"#
+        // "© 2019": a reissue's copyright year.
+        let copyright = #"\s*©\s*(19|20)\d\d$"#
+        while let range = out.regexRange(edition, caseInsensitive: true) ?? out.regexRange(release, caseInsensitive: true) ?? out.regexRange(copyright),
+              range.lowerBound != out.startIndex {
             out = String(out[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
         }
+        // "02-12-99 Portland Maine": a concert's date before its place.
+        if let range = out.regexRange(#"^\d{1,2}-\d{1,2}-\d{2,4}\s+(?=\S)"#) { out.removeSubrange(range) }
         return out
     }
 }
@@ -294,18 +309,21 @@ struct NameParts {
     var tagText = ""
     var style = ReleaseInfo.Style.plain
 
-    init(_ title: String) {
+    /// `unspaced`: the title had no spaces (underscores, dots or plus signs stood for them).
+    init(_ title: String, unspaced: Bool = false) {
         var text = title
         var tags: [String] = []
         // ruTracker: "(Genre) [CD] Artist - Album - 2017, FLAC (tracks + .cue), lossless"
-        if let range = text.regexRange(#"\s[-–—]\s(19|20)\d\d(\s*[-–/]\s*(19|20)\d\d)?(\s*\((19|20)\d\d\))?\s*,\s*"#) {
+        if let range = text.regexRange(#"\s[-–—]\s(19|20)(\d\d|xx)(\s*[-–/]\s*(19|20)\d\d)?(\s*\((19|20)\d\d\))?\s*,\s*"#, caseInsensitive: true) {
             tags.append(String(text[range.upperBound...]))
-            // "- 2016 (1996)," is a reissue of a 1996 album: the year in parentheses is the original's.
+            // "- 2016 (1996)," and "- 1962 (2022),": a reissue; the original is the earlier year. "- 1993-2013 (2018),":
+            // a range, whose first year counts. "- 19xx,": no year.
             let matched = String(text[range])
-            if let original = matched.regexRange(#"\((19|20)\d\d\)"#) {
-                year = Int(matched[original].dropFirst().dropLast())
+            let years = matched.regexMatches(#"(19|20)\d\d"#).compactMap { $0[0].flatMap { Int($0) } }
+            if matched.regexRange(#"(19|20)\d\d\s*[-–/]\s*(19|20)\d\d"#) != nil {
+                year = years.first
             } else {
-                year = Int(matched.filter { $0.isNumber }.prefix(4))
+                year = years.min()
             }
             text = String(text[..<range.lowerBound])
             style = .rutracker
@@ -317,6 +335,8 @@ struct NameParts {
         // Bracketed segments are tags, except a bracket that only holds the year.
         let bracket = #"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}"#
         var sawTagBracket = false
+        // "(Genre) [CD] Artist (Alias) - …": brackets before any name do not count as tags after the name.
+        let leadingBrackets = style == .rutracker ? text.regexRange(#"^(\s*(\[[^\]]*\]|\([^)]*\)|\{[^}]*\}))+"#)?.upperBound : nil
         while let range = text.regexRange(bracket) {
             let inner = String(text[range].dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
             if let y = Int(inner), (1900...2099).contains(y) {
@@ -333,12 +353,20 @@ struct NameParts {
                 text.replaceSubrange(range, with: "⟨" + inner + "⟩")
                 continue
             } else {
-                sawTagBracket = true
+                if leadingBrackets.map({ range.lowerBound >= $0 }) ?? true { sawTagBracket = true }
                 tags.append(inner)
+                // "TruAnt (FLAC) DRONE": one capitalised word after a tag bracket at the end is an uploader's.
+                let after = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                if !after.isEmpty, after.count <= 12, !after.contains(" "), after == after.uppercased(), after.allSatisfy({ $0.isLetter || $0.isNumber }),
+                   text[..<range.lowerBound].contains(" - ") {
+                    tags.append(after)
+                    text.removeSubrange(range.upperBound...)
+                }
                 if text[range].hasPrefix("[") && inner.contains("/") && style == .plain { style = .gazelle }
             }
             text.replaceSubrange(range, with: " ")
         }
+        text = text.regexReplacing(#"(?<![0-9])(\d)-CD\b"#, with: "$1CD", caseInsensitive: true)
         let pieces = text.components(separatedBy: CharacterSet(charactersIn: "-–—"))
             .map { $0.trimmingCharacters(in: .whitespaces) }
         // Only " - " separates artist from album; a hyphen inside a word ("Jay-Z", "AC-DC") does not.
@@ -346,7 +374,12 @@ struct NameParts {
         let separated = text.regexRange(#"\s[-–—]\s"#)
             ?? text.regexRange(#"(?<=[^\s-])[-–—]\s|\s[-–—](?=[^\s\d-])"#)
         var segments: [String]
-        if let separated {
+        // "Green_Day-Father_Of_All_FLAC_M4A_24_bit_Lossless": in a title written without spaces, one hyphen.
+        let single = separated == nil && unspaced && text.filter({ $0 == "-" }).count == 1
+            && text.split(separator: " ").contains(where: { TailTags.isStrong(String($0)) }) ? text.firstIndex(of: "-") : nil
+        if let single {
+            segments = [String(text[..<single]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: single)...]).trimmingCharacters(in: .whitespaces)]
+        } else if let separated {
             let left = String(text[..<separated.lowerBound]).trimmingCharacters(in: .whitespaces)
             let right = String(text[separated.upperBound...])
             segments = [left] + right.components(separatedBy: #" - "#).map { $0.trimmingCharacters(in: .whitespaces) }
@@ -357,7 +390,13 @@ struct NameParts {
         // A segment that is only a year ("of Montreal - 2007 - Hissing Fauna") is the year, not a name.
         if segments.count > 2, let index = segments.dropFirst().dropLast().firstIndex(where: { Int($0).map { (1900...2099).contains($0) } ?? false }) {
             year = year ?? Int(segments[index])
-            segments.remove(at: index)
+            if index >= 2 {
+                // "Ария - Ночь короче дня - 1995 - ремастер by Zvezdopad": what follows the year is about the release.
+                tags.append(contentsOf: segments[(index + 1)...])
+                segments.removeSubrange(index...)
+            } else {
+                segments.remove(at: index)
+            }
         }
         // An artist with the year glued to it ("Roberta Flack 2006 - The Very Best of").
         if segments.count >= 2, let range = segments[0].regexRange(#"\s(19|20)\d\d$"#) {
@@ -417,6 +456,11 @@ struct NameParts {
             year = year ?? y
             segments.removeLast()
         }
+        if let first = segments.first, first.regexRange(#"^label\s*:"#, caseInsensitive: true) != nil {
+            // "Label: KDK Records: …": a label's catalogue, no one album.
+            tags.append("compilation")
+            segments = []
+        }
         if segments.count >= 2 {
             artist = Self.clean(segments[0])
             album = Self.clean(AlbumName.clean(segments[1...].joined(separator: " - ")))
@@ -432,6 +476,10 @@ struct NameParts {
                 }
             }
         }
+        if year == nil, let album, album.regexRange(#"^(19|20)\d\d$"#) == nil,
+           let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) {
+            year = Int(album[range])
+        }
         tagText = tags.joined(separator: " | ")
         if style == .plain, tagText.contains(" / ") { style = .gazelle }
     }
@@ -442,6 +490,9 @@ struct NameParts {
     static func keepsParenthesis(_ text: String, at range: Range<String.Index>, style: ReleaseInfo.Style) -> Bool {
         let before = text[..<range.lowerBound]
         let separatorBefore = before.regexRange(#"\s[-–—]\s"#) != nil
+        // "OMD (Orchestral Manoeuvres In The Dark) - Album", "Tim Grimm (& The Family Band) - …": an artist's alias or band.
+        let beforeName = before.regexReplacing(#"^(\s*(\[[^\]]*\]|\([^)]*\)|\{[^}]*\}))+"#, with: "").trimmingCharacters(in: .whitespaces)
+        if !separatorBefore, !beforeName.isEmpty, before.hasSuffix(" "), text[range.upperBound...].regexRange(#"^\s*[-–—]\s"#) != nil { return true }
         if style == .rutracker {
             let leading = before.trimmingCharacters(in: .whitespaces).isEmpty || before.hasSuffix("]") || before.hasSuffix(") ")
             return !separatorBefore && !leading && text[range.upperBound...].regexRange(#"\s[-–—]\s"#) != nil
@@ -461,6 +512,7 @@ struct NameParts {
 
     static func clean(_ text: String) -> String? {
         let collapsed = text.replacingOccurrences(of: "⟨", with: "(").replacingOccurrences(of: "⟩", with: ")")
+            .regexReplacing(#"(\s+-)+$|^(-\s+)+"#, with: "")
             .regexReplacing(#"\s+"#, with: " ")
             .trimmingCharacters(in: CharacterSet.whitespaces.union(CharacterSet(charactersIn: ",")))
         return collapsed.isEmpty ? nil : collapsed
@@ -473,6 +525,7 @@ enum TailTags {
     static let weak: Set<String> = [
         "rip", "download", "tracks", "cdrip", "perfect", "int", "proper", "retail", "kbps", "kbit", "kb/s", "2cd", "3cd", "4cd", "cd", "lp",
         "web", "lossless", "album", "vbr", "cbr", "eac", "log", "cue", "scans", "ogg", "vorbis", "itunes", "plus", "m4a", "hq",
+        "bit", "bits", "single", "explicit",
     ]
 
     /// Whether `word` alone says something about the release, not its name.
@@ -480,6 +533,8 @@ enum TailTags {
         let w = word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ",;:@"))
         if let y = Int(w), (1900...2099).contains(y) { return true }
         if ["320", "256", "224", "192", "160", "128"].contains(w) { return true }
+        // "2018-seedpool": the year and the uploader glued.
+        if w.regexRange(#"^(19|20)\d\d-[a-z][a-z0-9]*$"#) != nil { return true }
         return ReleaseTags.isTrailingTag(w)
             || w.regexRange(#"^\d{3}(kbps|k)$|^(web)?flac(16|24)?(bits?)?$|^q\d{1,2}$|^(16|24|32)(bits?)?$|^\d{2}bits?$|^\d{2,3}([.,]\d)?khz$|^\d?cd[rsm]?\d*$|^(2|3|4)cd$"#) != nil
     }
@@ -490,16 +545,25 @@ enum TailTags {
         var sawStrong = false
         var index = words.count - 1
         var trailingNames = 0
+        var onlyWeak = true
         while index >= 1 {
             let word = words[index]
             let lower = word.lowercased()
             if isStrong(word) {
                 sawStrong = true
+                onlyWeak = false
                 cut = index
             } else if weak.contains(lower) {
                 // "The Album 1977" keeps its name; "Love Album 2016" loses the noise word.
                 if lower == "album", index > 0, words[index - 1].lowercased() == "the" { break }
-                if sawStrong || index == words.count - 1 { cut = sawStrong ? index : cut } else { break }
+                if sawStrong || onlyWeak { cut = sawStrong ? index : cut } else { break }
+            } else if sawStrong, index >= 2, (1...2).contains(where: { back in
+                words[index - back + 1...index].allSatisfy { $0.first?.isUppercase == true && $0.count <= 10 }
+                    && Int(words[index - back]).map { (1900...2099).contains($0) } == true
+            }) {
+                // "… 2011 Hip Hop 320kbps MP3": a genre between the year and the format.
+                cut = index
+                onlyWeak = false
             } else if !sawStrong, trailingNames < 2, word.count <= 12, word.allSatisfy({ $0.isLetter || $0.isNumber }),
                       word == word.uppercased() || word.first?.isLowercase == true && word.dropFirst().contains(where: \.isUppercase) {
                 // A group or uploader after the tags ("… FLAC 2015 PERFECT", "… UNDERTONE iNT").
