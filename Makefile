@@ -54,7 +54,7 @@ accuracy: deps
 ## The release-title parser against the real corpus: one line per miss, then `parser: N/M` per source and overall.
 parser-accuracy: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter ParserAccuracyTests 2>&1 | grep -E '^(miss|parser)' ; exit $${PIPESTATUS[0]}
+	$(SWIFT) test --skip-build --filter ParserAccuracyTests 2>&1 | grep -E '^(miss|guided miss|parser)' ; exit $${PIPESTATUS[0]}
 
 ## The fake-lossless detector on generated genuine and transcoded audio: the confusion table, each miss, the figures.
 verify-accuracy: deps test-deps

@@ -83,7 +83,7 @@ struct ParserAccuracyTests {
 
     /// The share this parser has reached, raised with every improvement so it can never slip back.
     /// Issue 16's bar is 95 % (goal 97 %); until the parser gets there, this floor is what is held.
-    static let floor = 0.90
+    static let floor = 0.92
 
     /// Parses every row, prints each miss and the figures, and returns the counts read right.
     static func measure(_ rows: [Row]) -> (right: Int, guidedRight: Int, unguidedRight: Int) {
@@ -107,7 +107,11 @@ struct ParserAccuracyTests {
         print(String(format: "parser: %d/%d (%.1f %%)", right, rows.count, 100 * Double(right) / Double(max(rows.count, 1))))
         // The guided reading (what the scorer uses) on the titles that name an artist.
         let named = rows.filter { !$0.artist.isEmpty }
-        let guidedRight = named.filter { Self.problems($0, guided: true).isEmpty }.count
+        var guidedRight = 0
+        for row in named {
+            let wrong = Self.problems(row, guided: true)
+            if wrong.isEmpty { guidedRight += 1 } else { print("guided miss: \(row.title)  —  \(wrong.joined(separator: "; "))") }
+        }
         let unguidedRight = named.filter { readRight.contains($0.title) }.count
         print(String(format: "parser (guided by the labelled artist and album): %d/%d (%.1f %%), unguided on the same titles %d", guidedRight, named.count,
                      100 * Double(guidedRight) / Double(max(named.count, 1)), unguidedRight))

@@ -49,7 +49,7 @@ enum ReleaseTags {
         // "Deluxe Edition" is a tag; "Wisconsin Death Trip Premier Edition" is an album (its edition words go later).
         if t.split(separator: " ").count <= 3, ["deluxe", "edition", "remaster", "expanded", "anniversary", "reissue"].contains(where: { t.contains($0) }) { return true }
         if ["webflac", "web-flac", "flac24", "hires", "hi-res", "bonus", "int"].contains(t) { return true }
-        if t.regexRange(#"^(\d+ ?inch|\d*x?vinyl|\d*x?vls|(19|20)\dx|(19|20)xx|\d*cdep)$"#) != nil { return true }
+        if t.regexRange(#"^(\d+ ?inch|\d*x?vinyl|\d*x?vls|(19|20)\dx|(19|20)xx|\d*cdep|\d*(vls|cds|cdm|lp|ep)(19|20)\d\d)$"#) != nil { return true }
         return t.regexRange(#"^(\d+cds?|cds?\d*|cdm\d*|(19|20)\d\d|\d{3}(kbps)?|v[0-2]|16|24|32|44|48|88|96|176|[a-z]{2,}\d{2,}[a-z0-9]*|\(?[a-z]{2,5}\d{2,}\)?)$"#) != nil
     }
 
@@ -128,7 +128,7 @@ enum ReleaseTags {
             info.bitrate = String(v.prefix(2)).uppercased()
         } else if let q = first(word("q ?(10|[0-9])"), text) {
             info.bitrate = "Q" + q.filter(\.isNumber)
-        } else if let kbps = first(#"(?<![0-9])(320|256|224|192|160|128)\s*(kbps|kbit/?s|kb/s|k)(?![a-z])"#, text) {
+        } else if let kbps = first(#"(?<![0-9])(512|320|256|224|192|160|128)\s*(kbps|kbit/?s|kb/s|k)(?![a-z])"#, text) {
             info.bitrate = String(kbps.prefix(3))
         } else if tagContext, let bare = first(#"(?<![0-9.])(320|256|192|128)(?![0-9])"#, text) {
             info.bitrate = bare

@@ -103,6 +103,11 @@ struct SceneName {
             parts[0].spaced = false
         }
         // The group: one word, or one and an "INT" (`GROUP_INT`).
+        // "SKGTV English": a group and the language of the release.
+        if let last = parts.last?.text, let space = last.firstIndex(of: " "),
+           ["english", "german", "french", "spanish", "italian", "dutch", "russian", "japanese"].contains(last[last.index(after: space)...].lowercased()) {
+            parts[parts.count - 1].text = String(last[..<space])
+        }
         guard let last = parts.last?.text, !last.isEmpty, last.count <= 24, last.split(separator: " ").count <= 3,
               !last.contains(" ") || last.lowercased().hasSuffix(" int"),
               Int(last) == nil || parts.count >= 3 || (1900...2099).contains(Int(last)!) else { return nil }
@@ -371,12 +376,17 @@ struct NameParts {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         // Only " - " separates artist from album; a hyphen inside a word ("Jay-Z", "AC-DC") does not.
         // Without one, a hyphen spaced on one side only ("Slowdive- Souvlaki") does.
-        let separated = text.regexRange(#"\s[-–—]\s"#)
+        let separated = text.regexRange(#"\s[-–—]\s"#) ?? text.regexRange(#"(?<=\S)\s\?\s(?=\S)"#)
             ?? text.regexRange(#"(?<=[^\s-])[-–—]\s|\s[-–—](?=[^\s\d-])"#)
         var segments: [String]
         // "Green_Day-Father_Of_All_FLAC_M4A_24_bit_Lossless": in a title written without spaces, one hyphen.
-        let single = separated == nil && unspaced && text.filter({ $0 == "-" }).count == 1
+        var single = separated == nil && unspaced && text.filter({ $0 == "-" }).count == 1
             && text.split(separator: " ").contains(where: { TailTags.isStrong(String($0)) }) ? text.firstIndex(of: "-") : nil
+        // "of Montreal-Hissing Fauna, Are You The Destroyer? 2007": one bare hyphen after a name of two or three words.
+        if separated == nil, single == nil, text.filter({ $0 == "-" }).count == 1, let hyphen = text.firstIndex(of: "-") {
+            let left = text[..<hyphen].split(separator: " "), right = text[text.index(after: hyphen)...].split(separator: " ")
+            if (2...3).contains(left.count), right.count >= 2, text[text.index(before: hyphen)] != " " { single = hyphen }
+        }
         if let single {
             segments = [String(text[..<single]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: single)...]).trimmingCharacters(in: .whitespaces)]
         } else if let separated {
@@ -456,6 +466,13 @@ struct NameParts {
             year = year ?? y
             segments.removeLast()
         }
+        // "MP3 NEW RELEASES 2018 WEEK 10", "2018 - New Album Releases 16-03-2018": a week's pack of many albums.
+        if segments.count == 1 || segments.first.flatMap({ Int($0) }) != nil,
+           segments.joined(separator: " ").regexRange(#"\bnew (album )?(releases|albums)\b"#, caseInsensitive: true) != nil {
+            if year == nil, let y = segments.joined(separator: " ").regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { year = Int(segments.joined(separator: " ")[y]) }
+            tags.append("compilation")
+            segments = []
+        }
         if let first = segments.first, first.regexRange(#"^label\s*:"#, caseInsensitive: true) != nil {
             // "Label: KDK Records: …": a label's catalogue, no one album.
             tags.append("compilation")
@@ -495,7 +512,8 @@ struct NameParts {
         if !separatorBefore, !beforeName.isEmpty, before.hasSuffix(" "), text[range.upperBound...].regexRange(#"^\s*[-–—]\s"#) != nil { return true }
         if style == .rutracker {
             let leading = before.trimmingCharacters(in: .whitespaces).isEmpty || before.hasSuffix("]") || before.hasSuffix(") ")
-            return !separatorBefore && !leading && text[range.upperBound...].regexRange(#"\s[-–—]\s"#) != nil
+            // "КВАТРО (KVATRO) - …" keeps the alias; "Bumblebee(Shmely, AntiVirus) - …", written against the name, does not.
+            return !separatorBefore && !leading && before.hasSuffix(" ") && text[range.upperBound...].regexRange(#"\s[-–—]\s"#) != nil
         }
         return separatorBefore
     }
@@ -506,7 +524,7 @@ struct NameParts {
         ReleaseTags.read(inner, into: &probe, tagContext: true)
         let facts = probe.format != nil || probe.source != nil || probe.bitrate != nil || probe.bitDepth != nil || !probe.editions.isEmpty
             || probe.live || probe.single || probe.ep || probe.bootleg || probe.discography || probe.compilation || probe.hasLog || probe.hasCue || probe.scans
-        let release = #"(?i)\b(19|20)\d\d\b|\b(japan|japanese|russia|import|exclusive|explicit|clean|original mix|feat|ft|featuring|incl|bonus|(deluxe|special|standard|expanded|explicit|clean|extended) version|edition|album|us|uk|eu|jp|promo|advance|retail|ost|soundtrack|by)\b|[/%@]"#
+        let release = #"(?i)^\d{6,}$|\b(19|20)\d\d\b|\b(japan|japanese|russia|import|exclusive|explicit|clean|original mix|feat|ft|featuring|incl|bonus|(deluxe|special|standard|expanded|explicit|clean|extended) version|edition|album|us|uk|eu|jp|promo|advance|retail|ost|soundtrack|by)\b|[/%@]"#
         return !facts && inner.regexRange(release) == nil && !inner.isEmpty
     }
 
@@ -525,7 +543,7 @@ enum TailTags {
     static let weak: Set<String> = [
         "rip", "download", "tracks", "cdrip", "perfect", "int", "proper", "retail", "kbps", "kbit", "kb/s", "2cd", "3cd", "4cd", "cd", "lp",
         "web", "lossless", "album", "vbr", "cbr", "eac", "log", "cue", "scans", "ogg", "vorbis", "itunes", "plus", "m4a", "hq",
-        "bit", "bits", "single", "explicit",
+        "bit", "bits", "single", "explicit", "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ]
 
     /// Whether `word` alone says something about the release, not its name.
@@ -535,6 +553,8 @@ enum TailTags {
         if ["320", "256", "224", "192", "160", "128"].contains(w) { return true }
         // "2018-seedpool": the year and the uploader glued.
         if w.regexRange(#"^(19|20)\d\d-[a-z][a-z0-9]*$"#) != nil { return true }
+        // "FLAC+CUE", "MP3+LOG": tags joined by plus signs.
+        if w.contains("+"), w.split(separator: "+").allSatisfy({ isStrong(String($0)) || weak.contains(String($0)) }) { return true }
         return ReleaseTags.isTrailingTag(w)
             || w.regexRange(#"^\d{3}(kbps|k)$|^(web)?flac(16|24)?(bits?)?$|^q\d{1,2}$|^(16|24|32)(bits?)?$|^\d{2}bits?$|^\d{2,3}([.,]\d)?khz$|^\d?cd[rsm]?\d*$|^(2|3|4)cd$"#) != nil
     }
@@ -565,7 +585,8 @@ enum TailTags {
                 cut = index
                 onlyWeak = false
             } else if !sawStrong, trailingNames < 2, word.count <= 12, word.allSatisfy({ $0.isLetter || $0.isNumber }),
-                      word == word.uppercased() || word.first?.isLowercase == true && word.dropFirst().contains(where: \.isUppercase) {
+                      word == word.uppercased() || word.first?.isLowercase == true && word.dropFirst().contains(where: \.isUppercase)
+                        || word.contains(where: \.isNumber) && word.dropFirst().contains(where: \.isUppercase) && word.contains(where: \.isLowercase) {
                 // A group or uploader after the tags ("… FLAC 2015 PERFECT", "… UNDERTONE iNT").
                 trailingNames += 1
             } else {
