@@ -9,7 +9,7 @@ PYTHON_TOOLS   := mutagen=mutagen openapi_spec_validator=openapi-spec-validator 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser clean
+.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -82,6 +82,12 @@ bench-convert: deps test-deps
 	@scripts/install-packages.sh bc time
 	$(SWIFT) build -c release --product downloader2
 	scripts/bench-convert.sh
+
+## Engine to engine: 1 GiB between two downloader2 processes over loopback, per way of dialling peers; aria2c → aria2c beside it.
+bench-swarm: deps test-deps
+	@scripts/install-packages.sh bc time opentracker aria2
+	$(SWIFT) build -c release --product downloader2
+	scripts/bench-swarm.sh
 
 ## Release-title parser: titles per second on the real corpus, beside a loopback fetch of a 100-result indexer answer.
 bench-parser: deps

@@ -38,7 +38,8 @@ typedef struct lt_shim_settings {
     const char *listen_interfaces;     // "0.0.0.0:6881,[::]:6881" or "127.0.0.1:0"
     const char *dht_bootstrap_nodes;   // "host:port,host:port"
     int enable_dht, enable_lsd, enable_upnp, enable_natpmp;
-    int enable_utp;                    // 0: TCP only (uTP is slow on loopback)
+    int enable_utp;                    // 0: TCP only, both directions
+    int dial_utp;                      // 1: peers are dialled over uTP first (libtorrent's default); 0: over TCP
     int download_rate_limit;           // bytes/s, 0 = unlimited
     int upload_rate_limit;             // bytes/s, 0 = unlimited
     int connections_limit;             // 0 = libtorrent default
@@ -139,6 +140,8 @@ int lt_torrent_set_file_priorities(lt_shim_session *session, const char *info_ha
 int lt_torrent_hold_payload(lt_shim_session *session, const char *info_hash, int hold, lt_shim_error *error);
 /// Bytes downloaded of each file (`out` holds `count` values; fewer files leave the rest untouched).
 int lt_torrent_file_progress(lt_shim_session *session, const char *info_hash, int64_t *out, int count, lt_shim_error *error);
+/// Connected peers of a torrent by transport: over TCP and over uTP.
+int lt_torrent_peer_transports(lt_shim_session *session, const char *info_hash, int *tcp, int *utp, lt_shim_error *error);
 
 // MARK: - Metadata (a parsed .torrent, or a torrent's metadata once known)
 

@@ -28,6 +28,8 @@ extension AppConfig {
             .bool("torrent", "enable_lsd", \.torrent.enableLsd),
             .bool("torrent", "enable_upnp", \.torrent.enableUpnp),
             .bool("torrent", "enable_natpmp", \.torrent.enableNatpmp),
+            .bool("torrent", "enable_utp", \.torrent.enableUtp),
+            .bool("torrent", "dial_utp", \.torrent.dialUtp),
             .double("torrent", "seed_ratio_limit", \.torrent.seedRatioLimit, 0...1000),
             .int("torrent", "seed_time_limit_mins", \.torrent.seedTimeLimitMins, 0...525_600),
             .bool("torrent", "keep_payload", \.torrent.keepPayload),

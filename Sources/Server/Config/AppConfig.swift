@@ -38,6 +38,11 @@ public struct AppConfig: Sendable, Equatable {
         public var enableLsd = true
         public var enableUpnp = true
         public var enableNatpmp = true
+        /// uTP as well as TCP; false: TCP only, in both directions.
+        public var enableUtp = true
+        /// Dial peers over uTP first, as libtorrent does by default; off because libtorrent 2.0.8's uTP
+        /// crawls between local peers (`make bench-swarm`).
+        public var dialUtp = false
         public var seedRatioLimit = 0.0
         public var seedTimeLimitMins = 0
         /// Keep a torrent's files after it has seeded and its tickets are finished (default: remove them).

@@ -6,8 +6,12 @@ public struct TorrentSettings: Sendable, Equatable {
     public var enableLSD: Bool
     public var enableUPnP: Bool
     public var enableNATPMP: Bool
-    /// uTP as well as TCP; off where uTP is known to be slow (loopback).
+    /// uTP as well as TCP (`[torrent] enable_utp`); false: TCP only, both directions.
     public var enableUTP: Bool
+    /// Dial peers over uTP first (libtorrent's default). Off by default: libtorrent 2.0.8's uTP crawls
+    /// between local peers (1 GiB engine to engine on loopback: 174 s over uTP), so we dial over TCP and
+    /// accept uTP from peers that choose it (`[torrent] dial_utp`, `make bench-swarm`).
+    public var dialUTP = false
     /// 0 = unlimited.
     public var maxDownloadKbps: Int
     public var maxUploadKbps: Int

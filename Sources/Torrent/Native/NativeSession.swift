@@ -22,6 +22,7 @@ final class NativeSession {
                 c.enable_upnp = settings.enableUPnP ? 1 : 0
                 c.enable_natpmp = settings.enableNATPMP ? 1 : 0
                 c.enable_utp = settings.enableUTP ? 1 : 0
+                c.dial_utp = settings.dialUTP ? 1 : 0
                 c.download_rate_limit = Int32(clamping: settings.maxDownloadKbps * 1024)
                 c.upload_rate_limit = Int32(clamping: settings.maxUploadKbps * 1024)
                 c.connections_limit = Int32(clamping: settings.connectionsLimit)
@@ -164,6 +165,12 @@ final class NativeSession {
             out.withUnsafeMutableBufferPointer { lt_torrent_file_progress(session, hash, $0.baseAddress, Int32($0.count), &error) }
         }
         return out
+    }
+
+    func peerTransports(_ hash: String) throws(TorrentError) -> (tcp: Int, utp: Int) {
+        var tcp: Int32 = 0, utp: Int32 = 0
+        try call("read the peers of \(hash)") { lt_torrent_peer_transports($0, hash, &tcp, &utp, &$1) }
+        return (Int(tcp), Int(utp))
     }
 
     /// The torrent's metadata, or nil while a magnet's has not arrived.

@@ -192,6 +192,9 @@ public actor TorrentSession: Service {
     }
 
     /// Bytes downloaded of each file, by file index.
+    /// Connected peers by transport (TCP, uTP).
+    public func peerTransports(_ hash: String) throws(TorrentError) -> (tcp: Int, utp: Int) { try native.peerTransports(hash) }
+
     public func fileProgress(_ hash: String) throws(TorrentError) -> [Int64] {
         guard let metadata = try native.metadata(hash) else { return [] }
         return try native.fileProgress(hash, fileCount: metadata.files.count)

@@ -35,15 +35,17 @@ enum TorrentSource {
 extension AppConfig {
     /// The engine settings of `[torrent]`.
     var torrentSettings: TorrentSettings {
-        TorrentSettings(
+        var settings = TorrentSettings(
             listenInterfaces: torrent.listenInterfaces, enableDHT: torrent.enableDht, dhtBootstrapNodes: torrent.dhtBootstrapNodes,
-            enableLSD: torrent.enableLsd, enableUPnP: torrent.enableUpnp, enableNATPMP: torrent.enableNatpmp,
+            enableLSD: torrent.enableLsd, enableUPnP: torrent.enableUpnp, enableNATPMP: torrent.enableNatpmp, enableUTP: torrent.enableUtp,
             maxDownloadKbps: torrent.maxDownloadKbps, maxUploadKbps: torrent.maxUploadKbps, connectionsLimit: torrent.connectionsLimit,
             // A session bound to loopback only talks to this machine: every peer has the address
             // 127.0.0.1 (so more than one connection per IP must be allowed, or the first dead
             // endpoint a tracker lists blocks the live ones), its trackers are local too, and its rate
             // limits must hold for local peers (otherwise libtorrent exempts them).
             allowMultipleConnectionsPerIP: isLoopbackOnly, allowLocalTrackers: isLoopbackOnly, rateLimitLocalPeers: isLoopbackOnly)
+        settings.dialUTP = torrent.dialUtp
+        return settings
     }
 
     private var isLoopbackOnly: Bool {

@@ -111,7 +111,7 @@ struct DamagedInputTests {
                 group.addTask {
                     let job = ConversionJob(input: dir.file("tone.wav"), output: dir.file("out\(n).mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 192))
                     let id = "job-\(n)"
-                    try await pool.convert(job) { fraction in
+                    _ = try await pool.convert(job) { fraction in
                         running.enter(id)
                         if fraction >= 1 { running.leave(id) }
                     }

@@ -95,6 +95,35 @@ struct SwarmTests {
             Issue.record("a \(kind) torrent with 2 of 5 files selected must download: \(error)")
         }
     }
+
+    @Test("peers are dialled over TCP unless dial_utp is set; uTP is still accepted, and enable_utp = false refuses it",
+          arguments: [(dial: false, enable: true), (dial: true, enable: true), (dial: true, enable: false)])
+    func transports(dial: Bool, enable: Bool) async throws {
+        var settings = TorrentSettings.loopback()
+        settings.enableUTP = enable
+        settings.dialUTP = dial
+        let name = "Transport Test \(dial ? "dial" : "accept") \(enable ? "utp" : "tcp")"
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: name, files: ReleaseFixture.album)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        // The seeder sends slowly, so the download lasts while its connection is looked at.
+        var slow = settings
+        slow.maxUploadKbps = 32
+        let seeder = try TorrentSession(settings: slow, seedingPolicy: .seedForever)
+        let leecher = try TorrentSession(settings: settings, seedingPolicy: .seedForever)
+        _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+        let port = await seeder.listenPort
+        try await withRunning([seeder, leecher]) {
+            let hash = try await leecher.add(torrentFile: torrent, savePath: dir.file("leech-\(name)"), peers: ["127.0.0.1:\(port)"])
+            #expect(await eventually(within: 20) { ((try? await leecher.peerTransports(hash)).map { $0.tcp + $0.utp } ?? 0) == 1 })
+            #expect(try await leecher.progress(hash).percent < 100, "still downloading while the connection is looked at")
+            let peers = try await leecher.peerTransports(hash)
+            if dial && enable {
+                #expect(peers.utp == 1, "dial_utp dials uTP first: \(peers)")
+            } else {
+                #expect(peers.tcp == 1, "dialled over TCP: \(peers)")
+            }
+        }
+    }
 }
 
 extension Result where Failure == any Error {

@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Engine to engine: a release seeded by one `downloader2 torrent add --seed` and downloaded by another,
+# on loopback through opentracker, for each way of dialling peers: over TCP while accepting uTP (the
+# default), over uTP first (libtorrent's own default, `dial_utp = true`), and TCP only (`enable_utp = false`).
+# Prints wall time, MB/s and the peak RSS of both sides, and aria2c seeding to aria2c in the same run
+# as the reference. Everything stays on 127.0.0.1.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=$(pwd)/.build/release/downloader2
+SIZE_MIB=${SIZE_MIB:-1024}
+work=$(mktemp -d /tmp/downloader2-swarm-XXXXXX)
+chmod 755 "$work"   # opentracker drops to user nobody, who must read the whitelist
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+now() { date +%s.%N; }
+
+echo "== generating a ${SIZE_MIB} MiB release (8 files)"
+mkdir -p "$work/seed/Swarm Release"
+for i in 1 2 3 4 5 6 7 8; do head -c $((SIZE_MIB * 1048576 / 8)) /dev/urandom > "$work/seed/Swarm Release/0$i track.flac"; done
+
+tracker_port=$(free_port)
+"$BIN" torrent create "$work/seed/Swarm Release" --v1-only --tracker "http://127.0.0.1:$tracker_port/announce" -o "$work/swarm.torrent" --json > "$work/create.json"
+hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/create.json")
+echo "$hash" > "$work/whitelist"; chmod 644 "$work/whitelist"
+printf 'listen.tcp_udp 127.0.0.1:%s\naccess.whitelist %s\n' "$tracker_port" "$work/whitelist" > "$work/opentracker.conf"
+(cd "$work" && exec opentracker -f "$work/opentracker.conf") > "$work/opentracker.log" 2>&1 &
+pids+=($!)
+escaped=$(echo "$hash" | sed 's/../%&/g')
+wait_for_seeder() {
+  for _ in $(seq 1 900); do
+    curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei1e' && return 0
+    sleep 0.2
+  done
+  echo "the seeder never registered with opentracker"; tail -5 "$work"/*.log; exit 1
+}
+wait_for_none() {
+  for _ in $(seq 1 100); do
+    curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei0e' && return 0
+    sleep 0.2
+  done
+}
+
+export DOWNLOADER2_TORRENT_LISTEN_INTERFACES=127.0.0.1:0 DOWNLOADER2_TORRENT_ENABLE_DHT=false DOWNLOADER2_TORRENT_ENABLE_LSD=false \
+       DOWNLOADER2_TORRENT_ENABLE_UPNP=false DOWNLOADER2_TORRENT_ENABLE_NATPMP=false DOWNLOADER2_TORRENT_STALL_TIMEOUT_SECS=600
+# Listening on 127.0.0.1 turns on the loopback settings (several connections per address, local trackers,
+# rate limits for local peers, unlimited here); none of them bounds the speed.
+results=()
+run_mode() {   # name, enable_utp, dial_utp
+  local name=$1
+  export DOWNLOADER2_TORRENT_ENABLE_UTP=$2 DOWNLOADER2_TORRENT_DIAL_UTP=$3
+  rm -rf "$work/leech" "$work/seed/.downloader2-resume"; sync
+  "$BIN" torrent add "$work/swarm.torrent" --dir "$work/seed" --seed > "$work/seeder-$name.log" 2>&1 &
+  local seeder=$!; pids+=($seeder)
+  wait_for_seeder
+  local t0 t1 secs rss_leech rss_seed
+  t0=$(now)
+  /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$work/swarm.torrent" --dir "$work/leech" 2> "$work/leech-$name.log"
+  t1=$(now)
+  secs=$(echo "$t1 - $t0" | bc)
+  rss_seed=$(awk '/VmHWM/ { print $2 }' "/proc/$seeder/status")
+  kill "$seeder"; wait "$seeder" 2>/dev/null || true
+  wait_for_none
+  for f in "$work/seed/Swarm Release"/*; do cmp -s "$f" "$work/leech/Swarm Release/$(basename "$f")" || { echo "$name: download differs: $f"; exit 1; }; done
+  rss_leech=$(cat "$work/leech-$name.rss")
+  results+=("$(printf '%-44s %8.2f s %8.1f MB/s   peak RSS leecher %4d MiB, seeder %4d MiB' "$name" "$secs" \
+    "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" $((rss_leech / 1024)) $((rss_seed / 1024)))")
+  echo "${results[-1]}"
+}
+
+echo "== downloader2 → downloader2, ${SIZE_MIB} MiB"
+run_mode "dial TCP, accept uTP (default)" true false
+run_mode "TCP only (enable_utp = false)" false false
+run_mode "dial uTP first (dial_utp = true)" true true
+
+echo "== reference: aria2c → aria2c, same release, same tracker"
+loopback_only=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --disable-ipv6=true)
+aria2c --interface=127.0.0.1 --dir="$work/seed" -V --seed-ratio=0.0 --listen-port="$(free_port)" "${loopback_only[@]}" \
+  --summary-interval=0 --console-log-level=warn "$work/swarm.torrent" > "$work/aria-seed.log" 2>&1 &
+aria_seeder=$!; pids+=($aria_seeder)
+wait_for_seeder
+rm -rf "$work/aria"
+t0=$(now)
+/usr/bin/time -f '%M' -o "$work/aria.rss" aria2c --interface=127.0.0.1 --dir="$work/aria" --seed-time=0 --listen-port="$(free_port)" "${loopback_only[@]}" \
+  --summary-interval=0 --console-log-level=warn "$work/swarm.torrent" > "$work/aria-leech.log" 2>&1
+t1=$(now)
+secs=$(echo "$t1 - $t0" | bc)
+printf '%-44s %8.2f s %8.1f MB/s   peak RSS leecher %4d MiB\n' "aria2c → aria2c (reference)" "$secs" "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" $(( $(cat "$work/aria.rss") / 1024 ))
+echo
+echo "summary:"
+printf '  %s\n' "${results[@]}"
