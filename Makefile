@@ -9,7 +9,7 @@ PYTHON_TOOLS   := mutagen=mutagen openapi_spec_validator=openapi-spec-validator 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm clean
+.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -88,6 +88,11 @@ bench-swarm: deps test-deps
 	@scripts/install-packages.sh bc time opentracker aria2
 	$(SWIFT) build -c release --product downloader2
 	scripts/bench-swarm.sh
+
+## The NAS footprint: dist binary size, time to healthy, idle RSS, RSS with 1,000 tickets, peak RSS converting an album; qbittorrent-nox beside it.
+bench-footprint: dist
+	@scripts/install-packages.sh bc time ffmpeg qbittorrent-nox
+	scripts/bench-footprint.sh
 
 ## Release-title parser: titles per second on the real corpus, beside a loopback fetch of a 100-result indexer answer.
 bench-parser: deps

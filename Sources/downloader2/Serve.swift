@@ -82,6 +82,7 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(
                 services: [
                     .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier), .init(service: bandwidth), .init(service: rss),
+                    .init(service: MemoryTrimmer(logger: logger, isIdle: { await orchestrator.activeTicketCount == 0 })),
                     .init(service: StateChangeJournal(events: orchestrator.events, logger: logger)),
                     .init(service: PayloadCleaner(
                         torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,
