@@ -6,7 +6,7 @@
 # as the reference. Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=$(pwd)/.build/release/downloader2
+BIN=${BIN:-$(pwd)/.build/release/downloader2}
 SIZE_MIB=${SIZE_MIB:-1024}
 work=$(mktemp -d /tmp/downloader2-swarm-XXXXXX)
 chmod 755 "$work"   # opentracker drops to user nobody, who must read the whitelist
