@@ -17,16 +17,17 @@ public enum MemoryTrim {
     /// Unmaps the resident pages of this process's executable code (the binary's and its libraries'
     /// `r-xp` mappings, which nothing ever writes): the next use of a page maps it again from the page
     /// cache, as at start-up. `MADV_DONTNEED` is used there, since `MADV_PAGEOUT` is refused for files
-    /// the service's user cannot write (its own binary under /usr/bin); read-only data (`r--p`, which
-    /// may hold pages the loader relocated) is only ever advised with `MADV_PAGEOUT`, which keeps
-    /// their contents. Returns the bytes of code unmapped.
+    /// the service's user cannot write (its own binary under /usr/bin); data mappings (`r--p`, `rw-p`:
+    /// constants, and pages the loader relocated or the program wrote, which are private copies) are
+    /// only ever advised with `MADV_PAGEOUT`, which keeps every written page's contents and drops only
+    /// clean file pages. Returns the bytes of code unmapped.
     @discardableResult
     public static func fileBackedCode() -> Int {
         guard let maps = readMaps() else { return 0 }
         var unmapped = 0
         for line in maps.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 6, fields[1] == "r-xp" || fields[1] == "r--p", fields[5].hasPrefix("/") else { continue }
+            guard fields.count >= 6, ["r-xp", "r--p", "rw-p"].contains(fields[1]), fields[5].hasPrefix("/") else { continue }
             let bounds = fields[0].split(separator: "-").compactMap { UInt(String($0), radix: 16) }
             guard bounds.count == 2, bounds[1] > bounds[0], let start = UnsafeMutableRawPointer(bitPattern: bounds[0]) else { continue }
             let length = Int(bounds[1] - bounds[0])

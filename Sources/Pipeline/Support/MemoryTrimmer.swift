@@ -2,16 +2,17 @@ import Basics
 import Logging
 import ServiceLifecycle
 
-/// Gives memory back while the service is idle (`MemoryTrim`): once, a few seconds after start-up,
-/// the pages of code that start-up ran through; then, each `interval` with no ticket in work, the
-/// heap's free pages.
+/// Gives memory back while the service is idle (`MemoryTrim`): a few seconds after start-up, the
+/// pages of code and constants that start-up ran through and the heap's free pages; then the same
+/// each `interval` with no ticket in work (what an idle service touches again comes back at once,
+/// from the page cache).
 public struct MemoryTrimmer: Service {
     let isIdle: @Sendable () async -> Bool
     let settle: Duration
     let interval: Duration
     let logger: Logger
 
-    public init(settle: Duration = .seconds(2), interval: Duration = .seconds(60), logger: Logger, isIdle: @escaping @Sendable () async -> Bool) {
+    public init(settle: Duration = .seconds(2), interval: Duration = .seconds(30), logger: Logger, isIdle: @escaping @Sendable () async -> Bool) {
         self.settle = settle
         self.interval = interval
         self.logger = logger
@@ -29,7 +30,10 @@ public struct MemoryTrimmer: Service {
         }
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }
-            if await isIdle() { MemoryTrim.heap() }
+            if await isIdle() {
+                MemoryTrim.heap()
+                MemoryTrim.fileBackedCode()
+            }
         }
     }
 }
