@@ -36,7 +36,7 @@ enabled = false
 [converter]
 temp_dir = "$work/tmp"
 [placer]
-media_roots = ["$work/media"]
+media_roots = ["/srv/bench-media"]
 TOML
 "$BIN" serve --config "$work/config.toml" > "$work/serve.log" 2>&1 &
 pids+=($!)
@@ -47,7 +47,7 @@ ticket() {  # id: a 12-track ticket
 import json, sys
 n = sys.argv[1]
 print(json.dumps({"ticket_id": n, "search": {"artist": "Radiohead", "album": "OK Computer " + n, "year": 1997},
-  "tracks": [{"catalog_track_id": f"{n}-{i}", "track_number": i, "name": f"Track {i}", "duration_secs": 240, "dest_path": f"/media/{n}/{i:02d}.ogg"} for i in range(1, 13)],
+  "tracks": [{"catalog_track_id": f"{n}-{i}", "track_number": i, "name": f"Track {i}", "duration_secs": 240, "dest_path": f"/srv/bench-media/{n}/{i:02d}.ogg"} for i in range(1, 13)],
   "constraints": {"format": "ogg_vorbis", "bitrate_kbps": 320}}))' "$1"
 }
 # A ticket with a history: no indexer is configured, so its searches fail and are retried until it fails.
@@ -64,7 +64,7 @@ events=$(curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/
 
 cat > "$work/post.lua" <<'LUA'
 local counter = 0
-local template = [[{"ticket_id":"wrk-%d-%d","search":{"artist":"Radiohead","album":"Kid A"},"tracks":[{"catalog_track_id":"t1","track_number":1,"name":"Everything","dest_path":"/media/wrk/%d-%d.ogg"}],"constraints":{"format":"ogg_vorbis"}}]]
+local template = [[{"ticket_id":"wrk-%d-%d","search":{"artist":"Radiohead","album":"Kid A"},"tracks":[{"catalog_track_id":"t1","track_number":1,"name":"Everything","dest_path":"/srv/bench-media/wrk/%d-%d.ogg"}],"constraints":{"format":"ogg_vorbis"}}]]
 local thread_id = 0
 function setup(thread) thread_id = thread_id + 1; thread:set("tid", thread_id) end
 request = function()

@@ -37,8 +37,7 @@ struct TicketRoutes: Sendable {
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        guard let stored = try await deps.database.ticket(id: id) else { throw APIError.notFound(id) }
-        let history = try await deps.database.events(ticketId: id)
+        guard let (stored, history) = try await deps.database.ticketWithEvents(id: id) else { throw APIError.notFound(id) }
         return try JSONResponse.make(try TicketView(stored, history: history))
     }
 

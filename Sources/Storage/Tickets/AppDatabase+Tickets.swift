@@ -141,6 +141,19 @@ extension AppDatabase {
     }
 
     /// Events of a ticket with `seq` greater than `since`, in order.
+    /// A ticket and its stored events, read in one transaction (the API's `GET /ticket/{id}`).
+    public func ticketWithEvents(id: String) async throws -> (ticket: StoredTicket, events: [TicketEvent])? {
+        try await writer.read { db in
+            guard let ticket = try TicketRecord.fetchOne(db, key: id)?.stored() else { return nil }
+            let events = try TicketEventRecord
+                .filter(TicketEventRecord.Columns.ticketId == id)
+                .order(TicketEventRecord.Columns.seq)
+                .fetchAll(db)
+                .map { try $0.event() }
+            return (ticket, events)
+        }
+    }
+
     public func events(ticketId: String, since: Int = 0) async throws -> [TicketEvent] {
         try await writer.read { db in
             try TicketEventRecord
