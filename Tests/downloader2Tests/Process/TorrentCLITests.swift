@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Testing
 import Tickets
@@ -75,6 +76,28 @@ struct TorrentCLITests {
             #expect(log.contains("complete: Throttled"))
         }
         #expect(filesEqual(folder + "/image.flac", dir.file("dl/Throttled/image.flac")))
+    }
+
+    @Test("a magnet with x.pe and neither tracker nor DHT reaches that peer, gets the metadata and completes")
+    func magnetWithDirectPeer() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Direct Peer", files: ReleaseFixture.album)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        try await withRunning([seeder]) {
+            _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+            #expect(!magnet.contains("tr="), "no tracker in the magnet")
+            var env = environment
+            env["DOWNLOADER2_TORRENT_METADATA_TIMEOUT_SECS"] = "30"
+            let arguments = ["torrent", "add", magnet, "--dir", dir.file("direct")]
+            let environment = env
+            let result = try await runBlocking { Result { try ExternalTool.outcome(ProcessTests.binary, arguments, environment: environment) } }.get()
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(result.stderr.contains("complete: Direct Peer"), "\(result.stderr)")
+        }
+        for (name, _) in ReleaseFixture.album {
+            #expect(filesEqual(folder + "/" + name, dir.file("direct/Direct Peer/" + name)), "\(name)")
+        }
     }
 
     @Test("bad sources and a metadata timeout exit non-zero with a message that says what is wrong")
