@@ -38,6 +38,11 @@ public struct APIError: HTTPResponseError, Sendable {
 
 /// JSON responses through the project's one JSON dialect.
 enum JSONResponse {
+    /// A body already encoded.
+    static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
         let data = try TicketJSON.encoder().encode(value)
         return Response(

@@ -38,7 +38,7 @@ struct TicketRoutes: Sendable {
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         guard let (stored, history) = try await deps.database.ticketWithEvents(id: id) else { throw APIError.notFound(id) }
-        return try JSONResponse.make(try TicketView(stored, history: history))
+        return JSONResponse.raw(try TicketView.json(stored, history: history))
     }
 
     @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -66,7 +66,7 @@ struct TicketRoutes: Sendable {
             })
         }
         let page = try await deps.database.tickets(inStates: states, limit: limit, offset: offset)
-        return try JSONResponse.make(TicketListView(tickets: try page.tickets.map { try TicketView($0) }, total: page.total, limit: limit, offset: offset))
+        return JSONResponse.raw(try TicketView.listJSON(page.tickets, total: page.total, limit: limit, offset: offset))
     }
 
     static func intParameter(_ request: Request, _ name: String, default value: Int, range: ClosedRange<Int>) throws -> Int {
