@@ -23,21 +23,48 @@ public enum MemoryTrim {
     /// clean file pages. Returns the bytes of code unmapped.
     @discardableResult
     public static func fileBackedCode() -> Int {
-        guard let maps = readMaps() else { return 0 }
+        guard let smaps = readFile("/proc/self/smaps") else { return 0 }
         var unmapped = 0
-        for line in maps.split(separator: "\n") {
-            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
-            guard fields.count >= 6, ["r-xp", "r--p", "rw-p"].contains(fields[1]), fields[5].hasPrefix("/") else { continue }
-            let bounds = fields[0].split(separator: "-").compactMap { UInt(String($0), radix: 16) }
-            guard bounds.count == 2, bounds[1] > bounds[0], let start = UnsafeMutableRawPointer(bitPattern: bounds[0]) else { continue }
-            let length = Int(bounds[1] - bounds[0])
-            if fields[1] == "r-xp" {
+        for mapping in mappings(smaps) {
+            guard let start = UnsafeMutableRawPointer(bitPattern: mapping.start), mapping.end > mapping.start else { continue }
+            let length = Int(mapping.end - mapping.start)
+            if mapping.permissions == "r-xp" {
+                // A code mapping with private copies (text relocations) would lose them: left alone.
+                guard mapping.anonymousKiB == 0 else { continue }
                 if madvise(start, length, MADV_DONTNEED) == 0 { unmapped += length }
             } else {
                 _ = madvise(start, length, pageOut)
             }
         }
         return unmapped
+    }
+
+    /// A file-backed mapping of `/proc/self/smaps` that may be given back: code or data of a file.
+    public struct Mapping: Sendable {
+        public var start: UInt
+        public var end: UInt
+        public var permissions: Substring
+        public var anonymousKiB: Int
+    }
+
+    /// The `r-xp`, `r--p` and `rw-p` mappings of files, with how much of each is private copies.
+    public static func mappings(_ smaps: String) -> [Mapping] {
+        var found: [Mapping] = []
+        var current: Mapping?
+        for line in smaps.split(separator: "\n") {
+            let fields = line.split(separator: " ", omittingEmptySubsequences: true)
+            if let first = fields.first, first.contains("-"), !first.hasSuffix(":") {
+                if let current { found.append(current) }
+                current = nil
+                let bounds = first.split(separator: "-").compactMap { UInt(String($0), radix: 16) }
+                guard fields.count >= 6, bounds.count == 2, ["r-xp", "r--p", "rw-p"].contains(fields[1]), fields[5].hasPrefix("/") else { continue }
+                current = Mapping(start: bounds[0], end: bounds[1], permissions: fields[1], anonymousKiB: 0)
+            } else if fields.first == "Anonymous:", fields.count >= 2, current != nil {
+                current?.anonymousKiB = Int(fields[1]) ?? 0
+            }
+        }
+        if let current { found.append(current) }
+        return found
     }
 
     /// Returns the heap's free pages to the system (glibc `malloc_trim`); true when some were released.
@@ -62,8 +89,6 @@ public enum MemoryTrim {
         guard let total = kib("VmRSS"), let anonymous = kib("RssAnon"), let file = kib("RssFile") else { return nil }
         return (total, anonymous, file)
     }
-
-    private static func readMaps() -> String? { readFile("/proc/self/maps") }
 
     private static func readFile(_ path: String) -> String? {
         guard let file = fopen(path, "r") else { return nil }
