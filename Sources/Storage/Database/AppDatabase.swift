@@ -7,10 +7,13 @@ import GRDB
 /// is named for what it does. Opening it applies all pending migrations.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
+    /// New tickets, committed together when they arrive together (`TicketInsertBatcher`).
+    let inserts: TicketInsertBatcher
 
     /// Wraps an existing connection (in-memory queues in tests) and migrates it.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
+        self.inserts = TicketInsertBatcher(writer: writer)
         try Self.migrator.migrate(writer)
     }
 

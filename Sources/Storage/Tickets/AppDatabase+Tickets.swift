@@ -6,21 +6,26 @@ extension AppDatabase {
     /// Stores a new ticket as `pending` with a `created` event, or returns the one already stored
     /// under the same `ticket_id` (submission is idempotent; the stored ticket is never replaced).
     public func insertTicket(_ ticket: Ticket, submittedJSON: String, at now: Date = Date()) async throws -> (change: TicketChange, created: Bool) {
+        try await inserts.insert(ticket, submittedJSON: submittedJSON, at: now)
+    }
+
+    /// One ticket's insert inside a batch's transaction; the stored one when the id exists.
+    static func insertOne(_ db: Database, _ ticket: Ticket, submittedJSON: String, at now: Date) throws -> (change: TicketChange, created: Bool) {
+        if let existing = try TicketRecord.fetchOne(db, key: ticket.ticketId) {
+            return (TicketChange(ticket: try existing.stored(), events: []), false)
+        }
         let state = TicketState.pending(.init(since: now))
         let details = String(decoding: try state.detailsJSON(), as: UTF8.self)
-        return try await writer.write { db in
-            if let existing = try TicketRecord.fetchOne(db, key: ticket.ticketId) {
-                return (TicketChange(ticket: try existing.stored(), events: []), false)
-            }
-            let record = TicketRecord(
-                id: ticket.ticketId, ticketJSON: submittedJSON, state: state.name.rawValue, stateDetails: details,
-                priority: ticket.priority ?? 0, retryCount: 0, waitUntil: nil, errorMessage: nil, errorHistory: "[]",
-                searchQuery: nil, approvalState: nil, approvalDetails: nil, createdAt: now, updatedAt: now)
-            try record.insert(db)
-            let event = try TicketEventRecord.append(
-                db, ticketId: ticket.ticketId, type: .created, payload: .object(["state": .string(state.name.rawValue)]), at: now)
-            return (TicketChange(ticket: try record.stored(), events: [event]), true)
-        }
+        let record = TicketRecord(
+            id: ticket.ticketId, ticketJSON: submittedJSON, state: state.name.rawValue, stateDetails: details,
+            priority: ticket.priority ?? 0, retryCount: 0, waitUntil: nil, errorMessage: nil, errorHistory: "[]",
+            searchQuery: nil, approvalState: nil, approvalDetails: nil, createdAt: now, updatedAt: now)
+        try record.insert(db)
+        let event = try TicketEventRecord.append(
+            db, ticketId: ticket.ticketId, type: .created, payload: .object(["state": .string(state.name.rawValue)]), at: now)
+        // The ticket was just decoded from this very JSON: the cache takes it as it is.
+        _ = TicketDecodeCache.shared.ticket(id: ticket.ticketId, json: submittedJSON) { ticket }
+        return (TicketChange(ticket: try record.stored(), events: [event]), true)
     }
 
     /// Tickets that have chosen a release and are not given up (approved, downloading, converting,

@@ -165,4 +165,24 @@ struct StorageTests {
         try await db.recordDownloadFile(file)
         #expect(try await db.downloadFiles(ticketId: ticket.ticketId).map(\.path) == ["/x/01.flac"])
     }
+
+    @Test("tickets submitted at once are committed together: every one stored with its created event, a repeated id stored once")
+    func groupCommit() async throws {
+        let db = try AppDatabase.open(path: path)
+        let tickets = (0..<200).map { Fixtures.ticket(id: "batch-\($0)", root: dir.path) }
+        let outcomes = try await withThrowingTaskGroup(of: (String, Bool).self) { group in
+            for ticket in tickets + [tickets[7], tickets[42]] {
+                group.addTask { (ticket.ticketId, try await db.insertTicket(ticket, submittedJSON: Fixtures.json(ticket)).created) }
+            }
+            return try await group.reduce(into: [(String, Bool)]()) { $0.append($1) }
+        }
+        #expect(outcomes.count == 202)
+        #expect(outcomes.filter(\.1).count == 200, "each id created once")
+        #expect(Set(outcomes.filter { !$0.1 }.map(\.0)) == ["batch-7", "batch-42"])
+        let page = try await db.tickets(limit: 500, offset: 0)
+        #expect(page.total == 200)
+        for id in ["batch-0", "batch-7", "batch-199"] {
+            #expect(try await db.events(ticketId: id).map(\.type) == [.created])
+        }
+    }
 }
