@@ -30,7 +30,7 @@ struct TicketRoutes: Sendable {
             throw APIError(.unprocessableContent, code: "invalid_ticket", message: error.message, field: error.field)
         }
         let (stored, created) = try await deps.orchestrator.submit(ticket, submittedJSON: String(decoding: data, as: UTF8.self))
-        var response = try JSONResponse.make(try TicketView(stored), status: created ? .created : .ok)
+        var response = JSONResponse.raw(try TicketView.json(stored), status: created ? .created : .ok)
         response.headers[.location] = "\(apiPrefix)/ticket/\(stored.id)"
         return response
     }
