@@ -4,7 +4,8 @@ import GRDB
 /// The downloader's SQLite database: tickets, their events, candidates and downloaded files.
 ///
 /// A `Sendable` value around one `DatabaseWriter`; every method runs in its own transaction and
-/// is named for what it does. Opening it applies all pending migrations.
+/// is named for what it does (new tickets submitted at the same moment share one: `TicketInsertBatcher`).
+/// Opening it applies all pending migrations.
 public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// New tickets, committed together when they arrive together (`TicketInsertBatcher`).
