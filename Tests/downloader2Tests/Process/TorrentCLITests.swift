@@ -61,6 +61,17 @@ struct TorrentCLITests {
             let firstLog = dir.file("first.log")
             let first = try start(arguments(await halfSeeder.listenPort), log: firstLog)
             #expect(await eventually(within: 120) { Self.percentShown(in: firstLog) >= 33 }, "never reached 33 %")
+            // Resume data is written every few seconds while something changed, each time as a new file
+            // (renamed over the old one). Two new files after 33 % was shown: the second was asked for
+            // after that point, so it holds at least that progress. Over TCP on loopback the 33 % come
+            // sooner than the first periodic save, so killing at once would find nothing to resume from.
+            let resumeFile = dir.file("dl/.downloader2-resume/\(try TorrentMetadata.parse(torrentFile: torrent).infoHash).resume")
+            func inode() -> Int? { (try? FileManager.default.attributesOfItem(atPath: resumeFile))?[.systemFileNumber] as? Int }
+            var seen: [Int?] = [inode()]
+            #expect(await eventually(within: 60) {
+                if let current = inode(), current != seen.last { seen.append(current) }
+                return seen.count >= 3
+            }, "no resume data saved after the progress was shown")
             #expect(first.process.isRunning, "the first run cannot have finished: its seeder has half the file")
             first.stop(SIGKILL)
             #expect(first.process.terminationReason == .uncaughtSignal)
