@@ -6,38 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$(pwd)/.build/release/downloader2}
 DURATION=${DURATION:-10s}
-work=$(mktemp -d /tmp/downloader2-apibench-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+source scripts/bench-lib.sh
+bench_setup apibench
 
 port=$(free_port); token=api-bench-token
-cat > "$work/config.toml" <<TOML
-[server]
-host = "127.0.0.1"
-port = $port
-auth_token = "$token"
-[database]
-path = "$work/db.sqlite"
-[torrent]
-download_path = "$work/downloads"
-listen_interfaces = "127.0.0.1:0"
-enable_dht = false
-enable_lsd = false
-enable_upnp = false
-enable_natpmp = false
-[processing]
-retry_max_attempts = 3
-retry_initial_delay_secs = 1
-retry_max_delay_secs = 1
-[wanted]
-enabled = false
-[converter]
-temp_dir = "$work/tmp"
-[placer]
-media_roots = ["/srv/bench-media"]
-TOML
+service_config "$port" "$token" /srv/bench-media "$(printf '[processing]\nretry_max_attempts = 3\nretry_initial_delay_secs = 1\nretry_max_delay_secs = 1\n[wanted]\nenabled = false')"
 "$BIN" serve --config "$work/config.toml" > "$work/serve.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -fs -o /dev/null "http://127.0.0.1:$port/api/v1/health" && break; sleep 0.1; done

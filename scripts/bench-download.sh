@@ -9,14 +9,10 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-./.build/release/downloader2}
 SIZE_MIB=${SIZE_MIB:-512}
 ROUNDS=${ROUNDS:-2}
-work=$(mktemp -d /tmp/downloader2-bench-XXXXXX)
+source scripts/bench-lib.sh
+bench_setup bench
 chmod 755 "$work"   # opentracker drops to user nobody, who must read the whitelist
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now() { date +%s.%N; }
 
 echo "== generating a ${SIZE_MIB} MiB release (8 files)"
 mkdir -p "$work/seed/Bench Release"
@@ -48,59 +44,46 @@ done
 
 export DOWNLOADER2_TORRENT_LISTEN_INTERFACES=127.0.0.1:0 DOWNLOADER2_TORRENT_ENABLE_DHT=false DOWNLOADER2_TORRENT_ENABLE_LSD=false \
        DOWNLOADER2_TORRENT_ENABLE_UPNP=false DOWNLOADER2_TORRENT_ENABLE_NATPMP=false
-ours=(); theirs=()
-for round in $(seq 1 "$ROUNDS"); do
+# One round: downloader2, then aria2c, each from the seeder in place; each file compared with the original.
+round() {  # label round-number: appends to ours and theirs
   rm -rf "$work/ours" "$work/aria"; sync
-  t0=$(now); "$BIN" torrent add "$work/bench.torrent" --dir "$work/ours" 2> "$work/ours-$round.log"; t1=$(now)
+  local t0 t1
+  t0=$(now); "$BIN" torrent add "$work/bench.torrent" --dir "$work/ours" 2> "$work/ours-$1-$2.log"; t1=$(now)
   ours+=("$(echo "$t1 - $t0" | bc)")
   t0=$(now)
   aria2c --interface=127.0.0.1 --dir="$work/aria" --seed-time=0 --listen-port="$(free_port)" "${loopback_only[@]}" \
-    --summary-interval=0 --console-log-level=warn "$work/bench.torrent" > "$work/aria-$round.log" 2>&1
+    --summary-interval=0 --console-log-level=warn "$work/bench.torrent" > "$work/aria-$1-$2.log" 2>&1
   t1=$(now)
   theirs+=("$(echo "$t1 - $t0" | bc)")
   for f in "$work/seed/Bench Release"/*; do
     cmp -s "$f" "$work/ours/Bench Release/$(basename "$f")" || { echo "downloader2 download differs: $f"; exit 1; }
     cmp -s "$f" "$work/aria/Bench Release/$(basename "$f")" || { echo "aria2c download differs: $f"; exit 1; }
   done
-  inside=$(grep -o 'in [0-9.]* s' "$work/ours-$round.log" | head -1)
-  printf 'round %d (aria2c seeds): downloader2 %6.2f s (engine: complete %s after start)   aria2c %6.2f s   ratio %.2f\n' \
-    "$round" "${ours[-1]}" "$inside" "${theirs[-1]}" "$(echo "${theirs[-1]} / ${ours[-1]}" | bc -l)"
-done
-slower_rounds=0
-for i in "${!ours[@]}"; do [ "$(echo "${ours[$i]} > ${theirs[$i]}" | bc)" = 1 ] && slower_rounds=$((slower_rounds + 1)); done
+  local inside
+  inside=$(grep -o 'in [0-9.]* s' "$work/ours-$1-$2.log" | head -1)
+  printf 'round %d (%s seeds): downloader2 %6.2f s (engine: complete %s after start)   aria2c %6.2f s   ratio %.2f\n' \
+    "$2" "$1" "${ours[-1]}" "$inside" "${theirs[-1]}" "$(echo "${theirs[-1]} / ${ours[-1]}" | bc -l)"
+}
 
+ours=(); theirs=()
+for r in $(seq 1 "$ROUNDS"); do round aria2c "$r"; done
 # The same rounds from our own seeder.
 kill "${pids[-1]}" 2>/dev/null || true
 "$BIN" torrent add "$work/bench.torrent" --dir "$work/seed" --seed > "$work/our-seed.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei1e' && break; sleep 0.2; done
-ours_own=(); theirs_own=()
-for round in $(seq 1 "$ROUNDS"); do
-  rm -rf "$work/ours" "$work/aria"; sync
-  t0=$(now); "$BIN" torrent add "$work/bench.torrent" --dir "$work/ours" 2> "$work/ours-own-$round.log"; t1=$(now)
-  ours_own+=("$(echo "$t1 - $t0" | bc)")
-  t0=$(now)
-  aria2c --interface=127.0.0.1 --dir="$work/aria" --seed-time=0 --listen-port="$(free_port)" "${loopback_only[@]}" \
-    --summary-interval=0 --console-log-level=warn "$work/bench.torrent" > "$work/aria-own-$round.log" 2>&1
-  t1=$(now)
-  theirs_own+=("$(echo "$t1 - $t0" | bc)")
-  for f in "$work/seed/Bench Release"/*; do
-    cmp -s "$f" "$work/ours/Bench Release/$(basename "$f")" || { echo "downloader2 download differs: $f"; exit 1; }
-    cmp -s "$f" "$work/aria/Bench Release/$(basename "$f")" || { echo "aria2c download differs: $f"; exit 1; }
-  done
-  printf 'round %d (downloader2 seeds): downloader2 %6.2f s   aria2c %6.2f s   ratio %.2f\n' \
-    "$round" "${ours_own[-1]}" "${theirs_own[-1]}" "$(echo "${theirs_own[-1]} / ${ours_own[-1]}" | bc -l)"
-done
-for i in "${!ours_own[@]}"; do [ "$(echo "${ours_own[$i]} > ${theirs_own[$i]}" | bc)" = 1 ] && slower_rounds=$((slower_rounds + 1)); done
+for r in $(seq 1 "$ROUNDS"); do round downloader2 "$r"; done
+slower_rounds=0
+for i in "${!ours[@]}"; do [ "$(echo "${ours[$i]} > ${theirs[$i]}" | bc)" = 1 ] && slower_rounds=$((slower_rounds + 1)); done
 
 best() { printf '%s\n' "$@" | sort -n | head -1; }
-b_ours=$(best "${ours[@]}"); b_theirs=$(best "${theirs[@]}")
+b_ours=$(best "${ours[@]:0:$ROUNDS}"); b_theirs=$(best "${theirs[@]:0:$ROUNDS}")
+b_ours_own=$(best "${ours[@]:$ROUNDS}"); b_theirs_own=$(best "${theirs[@]:$ROUNDS}")
 echo
 printf '%-28s %8s %10s\n' "client (best of $ROUNDS)" "seconds" "MiB/s"
 printf '%-28s %8.2f %10.1f\n' "downloader2 torrent add" "$b_ours" "$(echo "$SIZE_MIB / $b_ours" | bc -l)"
 printf '%-28s %8.2f %10.1f\n' "aria2c (reference)" "$b_theirs" "$(echo "$SIZE_MIB / $b_theirs" | bc -l)"
 printf 'ratio aria2c time / downloader2 time: %.2f (above 1: downloader2 is faster)\n' "$(echo "$b_theirs / $b_ours" | bc -l)"
-b_ours_own=$(best "${ours_own[@]}"); b_theirs_own=$(best "${theirs_own[@]}")
 printf '%-28s %8.2f %10.1f\n' "downloader2, own seeder" "$b_ours_own" "$(echo "$SIZE_MIB / $b_ours_own" | bc -l)"
 printf '%-28s %8.2f %10.1f\n' "aria2c, downloader2 seeder" "$b_theirs_own" "$(echo "$SIZE_MIB / $b_theirs_own" | bc -l)"
 echo "rounds in which downloader2 was slower than aria2c: $slower_rounds of $((ROUNDS * 2)) (goal 0)"

@@ -6,42 +6,16 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$(pwd)/dist/downloader2}
-work=$(mktemp -d /tmp/downloader2-footprint-XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
+source scripts/bench-lib.sh
+bench_setup footprint
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now() { date +%s.%N; }
 mib() { echo "scale=1; $1 / 1024" | bc; }
 field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }   # a /proc/PID/status figure, in KiB
-wait_http() {  # url: until it answers 200, at most 60 s
-  for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
-  echo "no answer from $1"; return 1
-}
 
 port=$(free_port)
 token=footprint-bench-token
 mkdir -p "$work/data" "$work/media"
-cat > "$work/config.toml" <<TOML
-[server]
-host = "127.0.0.1"
-port = $port
-auth_token = "$token"
-[database]
-path = "$work/data/db.sqlite"
-[torrent]
-download_path = "$work/data/downloads"
-listen_interfaces = "127.0.0.1:0"
-enable_dht = false
-enable_lsd = false
-enable_upnp = false
-enable_natpmp = false
-[converter]
-temp_dir = "$work/data/tmp"
-[placer]
-media_roots = ["$work/media"]
-TOML
+service_config "$port" "$token" "$work/media"
 
 size=$(stat -c %s "$BIN")
 t0=$(now)

@@ -8,14 +8,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$(pwd)/.build/release/downloader2}
 SIZE_MIB=${SIZE_MIB:-1024}
-work=$(mktemp -d /tmp/downloader2-swarm-XXXXXX)
+source scripts/bench-lib.sh
+bench_setup swarm
 chmod 755 "$work"   # opentracker drops to user nobody, who must read the whitelist
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"; }
-trap cleanup EXIT
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
-now() { date +%s.%N; }
 
 echo "== generating a ${SIZE_MIB} MiB release (8 files)"
 mkdir -p "$work/seed/Swarm Release"

@@ -1,0 +1,37 @@
+# Helpers the benchmark scripts share; sourced, not run. Everything they start stays on 127.0.0.1.
+
+# A scratch folder in $work, and the processes in $pids stopped (and the folder removed) on exit.
+bench_setup() {  # name
+  work=$(mktemp -d "/tmp/downloader2-$1-XXXXXX")
+  pids=()
+  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
+now() { date +%s.%N; }
+wait_http() {  # url: until it answers 200, at most 60 s
+  for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
+  echo "no answer from $1"; return 1
+}
+# A `serve` configuration on loopback with DHT, LSD, UPnP and NAT-PMP off, written to $work/config.toml.
+service_config() {  # port token media_root [extra TOML]
+  cat > "$work/config.toml" <<TOML
+[server]
+host = "127.0.0.1"
+port = $1
+auth_token = "$2"
+[database]
+path = "$work/data/db.sqlite"
+[torrent]
+download_path = "$work/data/downloads"
+listen_interfaces = "127.0.0.1:0"
+enable_dht = false
+enable_lsd = false
+enable_upnp = false
+enable_natpmp = false
+[converter]
+temp_dir = "$work/data/tmp"
+[placer]
+media_roots = ["$3"]
+${4:-}
+TOML
+}
