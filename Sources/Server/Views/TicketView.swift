@@ -1,5 +1,5 @@
+import Basics
 import Foundation
-import Synchronization
 import Storage
 import Tickets
 
@@ -47,7 +47,7 @@ extension TicketView {
         view.ticket = nil
         let rest = try TicketJSON.encoder().encode(view)
         var out = Data(#"{"ticket":"#.utf8)
-        out.append(try EncodedTickets.shared.json(stored))
+        out.append(try EncodedTickets.json(stored))
         out.append(UInt8(ascii: ","))
         out.append(rest.dropFirst())
         return out
@@ -65,23 +65,12 @@ extension TicketView {
     }
 }
 
-/// Each ticket's JSON as `TicketJSON` encodes it, by id, used while the stored submission is the same
-/// text; forgotten all at once when `capacity` tickets are held.
-final class EncodedTickets: Sendable {
-    static let shared = EncodedTickets(capacity: 4096)
-    private let capacity: Int
-    private let entries = Mutex<[String: (submitted: String, json: Data)]>([:])
+/// Each ticket's JSON as `TicketJSON` encodes it, by id, while the stored submission is the same text.
+enum EncodedTickets {
+    static let shared = TextVersionedCache<Data>(capacity: 4096)
 
-    init(capacity: Int) { self.capacity = capacity }
-
-    func json(_ stored: StoredTicket) throws -> Data {
-        if let known = entries.withLock({ $0[stored.id] }), known.submitted == stored.submittedJSON { return known.json }
-        let json = try TicketJSON.encoder().encode(stored.ticket)
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[stored.id] = (stored.submittedJSON, json)
-        }
-        return json
+    static func json(_ stored: StoredTicket) throws -> Data {
+        try shared.value(id: stored.id, text: stored.submittedJSON) { try TicketJSON.encoder().encode(stored.ticket) }
     }
 }
 

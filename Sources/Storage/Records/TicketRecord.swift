@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Synchronization
+import Basics
 import Tickets
 
 /// A row of `ticket`: the submitted JSON as received, the state and its details, queue fields.
@@ -37,7 +37,7 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
         let decoder = TicketJSON.decoder()
         do {
             return StoredTicket(
-                ticket: try TicketDecodeCache.shared.ticket(id: id, json: ticketJSON) { try decoder.decode(Ticket.self, from: Data(ticketJSON.utf8)) },
+                ticket: try TicketDecodeCache.shared.value(id: id, text: ticketJSON) { try decoder.decode(Ticket.self, from: Data(ticketJSON.utf8)) },
                 submittedJSON: ticketJSON,
                 state: try TicketState(name: try stateName(), detailsJSON: Data(stateDetails.utf8)),
                 priority: priority,
@@ -119,23 +119,7 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
 }
 
 /// Decoded tickets by id: a ticket's JSON never changes once stored, and decoding it (snake_case keys,
-/// ISO dates) is most of what reading a row costs (`make bench-api`). An entry is used only while the
-/// stored JSON is the same text; the cache forgets everything once it holds `capacity` tickets.
-final class TicketDecodeCache: Sendable {
-    static let shared = TicketDecodeCache(capacity: 4096)
-
-    private let capacity: Int
-    private let entries = Mutex<[String: (json: String, ticket: Ticket)]>([:])
-
-    init(capacity: Int) { self.capacity = capacity }
-
-    func ticket(id: String, json: String, decode: () throws -> Ticket) rethrows -> Ticket {
-        if let known = entries.withLock({ $0[id] }), known.json == json { return known.ticket }
-        let ticket = try decode()
-        entries.withLock { entries in
-            if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
-            entries[id] = (json, ticket)
-        }
-        return ticket
-    }
+/// ISO dates) is most of what reading a row costs (`make bench-api`).
+enum TicketDecodeCache {
+    static let shared = TextVersionedCache<Ticket>(capacity: 4096)
 }

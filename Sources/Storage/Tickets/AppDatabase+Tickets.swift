@@ -24,7 +24,7 @@ extension AppDatabase {
         let event = try TicketEventRecord.append(
             db, ticketId: ticket.ticketId, type: .created, payload: .object(["state": .string(state.name.rawValue)]), at: now)
         // The ticket was just decoded from this very JSON: the cache takes it as it is.
-        _ = TicketDecodeCache.shared.ticket(id: ticket.ticketId, json: submittedJSON) { ticket }
+        _ = TicketDecodeCache.shared.value(id: ticket.ticketId, text: submittedJSON) { ticket }
         return (TicketChange(ticket: try record.stored(), events: [event]), true)
     }
 
