@@ -28,6 +28,12 @@ sleep 3
 idle=$(field $server VmRSS); idle_anon=$(field $server RssAnon); idle_file=$(field $server RssFile); threads=$(field $server Threads)
 sleep 30
 later=$(field $server VmRSS); later_anon=$(field $server RssAnon); later_file=$(field $server RssFile)
+# Woken: what the trimmed pages cost back when the API is used (health, lists, stats, the admin page).
+for _ in $(seq 20); do
+  for path in health tickets stats; do curl -fs -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/$path" -o /dev/null; done
+  curl -fs "http://127.0.0.1:$port/" -o /dev/null || true
+done
+woken=$(field $server VmRSS); woken_anon=$(field $server RssAnon); woken_file=$(field $server RssFile)
 
 # 1,000 tickets queued: everything paused first, so they stay pending.
 curl -fs -X POST -H "Authorization: Bearer $token" "http://127.0.0.1:$port/api/v1/pause" -o /dev/null
@@ -97,6 +103,7 @@ printf '  %-44s %10s\n' "binary size (stripped, static Swift runtime)" "$(echo "
 printf '  %-44s %8.2f s   (qbittorrent-nox: %.2f s to its Web API)\n' "start to healthy" "$healthy" "$q_healthy"
 printf '  %-44s %6s MiB   (anonymous %s, file-backed %s; %s threads)   goal ≤ 32\n' "idle RSS, 3 s after healthy" "$(mib "$idle")" "$(mib "$idle_anon")" "$(mib "$idle_file")" "$threads"
 printf '  %-44s %6s MiB   (anonymous %s, file-backed %s)\n' "idle RSS, 33 s after healthy" "$(mib "$later")" "$(mib "$later_anon")" "$(mib "$later_file")"
+printf '  %-44s %6s MiB   (anonymous %s, file-backed %s)\n' "RSS after 80 API requests then (pages back)" "$(mib "$woken")" "$(mib "$woken_anon")" "$(mib "$woken_file")"
 printf '  %-44s %6s MiB   (anonymous %s, file-backed %s; %s threads)\n' "qbittorrent-nox idle RSS (reference)" "$(mib "$q_idle")" "$(mib "$q_anon")" "$(mib "$q_file")" "$q_threads"
 printf '  %-44s %6s MiB   (peak %s MiB)\n' "RSS with 1,000 queued tickets" "$(mib "$queued")" "$(mib "$queued_peak")"
 printf '  %-44s %6s MiB   (%s s for 12 × 40 s)\n' "peak RSS converting a 12-track album" "$(mib "$convert_peak")" "$convert_secs"
