@@ -30,7 +30,7 @@ struct EastAsianTitle {
             text = String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
         guard !text.isEmpty else { return nil }
-        guard readAnime(text) || readBookTitle(text) || readGlued(text) || readSpaced(text) || readRomanized(text) || readBare(text) else { return nil }
+        guard readAnime(text) || readBookTitle(text) || readHits(text) || readGlued(text) || readSpaced(text) || readRomanized(text) || readBare(text) else { return nil }
         // A year among the words after the name ("《专辑》2004 DSD", "专辑 2020 [FLAC]").
         if year == nil, let y = tags.joined(separator: " ").regexMatches(#"(?<![0-9])((19|20)\d\d)(?![0-9])"#).first { year = Int(y[1] ?? "") }
     }
@@ -43,6 +43,18 @@ struct EastAsianTitle {
         tags.append(m[1] ?? "")
         album = Self.cleanAlbum(m[2] ?? "", tags: &tags)
         return album != nil
+    }
+
+    /// A singer's "best of" named after them: `林子祥精选集`, `张国荣好精选(SACD)`: the name before
+    /// 精选集 / 精選 / 金曲集 ("selected songs", "golden songs") is the artist's, and the whole is the album's.
+    private mutating func readHits(_ text: String) -> Bool {
+        let (cut, rest) = Self.cutAtBracket(text)
+        let name = cut.regexReplacing(#"\s*\([^()]*\)\s*$"#, with: "")
+        guard let m = name.regexMatches(#"^(\p{Han}{2,4}?)(好|最佳)?(精[选選]集?|精[选選]辑|金曲集?)$"#).first, let who = m[1] else { return false }
+        artist = who
+        album = name
+        tags.append(String(cut.dropFirst(name.count)) + rest)
+        return true
     }
 
     /// A bare name after a date bracket ("[2013]天使與魔鬼的對話").

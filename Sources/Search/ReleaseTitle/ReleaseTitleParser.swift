@@ -42,7 +42,7 @@ public enum ReleaseTitleParser {
         }
         // "Complete Discography", "Discografia Completa": a discography names no one album.
         if let album = info.album, album.regexRange(
-            #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b"#,
+            #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b|^\d+\+?\s+(bootleg\s+|live\s+)?(titles|albums|releases)$"#,
             caseInsensitive: true) != nil {
             // A discography's year is the first of its range.
             if let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { info.year = Int(album[range]) }
@@ -159,10 +159,33 @@ struct SceneName {
         if year == nil, let y = tags.lazy.compactMap({ tag in
             tag.regexRange(#"(19|20)\d\d$"#).flatMap { Int(tag[$0]) }
         }).first { year = y }
+        func joined(_ fields: some Collection<Field>) -> String {
+            fields.enumerated().map { index, field in index == 0 ? field.text : (field.spaced ? " - " : "-") + field.text }.joined()
+        }
+        // Catalogue numbers among the fields ("CERT18CD009", "(AAR002)").
+        let catalogues = parts.map { $0.text.trimmingCharacters(in: CharacterSet(charactersIn: "() ")) }
+            .filter { $0.regexRange(#"^[A-Za-z][A-Za-z0-9]*[A-Za-z]\d{2,}$|^[A-Za-z]{2,}\d{2,}$"#) != nil }
+        if albumWords.count >= 2, !artistPart.contains(" "), catalogues.contains(where: { $0.count > artistPart.count + 1 && $0.lowercased().hasPrefix(artistPart.lowercased()) }) {
+            // "Cert18-Klute-Fear_Of_People-CERT18CD009-2000": a label first, the prefix of its own catalogue number.
+            artistPart = albumWords.removeFirst().text
+        } else if albumWords.count >= 2, let series = albumWords.last?.text, let number = series.regexRange(#"\s\d{2,4}$"#) {
+            // "Voiron-Botine-Acid_Avengers_002-(AAR002)": the album is the label's series that the catalogue number
+            // abbreviates ("Acid Avengers" → "AA…", 002), so the fields before it all belong to the artist.
+            let initials = series[..<number.lowerBound].split(separator: " ").compactMap(\.first).map { $0.lowercased() }.joined()
+            let value = Int(series[number].trimmingCharacters(in: .whitespaces))
+            if initials.count >= 2, catalogues.contains(where: { catalogue in
+                let letters = catalogue.prefix { $0.isLetter }.lowercased()
+                return letters.hasPrefix(initials) && Int(catalogue.drop { $0.isLetter }) == value
+            }) {
+                artistPart += "-" + joined(albumWords.dropLast())
+                albumWords = [Field(text: series)]
+            }
+        }
+        // "Dire.Straits.FLAC.collection.by.Spybird.standards.Dire.Straits-…": an uploader's collection around the artist's name.
+        artistPart = Self.withoutCollector(artistPart)
         artist = artistPart.trimmingCharacters(in: .whitespaces)
-        album = AlbumName.clean(albumWords.enumerated().map { index, field in
-            index == 0 ? field.text : (field.spaced ? " - " : "-") + field.text
-        }.joined())
+        // "Double_Down_Radio_083__Incl_Masta_Monk_and_DJ_Montone_Guestmix": the guests a show includes are not its name.
+        album = AlbumName.clean(joined(albumWords)).regexReplacing(#"(?<=\S)\s+incl\.?\s.+$"#, with: "", caseInsensitive: true)
         self.tags = tags
     }
 
@@ -188,6 +211,12 @@ struct SceneName {
         }
         fields.append(Field(text: current.trimmingCharacters(in: .whitespaces), spaced: spaced))
         return fields
+    }
+
+    /// "Dire Straits FLAC collection by Spybird standards Dire Straits" → "Dire Straits": an uploader's
+    /// collection named around the artist's name, which comes again at its end.
+    static func withoutCollector(_ artist: String) -> String {
+        artist.regexMatches(#"^(\S+(?:\s\S+)?)\s.*\b(flac|mp3|collection)\b.*\s\1$"#, caseInsensitive: true).first.flatMap { $0[1] } ?? artist
     }
 
     /// Words a hyphenated name joins in the middle ("Capone-N-Noreaga", "Bone Thugs-n-Harmony").
@@ -337,6 +366,34 @@ struct NameParts {
             text = String(text[..<range.lowerBound])
             style = .rutracker
         }
+        // ruTracker's soundtracks: "Русское название / UHF (Original Motion Picture Soundtrack) (by “Weird Al”
+        // Yankovic) - 1989/2017": the composer or performer in "(by …)", the album the name after the slash.
+        if let by = text.regexRange(#"\(by\s+[^()]+\)"#), text[..<by.lowerBound].regexRange(#"\s[-–—]\s"#) == nil,
+           let composer = Self.clean(String(text[by].dropFirst(4).dropLast())) {
+            var name = String(text[..<by.lowerBound])
+            if let leading = name.regexRange(#"^(\s*\[[^\]]*\])+"#) {
+                tags.append(String(name[leading]))
+                name.removeSubrange(leading)
+            }
+            if let slash = name.range(of: " / ") { name = String(name[slash.upperBound...]) }
+            let rest = String(text[by.upperBound...])
+            tags.append(rest)
+            if year == nil, let range = rest.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { year = Int(rest[range]) }
+            artist = composer
+            album = Self.clean(name)
+            style = .rutracker
+            tagText = tags.joined(separator: " | ")
+            return
+        }
+        // "Big Mama Thornton - Ball 'N' Chain (1968), The Way It Is (1969), FLAC": several albums, each with its year.
+        if let separator = text.range(of: " - "), text[separator.upperBound...].regexRange(#"\((19|20)\d\d\)\s*,\s*[^,]+\((19|20)\d\d\)"#) != nil {
+            let albums = String(text[separator.upperBound...])
+            artist = Self.clean(String(text[..<separator.lowerBound]))
+            year = year ?? albums.regexRange(#"(19|20)\d\d"#).flatMap { Int(albums[$0]) }
+            tags.append("discography")
+            tagText = tags.joined(separator: " | ")
+            return
+        }
         // Bracketed segments are tags, except a bracket that only holds the year.
         let bracket = #"\[[^\]]*\]|\([^)]*\)|\{[^}]*\}"#
         var sawTagBracket = false
@@ -479,7 +536,7 @@ struct NameParts {
             segments = []
         }
         if segments.count >= 2 {
-            artist = Self.clean(segments[0])
+            artist = Self.clean(SceneName.withoutCollector(segments[0]))
             album = Self.clean(AlbumName.clean(segments[1...].joined(separator: " - ")))
         } else if let only = segments.first {
             album = Self.clean(AlbumName.clean(only))

@@ -11,6 +11,11 @@ enum TitleNormalizer {
         title = postSubject(title)
         title = stripWrappers(title)
         title = spaceSeparators(title)
+        // "Lady Gaga   Born This Way (The Remix) (2011) FLAC": with no hyphen between them, a wide gap
+        // (three spaces or more, where a " - " was lost) separates the artist from the album.
+        if title.regexRange(#"\s[-–—]\s"#) == nil, let gap = title.regexRange(#"(?<=\S) {3,}(?=\S)"#) {
+            title.replaceSubrange(gap, with: " - ")
+        }
         // "VA-Urban Dance Vol.15-2016", "va - dj sounds": a compilation's artist, then its name.
         if let range = title.regexRange(#"^(va|v\.a\.|various artists)\s*-(?!\s*-)\s*"#, caseInsensitive: true),
            !title[range].contains(" - ") {
@@ -54,11 +59,13 @@ enum TitleNormalizer {
         // A last " - " part that is a file's name, and the track number before it.
         var parts = out.components(separatedBy: " - ")
         if parts.count >= 3, let index = parts.lastIndex(where: { $0.regexRange(ext + #"(\s*\[\d+/\d+\])?\s*$"#, caseInsensitive: true) != nil }), index >= 2 {
+            // "… - 26 - American Beauty Rose [1958].mp3": the year the file's name gives stays with the release.
+            let fileYear = parts[index].regexRange(#"[\[(](19|20)\d\d[\])]"#).map { String(parts[index][$0].dropFirst().dropLast()) }
             parts.removeSubrange(index...)
             if parts.count >= 3, let last = parts.last, last.regexRange(#"^\d{1,3}$"#) != nil { parts.removeLast() }
             // "… - 14 - Jerry Keller - Song.mp3": the number and the artist repeated before the song.
             if parts.count >= 4, let n = parts.lastIndex(where: { $0.regexRange(#"^\d{1,3}$"#) != nil }), n >= 2 { parts.removeSubrange(n...) }
-            out = parts.joined(separator: " - ")
+            out = parts.joined(separator: " - ") + (fileYear.map { " (" + $0 + ")" } ?? "")
         }
         // "[R.E.M - Lifes Rich Pageant(1986) [24bit 2016 Remaster]LOSSLESS FLAC]": one bracket around it all.
         if out.hasPrefix("["), out.hasSuffix("]"), Self.closingBracket(of: out) == out.index(before: out.endIndex) {
