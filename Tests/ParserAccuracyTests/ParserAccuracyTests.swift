@@ -82,8 +82,8 @@ struct ParserAccuracyTests {
     }
 
     /// The share this parser has reached, raised with every improvement so it can never slip back.
-    /// Issue 16's bar is 95 % (goal 97 %); until the parser gets there, this floor is what is held.
-    static let floor = 0.92
+    /// Issue 16 asks for 97 % (the suite must fail below 95 %); the parser reached it, and this floor holds it.
+    static let floor = 0.97
 
     /// Parses every row, prints each miss and the figures, and returns the counts read right.
     static func measure(_ rows: [Row]) -> (right: Int, guidedRight: Int, unguidedRight: Int) {

@@ -407,6 +407,10 @@ struct NameParts {
                 tags.append(String(text[range.upperBound...]))
                 text = String(text[..<range.lowerBound])
                 continue
+            } else if text[range].hasPrefix("["), inner.regexRange(#"^\d{1,2}\.\d{2}$"#) != nil, text[..<range.lowerBound].contains(" - ") {
+                // "VA - The Official UK Top 40 Singles Chart [16.03] (2018)": a weekly chart's day and month name its edition.
+                text.replaceSubrange(range, with: "⟨" + inner + "⟩")
+                continue
             } else if inner.regexRange(#"^(19|20)\d\d\s*[-–]\s*(19|20)\d\d$"#) != nil {
                 year = year ?? Int(inner.prefix(4))
                 tags.append("discography-range")
@@ -535,6 +539,10 @@ struct NameParts {
             tags.append("compilation")
             segments = []
         }
+        // "Lady Gaga Born This Way", "ADELE 25": no separator; a performer's name known from the charts at its start.
+        if segments.count == 1, style == .plain, let known = KnownArtists.split(segments[0]) {
+            segments = [known.artist, known.rest]
+        }
         if segments.count >= 2 {
             artist = Self.clean(SceneName.withoutCollector(segments[0]))
             album = Self.clean(AlbumName.clean(segments[1...].joined(separator: " - ")))
@@ -567,6 +575,8 @@ struct NameParts {
         // "OMD (Orchestral Manoeuvres In The Dark) - Album", "Tim Grimm (& The Family Band) - …": an artist's alias or band.
         let beforeName = before.regexReplacing(#"^(\s*(\[[^\]]*\]|\([^)]*\)|\{[^}]*\}))+"#, with: "").trimmingCharacters(in: .whitespaces)
         if !separatorBefore, !beforeName.isEmpty, before.hasSuffix(" "), text[range.upperBound...].regexRange(#"^\s*[-–—]\s"#) != nil { return true }
+        // "Lady Gaga Born This Way (The Remix) 2011": no separator, but a known performer's name at the start.
+        if style == .plain, !separatorBefore, text.regexRange(#"\s[-–—]\s"#) == nil, KnownArtists.split(String(before)) != nil { return true }
         if style == .rutracker {
             let leading = before.trimmingCharacters(in: .whitespaces).isEmpty || before.hasSuffix("]") || before.hasSuffix(") ")
             // "КВАТРО (KVATRO) - …" keeps the alias; "Bumblebee(Shmely, AntiVirus) - …", written against the name, does not.

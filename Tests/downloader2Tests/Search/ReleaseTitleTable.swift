@@ -161,4 +161,24 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     ("Burial-Rival_Dealer-EP-WEB-2013-GRP", ["ep": true, "album": "Rival Dealer"]),
     ("Massive_Attack-Heligoland-320-2010-GRP", ["bitrate": "320", "album": "Heligoland"]),
     ("Nine_Inch_Nails-Hesitation_Marks-V0-2013-GRP", ["bitrate": "V0"]),
+    // No separator: a performer known from the charts ends where the album begins; a name that is also a
+    // common word ("Chicago"), an unknown name, or a name joined to another ("vs") is not split off.
+    ("Phil Collins No Jacket Required 1985 FLAC", ["artist": "Phil Collins", "album": "No Jacket Required", "year": 1985]),
+    ("Beyoncé Renaissance 2022 FLAC 24bit", ["artist": "Beyoncé", "album": "Renaissance", "bit_depth": 24]),
+    ("Chicago Blues Festival 2018 MP3", ["album": "Chicago Blues Festival", "year": 2018]),
+    ("Nobody Knows This Band Quiet Songs 2019 FLAC", ["album": "Nobody Knows This Band Quiet Songs"]),
+    ("Run DMC vs Jason Nevins It's Like That 1997 MP3", ["album": "Run DMC vs Jason Nevins It's Like That"]),
+    ("Phil Collins Not A Known Shape (The Remixes) 1990", ["artist": "Phil Collins", "album": "Not A Known Shape (The Remixes)"]),
+    // A wide gap where a " - " was lost.
+    ("Obscure Band   Quiet Album (2019) FLAC", ["artist": "Obscure Band", "album": "Quiet Album", "year": 2019]),
+    // ruTracker soundtracks name the composer in "(by …)"; the album is the name after the slash.
+    ("Чужой / Alien (Original Motion Picture Soundtrack) (by Jerry Goldsmith) - 2007 (1979), FLAC (tracks+.cue), lossless",
+     ["artist": "Jerry Goldsmith", "album": "Alien (Original Motion Picture Soundtrack)", "year": 1979, "format": "flac"]),
+    // Several albums, each with its year: a discography.
+    ("Some Singer - First Record (1971), Second Record (1973), MP3, 320 kbps", ["artist": "Some Singer", "discography": true, "year": 1971]),
+    // A scene label before the artist, named by its catalogue number's prefix; a series the catalogue number abbreviates.
+    ("Hosp-Artist_Name-Album_Name-HOSP123-2001-GRP", ["artist": "Artist Name", "album": "Album Name", "year": 2001]),
+    ("Someone-Other-Deep_Tunes_012-(DT012)-WEB-2020-GRP", ["artist": "Someone-Other", "album": "Deep Tunes 012"]),
+    // A Chinese "best of" named after the singer.
+    ("王菲精选集 [FLAC]", ["artist": "王菲", "album": "王菲精选集", "format": "flac"]),
 ]
