@@ -9,7 +9,7 @@ PYTHON_TOOLS   := mutagen=mutagen openapi_spec_validator=openapi-spec-validator 
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
 
-.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api clean
+.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -93,6 +93,12 @@ bench-swarm: deps test-deps
 bench-footprint: dist
 	@scripts/install-packages.sh bc time ffmpeg qbittorrent-nox
 	scripts/bench-footprint.sh
+
+## The whole ticket: a 12-track album from an 8 MiB/s seeder, against aria2c then ffmpeg two at a time, same run.
+bench-pipeline: deps test-deps
+	@scripts/install-packages.sh bc opentracker aria2 ffmpeg
+	$(SWIFT) build -c release --product downloader2
+	scripts/bench-pipeline.sh
 
 ## The API under wrk: GET /ticket/{id} with its history, GET /tickets, GET /health, POST /ticket; req/s and p99.
 bench-api: deps
