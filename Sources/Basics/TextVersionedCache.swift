@@ -9,12 +9,22 @@ public final class TextVersionedCache<Value: Sendable>: Sendable {
     public init(capacity: Int) { self.capacity = capacity }
 
     public func value(id: String, text: String, make: () throws -> Value) rethrows -> Value {
-        if let known = entries.withLock({ $0[id] }), known.text == text { return known.value }
+        if let known = cached(id: id, text: text) { return known }
         let value = try make()
+        store(id: id, text: text, value)
+        return value
+    }
+
+    /// The value kept for `id` while its text is `text`.
+    public func cached(id: String, text: String) -> Value? {
+        guard let known = entries.withLock({ $0[id] }), known.text == text else { return nil }
+        return known.value
+    }
+
+    public func store(id: String, text: String, _ value: Value) {
         entries.withLock { entries in
             if entries.count >= capacity { entries.removeAll(keepingCapacity: true) }
             entries[id] = (text, value)
         }
-        return value
     }
 }

@@ -40,7 +40,11 @@ public struct APIError: HTTPResponseError, Sendable {
 enum JSONResponse {
     /// A body already encoded.
     static func raw(_ data: Data, status: HTTPResponse.Status = .ok) -> Response {
-        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: data)))
+        raw(ByteBuffer(bytes: data), status: status)
+    }
+
+    static func raw(_ buffer: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
+        Response(status: status, headers: [.contentType: "application/json; charset=utf-8"], body: ResponseBody(byteBuffer: buffer))
     }
 
     static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Hummingbird
 import Pipeline
@@ -8,6 +9,9 @@ import Tickets
 struct TicketRoutes: Sendable {
     let deps: ServerDependencies
     static let maxListLimit = 500
+    /// `GET /ticket/{id}` bodies as rendered, each kept while no ticket has changed since
+    /// (`AppDatabase.ticketGeneration`): a client polling a ticket at rest costs no database read.
+    let shown = TextVersionedCache<ByteBuffer>(capacity: 1_000)
 
     func register(on api: RouterGroup<BasicRequestContext>) {
         api.post("ticket", use: create)
@@ -37,8 +41,13 @@ struct TicketRoutes: Sendable {
 
     @Sendable func show(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
+        // The generation is taken before the read: a change committed meanwhile makes the next request read again.
+        let generation = String(deps.database.ticketGeneration)
+        if let body = shown.cached(id: id, text: generation) { return JSONResponse.raw(body) }
         guard let (stored, history) = try await deps.database.ticketWithEvents(id: id) else { throw APIError.notFound(id) }
-        return JSONResponse.raw(try TicketView.json(stored, history: history))
+        let body = ByteBuffer(bytes: try TicketView.json(stored, history: history))
+        shown.store(id: id, text: generation, body)
+        return JSONResponse.raw(body)
     }
 
     @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Synchronization
 
 /// The downloader's SQLite database: tickets, their events, candidates and downloaded files.
 ///
@@ -10,13 +11,21 @@ public struct AppDatabase: Sendable {
     let writer: any DatabaseWriter
     /// New tickets, committed together when they arrive together (`TicketInsertBatcher`).
     let inserts: TicketInsertBatcher
+    /// Counts the committed transactions that changed a ticket or its events (`ticketGeneration`).
+    let ticketChanges = TicketChangeCounter()
 
     /// Wraps an existing connection (in-memory queues in tests) and migrates it.
     public init(_ writer: any DatabaseWriter) throws {
         self.writer = writer
         self.inserts = TicketInsertBatcher(writer: writer)
         try Self.migrator.migrate(writer)
+        writer.add(transactionObserver: ticketChanges, extent: .databaseLifetime)
     }
+
+    /// A number that grows with every committed change to any ticket or its events made through this
+    /// database (the service is the file's only writer). A view derived from tickets and read after
+    /// taking it is current for as long as the number stays the same: the API keeps rendered tickets by it.
+    public var ticketGeneration: UInt64 { ticketChanges.value }
 
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     ///
@@ -55,3 +64,25 @@ public struct AppDatabase: Sendable {
     }
 }
 
+
+/// Bumps its count after each commit that touched the ticket or ticket-event tables (a GRDB
+/// transaction observer: it runs on the writer's queue, once the transaction is durable).
+final class TicketChangeCounter: TransactionObserver, Sendable {
+    private let count = Atomic<UInt64>(0)
+    /// Whether the transaction under way changed a ticket (touched only on the writer's queue).
+    private let touched = Atomic<Bool>(false)
+
+    var value: UInt64 { count.load(ordering: .acquiring) }
+
+    func observes(eventsOfKind eventKind: DatabaseEventKind) -> Bool {
+        eventKind.tableName == TicketRecord.databaseTableName || eventKind.tableName == TicketEventRecord.databaseTableName
+    }
+
+    func databaseDidChange(with event: DatabaseEvent) { touched.store(true, ordering: .relaxed) }
+
+    func databaseDidCommit(_ db: Database) {
+        if touched.exchange(false, ordering: .relaxed) { count.add(1, ordering: .releasing) }
+    }
+
+    func databaseDidRollback(_ db: Database) { touched.store(false, ordering: .relaxed) }
+}

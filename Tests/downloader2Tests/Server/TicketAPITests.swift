@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 import Testing
 import Tickets
 
@@ -84,6 +85,36 @@ struct TicketAPITests {
             #expect(history.map { $0["type"]?.stringValue } == ["created", "state_change", "state_change", "state_change", "needs_approval"])
             let missing = try await api.get("/api/v1/ticket/nope")
             #expect(missing.status == .notFound && missing.errorCode == "ticket_not_found")
+        }
+    }
+
+    @Test("GET /ticket/{id} answers from its rendered copy only while no ticket changed: a new state or event shows at once")
+    func getOneAfterChanges() async throws {
+        try await h.database.storeTicket(Fixtures.ticket(id: "moving", root: h.mediaRoot), in: .downloading)
+        try await h.database.storeTicket(Fixtures.ticket(id: "other", root: h.mediaRoot))
+        try await h.test { api in
+            let first = try await api.get("/api/v1/ticket/moving")
+            #expect(first.json["state"] == .string("downloading"))
+            let again = try await api.get("/api/v1/ticket/moving")
+            #expect(again.json == first.json, "nothing changed: the same answer")
+            let before = h.database.ticketGeneration
+            // An event recorded by the pipeline (not through the API) is in the next answer.
+            _ = try await h.database.recordEvent(ticketId: "moving", type: .progress, payload: .object(["percent": .number(42)]), whileIn: .downloading)
+            #expect(h.database.ticketGeneration > before)
+            let withEvent = try await api.get("/api/v1/ticket/moving")
+            guard case .array(let history) = withEvent.json["history"] else { Issue.record("no history"); return }
+            #expect(history.last?["type"] == .string("progress"))
+            // So is a state change, and a change to another ticket does not hide one to this ticket.
+            _ = try await h.database.updateTicket(id: "moving") { _ in TicketUpdate(state: Fixtures.state(.converting)) }
+            _ = try await api.get("/api/v1/ticket/other")
+            #expect(try await api.get("/api/v1/ticket/moving").json["state"] == .string("converting"))
+            // A transaction that rolls back changes nothing and does not count.
+            let settled = h.database.ticketGeneration
+            await #expect(throws: (any Error).self) {
+                _ = try await h.database.updateTicket(id: "moving") { _ in throw CancellationError() }
+            }
+            #expect(h.database.ticketGeneration == settled)
+            #expect(try await api.get("/api/v1/ticket/moving").json["state"] == .string("converting"))
         }
     }
 
