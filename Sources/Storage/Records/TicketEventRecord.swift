@@ -26,11 +26,12 @@ struct TicketEventRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// Appends the next event of `ticketId` inside the caller's write transaction.
     static func append(_ db: Database, ticketId: String, type: TicketEventType, payload: JSONValue, at now: Date) throws -> TicketEvent {
-        let last = try Int.fetchOne(db, sql: "SELECT MAX(seq) FROM ticketEvent WHERE ticketId = ?", arguments: [ticketId]) ?? 0
+        let last = try Int.fetchOne(db.cachedStatement(sql: "SELECT MAX(seq) FROM ticketEvent WHERE ticketId = ?"), arguments: [ticketId]) ?? 0
         let record = TicketEventRecord(
             ticketId: ticketId, seq: last + 1, type: type.rawValue,
             payload: try StoredText.json(payload), createdAt: now)
         try record.insert(db)
-        return try record.event()
+        // The event as stored, without decoding the payload just encoded.
+        return TicketEvent(ticketId: ticketId, seq: record.seq, type: type, payload: payload, at: now)
     }
 }

@@ -11,7 +11,7 @@ extension AppDatabase {
 
     /// One ticket's insert inside a batch's transaction; the stored one when the id exists.
     static func insertOne(_ db: Database, _ ticket: Ticket, submittedJSON: String, at now: Date) throws -> (change: TicketChange, created: Bool) {
-        if let existing = try TicketRecord.fetchOne(db, key: ticket.ticketId) {
+        if let existing = try TicketRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [ticket.ticketId]) {
             return (TicketChange(ticket: try existing.stored(), events: []), false)
         }
         let state = TicketState.pending(.init(since: now))
