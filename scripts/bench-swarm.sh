@@ -21,6 +21,14 @@ tracker_port=$(free_port)
 "$BIN" torrent create "$work/seed/Swarm Release" --v1-only --tracker "http://127.0.0.1:$tracker_port/announce" -o "$work/swarm.torrent" --json > "$work/create.json"
 hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/create.json")
 echo "$hash" > "$work/whitelist"; chmod 644 "$work/whitelist"
+# The same release cut in other piece sizes, for the tuning rounds (`torrent create --piece-size`).
+piece_sizes=(262144 4194304 16777216)
+for size in "${piece_sizes[@]}"; do
+  "$BIN" torrent create "$work/seed/Swarm Release" --v1-only --piece-size "$size" --tracker "http://127.0.0.1:$tracker_port/announce" \
+    -o "$work/swarm-$size.torrent" --json > "$work/swarm-$size.json"
+  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/swarm-$size.json" >> "$work/whitelist"
+done
+default_piece=$("$BIN" torrent info "$work/swarm.torrent" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["piece_length"])')
 printf 'listen.tcp_udp 127.0.0.1:%s\naccess.whitelist %s\n' "$tracker_port" "$work/whitelist" > "$work/opentracker.conf"
 (cd "$work" && exec opentracker -f "$work/opentracker.conf") > "$work/opentracker.log" 2>&1 &
 pids+=($!)
@@ -44,16 +52,20 @@ export DOWNLOADER2_TORRENT_LISTEN_INTERFACES=127.0.0.1:0 DOWNLOADER2_TORRENT_ENA
 # Listening on 127.0.0.1 turns on the loopback settings (several connections per address, local trackers,
 # rate limits for local peers, unlimited here); none of them bounds the speed.
 results=()
-run_mode() {   # name, enable_utp, dial_utp
+run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings for both sides…]]
   local name=$1
   export DOWNLOADER2_TORRENT_ENABLE_UTP=$2 DOWNLOADER2_TORRENT_DIAL_UTP=$3
+  local torrent=${4:-$work/swarm.torrent}
+  local -a tuning=("${@:5}")
+  escaped=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "${torrent%.torrent}.json" 2>/dev/null || echo "$hash")
+  escaped=$(echo "$escaped" | sed 's/../%&/g')
   rm -rf "$work/leech" "$work/seed/.downloader2-resume"; sync
-  "$BIN" torrent add "$work/swarm.torrent" --dir "$work/seed" --seed > "$work/seeder-$name.log" 2>&1 &
+  env "${tuning[@]}" "$BIN" torrent add "$torrent" --dir "$work/seed" --seed > "$work/seeder-$name.log" 2>&1 &
   local seeder=$!; pids+=($seeder)
   wait_for_seeder
   local t0 t1 secs rss_leech rss_seed
   t0=$(now)
-  /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$work/swarm.torrent" --dir "$work/leech" 2> "$work/leech-$name.log"
+  env "${tuning[@]}" /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$torrent" --dir "$work/leech" 2> "$work/leech-$name.log"
   t1=$(now)
   secs=$(echo "$t1 - $t0" | bc)
   rss_seed=$(awk '/VmHWM/ { print $2 }' "/proc/$seeder/status")
@@ -61,16 +73,36 @@ run_mode() {   # name, enable_utp, dial_utp
   wait_for_none
   for f in "$work/seed/Swarm Release"/*; do cmp -s "$f" "$work/leech/Swarm Release/$(basename "$f")" || { echo "$name: download differs: $f"; exit 1; }; done
   rss_leech=$(cat "$work/leech-$name.rss")
-  results+=("$(printf '%-44s %8.2f s %8.1f MB/s   peak RSS leecher %4d MiB, seeder %4d MiB' "$name" "$secs" \
-    "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" $((rss_leech / 1024)) $((rss_seed / 1024)))")
+  # The engine's own time from adding the torrent to its last piece (without process start and exit).
+  local engine
+  engine=$(grep -o 'in [0-9.]* s' "$work/leech-$name.log" | tail -1 | tr -dc '0-9.')
+  results+=("$(printf '%-44s %8.2f s %8.1f MB/s   (engine %5.2f s, %6.1f MB/s)   peak RSS leecher %4d MiB, seeder %4d MiB' "$name" "$secs" \
+    "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" "$engine" "$(echo "$SIZE_MIB * 1.048576 / $engine" | bc -l)" $((rss_leech / 1024)) $((rss_seed / 1024)))")
   echo "${results[-1]}"
 }
 
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB"
 run_mode "dial TCP, accept uTP (default)" true false
 run_mode "TCP only (enable_utp = false)" false false
-run_mode "dial uTP first (dial_utp = true)" true true
+[ "${UTP_ROUND:-1}" = 1 ] && run_mode "dial uTP first (dial_utp = true)" true true
 
+# Tuning, each setting changed alone from the defaults (dial TCP), on both sides: the figures behind the defaults.
+if [ "${TUNING:-1}" = 1 ]; then
+  echo "== tuning (dial TCP; one setting changed from the default at a time, on both sides)"
+  run_mode "hashing_threads = 1 (default 2)" true false "" DOWNLOADER2_TORRENT_HASHING_THREADS=1
+  run_mode "hashing_threads = 4" true false "" DOWNLOADER2_TORRENT_HASHING_THREADS=4
+  run_mode "aio_threads = 2 (default: libtorrent's)" true false "" DOWNLOADER2_TORRENT_AIO_THREADS=2
+  run_mode "aio_threads = 16" true false "" DOWNLOADER2_TORRENT_AIO_THREADS=16
+  run_mode "send_buffer_watermark_kib = 512" true false "" DOWNLOADER2_TORRENT_SEND_BUFFER_WATERMARK_KIB=512
+  run_mode "send_buffer_watermark_kib = 16384" true false "" DOWNLOADER2_TORRENT_SEND_BUFFER_WATERMARK_KIB=16384
+  run_mode "max_queued_disk_kib = 1024" true false "" DOWNLOADER2_TORRENT_MAX_QUEUED_DISK_KIB=1024
+  run_mode "max_queued_disk_kib = 65536" true false "" DOWNLOADER2_TORRENT_MAX_QUEUED_DISK_KIB=65536
+  for size in "${piece_sizes[@]}"; do
+    run_mode "piece size $((size / 1024)) KiB (default $((default_piece / 1024)) KiB)" true false "$work/swarm-$size.torrent"
+  done
+fi
+
+escaped=$(echo "$hash" | sed 's/../%&/g')
 echo "== reference: aria2c → aria2c, same release, same tracker"
 loopback_only=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --disable-ipv6=true)
 aria2c --interface=127.0.0.1 --dir="$work/seed" -V --seed-ratio=0.0 --listen-port="$(free_port)" "${loopback_only[@]}" \

@@ -186,6 +186,8 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         if (st->min_reconnect_secs > 0) pack.set_int(lt::settings_pack::min_reconnect_time, st->min_reconnect_secs);
         if (st->hashing_threads > 0) pack.set_int(lt::settings_pack::hashing_threads, st->hashing_threads);
         if (st->aio_threads > 0) pack.set_int(lt::settings_pack::aio_threads, st->aio_threads);
+        if (st->send_buffer_watermark_kib > 0) pack.set_int(lt::settings_pack::send_buffer_watermark, st->send_buffer_watermark_kib * 1024);
+        if (st->max_queued_disk_kib > 0) pack.set_int(lt::settings_pack::max_queued_disk_bytes, st->max_queued_disk_kib * 1024);
         if (st->allow_local_trackers) pack.set_bool(lt::settings_pack::ssrf_mitigation, false);
         // Queueing is ours (the Orchestrator's limits), not libtorrent's auto-management.
         pack.set_int(lt::settings_pack::active_downloads, -1);

@@ -50,6 +50,8 @@ typedef struct lt_shim_settings {
     int allow_local_trackers;          // 1: no SSRF mitigation (loopback trackers in tests)
     int rate_limit_local_peers;        // 1: rate limits apply to LAN/loopback peers too (by default they do not)
     int min_reconnect_secs;            // seconds before a peer is dialled again; 0 = libtorrent's default (60)
+    int send_buffer_watermark_kib;     // upper send buffer watermark per peer; 0 = the preset's
+    int max_queued_disk_kib;           // bytes of disk writes queued before peers are throttled; 0 = the preset's
 } lt_shim_settings;
 
 /// A session with POSIX disk I/O (bounded memory; see docs/NOTES.md#libtorrent-disk-io-and-memory). NULL on failure.

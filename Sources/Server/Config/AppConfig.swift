@@ -43,6 +43,14 @@ public struct AppConfig: Sendable, Equatable {
         /// Dial peers over uTP first, as libtorrent does by default; off because libtorrent 2.0.8's uTP
         /// crawls between local peers (`make bench-swarm`).
         public var dialUtp = false
+        /// Threads hashing pieces (`make bench-swarm` measures 1, 2 and 4).
+        public var hashingThreads = 2
+        /// Disk I/O threads; 0 = libtorrent's default.
+        public var aioThreads = 0
+        /// Per-peer send buffer watermark in KiB; 0 = the throughput preset's.
+        public var sendBufferWatermarkKib = 0
+        /// Disk writes queued before peers are throttled, in KiB; 0 = the throughput preset's.
+        public var maxQueuedDiskKib = 0
         public var seedRatioLimit = 0.0
         public var seedTimeLimitMins = 0
         /// Keep a torrent's files after it has seeded and its tickets are finished (default: remove them).

@@ -21,6 +21,12 @@ public struct TorrentSettings: Sendable, Equatable {
     /// Request queues, send buffers and disk queue sized for throughput (high_performance_seed()).
     public var tunedForThroughput: Bool
     public var hashingThreads: Int
+    /// Disk I/O threads; 0 = libtorrent's default (`[torrent] aio_threads`).
+    public var aioThreads = 0
+    /// The per-peer send buffer's upper watermark, KiB; 0 = the preset's (`[torrent] send_buffer_watermark_kib`).
+    public var sendBufferWatermarkKiB = 0
+    /// Disk writes queued before peers are throttled, KiB; 0 = the preset's (`[torrent] max_queued_disk_kib`).
+    public var maxQueuedDiskKiB = 0
     /// Trackers on loopback (tests, a NAS's own tracker) are announced to with any path.
     public var allowLocalTrackers: Bool
     /// Rate limits apply to LAN and loopback peers as well (libtorrent exempts them by default).

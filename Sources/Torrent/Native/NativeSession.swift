@@ -28,6 +28,9 @@ final class NativeSession {
                 c.connections_limit = Int32(clamping: settings.connectionsLimit)
                 c.allow_multiple_connections_per_ip = settings.allowMultipleConnectionsPerIP ? 1 : 0
                 c.hashing_threads = Int32(clamping: settings.hashingThreads)
+                c.aio_threads = Int32(clamping: settings.aioThreads)
+                c.send_buffer_watermark_kib = Int32(clamping: settings.sendBufferWatermarkKiB)
+                c.max_queued_disk_kib = Int32(clamping: settings.maxQueuedDiskKiB)
                 c.tuned_for_throughput = settings.tunedForThroughput ? 1 : 0
                 c.allow_local_trackers = settings.allowLocalTrackers ? 1 : 0
                 c.rate_limit_local_peers = settings.rateLimitLocalPeers ? 1 : 0

@@ -45,6 +45,10 @@ extension AppConfig {
             // limits must hold for local peers (otherwise libtorrent exempts them).
             allowMultipleConnectionsPerIP: isLoopbackOnly, allowLocalTrackers: isLoopbackOnly, rateLimitLocalPeers: isLoopbackOnly)
         settings.dialUTP = torrent.dialUtp
+        settings.hashingThreads = torrent.hashingThreads
+        settings.aioThreads = torrent.aioThreads
+        settings.sendBufferWatermarkKiB = torrent.sendBufferWatermarkKib
+        settings.maxQueuedDiskKiB = torrent.maxQueuedDiskKib
         return settings
     }
 
