@@ -24,6 +24,7 @@ var dependencies: [Package.Dependency] = [
     .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     .package(url: "https://github.com/apple/swift-metrics", from: "2.5.0"),
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.0.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
 ]
 
 var targets: [Target] = [
@@ -45,6 +46,13 @@ var targets: [Target] = [
     .target(
         name: "Storage",
         dependencies: ["Basics", "Tickets", .product(name: "GRDB", package: "GRDB.swift")],
+        swiftSettings: swiftSettings
+    ),
+    // The queue several nodes share through PostgreSQL (leases, fencing, LISTEN/NOTIFY); not in the
+    // binary yet, so `make dist` does not build PostgresNIO.
+    .target(
+        name: "SharedQueue",
+        dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -106,6 +114,12 @@ var targets: [Target] = [
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "GRDB", package: "GRDB.swift"),
         ],
+        swiftSettings: swiftSettings
+    ),
+    // The shared queue against a real PostgreSQL 15 (Debian's postgresql package) started per test.
+    .testTarget(
+        name: "SharedQueueTests",
+        dependencies: ["Basics", "SharedQueue", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: swiftSettings
     ),
     // The labelled matching cases (`make accuracy`); small, so `swift test` runs them too.
