@@ -34,13 +34,7 @@ aria2c --interface=127.0.0.1 --dir="$work/seed" -V --seed-ratio=0.0 --listen-por
   --summary-interval=0 --console-log-level=warn "$work/bench.torrent" > "$work/aria-seed.log" 2>&1 &
 pids+=($!)
 echo "== waiting for the aria2c seeder to register with opentracker"
-escaped=$(echo "$hash" | sed 's/../%&/g')
-registered=""
-for _ in $(seq 1 600); do
-  curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei1e' && { registered=1; break; }
-  sleep 0.2
-done
-[ -n "$registered" ] || { echo "the aria2c seeder never registered with opentracker:"; tail -5 "$work/aria-seed.log" "$work/opentracker.log"; exit 1; }
+wait_seeds "$tracker_port" "$hash"
 
 export DOWNLOADER2_TORRENT_LISTEN_INTERFACES=127.0.0.1:0 DOWNLOADER2_TORRENT_ENABLE_DHT=false DOWNLOADER2_TORRENT_ENABLE_LSD=false \
        DOWNLOADER2_TORRENT_ENABLE_UPNP=false DOWNLOADER2_TORRENT_ENABLE_NATPMP=false
@@ -71,7 +65,7 @@ for r in $(seq 1 "$ROUNDS"); do round aria2c "$r"; done
 kill "${pids[-1]}" 2>/dev/null || true
 "$BIN" torrent add "$work/bench.torrent" --dir "$work/seed" --seed > "$work/our-seed.log" 2>&1 &
 pids+=($!)
-for _ in $(seq 1 100); do curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei1e' && break; sleep 0.2; done
+wait_seeds "$tracker_port" "$hash"
 for r in $(seq 1 "$ROUNDS"); do round downloader2 "$r"; done
 slower_rounds=0
 for i in "${!ours[@]}"; do [ "$(echo "${ours[$i]} > ${theirs[$i]}" | bc)" = 1 ] && slower_rounds=$((slower_rounds + 1)); done

@@ -12,6 +12,16 @@ wait_http() {  # url: until it answers 200, at most 60 s
   for _ in $(seq 1 600); do curl -fs -o /dev/null "$1" && return 0; sleep 0.1; done
   echo "no answer from $1"; return 1
 }
+# Until opentracker on port $1 counts $3 (default 1) complete peers of info-hash $2; at most 120 s.
+wait_seeds() {  # tracker_port info_hash [count]
+  local escaped
+  escaped=$(echo "$2" | sed 's/../%&/g')
+  for _ in $(seq 1 600); do
+    curl -s "http://127.0.0.1:$1/scrape?info_hash=$escaped" | grep -q "8:completei${3:-1}e" && return 0
+    sleep 0.2
+  done
+  echo "opentracker never counted ${3:-1} seed(s) of $2:"; tail -5 "$work"/*.log; return 1
+}
 # A `serve` configuration on loopback with DHT, LSD, UPnP and NAT-PMP off, written to $work/config.toml.
 service_config() {  # port token media_root [extra TOML]
   cat > "$work/config.toml" <<TOML

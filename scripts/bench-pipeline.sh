@@ -37,13 +37,7 @@ loopback_only=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --en
 aria2c --interface=127.0.0.1 --dir="$work/seed" -V --seed-ratio=0.0 --max-overall-upload-limit="$LIMIT" --listen-port="$(free_port)" \
   "${loopback_only[@]}" --summary-interval=0 --console-log-level=warn "$work/album.torrent" > "$work/aria-seed.log" 2>&1 &
 pids+=($!)
-escaped=$(echo "$hash" | sed 's/../%&/g')
-registered=""
-for _ in $(seq 1 600); do
-  curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei1e' && { registered=1; break; }
-  sleep 0.2
-done
-[ -n "$registered" ] || { echo "the aria2c seeder never registered with opentracker"; tail -5 "$work/aria-seed.log"; exit 1; }
+wait_seeds "$tracker_port" "$hash"
 echo "== seeder: aria2c, upload limited to $LIMIT/s"
 
 # The reference: aria2c, then ffmpeg two at a time.
@@ -99,7 +93,6 @@ response = conn.getresponse(); response.read()
 if response.status not in (200, 201, 202):
     sys.exit(f"POST /ticket: HTTP {response.status}")
 seen = {}          # state -> first time it was seen
-first_byte = None  # first time the download showed progress
 last_state = None
 while True:
     conn.request("GET", "/api/v1/ticket/pipeline-bench", headers=headers)
@@ -108,10 +101,6 @@ while True:
     state = body.get("state")
     if state != last_state:
         seen.setdefault(state, now); last_state = state
-    progress = body.get("progress") or {}
-    downloaded = progress.get("downloaded_bytes") or progress.get("bytes_done") or 0
-    if first_byte is None and (downloaded > 0 or state not in ("pending", "searching", "downloading", "matching", "needs_approval")):
-        first_byte = now
     if state in ("completed", "failed", "needs_approval", "cancelled"):
         break
     if now > 900:

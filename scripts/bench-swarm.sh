@@ -18,8 +18,8 @@ mkdir -p "$work/seed/Swarm Release"
 for i in 1 2 3 4 5 6 7 8; do head -c $((SIZE_MIB * 1048576 / 8)) /dev/urandom > "$work/seed/Swarm Release/0$i track.flac"; done
 
 tracker_port=$(free_port)
-"$BIN" torrent create "$work/seed/Swarm Release" --v1-only --tracker "http://127.0.0.1:$tracker_port/announce" -o "$work/swarm.torrent" --json > "$work/create.json"
-hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/create.json")
+"$BIN" torrent create "$work/seed/Swarm Release" --v1-only --tracker "http://127.0.0.1:$tracker_port/announce" -o "$work/swarm.torrent" --json > "$work/swarm.json"
+hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/swarm.json")
 echo "$hash" > "$work/whitelist"; chmod 644 "$work/whitelist"
 # The same release cut in other piece sizes, for the tuning rounds (`torrent create --piece-size`).
 piece_sizes=(262144 4194304 16777216)
@@ -32,20 +32,7 @@ default_piece=$("$BIN" torrent info "$work/swarm.torrent" --json | python3 -c 'i
 printf 'listen.tcp_udp 127.0.0.1:%s\naccess.whitelist %s\n' "$tracker_port" "$work/whitelist" > "$work/opentracker.conf"
 (cd "$work" && exec opentracker -f "$work/opentracker.conf") > "$work/opentracker.log" 2>&1 &
 pids+=($!)
-escaped=$(echo "$hash" | sed 's/../%&/g')
-wait_for_seeder() {
-  for _ in $(seq 1 900); do
-    curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei1e' && return 0
-    sleep 0.2
-  done
-  echo "the seeder never registered with opentracker"; tail -5 "$work"/*.log; exit 1
-}
-wait_for_none() {
-  for _ in $(seq 1 100); do
-    curl -s "http://127.0.0.1:$tracker_port/scrape?info_hash=$escaped" | grep -q '8:completei0e' && return 0
-    sleep 0.2
-  done
-}
+current=$hash   # the info-hash the round in progress shares
 
 export DOWNLOADER2_TORRENT_LISTEN_INTERFACES=127.0.0.1:0 DOWNLOADER2_TORRENT_ENABLE_DHT=false DOWNLOADER2_TORRENT_ENABLE_LSD=false \
        DOWNLOADER2_TORRENT_ENABLE_UPNP=false DOWNLOADER2_TORRENT_ENABLE_NATPMP=false DOWNLOADER2_TORRENT_STALL_TIMEOUT_SECS=600
@@ -57,12 +44,11 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   export DOWNLOADER2_TORRENT_ENABLE_UTP=$2 DOWNLOADER2_TORRENT_DIAL_UTP=$3
   local torrent=${4:-$work/swarm.torrent}
   local -a tuning=("${@:5}")
-  escaped=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "${torrent%.torrent}.json" 2>/dev/null || echo "$hash")
-  escaped=$(echo "$escaped" | sed 's/../%&/g')
+  current=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "${torrent%.torrent}.json")
   rm -rf "$work/leech" "$work/seed/.downloader2-resume"; sync
   env "${tuning[@]}" "$BIN" torrent add "$torrent" --dir "$work/seed" --seed > "$work/seeder-$name.log" 2>&1 &
   local seeder=$!; pids+=($seeder)
-  wait_for_seeder
+  wait_seeds "$tracker_port" "$current"
   local t0 t1 secs rss_leech rss_seed
   t0=$(now)
   env "${tuning[@]}" /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$torrent" --dir "$work/leech" 2> "$work/leech-$name.log"
@@ -70,7 +56,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   secs=$(echo "$t1 - $t0" | bc)
   rss_seed=$(awk '/VmHWM/ { print $2 }' "/proc/$seeder/status")
   kill "$seeder"; wait "$seeder" 2>/dev/null || true
-  wait_for_none
+  wait_seeds "$tracker_port" "$current" 0 || true
   for f in "$work/seed/Swarm Release"/*; do cmp -s "$f" "$work/leech/Swarm Release/$(basename "$f")" || { echo "$name: download differs: $f"; exit 1; }; done
   rss_leech=$(cat "$work/leech-$name.rss")
   # The engine's own time from adding the torrent to its last piece (without process start and exit).
@@ -102,13 +88,13 @@ if [ "${TUNING:-1}" = 1 ]; then
   done
 fi
 
-escaped=$(echo "$hash" | sed 's/../%&/g')
+current=$hash
 echo "== reference: aria2c → aria2c, same release, same tracker"
 loopback_only=(--enable-dht=false --enable-dht6=false --bt-enable-lpd=false --enable-peer-exchange=false --disable-ipv6=true)
 aria2c --interface=127.0.0.1 --dir="$work/seed" -V --seed-ratio=0.0 --listen-port="$(free_port)" "${loopback_only[@]}" \
   --summary-interval=0 --console-log-level=warn "$work/swarm.torrent" > "$work/aria-seed.log" 2>&1 &
 aria_seeder=$!; pids+=($aria_seeder)
-wait_for_seeder
+wait_seeds "$tracker_port" "$current"
 rm -rf "$work/aria"
 t0=$(now)
 /usr/bin/time -f '%M' -o "$work/aria.rss" aria2c --interface=127.0.0.1 --dir="$work/aria" --seed-time=0 --listen-port="$(free_port)" "${loopback_only[@]}" \

@@ -10,14 +10,11 @@ import Testing
 struct PostgresTicketQueueTests {
     let logger = Logger(label: "shared-queue-test")
 
-    func withQueue(_ body: (PostgresServer, PostgresClient, PostgresTicketQueue) async throws -> Void) async throws {
+    /// A server for one test, stopped and removed afterwards whether the test passes or throws.
+    func withServer(_ body: (PostgresServer) async throws -> Void) async throws {
         let server = try await PostgresServer.start()
         do {
-            try await server.withClient { client in
-                let queue = PostgresTicketQueue(client: client, logger: logger)
-                try await queue.migrate()
-                try await body(server, client, queue)
-            }
+            try await body(server)
         } catch {
             await server.stop()
             throw error
@@ -25,10 +22,20 @@ struct PostgresTicketQueueTests {
         await server.stop()
     }
 
+    /// A server and a migrated queue on it.
+    func withQueue(_ body: (PostgresServer, PostgresTicketQueue) async throws -> Void) async throws {
+        try await withServer { server in
+            try await server.withClient { client in
+                let queue = PostgresTicketQueue(client: client, logger: logger)
+                try await queue.migrate()
+                try await body(server, queue)
+            }
+        }
+    }
+
     @Test("migrations apply once, also when four nodes start at the same moment")
     func migrationsRaceSafely() async throws {
-        let server = try await PostgresServer.start()
-        do {
+        try await withServer { server in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for _ in 0..<4 {
                     group.addTask {
@@ -43,16 +50,12 @@ struct PostgresTicketQueueTests {
                 try await queue.migrate()
                 #expect(try await queue.appliedMigrations() == ["v1-tickets-leases-events"])
             }
-        } catch {
-            await server.stop()
-            throw error
         }
-        await server.stop()
     }
 
     @Test("two nodes claiming 60 tickets at once: each ticket is claimed exactly once, most urgent first")
     func claimsAreExclusive() async throws {
-        try await withQueue { server, _, queue in
+        try await withQueue { server, queue in
             for n in 0..<60 { try await queue.insert(ticketId: String(format: "t%02d", n), ticketJSON: "{}", priority: n == 59 ? 10 : 0) }
             #expect(try await queue.insert(ticketId: "t00", ticketJSON: #"{"other":true}"#) == false, "an existing id keeps its ticket")
             // Each node claims through its own client (its own connections), as two processes would.
@@ -92,7 +95,7 @@ struct PostgresTicketQueueTests {
 
     @Test("a lease that is not renewed expires; another node takes the ticket over in its last state, and the first node is fenced off")
     func expiredLeaseIsTakenOver() async throws {
-        try await withQueue { _, _, queue in
+        try await withQueue { _, queue in
             try await queue.insert(ticketId: "album", ticketJSON: #"{"ticket_id":"album"}"#)
             let first = try #require(try await queue.claim(node: "node-a", leaseSecs: 3, movingTo: "searching"))
             try await queue.transition(first, to: "downloading", release: false, eventPayload: #"{"to":"downloading"}"#)
@@ -126,7 +129,7 @@ struct PostgresTicketQueueTests {
 
     @Test("events are announced with LISTEN/NOTIFY to a listener on another connection, in order, and replayed with since")
     func eventsAreAnnounced() async throws {
-        try await withQueue { server, _, queue in
+        try await withQueue { server, queue in
             try await queue.insert(ticketId: "live", ticketJSON: "{}")
             let lease = try #require(try await queue.claim(node: "node-b", leaseSecs: 30, movingTo: "downloading"))
             let heard = Heard()
@@ -165,7 +168,7 @@ struct PostgresTicketQueueTests {
 
     @Test("PostgreSQL stopped for 3 s: a call made meanwhile waits, then succeeds once it is back; nothing is lost or claimed twice")
     func survivesAnOutage() async throws {
-        try await withQueue { server, _, queue in
+        try await withQueue { server, queue in
             try await queue.insert(ticketId: "kept", ticketJSON: #"{"ticket_id":"kept"}"#)
             try await server.stopServer()
             let started = ContinuousClock.now

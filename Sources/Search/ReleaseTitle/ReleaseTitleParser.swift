@@ -162,8 +162,8 @@ struct SceneName {
         func joined(_ fields: some Collection<Field>) -> String {
             fields.enumerated().map { index, field in index == 0 ? field.text : (field.spaced ? " - " : "-") + field.text }.joined()
         }
-        // Catalogue numbers among the fields ("CERT18CD009", "(AAR002)").
-        let catalogues = parts.map { $0.text.trimmingCharacters(in: CharacterSet(charactersIn: "() ")) }
+        // Catalogue numbers among the fields ("CERT18CD009", "(AAR002)"): they only matter with two name fields.
+        let catalogues = albumWords.count < 2 ? [] : parts.map { $0.text.trimmingCharacters(in: CharacterSet(charactersIn: "() ")) }
             .filter { $0.regexRange(#"^[A-Za-z][A-Za-z0-9]*[A-Za-z]\d{2,}$|^[A-Za-z]{2,}\d{2,}$"#) != nil }
         if albumWords.count >= 2, !artistPart.contains(" "), catalogues.contains(where: { $0.count > artistPart.count + 1 && $0.lowercased().hasPrefix(artistPart.lowercased()) }) {
             // "Cert18-Klute-Fear_Of_People-CERT18CD009-2000": a label first, the prefix of its own catalogue number.
