@@ -32,7 +32,15 @@ public enum AudioInspector {
         let spectrum = try averagedSpectrum(source, transform: analyse, cancel: cancel)
         guard spectrum.samplesRead > 0 else { throw AudioError.corruptInput(path: path, reason: "no audio could be decoded") }
         try checkEnd(source, cancel: cancel)
-        let verdict = analyse ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
+        var verdict = analyse ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
+        if let spectral = verdict, spectral.verdict != .transcode, rate <= 48_000,
+           let finding = try quantizationGrid(source, cancel: cancel) {
+            verdict = SpectralVerdict(
+                verdict: .transcode, cutoffHz: spectral.cutoffHz, dropDB: spectral.dropDB, nyquistHz: spectral.nyquistHz, windows: spectral.windows,
+                evidence: "the MDCT coefficients on a 1024-sample grid with \(finding.codec)'s window repeat like a quantiser's "
+                    + "(\(Int((finding.share * 100).rounded())) % of neighbouring magnitudes against \(Int((finding.medianShare * 100).rounded())) % off the grid, "
+                    + "\(Int((finding.confirmedShare * 100).rounded())) % on the next frame): decoded from \(finding.codec == "AAC" ? "AAC" : "Vorbis") that kept the whole band")
+        }
         return TrackInspection(info: info, lossless: lossless, decodedSecs: Double(spectrum.samplesRead) / Double(rate), spectral: verdict)
     }
 
@@ -72,6 +80,25 @@ public enum AudioInspector {
         }
         if windows > 0 { for bin in sum.indices { sum[bin] /= Double(windows) } }
         return (sum, windows, read)
+    }
+
+    /// A lossy codec's quantisation grid in the first sounding stretch of the first channel, looked
+    /// for at a third and at two thirds of the track (``QuantizationGridDetector``).
+    static func quantizationGrid(_ source: AudioSource, cancel: CancelFlag) throws -> QuantizationGridDetector.Finding? {
+        let detector = QuantizationGridDetector()
+        let hop = QuantizationGridDetector.hop
+        let span = 6 * hop
+        let total = source.declaredSamples ?? 0
+        let starts: [Int64] = total > Int64(span * 3) ? [total / 3, total * 2 / 3] : [0]
+        for start in starts {
+            let samples = try source.firstChannelSamples(from: start, count: span, cancel: cancel)
+            guard samples.count >= span else { continue }
+            // Silence (below -80 dBFS RMS) carries no coefficients to judge.
+            let energy = samples.reduce(Float(0)) { $0 + $1 * $1 } / Float(samples.count)
+            guard energy > 1e-8 else { continue }
+            if let finding = detector.find(samples: samples, sampleRate: Int(source.sampleRate)) { return finding }
+        }
+        return nil
     }
 
     /// A file that ends before its header says is truncated: the last second it declares must decode.
