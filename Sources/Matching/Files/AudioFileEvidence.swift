@@ -21,6 +21,14 @@ public struct AudioFileEvidence: Sendable, Equatable {
         audioExtensions.contains((path as NSString).pathExtension.lowercased())
     }
 
+    /// Extensions that only lossless audio uses (`.m4a` may be ALAC or AAC, so it is not one).
+    public static let losslessExtensions: Set<String> = ["flac", "wav", "aiff", "aif", "ape", "wv", "tta", "tak", "dsf", "dff"]
+
+    /// Whether the name says lossless audio.
+    public static func isLosslessName(_ path: String) -> Bool {
+        losslessExtensions.contains((path as NSString).pathExtension.lowercased())
+    }
+
     /// A file as a candidate lists it; its duration from the list, or from its size when the
     /// release states a constant bitrate.
     public init(entry: TorrentFileEntry, bitrateKbps: Int?) {

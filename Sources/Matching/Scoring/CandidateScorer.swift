@@ -66,6 +66,11 @@ public struct CandidateScorer: Sendable {
             score *= factor
             notes.append(note)
         }
+        if let logs = candidate.ripLogs, !logs.isEmpty {
+            let rip = ripLogWeight(logs)
+            score = score * rip.factor + rip.bonus
+            notes.append(rip.note)
+        }
         if candidate.seeders <= 0 {
             score = 0
             notes.append("no seeders: disqualified")
@@ -77,6 +82,22 @@ public struct CandidateScorer: Sendable {
         if quality.score == 0 { score = 0 }
         if candidate.files == nil { score = min(score, Self.scoreCapWithoutFiles) }
         return ScoredCandidate(torrent: candidate, score: (min(max(score, 0), 1) * 1000).rounded() / 1000, trackMapping: mapping, reasoning: notes.joined(separator: "; "))
+    }
+
+    /// A clean, AccurateRip-verified rip raises a score a little; a log that reports errors lowers it
+    /// (a rip log read before the download, issue "Trust but verify").
+    static let verifiedRipBonus = 0.03
+    static let ripErrorFactor = 0.9
+
+    func ripLogWeight(_ logs: [RipLogNote]) -> (factor: Double, bonus: Double, note: String) {
+        let summaries = logs.map { "\(($0.path as NSString).lastPathComponent): \($0.summary)" }.joined(separator: "; ")
+        if logs.contains(where: { !$0.clean }) {
+            return (Self.ripErrorFactor, 0, "rip log with errors (score × \(Self.ripErrorFactor)): \(summaries)")
+        }
+        if logs.allSatisfy(\.accurateRipVerified) {
+            return (1, Self.verifiedRipBonus, "clean rip verified by AccurateRip (+\(Self.verifiedRipBonus)): \(summaries)")
+        }
+        return (1, 0, "clean rip log, not verified by AccurateRip: \(summaries)")
     }
 
     /// The constant bitrate a lossy release states in its title ("320"), which lets file sizes tell

@@ -66,7 +66,9 @@ public struct CandidateFileLister: Sendable {
                 case .body(let data, _, _, _):
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
                     var listed = with(metadata, source: "torrent_file", into: candidate)
-                    listed.cueSheets = await cueSheets(torrentFile: data, metadata, peers: directPeers(candidate.magnetUri))
+                    let early = await earlyFiles(torrentFile: data, metadata, peers: directPeers(candidate.magnetUri))
+                    listed.cueSheets = early?.sheets
+                    listed.ripLogs = early?.logs
                     return listed
                 }
             } catch {
@@ -92,18 +94,19 @@ public struct CandidateFileLister: Sendable {
                         throw error
                     }
                     let metadata: Result<TorrentMetadata, any Error>
-                    var sheets: [String: [String]]?
+                    var early: EarlyFiles?
                     do {
                         let found = try await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout)
                         metadata = .success(found)
-                        sheets = await readCueSheets(hash, found)
+                        early = await readEarlyFiles(hash, found)
                     } catch {
                         metadata = .failure(error)
                     }
-                    // Only the file list (and the sheets) was wanted: the torrent and its scratch data go.
+                    // Only the file list (and the sheets and logs) was wanted: the torrent and its scratch data go.
                     if await users.leave(key) { try? await torrents.remove(hash, deleteFiles: true) }
                     var listed = with(try metadata.get(), source: "magnet_metadata", into: candidate)
-                    listed.cueSheets = sheets
+                    listed.cueSheets = early?.sheets
+                    listed.ripLogs = early?.logs
                     return listed
                 } catch {
                     reasons.append("magnet metadata: \(error)")
@@ -117,29 +120,52 @@ public struct CandidateFileLister: Sendable {
         return candidate
     }
 
-    /// A .torrent's image sheets: the torrent is added for them alone, then dropped with its data.
-    private func cueSheets(torrentFile: Data, _ metadata: TorrentMetadata, peers: [String]) async -> [String: [String]]? {
-        let paths = TrackFileMatcher.imageCueSheets(listing(metadata))
-        let wanted = Set(metadata.files.filter { paths.contains($0.path) }.map(\.index))
+    /// The small files read before the download: the CUE sheets beside images, and the EAC/XLD logs
+    /// of a lossless release (a candidate's score weighs its rip).
+    struct EarlyFiles {
+        var sheets: [String: [String]]?
+        var logs: [RipLogNote]?
+    }
+
+    /// Logs read ahead: `.log` files of at most 1 MiB beside lossless audio, at most four.
+    static let earlyLogLimit = 4
+
+    /// The files worth fetching alone before the download.
+    private func earlyPaths(_ metadata: TorrentMetadata) -> (sheets: Set<String>, logs: Set<String>) {
+        let entries = listing(metadata)
+        let sheets = Set(TrackFileMatcher.imageCueSheets(entries))
+        let losslessFolders = Set(entries.filter { AudioFileEvidence.isAudio($0.path) && AudioFileEvidence.isLosslessName($0.path) }
+            .map { ($0.path as NSString).deletingLastPathComponent })
+        let logs = entries.filter { entry in
+            (entry.path as NSString).pathExtension.lowercased() == "log" && entry.sizeBytes <= 1 << 20
+                && losslessFolders.contains((entry.path as NSString).deletingLastPathComponent)
+        }.prefix(Self.earlyLogLimit).map(\.path)
+        return (sheets, Set(logs))
+    }
+
+    /// A .torrent's early files: the torrent is added for them alone, then dropped with its data.
+    private func earlyFiles(torrentFile: Data, _ metadata: TorrentMetadata, peers: [String]) async -> EarlyFiles? {
+        let paths = earlyPaths(metadata)
+        let wanted = Set(metadata.files.filter { paths.sheets.contains($0.path) || paths.logs.contains($0.path) }.map(\.index))
         guard let torrents, !wanted.isEmpty, await !isHeldElsewhere(metadata.infoHash) else { return nil }
         let key = metadata.infoHash
         await users.enter(key)
-        var sheets: [String: [String]]?
+        var early: EarlyFiles?
         if let hash = try? await torrents.add(torrentFile: torrentFile, savePath: scratchDirectory, wantedFiles: wanted, peers: peers) {
-            sheets = await readCueSheets(hash, metadata)
+            early = await readEarlyFiles(hash, metadata)
             if await users.leave(key) { try? await torrents.remove(hash, deleteFiles: true) }
         } else {
             _ = await users.leave(key)
         }
-        return sheets
+        return early
     }
 
-    /// Downloads only the CUE sheets beside images (a few kB: the pieces they share with the image
-    /// come along) and reads their track titles. Nil when there are none or they do not arrive in time.
-    private func readCueSheets(_ hash: String, _ metadata: TorrentMetadata) async -> [String: [String]]? {
+    /// Downloads a torrent's early files alone (within `earlyTimeout`) and reads them: each sheet's
+    /// track titles, each log's summary. Files that did not arrive or do not parse are left out.
+    private func readEarlyFiles(_ hash: String, _ metadata: TorrentMetadata) async -> EarlyFiles? {
         guard let torrents else { return nil }
-        let paths = TrackFileMatcher.imageCueSheets(listing(metadata))
-        let wanted = metadata.files.filter { paths.contains($0.path) }
+        let paths = earlyPaths(metadata)
+        let wanted = metadata.files.filter { paths.sheets.contains($0.path) || paths.logs.contains($0.path) }
         // The same torrent may have been added a moment ago from a magnet whose metadata is still on its way.
         guard !wanted.isEmpty, (try? await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout)) != nil,
               (try? await torrents.selectFiles(hash, wanted: Set(wanted.map(\.index)))) != nil else { return nil }
@@ -147,12 +173,17 @@ public struct CandidateFileLister: Sendable {
         while ContinuousClock.now < deadline {
             if let progress = try? await torrents.fileProgress(hash), wanted.allSatisfy({ progress.indices.contains($0.index) && progress[$0.index] >= $0.size }) {
                 var sheets: [String: [String]] = [:]
+                var logs: [RipLogNote] = []
                 for file in wanted {
                     let path = (scratchDirectory as NSString).appendingPathComponent(file.path)
-                    guard let bytes = try? readUntrustedFile(atPath: path, kind: .cueSheet), let sheet = try? CueSheet.parse(bytes) else { continue }
-                    sheets[file.path] = sheet.tracks.map { $0.title ?? "" }
+                    if paths.sheets.contains(file.path) {
+                        guard let bytes = try? readUntrustedFile(atPath: path, kind: .cueSheet), let sheet = try? CueSheet.parse(bytes) else { continue }
+                        sheets[file.path] = sheet.tracks.map { $0.title ?? "" }
+                    } else if let bytes = try? readUntrustedFile(atPath: path, kind: .ripLog), let log = try? RipLog.parse(CueTextDecoder.decode(bytes).text) {
+                        logs.append(RipLogNote(path: file.path, summary: log.summary, clean: log.isClean, accurateRipVerified: log.isAccurateRipVerified))
+                    }
                 }
-                return sheets.isEmpty ? nil : sheets
+                return EarlyFiles(sheets: sheets.isEmpty ? nil : sheets, logs: logs.isEmpty ? nil : logs.sorted { $0.path < $1.path })
             }
             try? await Task.sleep(for: .milliseconds(100))
         }

@@ -1,6 +1,7 @@
 import Audio
 import Basics
 import Foundation
+import Matching
 import Storage
 import Synchronization
 import Tickets
@@ -101,7 +102,7 @@ public final class ReleaseVerifyStage: VerifyStage {
         self.partialSuccess = partialSuccess
     }
 
-    static let losslessExtensions: Set<String> = ["flac", "wav", "aiff", "aif", "ape", "wv", "tta", "tak", "dsf", "dff"]
+    static let losslessExtensions = AudioFileEvidence.losslessExtensions
 
     public func passesEarly(_ ticket: StoredTicket, track: ReadyTrack) async -> Bool {
         let file = await check(path: track.path, trackIds: [track.catalogTrackId], isCue: track.cueTrack != nil, ticket: ticket.ticket, base: "")

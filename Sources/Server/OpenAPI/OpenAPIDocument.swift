@@ -2462,6 +2462,20 @@ enum OpenAPIDocument {
                 },
                 "description": "Track titles of each CUE sheet, by sheet path."
               },
+              "rip_logs": {
+                "type": "array",
+                "description": "EAC/XLD logs of a lossless release, read before the download.",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "path": { "type": "string" },
+                    "summary": { "type": "string" },
+                    "clean": { "type": "boolean" },
+                    "accurate_rip_verified": { "type": "boolean" }
+                  },
+                  "required": ["path", "summary", "clean", "accurate_rip_verified"]
+                }
+              },
               "publish_date": {
                 "type": "string",
                 "format": "date-time"

@@ -18,6 +18,8 @@ public struct TorrentCandidate: Codable, Sendable, Equatable {
     /// The track titles of each CUE sheet beside an image, by sheet path, when the sheet could be
     /// fetched alone before the download.
     public var cueSheets: [String: [String]]?
+    /// The EAC/XLD logs of a lossless release, read before the download like the sheets.
+    public var ripLogs: [RipLogNote]?
     public var publishDate: Date?
 
     public init(
@@ -34,6 +36,24 @@ public struct TorrentCandidate: Codable, Sendable, Equatable {
         self.leechers = leechers
         self.files = files
         self.publishDate = publishDate
+    }
+}
+
+/// What a rip log read ahead of the download says, as far as choosing a release goes.
+public struct RipLogNote: Codable, Sendable, Equatable {
+    public var path: String
+    /// The log's one-line summary (ripper, secure mode, AccurateRip, errors).
+    public var summary: String
+    /// Secure mode, no errors reported, test and copy CRCs agreeing.
+    public var clean: Bool
+    /// Every track the log lists matched the AccurateRip database.
+    public var accurateRipVerified: Bool
+
+    public init(path: String, summary: String, clean: Bool, accurateRipVerified: Bool) {
+        self.path = path
+        self.summary = summary
+        self.clean = clean
+        self.accurateRipVerified = accurateRipVerified
     }
 }
 

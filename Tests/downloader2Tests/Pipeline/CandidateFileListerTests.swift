@@ -128,4 +128,53 @@ struct CandidateFileListerTests {
             #expect(await engine.torrents == [running])
         }
     }
+    @Test("a lossless release's rip logs are read before the download and weigh in its score; a lossy release's are not fetched")
+    func ripLogsAhead() async throws {
+        // Real logs (Tests/RipLogs): an XLD rip verified by AccurateRip, an EAC rip that reports errors.
+        let releases: [(name: String, log: String, audio: String)] = [
+            ("Verified Rip", "xld_perfect_2.log", "flac"), ("Error Rip", "file_write_error.log", "flac"), ("Lossy Rip", "xld_perfect_2.log", "mp3"),
+        ]
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let engine = try TorrentSession(settings: .loopback())
+        try await withRunning([seeder, engine]) {
+            var candidates: [TorrentCandidate] = []
+            for release in releases {
+                let folder = try ReleaseFixture.write(
+                    in: dir.file("seed"), name: release.name,
+                    files: [("01 - Airbag.\(release.audio)", 400_000), ("02 - Paranoid Android.\(release.audio)", 400_000)])
+                try FileManager.default.copyItem(atPath: RipLogTests.path(release.log), toPath: folder + "/\(release.name).log")
+                let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+                let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+                let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+                candidates.append(TorrentCandidate(title: "Radiohead - OK Computer [\(release.audio.uppercased())]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 3, leechers: 0))
+            }
+            // Generous limits: the whole suite runs in parallel on two cores in CI.
+            let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
+            let resolved = await lister.resolve(candidates)
+            #expect(resolved.map(\.filesSource) == ["magnet_metadata", "magnet_metadata", "magnet_metadata"])
+            let verified = try #require(resolved[0].ripLogs?.first, "the verified rip's log was not read ahead")
+            #expect(verified.path == "Verified Rip/Verified Rip.log" && verified.clean && verified.accurateRipVerified)
+            #expect(verified.summary.contains("XLD") && verified.summary.contains("AccurateRip 19/19 tracks"), "\(verified.summary)")
+            let errors = try #require(resolved[1].ripLogs?.first, "the erroneous rip's log was not read ahead")
+            #expect(!errors.clean && errors.summary.contains("EAC"), "\(errors)")
+            #expect(resolved[2].ripLogs == nil, "a lossy release's log is not fetched")
+
+            let ticket = Ticket(
+                ticketId: "logs", search: TicketSearch(artist: "Radiohead", album: "OK Computer"),
+                tracks: [TicketTrack(catalogTrackId: "a", trackNumber: 1, name: "Airbag", destPath: "/m/1.ogg"),
+                         TicketTrack(catalogTrackId: "b", trackNumber: 2, name: "Paranoid Android", destPath: "/m/2.ogg")],
+                constraints: TicketConstraints(format: .oggVorbis))
+            let scorer = CandidateScorer()
+            var unread = resolved[0]
+            unread.ripLogs = nil
+            let (good, bad, plain) = (scorer.score(ticket, resolved[0]), scorer.score(ticket, resolved[1]), scorer.score(ticket, unread))
+            #expect(good.reasoning.contains("clean rip verified by AccurateRip") && good.reasoning.contains("Verified Rip.log: XLD"), "\(good.reasoning)")
+            #expect(bad.reasoning.contains("rip log with errors"), "\(bad.reasoning)")
+            // A little up for the verified rip, down for the one with errors, against the same files without a log.
+            #expect(good.score > plain.score && good.score - plain.score <= 0.031, "\(good.score) against \(plain.score)")
+            #expect(bad.score < plain.score, "\(bad.score) against \(plain.score)")
+            #expect(await eventually { await engine.torrents.isEmpty })
+            #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Verified Rip/01 - Airbag.flac")), "only the logs were fetched")
+        }
+    }
 }
