@@ -2,8 +2,9 @@
 # Engine to engine: a release seeded by one `downloader2 torrent add --seed` and downloaded by another,
 # on loopback through opentracker, for each way of dialling peers: over TCP while accepting uTP (the
 # default), over uTP first (libtorrent's own default, `dial_utp = true`), and TCP only (`enable_utp = false`).
-# Prints wall time, MB/s and the peak RSS of both sides, and aria2c seeding to aria2c in the same run
-# as the reference. Everything stays on 127.0.0.1.
+# Prints wall time, MB/s and the peak RSS of both sides, libtorrent's own figures for the leecher (disk
+# job queue, disk and hashing time, block requests in flight), and aria2c seeding to aria2c in the same
+# run as the reference. Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-$(pwd)/.build/release/downloader2}
@@ -51,7 +52,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   wait_seeds "$tracker_port" "$current"
   local t0 t1 secs rss_leech rss_seed
   t0=$(now)
-  env "${tuning[@]}" /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$torrent" --dir "$work/leech" 2> "$work/leech-$name.log"
+  env "${tuning[@]}" /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$torrent" --dir "$work/leech" --engine-stats 2> "$work/leech-$name.log"
   t1=$(now)
   secs=$(echo "$t1 - $t0" | bc)
   rss_seed=$(awk '/VmHWM/ { print $2 }' "/proc/$seeder/status")
@@ -65,6 +66,8 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   results+=("$(printf '%-44s %8.2f s %8.1f MB/s   (engine %5.2f s, %6.1f MB/s)   peak RSS leecher %4d MiB, seeder %4d MiB' "$name" "$secs" \
     "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" "$engine" "$(echo "$SIZE_MIB * 1.048576 / $engine" | bc -l)" $((rss_leech / 1024)) $((rss_seed / 1024)))")
   echo "${results[-1]}"
+  # libtorrent's own figures for the leecher (`torrent add --engine-stats`): where a slow round waits.
+  sed -n 's/^engine (libtorrent/    libtorrent/p' "$work/leech-$name.log"
 }
 
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB"

@@ -13,6 +13,7 @@
 #include <libtorrent/read_resume_data.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
+#include <libtorrent/session_stats.hpp>
 #include <libtorrent/torrent_info.hpp>
 #include <libtorrent/version.hpp>
 #include <libtorrent/write_resume_data.hpp>
@@ -24,6 +25,7 @@
 #include <exception>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -33,6 +35,10 @@ struct lt_shim_session {
     std::vector<lt_shim_alert> alerts;
     std::deque<std::string> strings;
     std::deque<std::vector<char>> buffers;
+    // The last session_stats_alert's values, read from any thread through lt_session_stat.
+    std::mutex stats_mutex;
+    std::vector<std::int64_t> stats;
+    std::uint64_t stats_generation = 0;
 
     explicit lt_shim_session(lt::session_params &&params) : session(std::move(params)) {}
 };
@@ -407,6 +413,43 @@ extern "C" int lt_torrent_peer_transports(lt_shim_session *s, const char *h, int
     });
 }
 
+extern "C" int lt_torrent_request_queues(lt_shim_session *s, const char *h, int *download_blocks, int *upload_blocks, int *peers, lt_shim_error *e) {
+    return guarded(e, [&] {
+        std::vector<lt::peer_info> list;
+        find(s, h).get_peer_info(list);
+        *download_blocks = 0;
+        *upload_blocks = 0;
+        *peers = static_cast<int>(list.size());
+        for (auto const &peer : list) {
+            *download_blocks += peer.download_queue_length;
+            *upload_blocks += peer.upload_queue_length;
+        }
+        return 0;
+    });
+}
+
+// MARK: - Session counters
+
+extern "C" void lt_session_post_stats(lt_shim_session *s) {
+    try {
+        s->session.post_session_stats();
+    } catch (...) {
+    }
+}
+
+extern "C" int lt_session_stat(lt_shim_session *s, const char *name, int64_t *value, uint64_t *generation) {
+    try {
+        int const index = lt::find_metric_idx(name);
+        std::lock_guard<std::mutex> lock(s->stats_mutex);
+        if (generation) *generation = s->stats_generation;
+        if (index < 0 || static_cast<std::size_t>(index) >= s->stats.size()) return -1;
+        *value = s->stats[static_cast<std::size_t>(index)];
+        return 0;
+    } catch (...) {
+        return -1;
+    }
+}
+
 // MARK: - Metadata
 
 extern "C" lt_shim_info *lt_info_parse(const uint8_t *data, size_t size, lt_shim_error *error) {
@@ -535,7 +578,13 @@ std::string torrent_id(lt::torrent_alert const *ta) { return best_hash(ta->handl
 
 void translate(lt_shim_session *s, lt::alert *alert) {
     auto push = [&](lt_shim_alert a) { s->alerts.push_back(a); };
-    if (auto *a = lt::alert_cast<lt::metadata_received_alert>(alert)) {
+    if (auto *a = lt::alert_cast<lt::session_stats_alert>(alert)) {
+        // Kept here for lt_session_stat; Swift sees no alert for it.
+        auto const values = a->counters();
+        std::lock_guard<std::mutex> lock(s->stats_mutex);
+        s->stats.assign(values.begin(), values.end());
+        ++s->stats_generation;
+    } else if (auto *a = lt::alert_cast<lt::metadata_received_alert>(alert)) {
         push(blank(LT_SHIM_ALERT_METADATA_RECEIVED, torrent_id(a)));
     } else if (auto *a = lt::alert_cast<lt::state_changed_alert>(alert)) {
         auto out = blank(LT_SHIM_ALERT_STATE_CHANGED, torrent_id(a));

@@ -144,6 +144,19 @@ int lt_torrent_hold_payload(lt_shim_session *session, const char *info_hash, int
 int lt_torrent_file_progress(lt_shim_session *session, const char *info_hash, int64_t *out, int count, lt_shim_error *error);
 /// Connected peers of a torrent by transport: over TCP and over uTP.
 int lt_torrent_peer_transports(lt_shim_session *session, const char *info_hash, int *tcp, int *utp, lt_shim_error *error);
+/// Block requests in flight on a torrent's connections: requested from peers and not yet received
+/// (`download_blocks`), requested by peers and not yet sent (`upload_blocks`), over `peers` peers.
+int lt_torrent_request_queues(lt_shim_session *session, const char *info_hash, int *download_blocks, int *upload_blocks, int *peers, lt_shim_error *error);
+
+// MARK: - Session counters (libtorrent's own figures: disk queue, hashing, requests)
+
+/// Asks for a snapshot of the session's counters and gauges; it is taken when the alert libtorrent
+/// posts for it is popped (by `lt_session_pop_alerts`, which keeps it and hands Swift nothing).
+void lt_session_post_stats(lt_shim_session *session);
+/// One value of the last snapshot, by the name `session_stats_metrics()` gives it ("disk.queued_disk_jobs").
+/// Returns 0, or -1 when libtorrent has no such metric or no snapshot was taken yet. `generation`
+/// (may be NULL) counts the snapshots taken so far.
+int lt_session_stat(lt_shim_session *session, const char *name, int64_t *value, uint64_t *generation);
 
 // MARK: - Metadata (a parsed .torrent, or a torrent's metadata once known)
 

@@ -30,6 +30,9 @@ public struct AppDatabase: Sendable {
     /// Opens (creating if needed) the database file at `path` in WAL mode.
     ///
     /// `synchronous = FULL`: a ticket acknowledged to a client survives a power cut, not only a crash.
+    /// `mmap_size` 256 MiB: pages are read from a mapping of the file, not copied by `pread`, so
+    /// submissions keep their speed as the file grows (docs/NOTES.md#sqlite-page-reads). Writes still
+    /// go through the WAL with `write`, so a full disk is still an error SQLite reports.
     public static func open(path: String) throws -> AppDatabase {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
@@ -39,6 +42,7 @@ public struct AppDatabase: Sendable {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            try db.execute(sql: "PRAGMA mmap_size = 268435456")
         }
         return try AppDatabase(DatabasePool(path: path, configuration: config))
     }

@@ -176,6 +176,31 @@ final class NativeSession {
         return (Int(tcp), Int(utp))
     }
 
+    func requestQueues(_ hash: String) throws(TorrentError) -> RequestQueues {
+        var download: Int32 = 0, upload: Int32 = 0, peers: Int32 = 0
+        try call("read the request queues of \(hash)") { lt_torrent_request_queues($0, hash, &download, &upload, &peers, &$1) }
+        return RequestQueues(downloadBlocks: Int(download), uploadBlocks: Int(upload), peers: Int(peers))
+    }
+
+    /// Asks for a snapshot of the session's counters (taken when its alert is popped).
+    func postStats() {
+        guard let pointer else { return }
+        lt_session_post_stats(pointer)
+    }
+
+    /// The snapshots taken so far, and `names`' values in the last one (nil: no such metric, or no snapshot yet).
+    func stats(_ names: [String]) -> (generation: UInt64, values: [String: Int64]) {
+        guard let pointer else { return (0, [:]) }
+        var generation: UInt64 = 0
+        var values: [String: Int64] = [:]
+        for name in names {
+            var value: Int64 = 0
+            if lt_session_stat(pointer, name, &value, &generation) == 0 { values[name] = value }
+        }
+        if names.isEmpty { var unused: Int64 = 0; _ = lt_session_stat(pointer, "", &unused, &generation) }
+        return (generation, values)
+    }
+
     /// The torrent's metadata, or nil while a magnet's has not arrived.
     func metadata(_ hash: String) throws(TorrentError) -> TorrentMetadata? {
         let session = try session

@@ -191,10 +191,28 @@ public actor TorrentSession: Service {
         requestResumeData(hash)
     }
 
-    /// Bytes downloaded of each file, by file index.
     /// Connected peers by transport (TCP, uTP).
     public func peerTransports(_ hash: String) throws(TorrentError) -> (tcp: Int, utp: Int) { try native.peerTransports(hash) }
 
+    /// Block requests in flight on the torrent's connections, both ways.
+    public func requestQueues(_ hash: String) throws(TorrentError) -> RequestQueues { try native.requestQueues(hash) }
+
+    /// libtorrent's own counters and gauges (names as `session_stats_metrics()` lists them, e.g.
+    /// "disk.queued_disk_jobs"), from a snapshot taken now: waits up to `timeout` for the alert
+    /// that carries it. Names libtorrent does not know are left out; nil when no snapshot came.
+    public func engineCounters(_ names: [String], timeout: Duration = .seconds(2)) async -> [String: Int64]? {
+        let before = native.stats([]).generation
+        native.postStats()
+        let deadline = ContinuousClock.now + timeout
+        while ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+            let now = native.stats(names)
+            if now.generation > before { return now.values }
+        }
+        return nil
+    }
+
+    /// Bytes downloaded of each file, by file index.
     public func fileProgress(_ hash: String) throws(TorrentError) -> [Int64] {
         guard let metadata = try native.metadata(hash) else { return [] }
         return try native.fileProgress(hash, fileCount: metadata.files.count)

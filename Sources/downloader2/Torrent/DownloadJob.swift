@@ -13,6 +13,7 @@ struct DownloadJob: Sendable {
     let metadataTimeout: Duration
     let json: Bool
     let resumeDirectory: String
+    var engineStats = false
 
     func run() async throws {
         let restored = Set(await session.restore())
@@ -40,16 +41,23 @@ struct DownloadJob: Sendable {
             report("resumed \(checked.name) from resume data at \(String(format: "%.1f", checked.percent)) % (\(Format.bytes(checked.wantedDoneBytes)) already here)")
         }
         let line = ProgressLine()
+        let sampler = engineStats ? Task { await EngineSampler.sample(session, hash) } : nil
         let done: TorrentProgress
         do {
             done = try await session.waitUntilComplete(hash, pollInterval: .milliseconds(100)) { line.show($0) }
         } catch TorrentError.sessionClosed {
+            sampler?.cancel()
             throw CLIError("interrupted before completion; resume data was saved: run the same command again to continue")
         }
         line.finish()
         let elapsed = (ContinuousClock.now - started).components
         let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
         report("complete: \(done.name), \(Format.bytes(done.wantedBytes)) in \(String(format: "%.1f", seconds)) s → \(done.savePath)")
+        if let sampler {
+            sampler.cancel()
+            let figures = await sampler.value
+            report(await figures.line(session: session))
+        }
         if json {
             print(String(decoding: try TicketJSON.encoder().encode(done), as: UTF8.self))
         }
@@ -72,6 +80,64 @@ struct DownloadJob: Sendable {
 
     private func report(_ message: String) {
         FileHandle.standardError.write(Data((message + "\n").utf8))
+    }
+}
+
+/// libtorrent's own figures for one download (`torrent add --engine-stats`): its gauges sampled every
+/// 200 ms while it runs (disk job queue, bytes queued for writing, block requests in flight), and its
+/// cumulative disk counters read at the end. They say where a slow download waits: on the disk
+/// queue, on hashing, or on requests the peer has not answered.
+struct EngineSampler: Sendable {
+    static let gauges = ["disk.queued_disk_jobs", "disk.num_running_disk_jobs", "disk.queued_write_bytes", "disk.num_running_threads"]
+    static let counters = ["disk.num_blocks_written", "disk.num_blocks_hashed", "disk.disk_write_time", "disk.disk_hash_time", "disk.disk_job_time"]
+
+    var samples = 0
+    var peak: [String: Int64] = [:]
+    var sum: [String: Int64] = [:]
+    var requestPeak = 0, requestSum = 0, peers = 0
+
+    mutating func add(_ values: [String: Int64], _ queues: RequestQueues?) {
+        samples += 1
+        for (name, value) in values {
+            peak[name] = max(peak[name] ?? value, value)
+            sum[name, default: 0] += value
+        }
+        if let queues {
+            requestPeak = max(requestPeak, queues.downloadBlocks)
+            requestSum += queues.downloadBlocks
+            peers = max(peers, queues.peers)
+        }
+    }
+
+    /// Samples until cancelled.
+    static func sample(_ session: TorrentSession, _ hash: String) async -> EngineSampler {
+        var figures = EngineSampler()
+        while !Task.isCancelled {
+            if let values = await session.engineCounters(gauges, timeout: .milliseconds(500)) {
+                figures.add(values, try? await session.requestQueues(hash))
+            }
+            try? await Task.sleep(for: .milliseconds(200))
+        }
+        return figures
+    }
+
+    /// One line: the gauges' peak and mean, then the counters (times in seconds; libtorrent counts microseconds).
+    func line(session: TorrentSession) async -> String {
+        let totals = await session.engineCounters(Self.counters) ?? [:]
+        func gauge(_ name: String, _ unit: (Double) -> String) -> String {
+            guard let top = peak[name], samples > 0 else { return "n/a" }
+            return "peak \(unit(Double(top))), mean \(unit(Double(sum[name] ?? 0) / Double(samples)))"
+        }
+        let count = { (value: Double) in String(format: "%.1f", value) }
+        let mib = { (value: Double) in String(format: "%.1f MiB", value / 1_048_576) }
+        func seconds(_ name: String) -> String { totals[name].map { String(format: "%.2f s", Double($0) / 1e6) } ?? "n/a" }
+        func number(_ name: String) -> String { totals[name].map(String.init) ?? "n/a" }
+        let requests = samples > 0 ? String(format: "peak %d, mean %.1f blocks over %d peer(s)", requestPeak, Double(requestSum) / Double(samples), peers) : "n/a"
+        return "engine (libtorrent, \(samples) samples): disk job queue \(gauge("disk.queued_disk_jobs", count)); "
+            + "disk jobs running \(gauge("disk.num_running_disk_jobs", count)) on \(peak["disk.num_running_threads"].map(String.init) ?? "n/a") thread(s); "
+            + "queued for writing \(gauge("disk.queued_write_bytes", mib)); requests in flight \(requests); "
+            + "blocks written \(number("disk.num_blocks_written")) (write time \(seconds("disk.disk_write_time"))), "
+            + "hashed \(number("disk.num_blocks_hashed")) (hash time \(seconds("disk.disk_hash_time"))), disk job time \(seconds("disk.disk_job_time"))"
     }
 }
 
