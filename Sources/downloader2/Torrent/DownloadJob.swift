@@ -89,7 +89,7 @@ struct DownloadJob: Sendable {
 /// queue, on hashing, or on requests the peer has not answered.
 struct EngineSampler: Sendable {
     static let gauges = ["disk.queued_disk_jobs", "disk.num_running_disk_jobs", "disk.queued_write_bytes", "disk.num_running_threads"]
-    static let counters = ["disk.num_blocks_written", "disk.num_blocks_hashed", "disk.disk_write_time", "disk.disk_hash_time", "disk.disk_job_time"]
+    static let counters = ["disk.num_blocks_written", "disk.disk_write_time", "disk.disk_hash_time", "disk.disk_job_time"]
 
     var samples = 0
     var peak: [String: Int64] = [:]
@@ -133,11 +133,20 @@ struct EngineSampler: Sendable {
         func seconds(_ name: String) -> String { totals[name].map { String(format: "%.2f s", Double($0) / 1e6) } ?? "n/a" }
         func number(_ name: String) -> String { totals[name].map(String.init) ?? "n/a" }
         let requests = samples > 0 ? String(format: "peak %d, mean %.1f blocks over %d peer(s)", requestPeak, Double(requestSum) / Double(samples), peers) : "n/a"
-        return "engine (libtorrent, \(samples) samples): disk job queue \(gauge("disk.queued_disk_jobs", count)); "
-            + "disk jobs running \(gauge("disk.num_running_disk_jobs", count)) on \(peak["disk.num_running_threads"].map(String.init) ?? "n/a") thread(s); "
-            + "queued for writing \(gauge("disk.queued_write_bytes", mib)); requests in flight \(requests); "
-            + "blocks written \(number("disk.num_blocks_written")) (write time \(seconds("disk.disk_write_time"))), "
-            + "hashed \(number("disk.num_blocks_hashed")) (hash time \(seconds("disk.disk_hash_time"))), disk job time \(seconds("disk.disk_job_time"))"
+        var parts = [
+            "disk job time \(seconds("disk.disk_job_time")) (writing \(seconds("disk.disk_write_time")), hashing \(seconds("disk.disk_hash_time")))",
+            "blocks written \(number("disk.num_blocks_written"))",
+            "queued for writing \(gauge("disk.queued_write_bytes", mib))",
+            "requests in flight \(requests)",
+        ]
+        // With POSIX disk I/O (docs/NOTES.md#libtorrent-disk-io-and-memory) jobs run on the network
+        // thread: no job queue, no disk threads. The gauges are shown when a backend fills them.
+        if (peak["disk.queued_disk_jobs"] ?? 0) > 0 || (peak["disk.num_running_threads"] ?? 0) > 0 {
+            parts.append("disk job queue \(gauge("disk.queued_disk_jobs", count)), running \(gauge("disk.num_running_disk_jobs", count)) on \(peak["disk.num_running_threads"].map(String.init) ?? "n/a") thread(s)")
+        } else {
+            parts.append("no disk job queue or disk thread (jobs run on the network thread)")
+        }
+        return "engine (libtorrent, \(samples) samples): " + parts.joined(separator: "; ")
     }
 }
 
