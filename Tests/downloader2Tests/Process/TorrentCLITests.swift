@@ -100,11 +100,17 @@ struct TorrentCLITests {
             #expect(!magnet.contains("tr="), "no tracker in the magnet")
             var env = environment
             env["DOWNLOADER2_TORRENT_METADATA_TIMEOUT_SECS"] = "30"
-            let arguments = ["torrent", "add", magnet, "--dir", dir.file("direct")]
+            let arguments = ["torrent", "add", magnet, "--dir", dir.file("direct"), "--engine-stats"]
             let environment = env
             let result = try await runBlocking { Result { try ExternalTool.outcome(ProcessTests.binary, arguments, environment: environment) } }.get()
             #expect(result.status == 0, "\(result.stderr)")
             #expect(result.stderr.contains("complete: Direct Peer"), "\(result.stderr)")
+            // libtorrent's own figures: every byte of the album went through its disk jobs, 16 KiB blocks at a time.
+            let line = try #require(result.stderr.split(separator: "\n").first { $0.hasPrefix("engine (libtorrent") }, "\(result.stderr)")
+            let written = try #require(line.firstMatch(of: /blocks written (\d+)/).flatMap { Int64($0.1) }, "\(line)")
+            let total = ReleaseFixture.album.reduce(Int64(0)) { $0 + Int64($1.1) }
+            #expect(written * 16_384 >= total && written * 16_384 < total + 16_384 * Int64(ReleaseFixture.album.count), "\(line)")
+            #expect(line.contains("disk job time") && line.contains("requests in flight"), "\(line)")
         }
         for (name, _) in ReleaseFixture.album {
             #expect(filesEqual(folder + "/" + name, dir.file("direct/Direct Peer/" + name)), "\(name)")
