@@ -12,7 +12,12 @@ extension TorrentSession {
                 }
                 group.addTask {
                     while !Task.isCancelled, !Task.isShuttingDownGracefully {
-                        try? await Task.sleep(for: .seconds(1))
+                        // A shutdown ends the wait at once: a plain sleep kept every exit waiting up to a second.
+                        do {
+                            try await cancelWhenGracefulShutdown { try await Task.sleep(for: .seconds(1)) }
+                        } catch {
+                            break
+                        }
                         await self.tick()
                     }
                     self.wake.continuation.finish()
