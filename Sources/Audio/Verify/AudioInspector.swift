@@ -37,9 +37,7 @@ public enum AudioInspector {
            let finding = try quantizationGrid(source, cancel: cancel) {
             verdict = SpectralVerdict(
                 verdict: .transcode, cutoffHz: spectral.cutoffHz, dropDB: spectral.dropDB, nyquistHz: spectral.nyquistHz, windows: spectral.windows,
-                evidence: "the MDCT coefficients on a 1024-sample grid with \(finding.codec)'s window repeat like a quantiser's "
-                    + "(\(Int((finding.share * 100).rounded())) % of neighbouring magnitudes against \(Int((finding.medianShare * 100).rounded())) % off the grid, "
-                    + "\(Int((finding.confirmedShare * 100).rounded())) % on the next frame): decoded from \(finding.codec == "AAC" ? "AAC" : "Vorbis") that kept the whole band")
+                evidence: finding)
         }
         return TrackInspection(info: info, lossless: lossless, decodedSecs: Double(spectrum.samplesRead) / Double(rate), spectral: verdict)
     }
@@ -83,20 +81,32 @@ public enum AudioInspector {
     }
 
     /// A lossy codec's quantisation grid in the first sounding stretch of the first channel, looked
-    /// for at a third and at two thirds of the track (``QuantizationGridDetector``).
-    static func quantizationGrid(_ source: AudioSource, cancel: CancelFlag) throws -> QuantizationGridDetector.Finding? {
-        let detector = QuantizationGridDetector()
-        let hop = QuantizationGridDetector.hop
-        let span = 6 * hop
+    /// for at a third and at two thirds of the track: AAC's or Vorbis's (``QuantizationGridDetector``),
+    /// then MP3's (``MP3GridDetector``). The evidence in words, or nil.
+    static func quantizationGrid(_ source: AudioSource, cancel: CancelFlag) throws -> String? {
+        let mdct = QuantizationGridDetector(), mp3 = MP3GridDetector()
+        let rate = Int(source.sampleRate)
+        let span = max(6 * QuantizationGridDetector.hop, MP3GridDetector.samplesNeeded)
         let total = source.declaredSamples ?? 0
         let starts: [Int64] = total > Int64(span * 3) ? [total / 3, total * 2 / 3] : [0]
+        func percent(_ share: Double) -> Int { Int((share * 100).rounded()) }
         for start in starts {
             let samples = try source.firstChannelSamples(from: start, count: span, cancel: cancel)
             guard samples.count >= span else { continue }
             // Silence (below -80 dBFS RMS) carries no coefficients to judge.
             let energy = samples.reduce(Float(0)) { $0 + $1 * $1 } / Float(samples.count)
             guard energy > 1e-8 else { continue }
-            if let finding = detector.find(samples: samples, sampleRate: Int(source.sampleRate)) { return finding }
+            if let found = mdct.find(samples: samples, sampleRate: rate) {
+                return "the MDCT coefficients on a 1024-sample grid with \(found.codec)'s window repeat like a quantiser's "
+                    + "(\(percent(found.share)) % of neighbouring magnitudes against \(percent(found.medianShare)) % off the grid, "
+                    + "\(percent(found.confirmedShare)) % on the next frame): decoded from \(found.codec) that kept the whole band"
+            }
+            try cancel.check()
+            if let found = mp3.find(samples: samples, sampleRate: rate) {
+                return "MP3's hybrid filterbank on a 576-sample granule grid gives back coefficients on a quantiser's lattice "
+                    + "(\(percent(found.share)) % of lines within a tenth of a step against \(percent(found.medianShare)) % off the grid, "
+                    + "\(percent(found.confirmedShare)) % eight granules later): decoded from MP3 that kept the whole band"
+            }
         }
         return nil
     }
