@@ -20,8 +20,11 @@ public struct MP3GridDetector: Sendable {
     public var fitShare = 0.46
     /// …when it stands this far above the median of other offsets…
     public var margin = 0.12
-    /// …and eight granules later, on the same offset, the share is still this high.
+    /// …and eight granules later, on the same offset, the share is still this high…
     public var confirmShare = 0.44
+    /// …in material whose other offsets fit at most this well (sound, not a signal whose
+    /// magnitudes repeat by construction).
+    public var largestMedian = 0.42
 
     public init() {}
 
@@ -68,7 +71,7 @@ public struct MP3GridDetector: Sendable {
         let others = spread.filter { $0 != best.offset }.map { fit($0, at: start) }.sorted()
         guard !others.isEmpty else { return nil }
         let median = others[others.count / 2]
-        guard best.share >= fitShare, best.share - median >= margin else { return nil }
+        guard median <= largestMedian, best.share >= fitShare, best.share - median >= margin else { return nil }
         let confirmed = fit(best.offset, at: start + 576 * 8)
         guard confirmed >= confirmShare else { return nil }
         return Finding(offset: best.offset, share: best.share, medianShare: median, confirmedShare: confirmed)
