@@ -80,8 +80,8 @@ public enum AudioInspector {
         return (sum, windows, read)
     }
 
-    /// A lossy codec's quantisation grid in the first sounding stretch of the first channel, looked
-    /// for at a third and at two thirds of the track: AAC's or Vorbis's (``QuantizationGridDetector``),
+    /// A lossy codec's quantisation grid in the first sounding stretch of the first channel, at a
+    /// third of the track, or at two thirds when that is silent: AAC's or Vorbis's (``QuantizationGridDetector``),
     /// then MP3's (``MP3GridDetector``). The evidence in words, or nil.
     static func quantizationGrid(_ source: AudioSource, cancel: CancelFlag) throws -> String? {
         let mdct = QuantizationGridDetector(), mp3 = MP3GridDetector()
@@ -107,6 +107,8 @@ public enum AudioInspector {
                     + "(\(percent(found.share)) % of lines within a tenth of a step against \(percent(found.medianShare)) % off the grid, "
                     + "\(percent(found.confirmedShare)) % eight granules later): decoded from MP3 that kept the whole band"
             }
+            // One sounding stretch decides: the grid, when there is one, runs through the whole file.
+            return nil
         }
         return nil
     }

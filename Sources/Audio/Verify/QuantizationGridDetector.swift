@@ -37,6 +37,9 @@ public struct QuantizationGridDetector: Sendable {
 
     public init() {}
 
+    /// Runs of 32 coefficients looked at on every offset (the rest only on the likeliest offsets).
+    static let searchRuns = 8
+
     /// A codec's quantisation grid found in a file.
     public struct Finding: Sendable, Equatable {
         /// "AAC" or "Vorbis": whose window matched.
@@ -64,18 +67,21 @@ public struct QuantizationGridDetector: Sendable {
             var shares = [Double](repeating: 0, count: hop)
             var frame = [Float](repeating: 0, count: size)
             var coefficients = [Float](repeating: 0, count: hop)
-            func share(at start: Int) -> Double {
+            func share(at start: Int, runs: Int) -> Double {
                 for index in 0..<size { frame[index] = samples[start + index] * window[index] }
                 mdct.forward(&frame, into: &coefficients)
                 return Self.repeatedShare(coefficients, from: low, runs: runs)
             }
-            for offset in 0..<hop { shares[offset] = share(at: offset) }
+            // Every offset on the lowest runs first (a grid shows in every run), then the likeliest
+            // few on all of them.
+            let searchRuns = min(runs, Self.searchRuns)
+            for offset in 0..<hop { shares[offset] = share(at: offset, runs: searchRuns) }
             let sorted = shares.sorted()
             let median = sorted[hop / 2]
-            guard let top = shares.indices.max(by: { shares[$0] < shares[$1] }) else { continue }
-            let value = shares[top]
+            let likeliest = shares.indices.sorted { shares[$0] > shares[$1] }.prefix(4)
+            guard let (top, value) = likeliest.map({ ($0, share(at: $0, runs: runs)) }).max(by: { $0.1 < $1.1 }) else { continue }
             guard median <= largestMedian, value >= gridShare, value - median >= margin else { continue }
-            let confirmed = share(at: top + hop)
+            let confirmed = share(at: top + hop, runs: runs)
             guard confirmed >= confirmShare else { continue }
             if best == nil || value > best!.share {
                 best = Finding(codec: codec, offset: top, share: value, medianShare: median, confirmedShare: confirmed)
@@ -87,22 +93,35 @@ public struct QuantizationGridDetector: Sendable {
     /// The share of neighbouring sorted magnitudes (to the power 3/4, AAC's companding) within 0.3 %
     /// of their run's largest, over `runs` runs of 32 coefficients from `from`.
     static func repeatedShare(_ coefficients: [Float], from: Int, runs: Int) -> Double {
-        var run = [Float](repeating: 0, count: 32)
         var repeated = 0, pairs = 0
-        for index in 0..<runs {
-            var largest: Float = 0
-            for k in 0..<32 {
-                let value = powf(abs(coefficients[from + index * 32 + k]), 0.75)
-                run[k] = value
-                largest = max(largest, value)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: 32) { run in
+            for index in 0..<runs {
+                var largest: Float = 0
+                // Insertion sort of the run as it is read: 32 values, no allocation.
+                for k in 0..<32 {
+                    let value = companded(coefficients[from + index * 32 + k])
+                    largest = max(largest, value)
+                    var slot = k
+                    while slot > 0 && run[slot - 1] > value {
+                        run[slot] = run[slot - 1]
+                        slot -= 1
+                    }
+                    run[slot] = value
+                }
+                guard largest > 0 else { continue }
+                let tolerance = largest * 0.003
+                for k in 1..<32 where run[k] - run[k - 1] < tolerance { repeated += 1 }
+                pairs += 31
             }
-            guard largest > 0 else { continue }
-            run.sort()
-            let tolerance = largest * 0.003
-            for k in 1..<32 where run[k] - run[k - 1] < tolerance { repeated += 1 }
-            pairs += 31
         }
         return pairs == 0 ? 0 : Double(repeated) / Double(pairs)
+    }
+
+    /// |x|^(3/4), AAC's and MP3's companding, as two square roots (a tenth of `powf`'s time).
+    @inline(__always)
+    static func companded(_ value: Float) -> Float {
+        let magnitude = abs(value)
+        return (magnitude * magnitude.squareRoot()).squareRoot()
     }
 
     /// AAC's long Kaiser-Bessel-derived window (ISO/IEC 14496-3, alpha 4), `size` points.
