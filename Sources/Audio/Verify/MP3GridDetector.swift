@@ -82,15 +82,7 @@ public struct MP3GridDetector: Sendable {
     /// A 512-tap lowpass at a 64th of the band (Kaiser window, beta 9), DC gain 1.
     static let prototype: [Double] = {
         let taps = 512, cutoff = 1.0 / 64, beta = 9.0
-        func besselI0(_ x: Double) -> Double {
-            var sum = 1.0, term = 1.0, k = 1.0
-            while term > 1e-12 * sum {
-                term *= (x / (2 * k)) * (x / (2 * k))
-                sum += term
-                k += 1
-            }
-            return sum
-        }
+        let besselI0 = QuantizationGridDetector.besselI0
         let centre = Double(taps - 1) / 2
         var values = (0..<taps).map { n -> Double in
             let t = Double(n) - centre

@@ -127,15 +127,6 @@ public struct QuantizationGridDetector: Sendable {
     /// AAC's long Kaiser-Bessel-derived window (ISO/IEC 14496-3, alpha 4), `size` points.
     static func kbdWindow(_ size: Int, alpha: Double) -> [Float] {
         let half = size / 2
-        func besselI0(_ x: Double) -> Double {
-            var sum = 1.0, term = 1.0, k = 1.0
-            while term > 1e-12 * sum {
-                term *= (x / (2 * k)) * (x / (2 * k))
-                sum += term
-                k += 1
-            }
-            return sum
-        }
         let kaiser = (0...half).map { n -> Double in
             let ratio = 2 * Double(n) / Double(half) - 1
             return besselI0(Double.pi * alpha * (1 - ratio * ratio).squareRoot())
@@ -149,6 +140,17 @@ public struct QuantizationGridDetector: Sendable {
             rising.append(Float((running / total).squareRoot()))
         }
         return rising + rising.reversed()
+    }
+
+    /// The modified Bessel function of the first kind, order 0 (its power series), for Kaiser windows.
+    static func besselI0(_ x: Double) -> Double {
+        var sum = 1.0, term = 1.0, k = 1.0
+        while term > 1e-12 * sum {
+            term *= (x / (2 * k)) * (x / (2 * k))
+            sum += term
+            k += 1
+        }
+        return sum
     }
 
     /// Vorbis's power-sine window, `size` points: sin(π/2 · sin²(π(n + ½)/size)).
