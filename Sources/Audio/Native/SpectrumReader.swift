@@ -1,29 +1,48 @@
 import CAudio
 import Foundation
 
-/// Owns one libavutil real-to-complex transform (`av_tx`, `AV_TX_FLOAT_RDFT`) of a fixed length.
-final class RealFFT {
-    let length: Int
+/// Owns one libavutil transform (`av_tx`) of a fixed kind and length: the context, its function, and
+/// freeing it.
+final class LibavTransform {
     private let context: OpaquePointer
-    private let transform: av_tx_fn
-    private var output: [Float]
+    private let function: av_tx_fn
 
-    init(length: Int) {
+    init(_ kind: AVTXType, length: Int) {
         var made: OpaquePointer? = nil
-        var function: av_tx_fn? = nil
+        var found: av_tx_fn? = nil
         var scale: Float = 1
         // Swift arrays are not 32-byte aligned: AV_TX_UNALIGNED keeps the SIMD paths honest about it.
-        let status = av_tx_init(&made, &function, AV_TX_FLOAT_RDFT, 0, Int32(length), &scale, UInt64(AV_TX_UNALIGNED.rawValue))
-        guard status >= 0, let made, let function else { fatalError("av_tx_init(RDFT, \(length)): \(avErrorText(status))") }
-        self.length = length
+        let status = av_tx_init(&made, &found, kind, 0, Int32(length), &scale, UInt64(AV_TX_UNALIGNED.rawValue))
+        guard status >= 0, let made, let found else { fatalError("av_tx_init(\(kind.rawValue), \(length)): \(avErrorText(status))") }
         context = made
-        transform = function
-        output = [Float](repeating: 0, count: length + 2)
+        function = found
     }
 
     deinit {
         var owned: OpaquePointer? = context
         av_tx_uninit(&owned)
+    }
+
+    /// Runs the transform from `input` into `output` (float samples, `stride` as av_tx defines it for the kind).
+    func run(_ input: inout [Float], into output: inout [Float]) {
+        input.withUnsafeMutableBytes { source in
+            output.withUnsafeMutableBytes { target in
+                function(context, target.baseAddress, source.baseAddress, MemoryLayout<Float>.stride)
+            }
+        }
+    }
+}
+
+/// A real-to-complex transform (`AV_TX_FLOAT_RDFT`) of a fixed length, for power spectra.
+final class RealFFT {
+    let length: Int
+    private let transform: LibavTransform
+    private var output: [Float]
+
+    init(length: Int) {
+        self.length = length
+        transform = LibavTransform(AV_TX_FLOAT_RDFT, length: length)
+        output = [Float](repeating: 0, count: length + 2)
     }
 
     /// A Hann window of `length` points, applied before each transform.
@@ -34,11 +53,7 @@ final class RealFFT {
     /// Adds the power spectrum of `samples` (`length` values, already windowed) to `sum`
     /// (`length / 2 + 1` bins). `samples` may be overwritten.
     func accumulatePower(of samples: inout [Float], into sum: inout [Double]) {
-        samples.withUnsafeMutableBytes { input in
-            output.withUnsafeMutableBytes { out in
-                transform(context, out.baseAddress, input.baseAddress, MemoryLayout<Float>.stride)
-            }
-        }
+        transform.run(&samples, into: &output)
         for bin in 0...(length / 2) {
             let re = Double(output[2 * bin]), im = Double(output[2 * bin + 1])
             sum[bin] += re * re + im * im

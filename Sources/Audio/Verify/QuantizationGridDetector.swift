@@ -63,7 +63,7 @@ public struct QuantizationGridDetector: Sendable {
         guard runs >= 4 else { return nil }
         let mdct = MDCT(frame: hop)
         var best: Finding?
-        for (codec, window) in [("AAC", Self.kbdWindow(size, alpha: 4)), ("Vorbis", Self.vorbisWindow(size))] {
+        for (codec, window) in Self.windows {
             var shares = [Double](repeating: 0, count: hop)
             var frame = [Float](repeating: 0, count: size)
             var coefficients = [Float](repeating: 0, count: hop)
@@ -124,6 +124,9 @@ public struct QuantizationGridDetector: Sendable {
         return (magnitude * magnitude.squareRoot()).squareRoot()
     }
 
+    /// The long windows tried, made once: AAC's and Vorbis's, `2 × hop` points.
+    static let windows: [(codec: String, window: [Float])] = [("AAC", kbdWindow(2 * hop, alpha: 4)), ("Vorbis", vorbisWindow(2 * hop))]
+
     /// AAC's long Kaiser-Bessel-derived window (ISO/IEC 14496-3, alpha 4), `size` points.
     static func kbdWindow(_ size: Int, alpha: Double) -> [Float] {
         let half = size / 2
@@ -162,35 +165,18 @@ public struct QuantizationGridDetector: Sendable {
     }
 }
 
-/// Owns one libavutil forward MDCT (`av_tx`, `AV_TX_FLOAT_MDCT`): `2 × frame` samples in, `frame`
-/// coefficients out.
+/// A forward MDCT (`AV_TX_FLOAT_MDCT`): `2 × frame` samples in, `frame` coefficients out.
 final class MDCT {
     let frame: Int
-    private let context: OpaquePointer
-    private let transform: av_tx_fn
+    private let transform: LibavTransform
 
     init(frame: Int) {
-        var made: OpaquePointer? = nil
-        var function: av_tx_fn? = nil
-        var scale: Float = 1
-        let status = av_tx_init(&made, &function, AV_TX_FLOAT_MDCT, 0, Int32(frame), &scale, UInt64(AV_TX_UNALIGNED.rawValue))
-        guard status >= 0, let made, let function else { fatalError("av_tx_init(MDCT, \(frame)): \(avErrorText(status))") }
         self.frame = frame
-        context = made
-        transform = function
-    }
-
-    deinit {
-        var owned: OpaquePointer? = context
-        av_tx_uninit(&owned)
+        transform = LibavTransform(AV_TX_FLOAT_MDCT, length: frame)
     }
 
     /// The MDCT of `samples` (`2 × frame` values, already windowed) into `coefficients` (`frame` values).
     func forward(_ samples: inout [Float], into coefficients: inout [Float]) {
-        samples.withUnsafeMutableBytes { input in
-            coefficients.withUnsafeMutableBytes { out in
-                transform(context, out.baseAddress, input.baseAddress, MemoryLayout<Float>.stride)
-            }
-        }
+        transform.run(&samples, into: &coefficients)
     }
 }

@@ -152,7 +152,7 @@ public struct CandidateFileLister: Sendable {
         await users.enter(key)
         var early: EarlyFiles?
         if let hash = try? await torrents.add(torrentFile: torrentFile, savePath: scratchDirectory, wantedFiles: wanted, peers: peers) {
-            early = await readEarlyFiles(hash, metadata)
+            early = await readEarlyFiles(hash, metadata, paths: paths)
             if await users.leave(key) { try? await torrents.remove(hash, deleteFiles: true) }
         } else {
             _ = await users.leave(key)
@@ -162,9 +162,11 @@ public struct CandidateFileLister: Sendable {
 
     /// Downloads a torrent's early files alone (within `earlyTimeout`) and reads them: each sheet's
     /// track titles, each log's summary. Files that did not arrive or do not parse are left out.
-    private func readEarlyFiles(_ hash: String, _ metadata: TorrentMetadata) async -> EarlyFiles? {
+    private func readEarlyFiles(
+        _ hash: String, _ metadata: TorrentMetadata, paths known: (sheets: Set<String>, logs: Set<String>)? = nil
+    ) async -> EarlyFiles? {
         guard let torrents else { return nil }
-        let paths = earlyPaths(metadata)
+        let paths = known ?? earlyPaths(metadata)
         let wanted = metadata.files.filter { paths.sheets.contains($0.path) || paths.logs.contains($0.path) }
         // The same torrent may have been added a moment ago from a magnet whose metadata is still on its way.
         guard !wanted.isEmpty, (try? await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout)) != nil,

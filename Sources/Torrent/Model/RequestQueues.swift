@@ -6,10 +6,4 @@ public struct RequestQueues: Sendable, Equatable {
     /// Blocks peers requested from us and not sent yet.
     public var uploadBlocks: Int
     public var peers: Int
-
-    public init(downloadBlocks: Int, uploadBlocks: Int, peers: Int) {
-        self.downloadBlocks = downloadBlocks
-        self.uploadBlocks = uploadBlocks
-        self.peers = peers
-    }
 }

@@ -174,7 +174,7 @@ struct CandidateFileListerTests {
             #expect(good.score > plain.score && good.score - plain.score <= 0.031, "\(good.score) against \(plain.score)")
             #expect(bad.score < plain.score, "\(bad.score) against \(plain.score)")
             #expect(await eventually { await engine.torrents.isEmpty })
-            #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Verified Rip/01 - Airbag.flac")), "only the logs were fetched")
+            #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Verified Rip/Verified Rip.log")), "the scratch data goes with the torrent")
         }
     }
 }
