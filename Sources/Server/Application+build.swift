@@ -11,7 +11,7 @@ import Torrent
 /// What the HTTP layer needs from the rest of the process.
 public struct ServerDependencies: Sendable {
     public var config: AppConfig
-    public var database: AppDatabase
+    public var database: any TicketStore
     public var orchestrator: Orchestrator
     /// The bearer token in force (configured, or generated and kept on disk).
     public var authToken: String
@@ -28,7 +28,7 @@ public struct ServerDependencies: Sendable {
     public var rss: (@Sendable () -> RSSRound?)?
 
     public init(
-        config: AppConfig, database: AppDatabase, orchestrator: Orchestrator, authToken: String, logger: Logger,
+        config: AppConfig, database: any TicketStore, orchestrator: Orchestrator, authToken: String, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil,
         bandwidth: (@Sendable () -> BandwidthState)? = nil, rss: (@Sendable () -> RSSRound?)? = nil

@@ -94,7 +94,7 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// The real stages: indexers, matcher, BitTorrent engine, libav, placement.
-    private func stages(_ config: AppConfig, _ database: AppDatabase, _ torrents: TorrentSession, matcher: any Matcher) -> PipelineStages {
+    private func stages(_ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher) -> PipelineStages {
         let indexers = config.indexerClients()
         let lister = CandidateFileLister(
             torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".metadata"),

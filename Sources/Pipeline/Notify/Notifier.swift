@@ -14,7 +14,7 @@ import Tickets
 /// health checks.
 public final class Notifier: Service, Sendable {
     let targets: [NotifyTarget]
-    let database: AppDatabase
+    let database: any TicketStore
     let events: EventBus
     let fetcher: HTTPFetcher
     let logger: Logger
@@ -35,7 +35,7 @@ public final class Notifier: Service, Sendable {
     private let scans = Mutex<[Int: (last: Date?, waiting: Bool)]>([:])
 
     public init(
-        targets: [NotifyTarget], database: AppDatabase, events: EventBus, fetcher: HTTPFetcher = HTTPFetcher(connectTimeout: 5, totalTimeout: 15),
+        targets: [NotifyTarget], database: any TicketStore, events: EventBus, fetcher: HTTPFetcher = HTTPFetcher(connectTimeout: 5, totalTimeout: 15),
         logger: Logger = Logger(label: "downloader2.notify"), backoff: @escaping @Sendable (Int) -> Double = { pow(2, Double($0 - 1)) }
     ) {
         self.targets = targets

@@ -11,7 +11,7 @@ import Tickets
 /// As a `Service` it recovers interrupted tickets at start-up, then claims ready tickets
 /// (priority, then age, honouring backoff) into at most `maxParallelTickets` workers.
 public actor Orchestrator: Service {
-    let database: AppDatabase
+    let database: any TicketStore
     let stages: PipelineStages
     let settings: PipelineSettings
     public nonisolated let events: EventBus
@@ -27,7 +27,7 @@ public actor Orchestrator: Service {
     var pausedAll = false
 
     public init(
-        database: AppDatabase, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(),
+        database: any TicketStore, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(),
         metrics: PipelineMetrics = PipelineMetrics(), logger: Logger
     ) {
         self.database = database

@@ -8,9 +8,9 @@ import Tickets
 /// with its size and SHA-256. A failure leaves the files placed before it valid.
 public struct FilePlacementStage: PlaceStage {
     let placer: Placer
-    let database: AppDatabase
+    let database: any TicketStore
 
-    public init(placer: Placer, database: AppDatabase) {
+    public init(placer: Placer, database: any TicketStore) {
         self.placer = placer
         self.database = database
     }

@@ -21,12 +21,12 @@ public struct TorrentDownloadStage: DownloadStage {
     let metadataTimeout: Duration
     let pollInterval: Duration
     /// Where every downloaded file's SHA-256 is recorded (`downloadFile`); nil records nothing.
-    let database: AppDatabase?
+    let database: (any TicketStore)?
     let partialSuccess: PartialSuccess
 
     public init(
         torrents: TorrentSession, fetcher: HTTPFetcher = HTTPFetcher(), downloadRoot: String,
-        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: AppDatabase? = nil,
+        metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: (any TicketStore)? = nil,
         partialSuccess: PartialSuccess = .fail
     ) {
         self.partialSuccess = partialSuccess

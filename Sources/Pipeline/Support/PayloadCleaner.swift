@@ -10,14 +10,14 @@ import Torrent
 /// waiting for a retry keeps its source files. With `keepPayload` nothing is removed.
 public struct PayloadCleaner: Service {
     let torrents: TorrentSession
-    let database: AppDatabase
+    let database: any TicketStore
     let downloadRoot: String
     let keepPayload: Bool
     let interval: Duration
     let logger: Logger
 
     public init(
-        torrents: TorrentSession, database: AppDatabase, downloadRoot: String, keepPayload: Bool, interval: Duration = .seconds(30),
+        torrents: TorrentSession, database: any TicketStore, downloadRoot: String, keepPayload: Bool, interval: Duration = .seconds(30),
         logger: Logger = Logger(label: "downloader2.cleanup")
     ) {
         self.torrents = torrents

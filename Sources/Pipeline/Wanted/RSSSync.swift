@@ -13,7 +13,7 @@ import Tickets
 /// wanted ticket, and a feed that fails is logged and read again next time (it never touches a ticket).
 public final class RSSSync: Service, Sendable {
     let indexers: [any IndexerClient]
-    let database: AppDatabase
+    let database: any TicketStore
     let orchestrator: Orchestrator
     let interval: Duration
     let logger: Logger
@@ -21,7 +21,7 @@ public final class RSSSync: Service, Sendable {
     private let lastRound = Mutex<RSSRound?>(nil)
 
     public init(
-        indexers: [any IndexerClient], database: AppDatabase, orchestrator: Orchestrator, interval: Duration, remember: Int = 10_000,
+        indexers: [any IndexerClient], database: any TicketStore, orchestrator: Orchestrator, interval: Duration, remember: Int = 10_000,
         logger: Logger = Logger(label: "rss")
     ) {
         self.indexers = indexers

@@ -11,10 +11,10 @@ import Tickets
 /// sequence (a slow client whose bus buffer overflowed) is filled from the store. Progress
 /// snapshots are memory-only (`seq` 0) and pass straight through.
 public struct EventFeed: Sendable {
-    let database: AppDatabase
+    let database: any TicketStore
     let bus: EventBus
 
-    public init(database: AppDatabase, bus: EventBus) {
+    public init(database: any TicketStore, bus: EventBus) {
         self.database = database
         self.bus = bus
     }

@@ -10,7 +10,7 @@ struct TicketRoutes: Sendable {
     let deps: ServerDependencies
     static let maxListLimit = 500
     /// `GET /ticket/{id}` bodies as rendered, each kept while no ticket has changed since
-    /// (`AppDatabase.ticketGeneration`): a client polling a ticket at rest costs no database read.
+    /// (`TicketStore.ticketGeneration`): a client polling a ticket at rest costs no database read.
     let shown = TextVersionedCache<ByteBuffer>(capacity: 1_000)
 
     func register(on api: RouterGroup<BasicRequestContext>) {

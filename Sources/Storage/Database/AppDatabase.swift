@@ -7,7 +7,7 @@ import Synchronization
 /// A `Sendable` value around one `DatabaseWriter`; every method runs in its own transaction and
 /// is named for what it does (new tickets submitted at the same moment share one: `TicketInsertBatcher`).
 /// Opening it applies all pending migrations.
-public struct AppDatabase: Sendable {
+public struct AppDatabase: TicketStore {
     let writer: any DatabaseWriter
     /// New tickets, committed together when they arrive together (`TicketInsertBatcher`).
     let inserts: TicketInsertBatcher

@@ -28,9 +28,4 @@ extension AppDatabase {
     public func isBlocklisted(infoHash: String) async throws -> Bool {
         try await writer.read { db in try BlocklistRecord.filter(BlocklistRecord.Columns.infoHash == infoHash.lowercased()).fetchCount(db) > 0 }
     }
-
-    /// The info-hashes (lower case) a search for this artist and album must drop.
-    public func blockedHashes(artist: String, album: String) async throws -> Set<String> {
-        Set(try await blocklist().filter { $0.applies(artist: artist, album: album) }.map(\.infoHash))
-    }
 }

@@ -29,7 +29,7 @@ extension AppDatabase {
     }
 
     /// Replaces the candidates of a ticket with a new search's results (scored or not).
-    public func saveCandidates(ticketId: String, _ candidates: [TorrentCandidate], scores: [Double?]? = nil, at now: Date = Date()) async throws {
+    public func saveCandidates(ticketId: String, _ candidates: [TorrentCandidate], scores: [Double?]?, at now: Date) async throws {
         let encoder = TicketJSON.encoder()
         let rows = try candidates.enumerated().map { i, c in
             CandidateRecord(

@@ -5,7 +5,7 @@ import Tickets
 extension AppDatabase {
     /// Stores a new ticket as `pending` with a `created` event, or returns the one already stored
     /// under the same `ticket_id` (submission is idempotent; the stored ticket is never replaced).
-    public func insertTicket(_ ticket: Ticket, submittedJSON: String, at now: Date = Date()) async throws -> (change: TicketChange, created: Bool) {
+    public func insertTicket(_ ticket: Ticket, submittedJSON: String, at now: Date) async throws -> (change: TicketChange, created: Bool) {
         try await inserts.insert(ticket, submittedJSON: submittedJSON, at: now)
     }
 
@@ -30,7 +30,7 @@ extension AppDatabase {
 
     /// Tickets that have chosen a release and are not given up (approved, downloading, converting,
     /// placing, completed), newest first: the ones a duplicate ticket may follow.
-    public func ticketsWithRelease(excluding id: String, limit: Int = 500) async throws -> [StoredTicket] {
+    public func ticketsWithRelease(excluding id: String, limit: Int) async throws -> [StoredTicket] {
         try await writer.read { db in
             let states: [TicketStateName] = [.autoApproved, .approved, .downloading, .converting, .placing, .completed]
             return try TicketRecord
@@ -67,7 +67,7 @@ extension AppDatabase {
     }
 
     /// Tickets newest first, optionally only those in `states`, with the total count of the filter.
-    public func tickets(inStates states: Set<TicketStateName>? = nil, limit: Int, offset: Int) async throws -> TicketPage {
+    public func tickets(inStates states: Set<TicketStateName>?, limit: Int, offset: Int) async throws -> TicketPage {
         try await writer.read { db in
             var request = TicketRecord.all()
             if let states {
@@ -87,7 +87,7 @@ extension AppDatabase {
     ///
     /// `decide` sees the current ticket and may throw to refuse; nothing is written then.
     public func updateTicket(
-        id: String, at now: Date = Date(), _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
+        id: String, at now: Date, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
     ) async throws -> TicketChange {
         try await writer.write { db in
             guard var record = try TicketRecord.fetchOne(db, key: id) else { throw StorageError.ticketNotFound(id) }
@@ -99,7 +99,7 @@ extension AppDatabase {
     /// Claims the most urgent ready ticket (highest priority, then oldest) whose backoff has passed,
     /// moving it to the state `next` returns in the same transaction, so no two workers get it.
     public func claimNextTicket(
-        inStates states: Set<TicketStateName>, excluding busy: Set<String> = [], at now: Date = Date(),
+        inStates states: Set<TicketStateName>, excluding busy: Set<String>, at now: Date,
         _ next: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
     ) async throws -> TicketChange? {
         try await writer.write { db in
@@ -125,7 +125,7 @@ extension AppDatabase {
 
     /// Start-up recovery: every ticket left in a transient state (nobody works on it after a crash)
     /// goes back to where its work can start again, with a `recovered` event saying so.
-    public func recoverInterruptedTickets(at now: Date = Date()) async throws -> [TicketChange] {
+    public func recoverInterruptedTickets(at now: Date) async throws -> [TicketChange] {
         let transient = TicketStateName.allCases.filter(\.isTransient).map(\.rawValue)
         return try await writer.write { db in
             let rows = try TicketRecord.filter(transient.contains(TicketRecord.Columns.state)).fetchAll(db)
@@ -159,7 +159,7 @@ extension AppDatabase {
         }
     }
 
-    public func events(ticketId: String, since: Int = 0) async throws -> [TicketEvent] {
+    public func events(ticketId: String, since: Int) async throws -> [TicketEvent] {
         try await writer.read { db in
             try TicketEventRecord
                 .filter(TicketEventRecord.Columns.ticketId == ticketId && TicketEventRecord.Columns.seq > since)
@@ -220,7 +220,7 @@ extension AppDatabase {
     /// converted) so the REST view follows the work. No event: the live `progress` events carry the
     /// same figures. Returns false, writing nothing, when the ticket is no longer in that state.
     @discardableResult
-    public func refreshStateDetails(ticketId: String, _ state: TicketState, at now: Date = Date()) async throws -> Bool {
+    public func refreshStateDetails(ticketId: String, _ state: TicketState, at now: Date) async throws -> Bool {
         try await writer.write { db in
             guard var record = try TicketRecord.fetchOne(db, key: ticketId), try record.stateName() == state.name else { return false }
             try record.setState(state, at: now)
@@ -231,7 +231,7 @@ extension AppDatabase {
     }
 
     /// Sets an operator's search query on a ticket that stays in `state`, with a `search_query_set` event.
-    public func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date = Date()) async throws -> TicketChange {
+    public func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date) async throws -> TicketChange {
         try await writer.write { db in
             guard var record = try TicketRecord.fetchOne(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }
             let current = try record.stateName()
@@ -251,7 +251,7 @@ extension AppDatabase {
     /// Appends an event to a ticket that stays in `state` (e.g. `verified` while downloading); the
     /// returned change carries the event to publish.
     public func recordEvent(
-        ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName, at now: Date = Date()
+        ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName, at now: Date
     ) async throws -> TicketChange {
         try await writer.write { db in
             guard let record = try TicketRecord.fetchOne(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }

@@ -131,7 +131,7 @@ struct StorageTests {
         #expect(try await db.claimNextTicket(inStates: [.pending], claim)?.ticket.id == "old")
         #expect(try await db.claimNextTicket(inStates: [.pending], claim) == nil)
         #expect(try await db.nextWakeTime(inStates: [.pending]).map { abs($0.timeIntervalSince(later)) < 0.01 } == true)
-        #expect(try await db.claimNextTicket(inStates: [.pending], at: later.addingTimeInterval(1), claim)?.ticket.id == "waiting")
+        #expect(try await db.claimNextTicket(inStates: [.pending], excluding: [], at: later.addingTimeInterval(1), claim)?.ticket.id == "waiting")
     }
 
     @Test("listing filters by state, pages newest first, and counts all matches")
