@@ -45,14 +45,10 @@ var targets: [Target] = [
     .target(name: "Tickets", dependencies: ["Basics"], swiftSettings: swiftSettings),
     .target(
         name: "Storage",
-        dependencies: ["Basics", "Tickets", .product(name: "GRDB", package: "GRDB.swift")],
-        swiftSettings: swiftSettings
-    ),
-    // The queue several nodes share through PostgreSQL (leases, fencing, LISTEN/NOTIFY); not in the
-    // binary yet, so `make dist` does not build PostgresNIO.
-    .target(
-        name: "SharedQueue",
-        dependencies: [.product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
+        dependencies: [
+            "Basics", "Tickets", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ],
         swiftSettings: swiftSettings
     ),
     .target(
@@ -113,13 +109,8 @@ var targets: [Target] = [
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
-        swiftSettings: swiftSettings
-    ),
-    // The shared queue against a real PostgreSQL 15 (Debian's postgresql package) started per test.
-    .testTarget(
-        name: "SharedQueueTests",
-        dependencies: ["Basics", "SharedQueue", .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log")],
         swiftSettings: swiftSettings
     ),
     // The labelled matching cases (`make accuracy`); small, so `swift test` runs them too.

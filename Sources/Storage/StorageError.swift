@@ -10,6 +10,10 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The database cannot take writes (or answer) right now: its disk is full, it became
     /// read-only, an I/O error, a lock held too long. Nothing was written; trying later may work.
     case unavailable(reason: String)
+    /// A shared store (several nodes): this node no longer holds the lease on the ticket (it expired
+    /// and another node took the ticket over, or an operator's command ended it). Nothing was written;
+    /// the work on the ticket must stop.
+    case leaseLost(ticketId: String, node: String)
 
     public var description: String {
         switch self {
@@ -17,6 +21,7 @@ public enum StorageError: Error, Sendable, Equatable, CustomStringConvertible {
         case .illegalTransition(let id, let t): "ticket '\(id)': \(t)"
         case .corruptRow(let id, let reason): "ticket '\(id)' has a stored row that does not decode: \(reason)"
         case .unavailable(let reason): "the database is unavailable: \(reason)"
+        case .leaseLost(let id, let node): "ticket '\(id)': node '\(node)' no longer holds its lease (another node took it over, or it was ended)"
         }
     }
 

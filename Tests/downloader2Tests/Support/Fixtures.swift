@@ -99,7 +99,7 @@ enum Fixtures {
     }
 }
 
-extension AppDatabase {
+extension TicketStore {
     /// Stores `ticket` and walks it along legal transitions to `target`.
     @discardableResult
     func storeTicket(_ ticket: Ticket, in target: TicketStateName = .pending) async throws -> StoredTicket {

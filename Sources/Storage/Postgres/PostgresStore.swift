@@ -1,0 +1,623 @@
+import Foundation
+import Logging
+import PostgresNIO
+import ServiceLifecycle
+import Synchronization
+import Tickets
+
+/// The store several downloader2 nodes share through one PostgreSQL database (`[database] url`).
+///
+/// It keeps what ``AppDatabase`` keeps, with the same rules, and adds what sharing needs:
+/// - **Leases.** A node claims a ticket with `SELECT … FOR UPDATE SKIP LOCKED` (priority, then age) and
+///   holds a lease on it (`lease_node`, `lease_expires`, `lease_version`) while its worker runs. The
+///   lease is renewed by ``heartbeat()``; a node that dies stops renewing, and once the lease has
+///   expired any node takes the ticket over (``recoverInterruptedTickets(at:)``) from its last safe state.
+/// - **Fencing.** Each write a worker makes checks, inside its transaction, that this node still holds
+///   the lease version it claimed; otherwise it fails with ``StorageError/leaseLost(ticketId:node:)``
+///   and writes nothing, so a node presumed dead never undoes the work of the node that took over.
+/// - **Events across nodes.** Each stored event is announced with `pg_notify` (delivered only if the
+///   transaction commits); ``run()`` listens, and ``announcements`` yields the events other nodes wrote.
+/// - **Duplicates across nodes.** A ticket for an album another live node is working on (or completed)
+///   is left for that node to claim, so the album is downloaded once (``duplicateKey(_:)``).
+/// - **Outages.** Every call is bounded by ``Options/timeout``; a PostgreSQL that does not answer, or
+///   whose connection is gone, is ``StorageError/unavailable(reason:)`` (the API's 503).
+public final class PostgresStore: TicketStore, SharedTicketStore, Service {
+    public struct Options: Sendable {
+        /// This node's name (`[cluster] node_id`).
+        public var nodeId: String
+        /// How long a lease lasts without a renewal (`[cluster] lease_secs`); renewed every third of it.
+        public var leaseSecs: Double
+        /// The longest any one database call may take before it counts as an outage.
+        public var timeout: Duration
+        /// This node's limit, shown in `GET /api/v1/nodes`.
+        public var maxParallelDownloads: Int
+        /// Where this node's API listens, shown in `GET /api/v1/nodes`.
+        public var address: String
+
+        public init(nodeId: String, leaseSecs: Double = 30, timeout: Duration = .seconds(5), maxParallelDownloads: Int = 1, address: String = "") {
+            self.nodeId = nodeId
+            self.leaseSecs = leaseSecs
+            self.timeout = timeout
+            self.maxParallelDownloads = maxParallelDownloads
+            self.address = address
+        }
+    }
+
+    let client: PostgresClient
+    let options: Options
+    let logger: Logger
+    /// Leases this node holds: ticket id → the version it claimed.
+    let held = Mutex<[String: Int64]>([:])
+    let generation = Atomic<UInt64>(0)
+    /// Set by ``migrate()``: the listener waits for the tables it reads.
+    let migrated = Atomic<Bool>(false)
+    let announced: AsyncStream<TicketAnnouncement>.Continuation
+    public let announcements: AsyncStream<TicketAnnouncement>
+
+    /// The channel events are announced on; the payload is ticket id, `seq`, node and event id,
+    /// tab-separated (`seq` and id 0: the ticket changed without an event).
+    public static let eventChannel = "downloader2_ticket_events"
+
+    public var nodeId: String { options.nodeId }
+    public var leaseSecs: Double { options.leaseSecs }
+    public var ticketGeneration: UInt64 { generation.load(ordering: .acquiring) }
+
+    /// A store on `url` (`postgres://user:password@host:port/database`); ``run()`` must run for it to work.
+    public convenience init(url: String, options: Options, logger: Logger) throws {
+        try self.init(configuration: Self.configuration(url: url), options: options, logger: logger)
+    }
+
+    public init(configuration: PostgresClient.Configuration, options: Options, logger: Logger) {
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.options = options
+        self.logger = logger
+        (announcements, announced) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))
+    }
+
+    /// Parses a `postgres://` URL into a client configuration (TLS off unless `sslmode=require`).
+    public static func configuration(url: String) throws -> PostgresClient.Configuration {
+        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, !host.isEmpty else {
+            throw StorageError.unavailable(reason: "'\(Self.redacted(url))' is not a postgres://user:password@host:port/database URL")
+        }
+        let database = String(parts.path.drop(while: { $0 == "/" }))
+        let requireTLS = parts.queryItems?.contains { $0.name == "sslmode" && $0.value == "require" } == true
+        var configuration = PostgresClient.Configuration(
+            host: host, port: parts.port ?? 5432, username: parts.user?.removingPercentEncoding ?? "postgres",
+            password: parts.password?.removingPercentEncoding, database: database.isEmpty ? nil : database,
+            tls: requireTLS ? .require(.makeClientConfiguration()) : .disable)
+        configuration.options.minimumConnections = 0
+        configuration.options.maximumConnections = 16
+        configuration.options.connectTimeout = .seconds(3)
+        return configuration
+    }
+
+    /// The URL without its password, for messages.
+    public static func redacted(_ url: String) -> String {
+        guard var parts = URLComponents(string: url), parts.password != nil else { return url }
+        parts.password = "***"
+        return parts.string ?? url
+    }
+
+    /// Runs the connection pool and the `LISTEN` loop until cancelled.
+    public func run() async throws {
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.client.run() }
+            group.addTask { await self.listen() }
+            await withGracefulShutdownHandler {
+                try? await Task.sleep(for: .seconds(Int64.max / 4))
+            } onGracefulShutdown: {}
+            group.cancelAll()
+        }
+        announced.finish()
+    }
+
+    // MARK: - Calls, bounded and classified
+
+    /// Runs `body` with the client, bounded by the timeout, with PostgreSQL's failures classified.
+    func run<T: Sendable>(_ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
+        let (client, logger, timeout) = (client, logger, options.timeout)
+        do {
+            return try await withThrowingTaskGroup(of: T?.self) { group in
+                group.addTask { try await body(client, logger) }
+                group.addTask {
+                    try await Task.sleep(for: timeout)
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next(), let value = first else {
+                    throw StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)")
+                }
+                return value
+            }
+        } catch {
+            throw Self.classified(error)
+        }
+    }
+
+    /// One transaction; the closure's own errors (refusals, lost leases) reach the caller as they are.
+    func transaction<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        try await run { client, logger in
+            try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        }
+    }
+
+    /// The storage error for a PostgreSQL failure: lost connections, a server shutting down, a pool
+    /// that cannot connect are ``StorageError/unavailable(reason:)``; refusals pass through.
+    static func classified(_ error: any Error) -> any Error {
+        if let error = error as? PostgresTransactionError {
+            if let inner = error.closureError { return classified(inner) }
+            if let begin = error.beginError { return classified(begin) }
+            if let commit = error.commitError { return classified(commit) }
+            return error
+        }
+        if error is StorageError { return error }
+        if let error = error as? PSQLError {
+            guard error.code == .server else { return StorageError.unavailable(reason: "PostgreSQL: \(error.code)") }
+            let state = error.serverInfo?[.sqlState] ?? ""
+            // 08: connection exceptions; 57: operator intervention (shutdown); 53: out of resources.
+            if ["08", "57", "53"].contains(String(state.prefix(2))) {
+                return StorageError.unavailable(reason: "PostgreSQL: \(error.serverInfo?[.message] ?? state)")
+            }
+            return error
+        }
+        if error is CancellationError { return error }
+        return StorageError.unavailable(reason: "PostgreSQL: \(error)")
+    }
+
+    // MARK: - Tickets
+
+    /// The columns a ticket is read with: the row and its lease (`lease_live`: not expired by the database's clock).
+    static let ticketColumns = """
+        id, ticket_json, state, state_details, priority, retry_count, wait_until, error_message, error_history, search_query,
+        approval_state, approval_details, created_at, updated_at, lease_node, lease_version,
+        (lease_node IS NOT NULL AND lease_expires > clock_timestamp()) AS lease_live
+        """
+
+    /// A ticket row with its lease.
+    struct LeasedRecord {
+        var record: TicketRecord
+        var leaseNode: String?
+        var leaseVersion: Int64
+        var leaseLive: Bool
+    }
+
+    static func decodeTicket(_ row: PostgresRow) throws -> LeasedRecord {
+        let c = row.makeRandomAccess()
+        let record = TicketRecord(
+            id: try c["id"].decode(String.self), ticketJSON: try c["ticket_json"].decode(String.self),
+            state: try c["state"].decode(String.self), stateDetails: try c["state_details"].decode(String.self),
+            priority: try c["priority"].decode(Int.self), retryCount: try c["retry_count"].decode(Int.self),
+            waitUntil: try c["wait_until"].decode(Date?.self), errorMessage: try c["error_message"].decode(String?.self),
+            errorHistory: try c["error_history"].decode(String.self), searchQuery: try c["search_query"].decode(String?.self),
+            approvalState: try c["approval_state"].decode(String?.self), approvalDetails: try c["approval_details"].decode(String?.self),
+            createdAt: try c["created_at"].decode(Date.self), updatedAt: try c["updated_at"].decode(Date.self))
+        return LeasedRecord(
+            record: record, leaseNode: try c["lease_node"].decode(String?.self), leaseVersion: try c["lease_version"].decode(Int64.self),
+            leaseLive: try c["lease_live"].decode(Bool.self))
+    }
+
+    static func tickets(_ rows: PostgresRowSequence) async throws -> [LeasedRecord] {
+        var out: [LeasedRecord] = []
+        for try await row in rows { out.append(try decodeTicket(row)) }
+        return out
+    }
+
+    /// The key duplicate tickets share (artist, album, format), folded so that case, accents and
+    /// punctuation do not tell them apart; the pipeline's own duplicate rule decides whether a ticket
+    /// follows another, this key only keeps such tickets on the node that has the album.
+    public static func duplicateKey(_ ticket: Ticket) -> String {
+        func fold(_ text: String) -> String {
+            let folded = text.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            return String(folded.unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) }.map(Character.init))
+        }
+        return fold(ticket.search.artist) + "\u{1F}" + fold(ticket.search.album) + "\u{1F}" + ticket.constraints.format.rawValue
+    }
+
+    public func ping() async throws {
+        _ = try await run { client, logger in try await client.query("SELECT 1", logger: logger) }
+    }
+
+    public func insertTicket(_ ticket: Ticket, submittedJSON: String, at now: Date) async throws -> (change: TicketChange, created: Bool) {
+        let state = TicketState.pending(.init(since: now))
+        let details = String(decoding: try state.detailsJSON(), as: UTF8.self)
+        let (node, key) = (options.nodeId, Self.duplicateKey(ticket))
+        let result = try await transaction { connection in
+            let inserted = try await Self.tickets(try await connection.query("""
+                INSERT INTO ticket (id, ticket_json, state, state_details, priority, created_at, updated_at, duplicate_key)
+                VALUES (\(ticket.ticketId), \(submittedJSON), \(state.name.rawValue), \(details), \(ticket.priority ?? 0), \(now), \(now), \(key))
+                ON CONFLICT (id) DO NOTHING
+                RETURNING \(unescaped: Self.ticketColumns)
+                """, logger: self.logger))
+            guard let row = inserted.first else {
+                let existing = try await Self.tickets(try await connection.query(
+                    "SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(ticket.ticketId)", logger: self.logger))
+                guard let row = existing.first else { throw StorageError.ticketNotFound(ticket.ticketId) }
+                return (TicketChange(ticket: try row.record.stored(), events: []), false)
+            }
+            let event = try await Self.appendEvent(
+                connection, ticketId: ticket.ticketId, type: .created, payload: .object(["state": .string(state.name.rawValue)]), at: now,
+                node: node, logger: self.logger)
+            return (TicketChange(ticket: try row.record.stored(), events: [event]), true)
+        }
+        if result.1 { generation.add(1, ordering: .releasing) }
+        return result
+    }
+
+    public func ticketsWithRelease(excluding id: String, limit: Int) async throws -> [StoredTicket] {
+        let states: [String] = [TicketStateName.autoApproved, .approved, .downloading, .converting, .placing, .completed].map(\.rawValue)
+        return try await run { client, logger in
+            try await Self.tickets(try await client.query("""
+                SELECT \(unescaped: Self.ticketColumns) FROM ticket
+                WHERE id <> \(id) AND state = ANY(\(states)) AND approval_details IS NOT NULL
+                ORDER BY created_at DESC LIMIT \(limit)
+                """, logger: logger)).compactMap { try? $0.record.stored() }
+        }
+    }
+
+    public func ticketStates(holdingTorrent infoHash: String) async throws -> [String: TicketStateName] {
+        try await run { client, logger in
+            var states: [String: TicketStateName] = [:]
+            let rows = try await client.query("""
+                SELECT ticket.id, ticket.state FROM ticket_torrent JOIN ticket ON ticket.id = ticket_torrent.ticket_id
+                WHERE ticket_torrent.info_hash = \(infoHash.lowercased())
+                """, logger: logger)
+            for try await (id, state) in rows.decode((String, String).self) {
+                states[id] = TicketStateName(rawValue: state) ?? .downloading
+            }
+            return states
+        }
+    }
+
+    public func ticket(id: String) async throws -> StoredTicket? {
+        try await run { client, logger in
+            try await Self.tickets(try await client.query("SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(id)", logger: logger))
+                .first?.record.stored()
+        }
+    }
+
+    public func tickets(inStates states: Set<TicketStateName>?, limit: Int, offset: Int) async throws -> TicketPage {
+        let names = states.map { $0.map(\.rawValue) }
+        return try await run { client, logger in
+            var total = 0
+            let count = names == nil
+                ? try await client.query("SELECT COUNT(*) FROM ticket", logger: logger)
+                : try await client.query("SELECT COUNT(*) FROM ticket WHERE state = ANY(\(names ?? []))", logger: logger)
+            for try await n in count.decode(Int.self) { total = n }
+            let rows = names == nil
+                ? try await client.query("""
+                    SELECT \(unescaped: Self.ticketColumns) FROM ticket ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
+                    """, logger: logger)
+                : try await client.query("""
+                    SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE state = ANY(\(names ?? []))
+                    ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
+                    """, logger: logger)
+            return TicketPage(tickets: try await Self.tickets(rows).map { try $0.record.stored() }, total: total)
+        }
+    }
+
+    /// Reads a ticket's row for a write, locked until the transaction ends.
+    func locked(_ connection: PostgresConnection, _ id: String) async throws -> LeasedRecord {
+        let rows = try await Self.tickets(try await connection.query(
+            "SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(id) FOR UPDATE", logger: logger))
+        guard let row = rows.first else { throw StorageError.ticketNotFound(id) }
+        return row
+    }
+
+    /// Fencing: a write by this node's worker needs the lease version it claimed; any other write
+    /// (an operator's command) may not move a ticket another node holds into a state of work.
+    func checkLease(_ row: LeasedRecord, movingTo target: TicketStateName?) throws {
+        let id = row.record.id
+        if let mine = held.withLock({ $0[id] }) {
+            guard row.leaseNode == options.nodeId, row.leaseVersion == mine else {
+                held.withLock { _ = $0.removeValue(forKey: id) }
+                throw StorageError.leaseLost(ticketId: id, node: options.nodeId)
+            }
+        } else if row.leaseLive, row.leaseNode != options.nodeId, let target, Self.keepsLease(target) {
+            throw StorageError.leaseLost(ticketId: id, node: options.nodeId)
+        }
+    }
+
+    /// States a worker holds its ticket's lease through: work under way, and the approval it moves on from.
+    static func keepsLease(_ state: TicketStateName) -> Bool { state.isTransient || state == .autoApproved }
+
+    public func updateTicket(id: String, at now: Date, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate) async throws -> TicketChange {
+        try await write { connection in
+            var row = try await self.locked(connection, id)
+            let update = try decide(try row.record.stored())
+            try self.checkLease(row, movingTo: update.state.name)
+            return try await self.apply(update, to: &row, connection: connection, at: now)
+        }
+    }
+
+    /// A write transaction that, once committed, moves this process's ticket generation on.
+    func write<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) async throws -> T) async throws -> T {
+        let value = try await transaction(body)
+        generation.add(1, ordering: .releasing)
+        return value
+    }
+
+    public func claimNextTicket(
+        inStates states: Set<TicketStateName>, excluding busy: Set<String>, at now: Date,
+        _ next: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
+    ) async throws -> TicketChange? {
+        let (names, busyIds, node, lease) = (states.map(\.rawValue), Array(busy), options.nodeId, options.leaseSecs)
+        return try await write { connection in
+            // A ticket for an album another live node holds or completed is left to that node.
+            let rows = try await Self.tickets(try await connection.query("""
+                SELECT \(unescaped: Self.ticketColumns) FROM ticket t
+                WHERE t.state = ANY(\(names)) AND NOT (t.id = ANY(\(busyIds)))
+                  AND (t.wait_until IS NULL OR t.wait_until <= \(now))
+                  AND (t.lease_node IS NULL OR t.lease_expires <= clock_timestamp())
+                  AND NOT EXISTS (
+                    SELECT 1 FROM ticket d WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.lease_node IS NOT NULL
+                      AND d.lease_node <> \(node) AND d.lease_expires > clock_timestamp())
+                  AND NOT EXISTS (
+                    SELECT 1 FROM ticket d JOIN node n ON n.id = d.last_node
+                    WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state = 'completed' AND d.last_node <> \(node)
+                      AND n.heartbeat_at > clock_timestamp() - make_interval(secs => \(lease)))
+                ORDER BY t.priority DESC, t.created_at, t.id
+                LIMIT 1 FOR UPDATE SKIP LOCKED
+                """, logger: self.logger))
+            guard var row = rows.first else { return nil }
+            // An expired lease on a ticket that is ready for work is simply void.
+            self.held.withLock { _ = $0.removeValue(forKey: row.record.id) }
+            row.leaseNode = nil
+            row.leaseLive = false
+            return try await self.apply(try next(try row.record.stored()), to: &row, connection: connection, at: now)
+        }
+    }
+
+    public func nextWakeTime(inStates states: Set<TicketStateName>) async throws -> Date? {
+        let names = states.map(\.rawValue)
+        return try await run { client, logger in
+            var earliest: Date?
+            for try await value in try await client.query(
+                "SELECT MIN(wait_until) FROM ticket WHERE state = ANY(\(names))", logger: logger).decode(Date?.self) {
+                earliest = value
+            }
+            return earliest
+        }
+    }
+
+    public func recoverInterruptedTickets(at now: Date) async throws -> [TicketChange] {
+        let transient = TicketStateName.allCases.filter(\.isTransient).map(\.rawValue)
+        let (node, mine) = (options.nodeId, Array(held.withLock { $0.keys }))
+        return try await write { connection in
+            // Left by this node before a restart, or by any node whose lease expired; never a ticket
+            // one of this process's workers is on.
+            let rows = try await Self.tickets(try await connection.query("""
+                SELECT \(unescaped: Self.ticketColumns) FROM ticket
+                WHERE NOT (id = ANY(\(mine))) AND (
+                    (state = ANY(\(transient)) AND (lease_node IS NULL OR lease_node = \(node)))
+                    OR (lease_node IS NOT NULL AND lease_expires <= clock_timestamp()))
+                ORDER BY created_at
+                FOR UPDATE SKIP LOCKED
+                """, logger: self.logger))
+            var changes: [TicketChange] = []
+            for var row in rows {
+                let stored = try row.record.stored()
+                let interrupted = stored.state.name
+                guard interrupted.isTransient else {
+                    try await connection.query(
+                        "UPDATE ticket SET lease_node = NULL, lease_expires = NULL WHERE id = \(row.record.id)", logger: self.logger)
+                    continue
+                }
+                let previous = row.leaseNode
+                let reason = previous == nil || previous == node ? "recovered after restart" : "taken over from node \(previous ?? "")"
+                let target = stored.resumableState(at: now, note: "\(reason): was \(interrupted.rawValue)")
+                var payload: [String: JSONValue] = [
+                    "interrupted_state": .string(interrupted.rawValue), "resumed_state": .string(target.name.rawValue),
+                ]
+                if let previous, previous != node {
+                    payload["reason"] = .string("lease_expired")
+                    payload["node"] = .string(previous)
+                }
+                row.leaseNode = nil
+                row.leaseLive = false
+                changes.append(try await self.apply(
+                    TicketUpdate(state: target, retryCount: stored.retryCount, note: (.recovered, .object(payload))),
+                    to: &row, connection: connection, at: now))
+            }
+            return changes
+        }
+    }
+
+    public func ticketWithEvents(id: String) async throws -> (ticket: StoredTicket, events: [TicketEvent])? {
+        try await transaction { connection in
+            let rows = try await Self.tickets(try await connection.query(
+                "SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(id)", logger: self.logger))
+            guard let row = rows.first else { return nil }
+            return (try row.record.stored(), try await Self.events(connection, ticketId: id, since: 0, logger: self.logger))
+        }
+    }
+
+    public func events(ticketId: String, since: Int) async throws -> [TicketEvent] {
+        try await run { client, logger in
+            try await client.withConnection { connection in try await Self.events(connection, ticketId: ticketId, since: since, logger: logger) }
+        }
+    }
+
+    static func events(_ connection: PostgresConnection, ticketId: String, since: Int, logger: Logger) async throws -> [TicketEvent] {
+        var events: [TicketEvent] = []
+        let rows = try await connection.query("""
+            SELECT seq, type, payload, created_at FROM ticket_event WHERE ticket_id = \(ticketId) AND seq > \(since) ORDER BY seq
+            """, logger: logger)
+        for try await (seq, type, payload, createdAt) in rows.decode((Int, String, String, Date).self) {
+            events.append(try TicketEventRecord(ticketId: ticketId, seq: seq, type: type, payload: payload, createdAt: createdAt).event())
+        }
+        return events
+    }
+
+    public func queueStats() async throws -> QueueStats {
+        try await run { client, logger in
+            var counts: [TicketStateName: Int] = [:]
+            for try await (state, n) in try await client.query("SELECT state, COUNT(*)::BIGINT FROM ticket GROUP BY state", logger: logger)
+                .decode((String, Int).self) {
+                if let name = TicketStateName(rawValue: state) { counts[name] = n }
+            }
+            var oldest: Date?
+            for try await value in try await client.query(
+                "SELECT MIN(created_at) FROM ticket WHERE state = \(TicketStateName.pending.rawValue)", logger: logger).decode(Date?.self) {
+                oldest = value
+            }
+            return QueueStats(countByState: counts, total: counts.values.reduce(0, +), oldestPendingCreatedAt: oldest)
+        }
+    }
+
+    @discardableResult
+    public func refreshStateDetails(ticketId: String, _ state: TicketState, at now: Date) async throws -> Bool {
+        let node = options.nodeId
+        return try await write { connection in
+            var row = try await self.locked(connection, ticketId)
+            guard try row.record.stateName() == state.name else { return false }
+            try self.checkLease(row, movingTo: state.name)
+            try row.record.setState(state, at: now)
+            try await self.saveRow(row.record, connection: connection)
+            try await self.syncHeldTorrents(row.record, connection: connection)
+            // No event: other nodes only learn that the ticket changed (their cached views go stale).
+            try await connection.query("SELECT pg_notify(\(Self.eventChannel), \(ticketId + "\t0\t" + node + "\t0"))", logger: self.logger)
+            return true
+        }
+    }
+
+    public func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date) async throws -> TicketChange {
+        let node = options.nodeId
+        return try await write { connection in
+            var row = try await self.locked(connection, ticketId)
+            let current = try row.record.stateName()
+            guard current == state else {
+                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
+            }
+            try self.checkLease(row, movingTo: nil)
+            row.record.searchQuery = query
+            row.record.updatedAt = now
+            try await self.saveRow(row.record, connection: connection)
+            let event = try await Self.appendEvent(
+                connection, ticketId: ticketId, type: .searchQuerySet, payload: .object(["query": .string(query)]), at: now, node: node, logger: self.logger)
+            return TicketChange(ticket: try row.record.stored(), events: [event])
+        }
+    }
+
+    public func recordEvent(
+        ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName, at now: Date
+    ) async throws -> TicketChange {
+        let node = options.nodeId
+        return try await write { connection in
+            let row = try await self.locked(connection, ticketId)
+            let current = try row.record.stateName()
+            guard current == state else {
+                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
+            }
+            try self.checkLease(row, movingTo: nil)
+            let event = try await Self.appendEvent(connection, ticketId: ticketId, type: type, payload: payload, at: now, node: node, logger: self.logger)
+            return TicketChange(ticket: try row.record.stored(), events: [event])
+        }
+    }
+
+    /// The transition, checked against the stored state; the row, the held torrents, the events and
+    /// the lease written in the caller's transaction.
+    func apply(_ update: TicketUpdate, to row: inout LeasedRecord, connection: PostgresConnection, at now: Date) async throws -> TicketChange {
+        var record = row.record
+        let from = try record.stateName()
+        let to = update.state.name
+        do {
+            try TicketTransitions.check(from: from, to: to)
+        } catch {
+            throw StorageError.illegalTransition(ticketId: record.id, error)
+        }
+        try record.setState(update.state, at: now)
+        if let entry = update.error { try record.recordError(entry) }
+        if let retryCount = update.retryCount { record.retryCount = retryCount }
+        if let query = update.searchQuery { record.searchQuery = query }
+        record.waitUntil = update.waitUntil
+        try await saveRow(record, connection: connection)
+        try await syncHeldTorrents(record, connection: connection)
+        try await updateLease(record.id, row: row, keeping: Self.keepsLease(to), connection: connection)
+        row.record = record
+
+        let node = options.nodeId
+        let details = try JSONValue(json: Data(record.stateDetails.utf8))
+        var events = [
+            try await Self.appendEvent(
+                connection, ticketId: record.id, type: .stateChange,
+                payload: .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details]), at: now,
+                node: node, logger: logger),
+        ]
+        if case .needsApproval(let waiting) = update.state {
+            events.append(try await Self.appendEvent(
+                connection, ticketId: record.id, type: .needsApproval, payload: try JSONValue(encoding: waiting), at: now, node: node, logger: logger))
+        }
+        if let note = update.note {
+            events.append(try await Self.appendEvent(connection, ticketId: record.id, type: note.type, payload: note.payload, at: now, node: node, logger: logger))
+        }
+        return TicketChange(ticket: try record.stored(), events: events)
+    }
+
+    /// Takes, keeps or ends this node's lease on a ticket after a write: a state of work keeps it
+    /// (a new lease version when this node did not hold it), any other state ends it.
+    func updateLease(_ id: String, row: LeasedRecord, keeping: Bool, connection: PostgresConnection) async throws {
+        let (node, lease) = (options.nodeId, options.leaseSecs)
+        let mine = held.withLock { $0[id] }
+        if keeping, mine != nil, row.leaseNode == node {
+            try await connection.query("""
+                UPDATE ticket SET lease_expires = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id)
+                """, logger: logger)
+        } else if keeping {
+            var version: Int64 = 0
+            for try await value in try await connection.query("""
+                UPDATE ticket SET lease_node = \(node), lease_expires = clock_timestamp() + make_interval(secs => \(lease)),
+                    lease_version = lease_version + 1, last_node = \(node)
+                WHERE id = \(id) RETURNING lease_version
+                """, logger: logger).decode(Int64.self) {
+                version = value
+            }
+            held.withLock { $0[id] = version }
+        } else {
+            try await connection.query("""
+                UPDATE ticket SET lease_node = NULL, lease_expires = NULL,
+                    last_node = CASE WHEN lease_node IS NULL THEN last_node ELSE lease_node END
+                WHERE id = \(id)
+                """, logger: logger)
+            held.withLock { _ = $0.removeValue(forKey: id) }
+        }
+    }
+
+    func saveRow(_ r: TicketRecord, connection: PostgresConnection) async throws {
+        try await connection.query("""
+            UPDATE ticket SET state = \(r.state), state_details = \(r.stateDetails), priority = \(r.priority), retry_count = \(r.retryCount),
+                wait_until = \(r.waitUntil), error_message = \(r.errorMessage), error_history = \(r.errorHistory), search_query = \(r.searchQuery),
+                approval_state = \(r.approvalState), approval_details = \(r.approvalDetails), updated_at = \(r.updatedAt)
+            WHERE id = \(r.id)
+            """, logger: logger)
+    }
+
+    /// Makes `ticket_torrent` list exactly the torrents the ticket holds.
+    func syncHeldTorrents(_ record: TicketRecord, connection: PostgresConnection) async throws {
+        let hashes = Array(record.heldTorrents())
+        try await connection.query(
+            "DELETE FROM ticket_torrent WHERE ticket_id = \(record.id) AND NOT (info_hash = ANY(\(hashes)))", logger: logger)
+        try await connection.query("""
+            INSERT INTO ticket_torrent (ticket_id, info_hash) SELECT \(record.id), h FROM unnest(\(hashes)::TEXT[]) AS h
+            ON CONFLICT DO NOTHING
+            """, logger: logger)
+    }
+
+    /// Appends the next event of a ticket (whose row the caller has locked or just inserted) and
+    /// announces it; PostgreSQL delivers the announcement only if the transaction commits.
+    static func appendEvent(
+        _ connection: PostgresConnection, ticketId: String, type: TicketEventType, payload: JSONValue, at now: Date, node: String, logger: Logger
+    ) async throws -> TicketEvent {
+        let text = try StoredText.json(payload)
+        var (seq, id) = (0, Int64(0))
+        for try await (value, rowId) in try await connection.query("""
+            INSERT INTO ticket_event (ticket_id, seq, type, payload, created_at, node)
+            SELECT \(ticketId), COALESCE(MAX(seq), 0) + 1, \(type.rawValue), \(text), \(now), \(node) FROM ticket_event WHERE ticket_id = \(ticketId)
+            RETURNING seq, id
+            """, logger: logger).decode((Int, Int64).self) {
+            (seq, id) = (value, rowId)
+        }
+        try await connection.query(
+            "SELECT pg_notify(\(eventChannel), \([ticketId, String(seq), node, String(id)].joined(separator: "\t")))", logger: logger)
+        return TicketEvent(ticketId: ticketId, seq: seq, type: type, payload: payload, at: now)
+    }
+}
