@@ -45,4 +45,10 @@ public struct TicketAnnouncement: Sendable, Equatable {
     public var ticketId: String
     public var seq: Int
     public var node: String
+
+    public init(ticketId: String, seq: Int, node: String) {
+        self.ticketId = ticketId
+        self.seq = seq
+        self.node = node
+    }
 }

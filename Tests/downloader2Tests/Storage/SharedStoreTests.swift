@@ -1,0 +1,189 @@
+import Foundation
+import Storage
+import Synchronization
+import Testing
+import Tickets
+
+/// What only a store shared by several nodes does, against a real PostgreSQL 15: migrations raced by
+/// nodes starting together, exclusive claims, leases that expire and are taken over, fencing, events
+/// announced across nodes, duplicates kept on one node, and an outage.
+@Suite("Shared store on PostgreSQL: nodes, leases, fencing, announcements")
+struct SharedStoreTests {
+    let dir = TemporaryDirectory()
+    let toSearching: @Sendable (StoredTicket) -> TicketUpdate = { _ in TicketUpdate(state: Fixtures.state(.searching)) }
+
+    func submit(_ store: any TicketStore, _ id: String, album: String? = nil) async throws {
+        var ticket = Fixtures.ticket(id: id, root: dir.path)
+        if let album { ticket.search.album = album }
+        _ = try await store.insertTicket(ticket, submittedJSON: Fixtures.json(ticket))
+    }
+
+    @Test("migrations apply once, also when four nodes start at the same moment")
+    func migrationsRace() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let stores = try await withThrowingTaskGroup(of: PostgresStore.self) { group in
+                for n in 0..<4 { group.addTask { try await opener.openPostgres(node: "node-\(n)") } }
+                return try await group.reduce(into: [PostgresStore]()) { $0.append($1) }
+            }
+            for store in stores { #expect(try await store.appliedMigrations() == ["v1-store"]) }
+            #expect(Set(try await stores[0].nodes().map(\.id)) == ["node-0", "node-1", "node-2", "node-3"])
+        }
+    }
+
+    @Test("two nodes claiming 40 tickets at once: each ticket is claimed exactly once, and both take work")
+    func exclusiveClaims() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a")
+            let b = try await opener.openPostgres(node: "node-b")
+            // Distinct albums: no duplicate rule keeps any of them on one node.
+            for n in 0..<40 { try await submit(a, String(format: "t%02d", n), album: "Album \(n)") }
+            let claims = try await withThrowingTaskGroup(of: [String].self) { group in
+                for store in [a, b] {
+                    group.addTask {
+                        var mine: [String] = []
+                        while let claimed = try await store.claimNextTicket(inStates: [.pending], self.toSearching) { mine.append(claimed.ticket.id) }
+                        return mine
+                    }
+                }
+                return try await group.reduce(into: [[String]]()) { $0.append($1) }
+            }
+            let all = claims.flatMap { $0 }
+            #expect(all.count == 40 && Set(all).count == 40, "every ticket claimed once")
+            #expect(claims.allSatisfy { !$0.isEmpty }, "both nodes took work: \(claims.map(\.count))")
+            let nodes = try await a.nodes()
+            #expect(nodes.map(\.tickets.count).reduce(0, +) == 40, "each claim is a live lease")
+        }
+    }
+
+    @Test("a node that stops renewing loses its tickets to another node, which resumes them; the old node's writes are refused")
+    func takeoverAndFencing() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 1)
+            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 1)
+            try await submit(a, "kept")
+            try await submit(a, "lost", album: "Kid A")
+            #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "kept")
+            #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "lost")
+
+            // While node A renews, nothing is taken over.
+            for _ in 0..<4 {
+                #expect(try await a.heartbeat().isEmpty)
+                try await Task.sleep(for: .milliseconds(400))
+            }
+            #expect(try await b.recoverInterruptedTickets().isEmpty)
+
+            // A stops renewing; once the leases have expired, B takes both tickets over.
+            try await Task.sleep(for: .milliseconds(1500))
+            let taken = try await b.recoverInterruptedTickets()
+            #expect(Set(taken.map(\.ticket.id)) == ["kept", "lost"])
+            let recovered = try #require(taken.first?.events.last)
+            #expect(recovered.type == .recovered && recovered.payload["node"] == .string("node-a") && recovered.payload["reason"] == .string("lease_expired"))
+            #expect(try await b.ticket(id: "lost")?.state.name == .pending)
+
+            // A's late write is refused and writes nothing; its next heartbeat reports both leases lost.
+            let before = try await a.events(ticketId: "lost")
+            await #expect(throws: StorageError.leaseLost(ticketId: "lost", node: "node-a")) {
+                try await a.updateTicket(id: "lost") { _ in TicketUpdate(state: Fixtures.state(.matching)) }
+            }
+            #expect(try await a.events(ticketId: "lost").count == before.count)
+            #expect(try await a.heartbeat() == ["kept"], "'lost' was already found lost by the refused write")
+
+            // B claims them again under a new lease; A cannot claim a ticket B holds.
+            #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) != nil)
+            #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) != nil)
+            #expect(try await a.claimNextTicket(inStates: [.pending], toSearching) == nil)
+            #expect(try await b.nodes().first { $0.id == "node-b" }?.tickets == ["kept", "lost"])
+        }
+    }
+
+    @Test("an operator's cancel on another node ends the lease: the working node learns it at its next heartbeat")
+    func cancelAcrossNodes() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a")
+            let b = try await opener.openPostgres(node: "node-b")
+            try await submit(a, "t")
+            _ = try await a.claimNextTicket(inStates: [.pending], toSearching)
+            // B may not put A's ticket back to work, but may end it.
+            await #expect(throws: StorageError.leaseLost(ticketId: "t", node: "node-b")) {
+                try await b.updateTicket(id: "t") { _ in TicketUpdate(state: Fixtures.state(.matching)) }
+            }
+            _ = try await b.updateTicket(id: "t") { _ in TicketUpdate(state: Fixtures.state(.cancelled)) }
+            #expect(try await a.heartbeat() == ["t"])
+            #expect(try await a.ticket(id: "t")?.state.name == .cancelled)
+        }
+    }
+
+    @Test("events one node stores are announced to the others, and their cached views go stale")
+    func announcements() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a")
+            let b = try await opener.openPostgres(node: "node-b")
+            // A listens from now: the first event it can miss is after this.
+            try await Task.sleep(for: .milliseconds(300))
+            let generation = a.ticketGeneration
+            try await submit(b, "t")
+            _ = try await b.claimNextTicket(inStates: [.pending], toSearching)
+            var heard: [TicketAnnouncement] = []
+            for await announcement in a.announcements {
+                heard.append(announcement)
+                if heard.count == 2 { break }
+            }
+            #expect(heard == [TicketAnnouncement(ticketId: "t", seq: 1, node: "node-b"), TicketAnnouncement(ticketId: "t", seq: 2, node: "node-b")])
+            #expect(a.ticketGeneration > generation)
+            #expect(try await a.events(ticketId: "t").map(\.type) == [.created, .stateChange])
+        }
+    }
+
+    @Test("a ticket for an album another live node works on (or completed) is left to that node")
+    func duplicatesStayOnOneNode() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a")
+            let b = try await opener.openPostgres(node: "node-b")
+            try await submit(a, "first")
+            try await submit(b, "second")
+            #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "first")
+            #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "node A holds the same album")
+            // A completes it: the album is on A, so the duplicate still waits for A.
+            for step: TicketStateName in [.matching, .autoApproved, .downloading, .converting, .placing, .completed] {
+                _ = try await a.updateTicket(id: "first") { _ in TicketUpdate(state: Fixtures.state(step)) }
+            }
+            #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "node A has the album")
+            #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "second")
+        }
+    }
+
+    @Test("PostgreSQL stopped: calls fail as unavailable within the timeout, nothing is lost, and work goes on once it is back")
+    func outage() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let server = try #require(opener.server)
+            let a = try await opener.openPostgres(node: "node-a", timeout: .seconds(2))
+            let b = try await opener.openPostgres(node: "node-b", timeout: .seconds(2))
+            try await submit(a, "t")
+            try await server.stopServer()
+            let started = ContinuousClock.now
+            do {
+                _ = try await a.ticket(id: "t")
+                Issue.record("a read succeeded with PostgreSQL stopped")
+            } catch let error as StorageError {
+                guard case .unavailable = error else { throw error }
+            }
+            #expect(ContinuousClock.now - started < .seconds(4))
+            await #expect(throws: StorageError.self) { try await b.setSetting("paused_all", "true") }
+            try await server.restart()
+            // Back: the stored ticket is there, and the listener, reconnected, hears B's events again.
+            var ticket: StoredTicket?
+            for _ in 0..<50 where ticket == nil {
+                ticket = try? await a.ticket(id: "t")
+                if ticket == nil { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(ticket?.state.name == .pending)
+            _ = try await b.claimNextTicket(inStates: [.pending], toSearching)
+            var heard: TicketAnnouncement?
+            for await announcement in a.announcements where announcement.ticketId == "t" && announcement.seq == 2 {
+                heard = announcement
+                break
+            }
+            #expect(heard?.node == "node-b")
+        }
+    }
+}
