@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import NIOCore
 import HummingbirdWebSocket
@@ -26,13 +27,22 @@ public struct ServerDependencies: Sendable {
     public var bandwidth: (@Sendable () -> BandwidthState)?
     /// The RSS sync's last round (`GET /stats`).
     public var rss: (@Sendable () -> RSSRound?)?
+    /// Several nodes: other nodes' events (the WebSocket shows them beside this node's own).
+    public var remoteEvents: EventBus?
+    /// Several nodes: the shared store, for `GET /nodes`.
+    public var cluster: (any SharedTicketStore)?
+    /// When this process started (`GET /nodes` with SQLite).
+    public var startedAt = Date()
 
     public init(
         config: AppConfig, database: any TicketStore, orchestrator: Orchestrator, authToken: String, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil,
-        bandwidth: (@Sendable () -> BandwidthState)? = nil, rss: (@Sendable () -> RSSRound?)? = nil
+        bandwidth: (@Sendable () -> BandwidthState)? = nil, rss: (@Sendable () -> RSSRound?)? = nil,
+        remoteEvents: EventBus? = nil, cluster: (any SharedTicketStore)? = nil
     ) {
+        self.remoteEvents = remoteEvents
+        self.cluster = cluster
         self.rss = rss
         self.bandwidth = bandwidth
         self.health = health

@@ -29,20 +29,25 @@ struct Serve: AsyncParsableCommand {
         for warning in loaded.warnings { logger.warning("\(warning)") }
         let matcher = try MatcherChoice.make(config.matcher)
 
-        let database = try AppDatabase.open(path: config.database.path)
+        let nodeId = config.cluster.resolvedNodeId
+        let shared = try await Self.openShared(config, nodeId: nodeId, logger: logger)
+        let database: any TicketStore = try shared?.store ?? AppDatabase.open(path: config.database.path)
+        defer { shared?.task.cancel() }
+        // Several nodes share the download folder: each keeps its own resume data and scratch files.
+        let nodeFolder = shared == nil ? "" : "/" + nodeId
         let (token, tokenSource) = try AuthToken.resolve(config)
         Secrets.shared.register(token)
         logger.info("API bearer token from \(tokenSource)")
         let torrents = try TorrentSession(
             settings: config.torrentSettings,
-            resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume"),
+            resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume" + nodeFolder),
             seedingPolicy: config.seedingPolicy, stallAfter: TimeInterval(config.torrent.stallTimeoutSecs), logger: logger)
         await torrents.restore()
         let port = await torrents.listenPort
         logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
         let registry = PrometheusCollectorRegistry()
         let orchestrator = Orchestrator(
-            database: database, stages: stages(config, database, torrents, matcher: matcher),
+            database: database, stages: stages(config, database, torrents, matcher: matcher, scratch: ".metadata" + nodeFolder),
             settings: PipelineSettings(
                 maxParallelTickets: config.processing.maxParallelTickets,
                 maxParallelDownloads: config.processing.maxParallelDownloads,
@@ -64,6 +69,7 @@ struct Serve: AsyncParsableCommand {
         let rss = RSSSync(
             indexers: config.wanted.enabled ? config.indexerClients() : [], database: database, orchestrator: orchestrator,
             interval: .seconds(config.wanted.rssIntervalMins * 60), logger: logger)
+        let remoteEvents = EventBus()
         let health = HealthMonitor(config: config, logger: logger, live: { notifier.healthChecks() })
         let app = buildApplication(ServerDependencies(
             config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
@@ -76,8 +82,13 @@ struct Serve: AsyncParsableCommand {
                 }
                 registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
                 registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
-            }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }))
-        logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(config.database.path)")
+            }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store))
+        let where_ = shared == nil ? config.database.path : "\(PostgresStore.redacted(config.database.url)) as node \(nodeId)"
+        logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(where_)")
+        var clusterServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
+        if let shared {
+            clusterServices.append(.init(service: ClusterMembership(store: shared.store, orchestrator: orchestrator, remoteEvents: remoteEvents, logger: logger)))
+        }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
@@ -87,17 +98,45 @@ struct Serve: AsyncParsableCommand {
                     .init(service: PayloadCleaner(
                         torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,
                         logger: logger)),
-                ],
+                ] + clusterServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
         try await group.run()
     }
 
+    /// With `[database] url`: the shared PostgreSQL store, its client running and its migrations
+    /// applied (waiting up to a minute for the database to answer), and the task that runs it.
+    static func openShared(_ config: AppConfig, nodeId: String, logger: Logger) async throws -> (store: PostgresStore, task: Task<Void, Never>)? {
+        guard !config.database.url.isEmpty else { return nil }
+        if let password = URLComponents(string: config.database.url)?.password, !password.isEmpty { Secrets.shared.register(password) }
+        let store = try PostgresStore(
+            url: config.database.url,
+            options: .init(
+                nodeId: nodeId, leaseSecs: Double(config.cluster.leaseSecs), maxParallelDownloads: config.processing.maxParallelDownloads,
+                address: "\(config.server.host):\(config.server.port)"),
+            logger: logger)
+        let task = Task<Void, Never> { _ = try? await store.run() }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while true {
+            do {
+                try await store.migrate()
+                try await store.registerNode()
+                return (store, task)
+            } catch let error as StorageError where ContinuousClock.now < deadline {
+                logger.warning("PostgreSQL at \(PostgresStore.redacted(config.database.url)) does not answer yet (\(error)); trying again")
+                try await Task.sleep(for: .seconds(2))
+            } catch {
+                task.cancel()
+                throw ValidationError("PostgreSQL at \(PostgresStore.redacted(config.database.url)): \(error)")
+            }
+        }
+    }
+
     /// The real stages: indexers, matcher, BitTorrent engine, libav, placement.
-    private func stages(_ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher) -> PipelineStages {
+    private func stages(_ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher, scratch: String) -> PipelineStages {
         let indexers = config.indexerClients()
         let lister = CandidateFileLister(
-            torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".metadata"),
+            torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(scratch),
             metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
         let placer = Placer(
             mediaRoots: MediaRoots(config.placer.mediaRoots),

@@ -37,11 +37,15 @@ extension Orchestrator {
         } catch PipelineError.illegalTransition(_, let t) where t.to != .failed {
             // The ticket moved under the worker (cancelled through the API): its work is void.
             logger.info("ticket \(id): work stopped, state changed elsewhere (\(t))")
+        } catch StorageError.leaseLost(_, let node) {
+            // Presumed dead and taken over by another node (or ended by an operator there): its work wins.
+            logger.notice("ticket \(id): node \(node) lost its lease (another node has the ticket now); work stopped")
         } catch let error where StorageError.unavailable(from: error) != nil {
             await handBackAfterOutage(id, error)
         } catch {
             await fail(id, with: StageError(code: "internal_error", message: "\(error)", retryable: true))
         }
+        await database.workEnded(ticketId: id)
         finished(id)
     }
 

@@ -77,7 +77,8 @@ public actor Orchestrator: Service {
     func recoverInterruptedTickets() async throws {
         let recovered = try await database.recoverInterruptedTickets()
         for change in recovered {
-            logger.notice("recovered ticket \(change.ticket.id) to \(change.ticket.state.name.rawValue) after restart")
+            let note = change.events.last?.payload["node"]?.stringValue.map { "taken over from node \($0)" } ?? "after restart"
+            logger.notice("recovered ticket \(change.ticket.id) to \(change.ticket.state.name.rawValue) \(note)")
             events.publish(change.events)
         }
     }
@@ -104,6 +105,25 @@ public actor Orchestrator: Service {
         return .milliseconds(Int64(seconds * 1000))
     }
 
+    /// Several nodes: tickets whose lease this node lost; their workers stop and let go.
+    public func leaseLost(_ ids: Set<String>) {
+        for id in ids where inFlight[id] != nil {
+            logger.notice("ticket \(id): another node has taken it over (or it was ended there); stopping the work here")
+            inFlight[id]?.raise(.leaseLost)
+        }
+    }
+
+    /// Several nodes: takes over the tickets of nodes whose leases expired (each back to its last safe
+    /// state, with a `recovered` event), and reads the shared global pause.
+    public func takeOverExpiredTickets() async throws {
+        try await recoverInterruptedTickets()
+        pausedAll = try await database.setting(Self.pausedAllKey) == "true"
+        wake.signal()
+    }
+
+    /// Something outside this node may have made a ticket claimable (another node's event).
+    public nonisolated func wakeUp() { wake.signal() }
+
     func finished(_ ticketId: String) {
         inFlight[ticketId] = nil
         wake.signal()
@@ -115,4 +135,7 @@ public actor Orchestrator: Service {
 
     /// Number of tickets workers are on right now.
     public var activeTicketCount: Int { inFlight.count }
+
+    /// The tickets workers are on right now.
+    public var activeTicketIds: [String] { Array(inFlight.keys) }
 }

@@ -24,6 +24,7 @@ public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
 
 /// Thrown by ``StageContext/checkCancellation()`` when the ticket was cancelled or the service is stopping.
 public struct StageInterrupted: Error, Sendable, Equatable {
-    public enum Reason: Sendable, Equatable { case cancelledByUser, shutdown, paused }
+    /// `leaseLost`: another node took the ticket over (or an operator ended it there); this node lets go.
+    public enum Reason: Sendable, Equatable { case cancelledByUser, shutdown, paused, leaseLost }
     public var reason: Reason
 }

@@ -68,6 +68,9 @@ public struct TorrentDownloadStage: DownloadStage {
             if interrupted.reason == .cancelledByUser, await !isShared(hash, by: ticket.id) { try? await torrents.remove(hash, deleteFiles: true) }
             // A paused ticket's torrent stops where it is, its resume data written, unless another ticket still uses it.
             if interrupted.reason == .paused, await !isShared(hash, by: ticket.id) { try? await torrents.pause(hash) }
+            // Another node has the ticket now: this one lets go of the torrent and keeps the files (on
+            // shared storage they are the other node's head start).
+            if interrupted.reason == .leaseLost, await !isShared(hash, by: ticket.id) { try? await torrents.remove(hash, deleteFiles: false) }
             throw interrupted
         } catch let error as TorrentError {
             throw StageError(code: "torrent_error", message: "\(error)", retryable: true)

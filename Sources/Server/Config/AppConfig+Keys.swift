@@ -11,6 +11,13 @@ extension AppConfig {
             .int("server", "max_body_bytes", \.server.maxBodyBytes, 1024...(256 << 20)),
 
             .string("database", "path", \.database.path, check: nonEmpty),
+            .string("database", "url", \.database.url, secret: true, check: postgresURLOrEmpty),
+
+            .string("cluster", "node_id", \.cluster.nodeId, check: { id in
+                id.count <= 64 && id.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+                    ? nil : "letters, digits, '-', '_' and '.' only, at most 64"
+            }),
+            .int("cluster", "lease_secs", \.cluster.leaseSecs, 3...3600),
 
             .string("jackett", "url", \.jackett.url, check: httpURLOrEmpty),
             .string("jackett", "api_key", \.jackett.apiKey, secret: true),
@@ -124,6 +131,15 @@ extension AppConfig {
         guard !s.isEmpty else { return nil }
         guard let url = URL(string: s), ["http", "https"].contains(url.scheme ?? ""), url.host != nil else {
             return "must be an http:// or https:// URL, got '\(s)'"
+        }
+        return nil
+    }
+
+    /// Never echoes the URL: it may carry the database password.
+    private static func postgresURLOrEmpty(_ s: String) -> String? {
+        guard !s.isEmpty else { return nil }
+        guard let url = URLComponents(string: s), ["postgres", "postgresql"].contains(url.scheme ?? ""), let host = url.host, !host.isEmpty else {
+            return "must be a postgres://user:password@host:5432/database URL"
         }
         return nil
     }

@@ -16,6 +16,22 @@ public struct AppConfig: Sendable, Equatable {
 
     public struct Database: Sendable, Equatable {
         public var path = "./data/downloader2.db"
+        /// `postgres://user:password@host:5432/database`: several nodes share this PostgreSQL as their
+        /// queue; empty: SQLite at `path`, one node.
+        public var url = ""
+    }
+
+    /// Several nodes sharing one PostgreSQL (`[database] url`); ignored with SQLite.
+    public struct Cluster: Sendable, Equatable {
+        /// This node's name among the others; empty: the host name.
+        public var nodeId = ""
+        /// A node that has not renewed its leases for this long is presumed dead and its tickets are taken over.
+        public var leaseSecs = 30
+
+        /// `nodeId`, or the host name when it is empty.
+        public var resolvedNodeId: String {
+            nodeId.isEmpty ? ProcessInfo.processInfo.hostName : nodeId
+        }
     }
 
     public struct Jackett: Sendable, Equatable {
@@ -142,6 +158,7 @@ public struct AppConfig: Sendable, Equatable {
 
     public var server = Server()
     public var database = Database()
+    public var cluster = Cluster()
     public var jackett = Jackett()
     public var torznab = Torznab()
     public var torrent = Torrent()

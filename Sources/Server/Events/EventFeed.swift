@@ -13,15 +13,37 @@ import Tickets
 public struct EventFeed: Sendable {
     let database: any TicketStore
     let bus: EventBus
+    /// Several nodes: the events other nodes stored, relayed by `ClusterMembership`.
+    let remote: EventBus?
 
-    public init(database: any TicketStore, bus: EventBus) {
+    public init(database: any TicketStore, bus: EventBus, remote: EventBus? = nil) {
         self.database = database
         self.bus = bus
+        self.remote = remote
     }
 
     /// Runs until `send` throws or the task is cancelled.
-    public func run(ticketId: String?, since: Int, send: (TicketEvent) async throws -> Void) async throws {
+    public func run(ticketId: String?, since: Int, send: @escaping @Sendable (TicketEvent) async throws -> Void) async throws {
         let live = bus.subscribe()
+        guard let remote else {
+            try await deliver(live, ticketId: ticketId, since: since, send: send)
+            return
+        }
+        // This node's events and the other nodes', in one stream (both subscribed before the replay).
+        let others = remote.subscribe()
+        let (merged, sink) = AsyncStream<TicketEvent>.makeStream(bufferingPolicy: .bufferingNewest(4096))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { for await event in live { sink.yield(event) } }
+            group.addTask { for await event in others { sink.yield(event) } }
+            group.addTask { try await self.deliver(merged, ticketId: ticketId, since: since, send: send) }
+            defer { group.cancelAll() }
+            try await group.next()
+        }
+    }
+
+    private func deliver(
+        _ live: AsyncStream<TicketEvent>, ticketId: String?, since: Int, send: (TicketEvent) async throws -> Void
+    ) async throws {
         var delivered: [String: Int] = [:]
         if let ticketId {
             delivered[ticketId] = since

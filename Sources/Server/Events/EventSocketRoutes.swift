@@ -11,7 +11,7 @@ func buildWebSocketRouter(_ deps: ServerDependencies) -> Router<BasicWebSocketRe
     let router = Router(context: BasicWebSocketRequestContext.self)
     router.add(middleware: ErrorMiddleware())
     router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: [], acceptsSubprotocolToken: true))
-    let feed = EventFeed(database: deps.database, bus: deps.orchestrator.events)
+    let feed = EventFeed(database: deps.database, bus: deps.orchestrator.events, remote: deps.remoteEvents)
     router.ws(RouterPath("\(apiPrefix)/ws")) { request, _ in
         let (ticketId, _) = try EventSocketQuery.parse(request)
         if let ticketId, try await deps.database.ticket(id: ticketId) == nil {

@@ -33,6 +33,28 @@ struct StatusRoutes: Sendable {
         api.get("health/checks", use: healthChecks)
         api.get("stats", use: stats)
         api.get("config", use: config)
+        api.get("nodes", use: nodes)
+    }
+
+    struct Nodes: Encodable {
+        /// `postgresql` (several nodes share it) or `sqlite` (this node alone).
+        var database: String
+        var thisNode: String
+        var nodes: [NodeStatus]
+    }
+
+    /// The nodes sharing the database, with their last heartbeat and the tickets they hold; with
+    /// SQLite, this node alone.
+    @Sendable func nodes(_ request: Request, context: BasicRequestContext) async throws -> Response {
+        if let cluster = deps.cluster {
+            return try JSONResponse.make(Nodes(database: "postgresql", thisNode: cluster.nodeId, nodes: try await cluster.nodes()))
+        }
+        let now = Date()
+        let me = NodeStatus(
+            id: deps.config.cluster.resolvedNodeId, startedAt: deps.startedAt, heartbeatAt: now, alive: true,
+            maxParallelDownloads: deps.config.processing.maxParallelDownloads,
+            address: "\(deps.config.server.host):\(deps.config.server.port)", tickets: await deps.orchestrator.activeTicketIds.sorted())
+        return try JSONResponse.make(Nodes(database: "sqlite", thisNode: me.id, nodes: [me]))
     }
 
     @Sendable func health(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -52,6 +52,9 @@ public struct AppDatabase: TicketStore {
         try AppDatabase(DatabaseQueue())
     }
 
+    /// One process works on the file: there is no lease to end.
+    public func workEnded(ticketId: String) async {}
+
     /// Runs a trivial query: the health check's "database ok".
     public func ping() async throws {
         _ = try await writer.read { db in try Int.fetchOne(db, sql: "SELECT 1") }

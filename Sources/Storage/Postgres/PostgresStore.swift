@@ -582,6 +582,24 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         }
     }
 
+    /// Ends the lease the worker may still hold (it stopped at a state it holds leases through, such
+    /// as `auto_approved` after an outage). Forgotten here first, so the heartbeat no longer renews it
+    /// even if the database does not answer now; then it simply expires.
+    public func workEnded(ticketId: String) async {
+        guard let version = held.withLock({ $0.removeValue(forKey: ticketId) }) else { return }
+        let node = options.nodeId
+        do {
+            _ = try await write { connection in
+                try await connection.query("""
+                    UPDATE ticket SET lease_node = NULL, lease_expires = NULL, last_node = lease_node
+                    WHERE id = \(ticketId) AND lease_node = \(node) AND lease_version = \(version)
+                    """, logger: self.logger)
+            }
+        } catch {
+            logger.warning("ticket \(ticketId): could not end this node's lease now (\(error)); it expires by itself")
+        }
+    }
+
     func saveRow(_ r: TicketRecord, connection: PostgresConnection) async throws {
         try await connection.query("""
             UPDATE ticket SET state = \(r.state), state_details = \(r.stateDetails), priority = \(r.priority), retry_count = \(r.retryCount),

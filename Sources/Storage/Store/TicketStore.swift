@@ -98,6 +98,10 @@ public protocol TicketStore: Sendable {
     /// Whether this release is on the blocklist (for any album).
     func isBlocklisted(infoHash: String) async throws -> Bool
 
+    /// This process's worker on the ticket is done, whatever state it left the ticket in: a shared
+    /// store ends the lease it may still hold (so any node may claim the ticket); SQLite has none.
+    func workEnded(ticketId: String) async
+
     /// A stored service-wide setting (`paused_all`), nil when never set.
     func setting(_ key: String) async throws -> String?
     func setSetting(_ key: String, _ value: String) async throws

@@ -38,7 +38,7 @@ final class StoreOpener: Sendable {
         let store = PostgresStore(
             configuration: server.configuration, options: .init(nodeId: node, leaseSecs: leaseSecs, timeout: timeout),
             logger: Logger(label: "store-\(node)"))
-        running.withLock { $0.append(Task { try? await store.run() }) }
+        running.withLock { $0.append(Task<Void, Never> { _ = try? await store.run() }) }
         try await store.migrate()
         try await store.registerNode()
         return store
