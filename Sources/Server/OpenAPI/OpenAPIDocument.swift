@@ -184,6 +184,37 @@ enum OpenAPIDocument {
             }
           }
         },
+        "/api/v1/nodes": {
+          "get": {
+            "tags": [
+              "status"
+            ],
+            "operationId": "nodes",
+            "summary": "The nodes sharing the database",
+            "description": "With `[database] url` (several nodes on one PostgreSQL): every node that has started, its last heartbeat, whether it is alive (a heartbeat within one lease period) and the tickets it holds a live lease on. With SQLite: this node alone, with the tickets its workers are on.",
+            "responses": {
+              "200": {
+                "description": "The nodes.",
+                "content": {
+                  "application/json": {
+                    "schema": {
+                      "$ref": "#/components/schemas/Nodes"
+                    }
+                  }
+                }
+              },
+              "401": {
+                "$ref": "#/components/responses/Unauthorized"
+              },
+              "500": {
+                "$ref": "#/components/responses/InternalError"
+              },
+              "503": {
+                "$ref": "#/components/responses/StorageUnavailable"
+              }
+            }
+          }
+        },
         "/api/v1/config": {
           "get": {
             "tags": [
@@ -3076,6 +3107,69 @@ enum OpenAPIDocument {
               "status",
               "database",
               "version"
+            ]
+          },
+          "Nodes": {
+            "type": "object",
+            "properties": {
+              "database": {
+                "type": "string",
+                "enum": [
+                  "postgresql",
+                  "sqlite"
+                ]
+              },
+              "this_node": {
+                "type": "string"
+              },
+              "nodes": {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "id": {
+                      "type": "string"
+                    },
+                    "started_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "heartbeat_at": {
+                      "type": "string",
+                      "format": "date-time"
+                    },
+                    "alive": {
+                      "type": "boolean"
+                    },
+                    "max_parallel_downloads": {
+                      "type": "integer"
+                    },
+                    "address": {
+                      "type": "string"
+                    },
+                    "tickets": {
+                      "type": "array",
+                      "items": {
+                        "type": "string"
+                      }
+                    }
+                  },
+                  "required": [
+                    "id",
+                    "started_at",
+                    "heartbeat_at",
+                    "alive",
+                    "max_parallel_downloads",
+                    "address",
+                    "tickets"
+                  ]
+                }
+              }
+            },
+            "required": [
+              "database",
+              "this_node",
+              "nodes"
             ]
           },
           "Stats": {

@@ -68,7 +68,11 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     }
 
     public init(configuration: PostgresClient.Configuration, options: Options, logger: Logger) {
-        self.client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        // The pool's own connection attempts are logged only when they warn: an outage is reported
+        // once by the store's callers, not once per retry.
+        var background = logger
+        background.logLevel = max(logger.logLevel, .warning)
+        self.client = PostgresClient(configuration: configuration, backgroundLogger: background)
         self.options = options
         self.logger = logger
         (announcements, announced) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(10_000))

@@ -142,6 +142,13 @@ struct StatusAPITests {
             #expect(config.json["server"]?["auth_token"] == .string("***"))
             #expect(config.json["jackett"]?["api_key"] == .string("***"))
             #expect(config.json["server"]?["host"] == .string("127.0.0.1"))
+            #expect(config.json["database"]?["url"] == .string("***") || config.json["database"]?["url"] == .string(""), "the database URL may hold a password")
+            // With SQLite the node list is this node alone, named by [cluster] node_id or the host name.
+            let nodes = try await api.get("/api/v1/nodes")
+            #expect(nodes.json["database"] == .string("sqlite"))
+            guard case .array(let list)? = nodes.json["nodes"] else { Issue.record("no nodes: \(nodes.json)"); return }
+            #expect(list.count == 1 && list.first?["alive"] == .bool(true) && list.first?["tickets"] == .array([]))
+            #expect(list.first?["id"] == nodes.json["this_node"] && nodes.json["this_node"]?.stringValue?.isEmpty == false)
         }
     }
 
