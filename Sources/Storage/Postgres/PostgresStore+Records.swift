@@ -161,14 +161,18 @@ extension PostgresStore {
             }
             return renewed
         }
-        let lost = Set(mine.filter { renewed[$0.key] != $0.value }.keys)
-        if !lost.isEmpty {
-            // Only forget the leases that are still the ones checked: a claim made meanwhile stays.
-            held.withLock { current in
-                for id in lost where current[id] == mine[id] { current.removeValue(forKey: id) }
+        let missing = mine.filter { renewed[$0.key] != $0.value }
+        guard !missing.isEmpty else { return [] }
+        // Only leases that are still the ones checked are lost: one ended by its worker meanwhile,
+        // or claimed again under a new version, is not.
+        return held.withLock { current in
+            var lost = Set<String>()
+            for (id, version) in missing where current[id] == version {
+                current.removeValue(forKey: id)
+                lost.insert(id)
             }
+            return lost
         }
-        return lost
     }
 
     /// Marks this node as started (its row in `GET /api/v1/nodes`).

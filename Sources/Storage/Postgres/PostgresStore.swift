@@ -49,6 +49,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     /// Leases this node holds: ticket id → the version it claimed.
     let held = Mutex<[String: Int64]>([:])
     let generation = Atomic<UInt64>(0)
+    /// Whether ``recoverInterruptedTickets(at:)`` has run once in this process.
+    let recoveredOnce = Atomic<Bool>(false)
     /// Set by ``migrate()``: the listener waits for the tables it reads.
     let migrated = Atomic<Bool>(false)
     let announced: AsyncStream<TicketAnnouncement>.Continuation
@@ -386,13 +388,15 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     public func recoverInterruptedTickets(at now: Date) async throws -> [TicketChange] {
         let transient = TicketStateName.allCases.filter(\.isTransient).map(\.rawValue)
         let (node, mine) = (options.nodeId, Array(held.withLock { $0.keys }))
+        // The first call (at start) also recovers what this node left before a restart, its leases
+        // still running; later calls (the heartbeat's) only expired leases, so a claim this process
+        // commits meanwhile is never mistaken for a leftover.
+        let atStart = !recoveredOnce.exchange(true, ordering: .acquiringAndReleasing)
         return try await write { connection in
-            // Left by this node before a restart, or by any node whose lease expired; never a ticket
-            // one of this process's workers is on.
             let rows = try await Self.tickets(try await connection.query("""
                 SELECT \(unescaped: Self.ticketColumns) FROM ticket
                 WHERE NOT (id = ANY(\(mine))) AND (
-                    (state = ANY(\(transient)) AND (lease_node IS NULL OR lease_node = \(node)))
+                    (\(atStart) AND state = ANY(\(transient)) AND (lease_node IS NULL OR lease_node = \(node)))
                     OR (lease_node IS NOT NULL AND lease_expires <= clock_timestamp()))
                 ORDER BY created_at
                 FOR UPDATE SKIP LOCKED
@@ -536,7 +540,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         record.waitUntil = update.waitUntil
         try await saveRow(record, connection: connection)
         try await syncHeldTorrents(record, connection: connection)
-        try await updateLease(record.id, row: row, keeping: Self.keepsLease(to), connection: connection)
+        try await updateLease(record.id, row: row, movingTo: to, connection: connection)
         row.record = record
 
         let node = options.nodeId
@@ -557,16 +561,18 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         return TicketChange(ticket: try record.stored(), events: events)
     }
 
-    /// Takes, keeps or ends this node's lease on a ticket after a write: a state of work keeps it
-    /// (a new lease version when this node did not hold it), any other state ends it.
-    func updateLease(_ id: String, row: LeasedRecord, keeping: Bool, connection: PostgresConnection) async throws {
+    /// Takes, keeps or ends this node's lease on a ticket after a write. The worker holding it keeps
+    /// it through the states it works in (``keepsLease(_:)``); a write that puts the ticket to work
+    /// without holding it (a claim) takes a new lease version; anything else ends it: a ticket
+    /// recovered to its approval has no worker, and must be free for any node to claim.
+    func updateLease(_ id: String, row: LeasedRecord, movingTo target: TicketStateName, connection: PostgresConnection) async throws {
         let (node, lease) = (options.nodeId, options.leaseSecs)
         let mine = held.withLock { $0[id] }
-        if keeping, mine != nil, row.leaseNode == node {
+        if Self.keepsLease(target), mine != nil, row.leaseNode == node {
             try await connection.query("""
                 UPDATE ticket SET lease_expires = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id)
                 """, logger: logger)
-        } else if keeping {
+        } else if target.isTransient {
             var version: Int64 = 0
             for try await value in try await connection.query("""
                 UPDATE ticket SET lease_node = \(node), lease_expires = clock_timestamp() + make_interval(secs => \(lease)),

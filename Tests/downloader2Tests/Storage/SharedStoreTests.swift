@@ -79,6 +79,7 @@ struct SharedStoreTests {
             let recovered = try #require(taken.first?.events.last)
             #expect(recovered.type == .recovered && recovered.payload["node"] == .string("node-a") && recovered.payload["reason"] == .string("lease_expired"))
             #expect(try await b.ticket(id: "lost")?.state.name == .pending)
+            #expect(try await b.nodes().first { $0.id == "node-b" }?.tickets == [], "a recovered ticket has no worker: no lease")
 
             // A's late write is refused and writes nothing; its next heartbeat reports both leases lost.
             let before = try await a.events(ticketId: "lost")
@@ -93,6 +94,23 @@ struct SharedStoreTests {
             #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) != nil)
             #expect(try await a.claimNextTicket(inStates: [.pending], toSearching) == nil)
             #expect(try await b.nodes().first { $0.id == "node-b" }?.tickets == ["kept", "lost"])
+        }
+    }
+
+    @Test("a download taken over goes back to its approval unleased, and the next claim (on any node) downloads it again")
+    func takenOverDownloadIsClaimable() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 1)
+            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 1)
+            let ticket = Fixtures.ticket(id: "dl", root: dir.path)
+            try await a.storeTicket(ticket, in: .downloading)
+            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await b.recoverInterruptedTickets().map(\.ticket.state.name) == [.autoApproved])
+            #expect(try await b.heartbeat().isEmpty)
+            let toDownloading: @Sendable (StoredTicket) -> TicketUpdate = { _ in TicketUpdate(state: Fixtures.state(.downloading)) }
+            let claimed = try await a.claimNextTicket(inStates: [.autoApproved], toDownloading)
+            #expect(claimed?.ticket.id == "dl", "the ticket is free: even the node it was taken from may claim it again")
+            #expect(try await b.nodes().first { $0.id == "node-a" }?.tickets == ["dl"])
         }
     }
 
