@@ -347,30 +347,60 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         _ next: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
     ) async throws -> TicketChange? {
         let (names, busyIds, node, lease) = (states.map(\.rawValue), Array(busy), options.nodeId, options.leaseSecs)
+        // A ticket for an album another live node holds or completed is left to that node.
+        let elsewhere = """
+            EXISTS (SELECT 1 FROM ticket d WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.lease_node IS NOT NULL
+                AND d.lease_node <> $1 AND d.lease_expires > clock_timestamp())
+            OR EXISTS (SELECT 1 FROM ticket d JOIN node n ON n.id = d.last_node
+                WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state = 'completed' AND d.last_node <> $1
+                AND n.heartbeat_at > clock_timestamp() - make_interval(secs => $2))
+            """
         return try await write { connection in
-            // A ticket for an album another live node holds or completed is left to that node.
-            let rows = try await Self.tickets(try await connection.query("""
-                SELECT \(unescaped: Self.ticketColumns) FROM ticket t
-                WHERE t.state = ANY(\(names)) AND NOT (t.id = ANY(\(busyIds)))
-                  AND (t.wait_until IS NULL OR t.wait_until <= \(now))
-                  AND (t.lease_node IS NULL OR t.lease_expires <= clock_timestamp())
-                  AND NOT EXISTS (
-                    SELECT 1 FROM ticket d WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.lease_node IS NOT NULL
-                      AND d.lease_node <> \(node) AND d.lease_expires > clock_timestamp())
-                  AND NOT EXISTS (
-                    SELECT 1 FROM ticket d JOIN node n ON n.id = d.last_node
-                    WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state = 'completed' AND d.last_node <> \(node)
-                      AND n.heartbeat_at > clock_timestamp() - make_interval(secs => \(lease)))
-                ORDER BY t.priority DESC, t.created_at, t.id
-                LIMIT 1 FOR UPDATE SKIP LOCKED
-                """, logger: self.logger))
-            guard var row = rows.first else { return nil }
-            // An expired lease on a ticket that is ready for work is simply void.
-            self.held.withLock { _ = $0.removeValue(forKey: row.record.id) }
-            row.leaseNode = nil
-            row.leaseLive = false
-            return try await self.apply(try next(try row.record.stored()), to: &row, connection: connection, at: now)
+            var skipped: [String] = []
+            for _ in 0..<8 {
+                let rows = try await Self.tickets(try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT \(Self.ticketColumns) FROM ticket t
+                    WHERE t.state = ANY($3) AND NOT (t.id = ANY($4))
+                      AND (t.wait_until IS NULL OR t.wait_until <= $5)
+                      AND (t.lease_node IS NULL OR t.lease_expires <= clock_timestamp())
+                      AND NOT (\(elsewhere))
+                    ORDER BY t.priority DESC, t.created_at, t.id
+                    LIMIT 1 FOR UPDATE SKIP LOCKED
+                    """, binds: try Self.binds(node, lease, names, busyIds + skipped, now)), logger: self.logger))
+                guard var row = rows.first else { return nil }
+                let id = row.record.id
+                // Claims of one album are serialised, and the rule checked again once it is this
+                // claim's turn: each statement reads what committed before it, so a claim of the
+                // same album another node committed meanwhile is seen here.
+                try await connection.query(
+                    "SELECT pg_advisory_xact_lock(hashtextextended(duplicate_key, 0)) FROM ticket WHERE id = \(id)", logger: self.logger)
+                var taken = false
+                for try await value in try await connection.query(PostgresQuery(unsafeSQL: """
+                    SELECT \(elsewhere) FROM ticket t WHERE t.id = $3
+                    """, binds: try Self.binds(node, lease, id)), logger: self.logger).decode(Bool.self) {
+                    taken = value
+                }
+                if taken {
+                    skipped.append(id)
+                    continue
+                }
+                // An expired lease on a ticket that is ready for work is simply void.
+                self.held.withLock { _ = $0.removeValue(forKey: id) }
+                row.leaseNode = nil
+                row.leaseLive = false
+                return try await self.apply(try next(try row.record.stored()), to: &row, connection: connection, at: now)
+            }
+            return nil
         }
+    }
+
+    /// Positional bindings ($1, $2, …) for a statement written once and used twice.
+    static func binds(_ first: String, _ second: Double, _ rest: any PostgresEncodable & Sendable...) throws -> PostgresBindings {
+        var bindings = PostgresBindings()
+        bindings.append(first)
+        bindings.append(second)
+        for value in rest { try bindings.append(value) }
+        return bindings
     }
 
     public func nextWakeTime(inStates states: Set<TicketStateName>) async throws -> Date? {
