@@ -120,22 +120,34 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     // MARK: - Calls, bounded and classified
 
     /// Runs `body` with the client, bounded by the timeout, with PostgreSQL's failures classified.
+    ///
+    /// The caller gets its answer at the timeout even if the call does not end when cancelled (a
+    /// query on a connection the server dropped mid-restart): the call is cancelled and left to end
+    /// by itself, never awaited, so no worker or request hangs on it.
     func run<T: Sendable>(_ body: @escaping @Sendable (PostgresClient, Logger) async throws -> T) async throws -> T {
         let (client, logger, timeout) = (client, logger, options.timeout)
-        do {
-            return try await withThrowingTaskGroup(of: T?.self) { group in
-                group.addTask { try await body(client, logger) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
+        let work = Task { try await body(client, logger) }
+        let outcome: Result<T, any Error> = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let answer = FirstAnswer(continuation)
+                let timer = Task {
+                    try? await Task.sleep(for: timeout)
+                    answer.give(.failure(StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)")))
                 }
-                defer { group.cancelAll() }
-                guard let first = try await group.next(), let value = first else {
-                    throw StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)")
+                Task {
+                    let result = await work.result
+                    timer.cancel()
+                    answer.give(result)
                 }
-                return value
             }
-        } catch {
+        } onCancel: {
+            work.cancel()
+        }
+        switch outcome {
+        case .success(let value):
+            return value
+        case .failure(let error):
+            work.cancel()
             throw Self.classified(error)
         }
     }
@@ -418,15 +430,17 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     public func recoverInterruptedTickets(at now: Date) async throws -> [TicketChange] {
         let transient = TicketStateName.allCases.filter(\.isTransient).map(\.rawValue)
         let (node, mine) = (options.nodeId, Array(held.withLock { $0.keys }))
-        // The first call (at start) also recovers what this node left before a restart, its leases
-        // still running; later calls (the heartbeat's) only expired leases, so a claim this process
-        // commits meanwhile is never mistaken for a leftover.
+        // Every call takes expired leases, and work no lease covers (there is none in a transient
+        // state: a claim takes its lease in the same transaction). The first call (at start) also
+        // takes what this node left before a restart, its leases still running; later calls (the
+        // heartbeat's) do not, so a claim this process commits meanwhile is never taken for a leftover.
         let atStart = !recoveredOnce.exchange(true, ordering: .acquiringAndReleasing)
         return try await write { connection in
             let rows = try await Self.tickets(try await connection.query("""
                 SELECT \(unescaped: Self.ticketColumns) FROM ticket
                 WHERE NOT (id = ANY(\(mine))) AND (
-                    (\(atStart) AND state = ANY(\(transient)) AND (lease_node IS NULL OR lease_node = \(node)))
+                    (state = ANY(\(transient)) AND lease_node IS NULL)
+                    OR (\(atStart) AND state = ANY(\(transient)) AND lease_node = \(node))
                     OR (lease_node IS NOT NULL AND lease_expires <= clock_timestamp()))
                 ORDER BY created_at
                 FOR UPDATE SKIP LOCKED
@@ -628,10 +642,16 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     public func workEnded(ticketId: String) async {
         guard let version = held.withLock({ $0.removeValue(forKey: ticketId) }) else { return }
         let node = options.nodeId
+        let transient = TicketStateName.allCases.filter(\.isTransient).map(\.rawValue)
         do {
             _ = try await write { connection in
+                // A ticket the worker left mid-stage (it could not write its way out) keeps the lease,
+                // expired now: the next heartbeat's recovery, on any node, puts it back to work.
                 try await connection.query("""
-                    UPDATE ticket SET lease_node = NULL, lease_expires = NULL, last_node = lease_node
+                    UPDATE ticket SET
+                        lease_node = CASE WHEN state = ANY(\(transient)) THEN lease_node END,
+                        lease_expires = CASE WHEN state = ANY(\(transient)) THEN clock_timestamp() END,
+                        last_node = lease_node
                     WHERE id = \(ticketId) AND lease_node = \(node) AND lease_version = \(version)
                     """, logger: self.logger)
             }
@@ -677,5 +697,21 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         try await connection.query(
             "SELECT pg_notify(\(eventChannel), \([ticketId, String(seq), node, String(id)].joined(separator: "\t")))", logger: logger)
         return TicketEvent(ticketId: ticketId, seq: seq, type: type, payload: payload, at: now)
+    }
+}
+
+/// Resumes a continuation with the first answer given; later ones are dropped.
+final class FirstAnswer<T: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Result<T, any Error>, Never>?>
+
+    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func give(_ result: Result<T, any Error>) {
+        continuation.withLock { pending in
+            pending?.resume(returning: result)
+            pending = nil
+        }
     }
 }

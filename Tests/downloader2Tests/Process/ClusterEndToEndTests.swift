@@ -277,7 +277,11 @@ struct ClusterEndToEndTests {
                             }
                         }
                     }
-                    Issue.record("not every ticket ended:\n\(report)")
+                    // The logs outlive the test's folder, for the post-mortem.
+                    let kept = NSTemporaryDirectory() + "cluster-e2e-failure-" + UUID().uuidString.prefix(8)
+                    try? FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
+                    for node in ["node-a", "node-b"] { try? FileManager.default.copyItem(atPath: dir.file("\(node).log"), toPath: kept + "/\(node).log") }
+                    Issue.record("not every ticket ended (the nodes' logs are kept in \(kept)):\n\(report)")
                 }
                 try await Task.sleep(for: .seconds(1))
 
