@@ -134,7 +134,7 @@ struct ClusterEndToEndTests {
         }
     }
 
-    @Test("12 tickets for 6 albums on two nodes: both work, each completes once, albums download once; a node killed mid-download is taken over; PostgreSQL away for 10 s loses nothing")
+    @Test("12 tickets for 6 albums on two nodes: both work, each completes once, each album downloads once; a node killed mid-download is taken over; PostgreSQL away for 10 s loses nothing")
     func twoNodes() async throws {
         let dir = TemporaryDirectory("cluster-e2e")
         let postgres = try await PostgresServer.start()
@@ -185,7 +185,7 @@ struct ClusterEndToEndTests {
             try await indexer.test(.live) { client in
                 jackettPort.withLock { $0 = client.port! }
                 let ports = (a: try freeLoopbackPort(), b: try freeLoopbackPort())
-                var nodeA = try ServiceProcess(
+                let nodeA = try ServiceProcess(
                     ["serve", "--config", try config(dir, node: "node-a", port: ports.a, jackett: client.port!, databaseURL: databaseURL)],
                     log: dir.file("node-a.log"))
                 let nodeB = try ServiceProcess(
@@ -287,10 +287,14 @@ struct ClusterEndToEndTests {
 
                 // Then: each completed exactly once, its files placed and playable, and the surviving
                 // node's WebSocket saw every stored event of every ticket, in order.
+                var takenOver = Set<String>()
                 for id in ids {
                     let view = try await b.send("GET", "/api/v1/ticket/\(id)")
                     #expect(view.json["state"]?.stringValue == "completed", "\(id): \(view.json["state"] ?? .null) \(view.json["error_message"] ?? .null)")
                     guard case .array(let history)? = view.json["history"] else { Issue.record("\(id): no history"); continue }
+                    if history.contains(where: { $0["type"]?.stringValue == "recovered" && $0["payload"]?["node"]?.stringValue == "node-a" }) {
+                        takenOver.insert(id)
+                    }
                     let completions = history.filter { $0["type"]?.stringValue == "state_change" && $0["payload"]?["new_state"]?.stringValue == "completed" }
                     #expect(completions.count == 1, "\(id) completed once")
                     let storedSeqs = history.compactMap { $0["seq"]?.intValue }
@@ -310,14 +314,21 @@ struct ClusterEndToEndTests {
                     return nodes
                 }
                 #expect(writers == ["node-a", "node-b"])
-                // Each album was downloaded once: the seeder sent each about once (a kill costs at most
-                // the pieces in flight; the taken-over download resumed from what was on the shared disk).
-                for hash in allHashes {
-                    let sent = try await seeder.progress(hash).allTimeUpload
-                    let size = albumBytes[hash] ?? 1
-                    #expect(Double(sent) <= Double(size) * 1.35, "album \(hash): sent \(sent) bytes for \(size)")
+                // Each album was downloaded once: the seeder sent each album's bytes once, give or take
+                // a piece. An album node A was downloading when it was killed may cost more: what A had
+                // fetched and what was in flight to it (printed), but never a second whole download.
+                for (album, torrent) in frozen {
+                    let sent = try await seeder.progress(torrent.hash).allTimeUpload
+                    let size = albumBytes[torrent.hash] ?? 1
+                    let ratio = Double(sent) / Double(size)
+                    let wasTakenOver = takenOver.contains { $0.contains(album.lowercased()) }
+                    print("cluster: album \(album)\(wasTakenOver ? " (taken over from node A)" : ""): the seeder sent \(sent) bytes for \(size) (\(String(format: "%.2f", ratio))×)")
+                    if wasTakenOver {
+                        #expect(ratio < 2.0, "album \(album), taken over: sent \(sent) bytes for \(size)")
+                    } else {
+                        #expect(Double(sent) <= Double(size + 16384), "album \(album): sent \(sent) bytes for \(size)")
+                    }
                 }
-                _ = nodeA
             }
         }
     }
