@@ -131,13 +131,14 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
             await withCheckedContinuation { continuation in
                 let answer = FirstAnswer(continuation)
                 let timer = Task {
-                    try? await Task.sleep(for: timeout)
+                    // Cancelled: the call answered first.
+                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
                     answer.give(.failure(StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)")))
                 }
                 Task {
-                    let result = await work.result
+                    // The answer first: a timer cancelled before it would wake and answer "timed out".
+                    answer.give(await work.result)
                     timer.cancel()
-                    answer.give(result)
                 }
             }
         } onCancel: {
