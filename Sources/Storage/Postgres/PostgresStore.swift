@@ -537,10 +537,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let node = options.nodeId
         return try await write { connection in
             var row = try await self.locked(connection, ticketId)
-            let current = try row.record.stateName()
-            guard current == state else {
-                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
-            }
+            try row.record.require(state: state)
             try self.checkLease(row, movingTo: nil)
             row.record.searchQuery = query
             row.record.updatedAt = now
@@ -557,10 +554,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let node = options.nodeId
         return try await write { connection in
             let row = try await self.locked(connection, ticketId)
-            let current = try row.record.stateName()
-            guard current == state else {
-                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
-            }
+            try row.record.require(state: state)
             try self.checkLease(row, movingTo: nil)
             let event = try await Self.appendEvent(connection, ticketId: ticketId, type: type, payload: payload, at: now, node: node, logger: self.logger)
             return TicketChange(ticket: try row.record.stored(), events: [event])
@@ -571,37 +565,15 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     /// the lease written in the caller's transaction.
     func apply(_ update: TicketUpdate, to row: inout LeasedRecord, connection: PostgresConnection, at now: Date) async throws -> TicketChange {
         var record = row.record
-        let from = try record.stateName()
-        let to = update.state.name
-        do {
-            try TicketTransitions.check(from: from, to: to)
-        } catch {
-            throw StorageError.illegalTransition(ticketId: record.id, error)
-        }
-        try record.setState(update.state, at: now)
-        if let entry = update.error { try record.recordError(entry) }
-        if let retryCount = update.retryCount { record.retryCount = retryCount }
-        if let query = update.searchQuery { record.searchQuery = query }
-        record.waitUntil = update.waitUntil
+        let notes = try record.apply(update, at: now)
         try await saveRow(record, connection: connection)
         try await syncHeldTorrents(record, connection: connection)
-        try await updateLease(record.id, row: row, movingTo: to, connection: connection)
+        try await updateLease(record.id, row: row, movingTo: update.state.name, connection: connection)
         row.record = record
-
-        let node = options.nodeId
-        let details = try JSONValue(json: Data(record.stateDetails.utf8))
-        var events = [
-            try await Self.appendEvent(
-                connection, ticketId: record.id, type: .stateChange,
-                payload: .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details]), at: now,
-                node: node, logger: logger),
-        ]
-        if case .needsApproval(let waiting) = update.state {
+        var events: [TicketEvent] = []
+        for note in notes {
             events.append(try await Self.appendEvent(
-                connection, ticketId: record.id, type: .needsApproval, payload: try JSONValue(encoding: waiting), at: now, node: node, logger: logger))
-        }
-        if let note = update.note {
-            events.append(try await Self.appendEvent(connection, ticketId: record.id, type: note.type, payload: note.payload, at: now, node: node, logger: logger))
+                connection, ticketId: record.id, type: note.type, payload: note.payload, at: now, node: options.nodeId, logger: logger))
         }
         return TicketChange(ticket: try record.stored(), events: events)
     }

@@ -106,6 +106,37 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
         }
     }
 
+    /// A transition on the row, checked against the state it holds: state and details, error,
+    /// retry count, query and backoff. Returns the events the write must append, in order. Both
+    /// stores call this, so a rule of the transition lives in one place.
+    mutating func apply(_ update: TicketUpdate, at now: Date) throws -> [(type: TicketEventType, payload: JSONValue)] {
+        let from = try stateName()
+        let to = update.state.name
+        do {
+            try TicketTransitions.check(from: from, to: to)
+        } catch {
+            throw StorageError.illegalTransition(ticketId: id, error)
+        }
+        try setState(update.state, at: now)
+        if let entry = update.error { try recordError(entry) }
+        if let retryCount = update.retryCount { self.retryCount = retryCount }
+        if let query = update.searchQuery { searchQuery = query }
+        waitUntil = update.waitUntil
+        let details = try JSONValue(json: Data(stateDetails.utf8))
+        var events: [(type: TicketEventType, payload: JSONValue)] = [
+            (.stateChange, .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details])),
+        ]
+        if case .needsApproval(let waiting) = update.state { events.append((.needsApproval, try JSONValue(encoding: waiting))) }
+        if let note = update.note { events.append(note) }
+        return events
+    }
+
+    /// Refuses a write meant for a ticket in `state` when it has moved on.
+    func require(state: TicketStateName) throws {
+        let current = try stateName()
+        guard current == state else { throw StorageError.illegalTransition(ticketId: id, IllegalTransition(from: current, to: state)) }
+    }
+
     /// Records an error as the latest message and in the bounded history.
     mutating func recordError(_ entry: TicketErrorEntry) throws {
         var history = try TicketJSON.decoder().decode([TicketErrorEntry].self, from: Data(errorHistory.utf8))

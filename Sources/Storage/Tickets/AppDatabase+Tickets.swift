@@ -183,34 +183,10 @@ extension AppDatabase {
     }
 
     private static func apply(_ update: TicketUpdate, to record: inout TicketRecord, db: Database, at now: Date) throws -> TicketChange {
-        let from = try record.stateName()
-        let to = update.state.name
-        do {
-            try TicketTransitions.check(from: from, to: to)
-        } catch {
-            throw StorageError.illegalTransition(ticketId: record.id, error)
-        }
-        try record.setState(update.state, at: now)
-        if let entry = update.error { try record.recordError(entry) }
-        if let retryCount = update.retryCount { record.retryCount = retryCount }
-        if let query = update.searchQuery { record.searchQuery = query }
-        record.waitUntil = update.waitUntil
+        let notes = try record.apply(update, at: now)
         try record.update(db)
         try record.syncHeldTorrents(db)
-
-        let details = try JSONValue(json: Data(record.stateDetails.utf8))
-        var events = [
-            try TicketEventRecord.append(
-                db, ticketId: record.id, type: .stateChange,
-                payload: .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details]), at: now),
-        ]
-        if case .needsApproval(let waiting) = update.state {
-            events.append(try TicketEventRecord.append(
-                db, ticketId: record.id, type: .needsApproval, payload: try JSONValue(encoding: waiting), at: now))
-        }
-        if let note = update.note {
-            events.append(try TicketEventRecord.append(db, ticketId: record.id, type: note.type, payload: note.payload, at: now))
-        }
+        let events = try notes.map { try TicketEventRecord.append(db, ticketId: record.id, type: $0.type, payload: $0.payload, at: now) }
         return TicketChange(ticket: try record.stored(), events: events)
     }
 }
@@ -234,10 +210,7 @@ extension AppDatabase {
     public func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date) async throws -> TicketChange {
         try await writer.write { db in
             guard var record = try TicketRecord.fetchOne(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }
-            let current = try record.stateName()
-            guard current == state else {
-                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
-            }
+            try record.require(state: state)
             record.searchQuery = query
             record.updatedAt = now
             try record.update(db)
@@ -255,10 +228,7 @@ extension AppDatabase {
     ) async throws -> TicketChange {
         try await writer.write { db in
             guard let record = try TicketRecord.fetchOne(db, key: ticketId) else { throw StorageError.ticketNotFound(ticketId) }
-            let current = try record.stateName()
-            guard current == state else {
-                throw StorageError.illegalTransition(ticketId: ticketId, IllegalTransition(from: current, to: state))
-            }
+            try record.require(state: state)
             let event = try TicketEventRecord.append(db, ticketId: ticketId, type: type, payload: payload, at: now)
             return TicketChange(ticket: try record.stored(), events: [event])
         }
