@@ -73,6 +73,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB"
 run_mode "dial TCP, accept uTP (default)" true false
 run_mode "TCP only (enable_utp = false)" false false
+run_mode "disk jobs on the network thread (disk_thread = false)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=false
 [ "${UTP_ROUND:-1}" = 1 ] && run_mode "dial uTP first (dial_utp = true)" true true
 
 # Tuning, each setting changed alone from the defaults (dial TCP), on both sides: the figures behind the defaults.
@@ -80,8 +81,6 @@ if [ "${TUNING:-1}" = 1 ]; then
   echo "== tuning (dial TCP; one setting changed from the default at a time, on both sides)"
   run_mode "hashing_threads = 1 (default 2)" true false "" DOWNLOADER2_TORRENT_HASHING_THREADS=1
   run_mode "hashing_threads = 4" true false "" DOWNLOADER2_TORRENT_HASHING_THREADS=4
-  run_mode "aio_threads = 2 (default: libtorrent's)" true false "" DOWNLOADER2_TORRENT_AIO_THREADS=2
-  run_mode "aio_threads = 16" true false "" DOWNLOADER2_TORRENT_AIO_THREADS=16
   run_mode "send_buffer_watermark_kib = 512" true false "" DOWNLOADER2_TORRENT_SEND_BUFFER_WATERMARK_KIB=512
   run_mode "send_buffer_watermark_kib = 16384" true false "" DOWNLOADER2_TORRENT_SEND_BUFFER_WATERMARK_KIB=16384
   run_mode "max_queued_disk_kib = 1024" true false "" DOWNLOADER2_TORRENT_MAX_QUEUED_DISK_KIB=1024

@@ -29,6 +29,9 @@
 #include <string>
 #include <vector>
 
+// threaded_disk_io.cpp: posix_disk_io run on a thread of its own.
+std::unique_ptr<lt::disk_interface> threaded_disk_io_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
+
 struct lt_shim_session {
     lt::session session;
     // Storage behind the last pop's alerts; cleared at the next pop.
@@ -208,7 +211,7 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         pack.set_int(lt::settings_pack::alert_mask, mask);
 
         lt::session_params params(std::move(pack));
-        params.disk_io_constructor = lt::posix_disk_io_constructor;
+        params.disk_io_constructor = st->disk_thread ? threaded_disk_io_constructor : lt::posix_disk_io_constructor;
         result = new lt_shim_session(std::move(params));
         if (st->rate_limit_local_peers) {
             // Every address in the global peer class, so local peers obey the rate limits too.

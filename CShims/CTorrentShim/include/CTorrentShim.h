@@ -52,6 +52,7 @@ typedef struct lt_shim_settings {
     int min_reconnect_secs;            // seconds before a peer is dialled again; 0 = libtorrent's default (60)
     int send_buffer_watermark_kib;     // upper send buffer watermark per peer; 0 = the preset's
     int max_queued_disk_kib;           // bytes of disk writes queued before peers are throttled; 0 = the preset's
+    int disk_thread;                   // 1: POSIX disk jobs run on a thread of their own; 0: on the network thread
 } lt_shim_settings;
 
 /// A session with POSIX disk I/O (bounded memory; see docs/NOTES.md#libtorrent-disk-io-and-memory). NULL on failure.

@@ -63,6 +63,8 @@ public struct AppConfig: Sendable, Equatable {
         public var hashingThreads = 2
         /// Disk I/O threads; 0 = libtorrent's default.
         public var aioThreads = 0
+        /// Disk jobs on a thread of their own, off libtorrent's network thread (`make bench-swarm` measures both).
+        public var diskThread = true
         /// Per-peer send buffer watermark in KiB; 0 = the throughput preset's.
         public var sendBufferWatermarkKib = 0
         /// Disk writes queued before peers are throttled, in KiB; 0 = the throughput preset's.

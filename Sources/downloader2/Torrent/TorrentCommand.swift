@@ -47,6 +47,7 @@ extension AppConfig {
         settings.dialUTP = torrent.dialUtp
         settings.hashingThreads = torrent.hashingThreads
         settings.aioThreads = torrent.aioThreads
+        settings.diskThread = torrent.diskThread
         settings.sendBufferWatermarkKiB = torrent.sendBufferWatermarkKib
         settings.maxQueuedDiskKiB = torrent.maxQueuedDiskKib
         return settings
