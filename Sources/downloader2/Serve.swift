@@ -41,6 +41,7 @@ struct Serve: AsyncParsableCommand {
         let torrents = try TorrentSession(
             settings: config.torrentSettings,
             resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume" + nodeFolder),
+            sharedResumeRoot: shared == nil ? nil : (config.torrent.downloadPath as NSString).appendingPathComponent(".resume"),
             seedingPolicy: config.seedingPolicy, stallAfter: TimeInterval(config.torrent.stallTimeoutSecs), logger: logger)
         await torrents.restore()
         let port = await torrents.listenPort
@@ -97,7 +98,7 @@ struct Serve: AsyncParsableCommand {
                     .init(service: StateChangeJournal(events: orchestrator.events, logger: logger)),
                     .init(service: PayloadCleaner(
                         torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,
-                        logger: logger)),
+                        heldElsewhere: { try? await shared?.store.ticketsHeldByOtherNodes() }, logger: logger)),
                 ] + clusterServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))

@@ -155,7 +155,12 @@ public struct TorrentDownloadStage: DownloadStage {
         _ candidate: TorrentCandidate, savePath: String, ticket: Ticket, mapping: [TrackMapping]
     ) async throws -> (String, DownloadPlan?) {
         let known = candidate.infoHash.lowercased()
-        if !known.isEmpty, await torrents.torrents.contains(known) {
+        // In the session already (restored, or another ticket's), or left half-done by a node that
+        // died, whose resume data is on the shared download folder: it goes on from there.
+        var present = false
+        if !known.isEmpty { present = await torrents.torrents.contains(known) }
+        if !known.isEmpty, !present { present = await torrents.adoptOtherNodesResumeData(known, savePath: savePath) != nil }
+        if present {
             // Paused with its ticket (and perhaps restored paused after a restart): it goes on now.
             if (try? await torrents.progress(known))?.state == .paused { try? await torrents.resume(known) }
             await reconnect(known, candidate)

@@ -8,18 +8,25 @@ import Torrent
 /// Removes a torrent and its payload once it has seeded under the policy and every ticket that
 /// used it is finished (completed, failed, rejected, cancelled): a ticket still converting or
 /// waiting for a retry keeps its source files. With `keepPayload` nothing is removed.
+///
+/// With several nodes it also lets go of torrents whose tickets another node holds now (this node was
+/// restarted after they were taken over, or came back from a partition): the torrent leaves this
+/// node's engine, its files stay for the node that works on them.
 public struct PayloadCleaner: Service {
     let torrents: TorrentSession
     let database: any TicketStore
     let downloadRoot: String
     let keepPayload: Bool
     let interval: Duration
+    /// Tickets other live nodes hold a lease on (nil: a single node, or the store did not answer).
+    let heldElsewhere: @Sendable () async -> Set<String>?
     let logger: Logger
 
     public init(
         torrents: TorrentSession, database: any TicketStore, downloadRoot: String, keepPayload: Bool, interval: Duration = .seconds(30),
-        logger: Logger = Logger(label: "downloader2.cleanup")
+        heldElsewhere: @escaping @Sendable () async -> Set<String>? = { nil }, logger: Logger = Logger(label: "downloader2.cleanup")
     ) {
+        self.heldElsewhere = heldElsewhere
         self.torrents = torrents
         self.database = database
         self.downloadRoot = downloadRoot
@@ -33,6 +40,7 @@ public struct PayloadCleaner: Service {
     public func run() async throws {
         let interval = self.interval
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            _ = await releaseTorrentsHeldElsewhere()
             _ = await sweep()
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
         }
@@ -60,6 +68,28 @@ public struct PayloadCleaner: Service {
             removed.append(hash)
         }
         return removed
+    }
+
+    /// Removes from the engine, keeping their files, the torrents whose unfinished tickets are all
+    /// held by other nodes. Returns their info-hashes.
+    @discardableResult
+    public func releaseTorrentsHeldElsewhere() async -> [String] {
+        guard let elsewhere = await heldElsewhere(), !elsewhere.isEmpty else { return [] }
+        var released: [String] = []
+        for hash in await torrents.torrents {
+            guard let holders = try? await database.ticketStates(holdingTorrent: hash) else { continue }
+            let unfinished = holders.filter { !$0.value.isTerminal }.keys
+            guard !unfinished.isEmpty, unfinished.allSatisfy(elsewhere.contains) else { continue }
+            do {
+                try await torrents.remove(hash, deleteFiles: false)
+            } catch {
+                logger.warning("cannot remove torrent \(hash): \(error)")
+                continue
+            }
+            logger.notice("torrent \(hash): ticket(s) \(unfinished.sorted().joined(separator: ", ")) are held by another node; the torrent leaves this node, its files stay")
+            released.append(hash)
+        }
+        return released
     }
 
     /// Removes `folder` once it holds nothing but empty folders. libtorrent deletes files in the

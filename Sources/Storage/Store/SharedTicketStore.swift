@@ -17,6 +17,13 @@ public protocol SharedTicketStore: TicketStore {
     var announcements: AsyncStream<TicketAnnouncement> { get }
 }
 
+extension SharedTicketStore {
+    /// Tickets other nodes hold a live lease on.
+    public func ticketsHeldByOtherNodes() async throws -> Set<String> {
+        Set(try await nodes().filter { $0.id != nodeId }.flatMap(\.tickets))
+    }
+}
+
 /// One node of a shared store, as `GET /api/v1/nodes` shows it.
 public struct NodeStatus: Sendable, Equatable, Codable {
     public var id: String

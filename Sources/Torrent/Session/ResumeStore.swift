@@ -9,7 +9,8 @@ public struct ResumeStore: Sendable {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     }
 
-    func path(for hash: String) -> String { (directory as NSString).appendingPathComponent("\(hash).resume") }
+    func path(for hash: String) -> String { Self.path(for: hash, in: directory) }
+    static func path(for hash: String, in directory: String) -> String { (directory as NSString).appendingPathComponent("\(hash).resume") }
 
     /// Writes to a temporary file, fsyncs it, then renames it over the old one: a crash leaves
     /// either the previous resume data or the new, never half of one.

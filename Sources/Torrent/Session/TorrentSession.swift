@@ -12,6 +12,8 @@ import ServiceLifecycle
 public actor TorrentSession: Service {
     let native: NativeSession
     let resumeStore: ResumeStore?
+    /// With several nodes on one download folder: the folder holding each node's resume folder.
+    let sharedResumeRoot: String?
     let logger: Logger
     let defaultSeedingPolicy: SeedingPolicy
     /// A downloading torrent with no payload and no seed for this long counts as stalled.
@@ -28,11 +30,12 @@ public actor TorrentSession: Service {
     func markPeriodicSave() { lastPeriodicSaveTime = Date() }
 
     public init(
-        settings: TorrentSettings, resumeDirectory: String? = nil, seedingPolicy: SeedingPolicy = .stopWhenComplete,
-        stallAfter: TimeInterval = 60, logger: Logger = Logger(label: "torrent")
+        settings: TorrentSettings, resumeDirectory: String? = nil, sharedResumeRoot: String? = nil,
+        seedingPolicy: SeedingPolicy = .stopWhenComplete, stallAfter: TimeInterval = 60, logger: Logger = Logger(label: "torrent")
     ) throws {
         native = try NativeSession(settings: settings)
         resumeStore = try resumeDirectory.map { try ResumeStore(directory: $0) }
+        self.sharedResumeRoot = sharedResumeRoot
         defaultSeedingPolicy = seedingPolicy
         self.stallAfter = stallAfter
         self.logger = logger
@@ -120,6 +123,38 @@ public actor TorrentSession: Service {
         }
         if !restored.isEmpty { logger.info("restored \(restored.count) torrent(s) from resume data") }
         return restored
+    }
+
+    /// Adds a torrent from the resume data another node left in its folder under the shared resume
+    /// root (a ticket taken over from a node that died): the torrent goes on from the pieces that node
+    /// had verified, without hashing them again, into `savePath` (the same folder on shared storage).
+    /// The resume data moves to this node: the other node's copy is removed, so that node does not
+    /// restore the torrent when it comes back. Returns the other node's folder name, or nil when no
+    /// node left resume data for `hash` (or it was refused; the caller then adds the torrent afresh).
+    public func adoptOtherNodesResumeData(_ hash: String, savePath: String) -> String? {
+        guard let resumeStore, let sharedResumeRoot else { return nil }
+        let own = (resumeStore.directory as NSString).standardizingPath
+        let manager = FileManager.default
+        var newest: (node: String, path: String, modified: Date)?
+        for node in (try? manager.contentsOfDirectory(atPath: sharedResumeRoot)) ?? [] {
+            let folder = (sharedResumeRoot as NSString).appendingPathComponent(node)
+            guard (folder as NSString).standardizingPath != own else { continue }
+            let path = ResumeStore.path(for: hash, in: folder)
+            guard let modified = (try? manager.attributesOfItem(atPath: path))?[.modificationDate] as? Date else { continue }
+            if newest.map({ modified > $0.modified }) ?? true { newest = (node, path, modified) }
+        }
+        guard let newest, let data = manager.contents(atPath: newest.path) else { return nil }
+        do {
+            let added = try native.add(AddRequest(resumeData: data, savePath: savePath))
+            policies[added] = defaultSeedingPolicy
+            requestResumeData(added)
+            try? manager.removeItem(atPath: newest.path)
+            logger.info("torrent \(added) continues from node \(newest.node)'s resume data (\(data.count) bytes) in \(savePath)")
+            return newest.node
+        } catch {
+            logger.warning("resume data of \(hash) left by node \(newest.node) refused (\(error)); the torrent is added afresh")
+            return nil
+        }
     }
 
     static func checkMagnet(_ magnet: String) throws(TorrentError) {

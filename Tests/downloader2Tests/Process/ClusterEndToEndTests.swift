@@ -70,7 +70,8 @@ struct ClusterEndToEndTests {
         return router
     }
 
-    func config(_ dir: TemporaryDirectory, node: String, port: Int, jackett: Int, databaseURL: String) throws -> String {
+    /// A node's config; without `databaseURL` the node must find it in `DOWNLOADER2_DATABASE_URL`.
+    func config(_ dir: TemporaryDirectory, node: String, port: Int, jackett: Int, databaseURL: String?) throws -> String {
         let text = """
         [server]
         host = "127.0.0.1"
@@ -78,7 +79,7 @@ struct ClusterEndToEndTests {
         auth_token = "\(Self.token)"
         [database]
         path = "\(dir.file("unused-\(node).sqlite"))"
-        url = "\(databaseURL)"
+        \(databaseURL.map { "url = \"\($0)\"" } ?? "")
         [cluster]
         node_id = "\(node)"
         lease_secs = \(Self.leaseSecs)
@@ -188,12 +189,13 @@ struct ClusterEndToEndTests {
                 let nodeA = try ServiceProcess(
                     ["serve", "--config", try config(dir, node: "node-a", port: ports.a, jackett: client.port!, databaseURL: databaseURL)],
                     log: dir.file("node-a.log"))
-                let nodeB = try ServiceProcess(
-                    ["serve", "--config", try config(dir, node: "node-b", port: ports.b, jackett: client.port!, databaseURL: databaseURL)],
-                    log: dir.file("node-b.log"))
+                let configB = try config(dir, node: "node-b", port: ports.b, jackett: client.port!, databaseURL: databaseURL)
+                let nodeB = try ServiceProcess(["serve", "--config", configB], log: dir.file("node-b.log"))
+                var restartedA: ServiceProcess?
                 defer {
                     nodeA.stop(SIGKILL)
                     nodeB.stop(SIGKILL)
+                    restartedA?.stop(SIGKILL)
                 }
                 let a = LiveHTTP(port: ports.a, token: Self.token)
                 let b = LiveHTTP(port: ports.b, token: Self.token)
@@ -244,12 +246,42 @@ struct ClusterEndToEndTests {
                 }
                 #expect(killed, "node A was killed mid-download; held: \(held.withLock { $0 })")
                 let victimId = try #require(victim)
+                let victimHash = try #require(Self.albums.first { victimId.contains($0.lowercased()) }.flatMap { frozen[$0]?.hash })
+
+                // `status --follow` on node B follows the victim from its first event (stored while
+                // node A worked on it) to its completion on node B.
+                let followOutput = dir.file("follow.out")
+                FileManager.default.createFile(atPath: followOutput, contents: nil)
+                let follower = Process()
+                follower.executableURL = URL(fileURLWithPath: ServiceProcess.binary)
+                follower.arguments = ["status", victimId, "--follow", "--config", configB]
+                follower.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOWNLOADER2_") }
+                follower.standardOutput = FileHandle(forWritingAtPath: followOutput)
+                follower.standardError = FileHandle(forWritingAtPath: "/dev/null")
+                try follower.run()
+                defer { if follower.isRunning { follower.terminate() } }
 
                 // Node B takes the victim over once its lease has expired.
                 #expect(await eventually(within: Double(Self.leaseSecs) * 4) {
                     guard let view = try? await b.send("GET", "/api/v1/ticket/\(victimId)"), case .array(let history)? = view.json["history"] else { return false }
                     return history.contains { $0["type"]?.stringValue == "recovered" && $0["payload"]?["node"]?.stringValue == "node-a" }
                 }, "node B took over node A's ticket")
+
+                // Node B goes on from the resume data node A left on the shared download folder (no
+                // piece hashed again), and takes it over: node A's copy is gone.
+                #expect(await eventually(within: 60) { nodeB.log.contains("torrent \(victimHash) continues from node node-a's resume data") },
+                        "node B adopted node A's resume data of \(victimHash)")
+                #expect(!FileManager.default.fileExists(atPath: dir.file("dl/.resume/node-a/\(victimHash).resume")))
+
+                // Node A comes back, its database URL from the environment this time, and joins again.
+                restartedA = try ServiceProcess(
+                    ["serve", "--config", try config(dir, node: "node-a", port: ports.a, jackett: client.port!, databaseURL: nil)],
+                    environment: ["DOWNLOADER2_DATABASE_URL": databaseURL], log: dir.file("node-a.log"))
+                #expect(await eventually(within: 90) { (try? await a.send("GET", "/api/v1/health").status) == 200 })
+                #expect(await eventually(within: 30) {
+                    guard let answer = try? await b.send("GET", "/api/v1/nodes"), case .array(let list)? = answer.json["nodes"] else { return false }
+                    return list.contains { $0["id"]?.stringValue == "node-a" && $0["alive"] == .bool(true) }
+                }, "node A is alive again in /nodes")
 
                 // PostgreSQL goes away for 10 s in the middle of the work, then comes back.
                 try await postgres.stopServer()
@@ -314,6 +346,13 @@ struct ClusterEndToEndTests {
                     return nodes
                 }
                 #expect(writers == ["node-a", "node-b"])
+                // The follower on node B saw the victim through both nodes to its completion.
+                #expect(await eventually(within: 30) { !follower.isRunning }, "status --follow ended")
+                let followed = (try? String(contentsOfFile: followOutput, encoding: .utf8)) ?? ""
+                #expect(!follower.isRunning && follower.terminationStatus == 0, "status --follow exit status; it printed: \(followed)")
+                for step in ["→ downloading", "→ completed"] {
+                    #expect(followed.contains(step), "status --follow printed: \(followed)")
+                }
                 // Each album was downloaded once: the seeder sent each album's bytes once, give or take
                 // a piece. An album node A was downloading when it was killed may cost more: what A had
                 // fetched and what was in flight to it (printed), but never a second whole download.

@@ -1,8 +1,10 @@
 import Foundation
+import Pipeline
 import Storage
 import Synchronization
 import Testing
 import Tickets
+import Torrent
 
 /// What only a store shared by several nodes does, against a real PostgreSQL 15: migrations raced by
 /// nodes starting together, exclusive claims, leases that expire and are taken over, fencing, events
@@ -111,6 +113,43 @@ struct SharedStoreTests {
             let claimed = try await a.claimNextTicket(inStates: [.autoApproved], toDownloading)
             #expect(claimed?.ticket.id == "dl", "the ticket is free: even the node it was taken from may claim it again")
             #expect(try await b.nodes().first { $0.id == "node-a" }?.tickets == ["dl"])
+        }
+    }
+
+    @Test("a torrent whose ticket another node holds leaves this node's engine with its files kept; one this node holds stays")
+    func torrentsHeldElsewhereLeave() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a")
+            let b = try await opener.openPostgres(node: "node-b")
+            let engine = try TorrentSession(settings: .loopback())
+            try await withRunning([engine]) {
+                // Node A's engine has two releases (restored at its start, say): one for a ticket node B
+                // took over, one for its own ticket.
+                var hashes: [String: String] = [:]
+                for (store, id) in [(b, "theirs"), (a, "mine")] as [(PostgresStore, String)] {
+                    let folder = try ReleaseFixture.write(in: dir.file("dl/\(id)"), name: "Release \(id)", files: [("01.flac", 200_000)])
+                    let torrent = try TorrentCreator.create(from: folder, pieceSize: 16384, kind: .v1Only)
+                    let hash = try await engine.add(torrentFile: torrent, savePath: dir.file("dl/\(id)"), seedMode: true)
+                    hashes[id] = hash
+                    var ticket = Fixtures.ticket(id: id, root: dir.path)
+                    ticket.search.album = "Album \(id)"
+                    _ = try await store.storeTicket(ticket, in: .autoApproved)
+                    _ = try await store.updateTicket(id: id) { _ in TicketUpdate(state: .downloading(.init(torrentHash: hash, startedAt: Date()))) }
+                }
+                #expect(try await a.ticketsHeldByOtherNodes() == ["theirs"])
+                #expect(try await b.ticketsHeldByOtherNodes() == ["mine"])
+
+                let cleaner = PayloadCleaner(
+                    torrents: engine, database: a, downloadRoot: dir.file("dl"), keepPayload: false,
+                    heldElsewhere: { try? await a.ticketsHeldByOtherNodes() })
+                #expect(await cleaner.releaseTorrentsHeldElsewhere() == [hashes["theirs"]!])
+                #expect(await engine.torrents == [hashes["mine"]!])
+                #expect(FileManager.default.fileExists(atPath: dir.file("dl/theirs/Release theirs/01.flac")), "the files stay for node B")
+                // One node alone (no shared store): nothing is ever held elsewhere.
+                let alone = PayloadCleaner(torrents: engine, database: a, downloadRoot: dir.file("dl"), keepPayload: false)
+                #expect(await alone.releaseTorrentsHeldElsewhere().isEmpty)
+                #expect(await engine.torrents == [hashes["mine"]!])
+            }
         }
     }
 

@@ -106,6 +106,54 @@ struct EngineRobustnessTests {
         #expect(filesEqual(folder + "/disc2.flac", dir.file("leech/Big/disc2.flac")))
     }
 
+    @Test("a node takes over another node's half-done torrent from its resume data on the shared folder: no piece hashed again, that node's copy moved")
+    func adoptOtherNodesResumeData() async throws {
+        let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Big", files: [("disc1.flac", 6_000_000), ("disc2.flac", 6_000_000)])
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let root = dir.file("shared/.resume")
+        try await withRunning([seeder]) {
+            let seedHash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            // Node A downloads the first file, then stops (its resume data stays on the shared folder).
+            let nodeA = try TorrentSession(settings: .loopback(), resumeDirectory: root + "/node-a", sharedResumeRoot: root, seedingPolicy: .seedForever)
+            let hash = try await withRunning([nodeA]) {
+                let hash = try await nodeA.add(
+                    torrentFile: torrent, savePath: dir.file("shared/t1"), wantedFiles: [0], peers: ["127.0.0.1:\(await seeder.listenPort)"])
+                _ = try await nodeA.waitUntilComplete(hash)
+                return hash
+            }
+            #expect(FileManager.default.fileExists(atPath: root + "/node-a/\(hash).resume"))
+            try await seeder.remove(seedHash, deleteFiles: false)
+
+            // Node B has no resume data of its own for it; a third node without a shared root sees none.
+            let nodeB = try TorrentSession(settings: .loopback(), resumeDirectory: root + "/node-b", sharedResumeRoot: root)
+            let alone = try TorrentSession(settings: .loopback(), resumeDirectory: dir.file("alone"))
+            try await withRunning([nodeB, alone]) {
+                #expect(await alone.adoptOtherNodesResumeData(hash, savePath: dir.file("shared/t1")) == nil)
+                #expect(await nodeB.adoptOtherNodesResumeData(String(repeating: "ab", count: 20), savePath: dir.file("x")) == nil)
+                #expect(await nodeB.adoptOtherNodesResumeData(hash, savePath: dir.file("shared/t1")) == "node-a")
+                #expect(await eventually { (try? await nodeB.progress(hash).state) != .checking })
+                let adopted = try await nodeB.progress(hash)
+                #expect(adopted.wantedDoneBytes >= 6_000_000, "went on with \(adopted.wantedDoneBytes) bytes")
+                let hashed = await nodeB.engineCounters(["disk.num_read_back"])?["disk.num_read_back"]
+                #expect(hashed == 0, "node B read back \(hashed ?? -1) blocks to hash them when taking the torrent over")
+                // The resume data moved: node A's copy is gone (it would restore the torrent), node B writes its own.
+                #expect(!FileManager.default.fileExists(atPath: root + "/node-a/\(hash).resume"))
+                #expect(await eventually { FileManager.default.fileExists(atPath: root + "/node-b/\(hash).resume") })
+            }
+
+            // The reference, same files: added without the resume data, the engine hashes what is on disk.
+            let fresh = try TorrentSession(settings: .loopback())
+            try await withRunning([fresh]) {
+                let again = try await fresh.add(torrentFile: torrent, savePath: dir.file("shared/t1"), wantedFiles: [0])
+                #expect(await eventually { ((try? await fresh.progress(again))?.wantedDoneBytes ?? 0) >= 6_000_000 })
+                let hashed = await fresh.engineCounters(["disk.num_read_back"])?["disk.num_read_back"] ?? 0
+                print("engine: taking over from resume data read back 0 blocks to hash; adding the same half-done torrent afresh read back \(hashed)")
+                #expect(hashed > 0)
+            }
+        }
+    }
+
     @Test("seeding stops when the policy is met: 0/0 at completion, a ratio goal once reached")
     func seedingPolicy() async throws {
         #expect(SeedingPolicy.stopWhenComplete.isSatisfied(uploaded: 0, downloaded: 100, seedingSecs: 0))
