@@ -8,6 +8,10 @@ TEST_PACKAGES  := curl aria2 opentracker ffmpeg chromium chromium-driver dpkg-de
 PYTHON_TOOLS   := mutagen=mutagen openapi_spec_validator=openapi-spec-validator schemathesis=schemathesis
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
+# The tests are built in release mode in the scratch folder of `make dist`, with the same flags: the
+# modules dist compiled are not compiled again, only the test target is (docs/NOTES.md, "CI: where the
+# time goes"). No test needs `@testable`: what tests reach beyond the public API is `package`.
+TEST_BUILD := -c release --scratch-path .build-dist
 
 .PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
 
@@ -21,8 +25,8 @@ run: deps
 # wait for them, and two such waits at once hold both threads of Swift's cooperative pool on this
 # 2-core machine, starving the in-process servers and orchestrators of other tests (docs/NOTES.md).
 test: deps test-deps dist
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --no-parallel
+	$(SWIFT) build $(TEST_BUILD) --build-tests
+	$(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
 
 ## The NAS build: dist/downloader2 (Swift runtime linked in, stripped; symbols in dist/downloader2.debug)
 ## and dist/downloader2_VERSION_ARCH.deb (systemd unit, /etc/downloader2/config.toml, /var/lib/downloader2).
@@ -48,18 +52,18 @@ demo: deps test-deps
 
 ## The matcher against its labelled cases: one line per case, then `accuracy: top1 N/M, wrong auto-approvals K`.
 accuracy: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter MatchingAccuracyTests 2>&1 | grep -E '^(ok|MISS|miss|wrong|accuracy)' ; exit $${PIPESTATUS[0]}
+	$(SWIFT) build $(TEST_BUILD) --build-tests
+	$(SWIFT) test $(TEST_BUILD) --skip-build --filter MatchingAccuracyTests 2>&1 | grep -E '^(ok|MISS|miss|wrong|accuracy)' ; exit $${PIPESTATUS[0]}
 
 ## The release-title parser against the real corpus: one line per miss, then `parser: N/M` per source and overall.
 parser-accuracy: deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter ParserAccuracyTests 2>&1 | grep -E '^(miss|guided miss|parser)' ; exit $${PIPESTATUS[0]}
+	$(SWIFT) build $(TEST_BUILD) --build-tests
+	$(SWIFT) test $(TEST_BUILD) --skip-build --filter ParserAccuracyTests 2>&1 | grep -E '^(miss|guided miss|parser)' ; exit $${PIPESTATUS[0]}
 
 ## The fake-lossless detector on generated genuine and transcoded audio: the confusion table, each miss, the figures.
 verify-accuracy: deps test-deps
-	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --filter FakeLosslessAccuracyTests 2>&1 | grep -vE '^(◇|✔|\[|Test Suite|Test Case|Building|Build complete)' ; exit $${PIPESTATUS[0]}
+	$(SWIFT) build $(TEST_BUILD) --build-tests
+	$(SWIFT) test $(TEST_BUILD) --skip-build --filter FakeLosslessAccuracyTests 2>&1 | grep -vE '^(◇|✔|\[|Test Suite|Test Case|Building|Build complete)' ; exit $${PIPESTATUS[0]}
 
 ## Benchmarks build in their own scratch folder so `swift test` never compiles them.
 bench: deps test-deps

@@ -7,9 +7,12 @@ SWIFT="${SWIFT:-swift}"
 VERSION="$(sed -n 's/.*static let version = "\(.*\)".*/\1/p' Sources/Server/Routes/StatusRoutes.swift)"
 ARCH="$(dpkg --print-architecture)"
 
-"$SWIFT" build -c release --product downloader2 --static-swift-stdlib --scratch-path .build-dist
+# Built as `make test` builds (same folder, same flags: the tests compile nothing again), then linked
+# once more with the Swift runtime and Foundation static (scripts/relink-static.py says why).
+"$SWIFT" build -c release --product downloader2 --scratch-path .build-dist
 mkdir -p dist
-built=".build-dist/release/downloader2"
+built=".build-dist/release/downloader2-static"
+python3 scripts/relink-static.py .build-dist/release.yaml downloader2 "$built"
 objcopy --only-keep-debug "$built" dist/downloader2.debug
 objcopy --strip-debug --strip-unneeded --add-gnu-debuglink=dist/downloader2.debug "$built" dist/downloader2.partial
 chmod 0755 dist/downloader2.partial

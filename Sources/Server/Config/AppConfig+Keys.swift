@@ -3,7 +3,7 @@ import Torrent
 
 extension AppConfig {
     /// Every key, in the order `config.example.toml` documents them.
-    static var keys: [ConfigKey] {
+    package static var keys: [ConfigKey] {
         [
             .string("server", "host", \.server.host, check: nonEmpty),
             .int("server", "port", \.server.port, 1...65535),

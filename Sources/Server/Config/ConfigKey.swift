@@ -8,11 +8,11 @@ public enum ConfigValue: Sendable, Equatable {
 }
 
 /// One configuration key: where it lives, how to read, check and show it.
-struct ConfigKey {
-    enum Kind: String { case string, int, double, bool, strings = "array of strings" }
+package struct ConfigKey {
+    package enum Kind: String { case string, int, double, bool, strings = "array of strings" }
 
-    let section: String
-    let name: String
+    package let section: String
+    package let name: String
     let kind: Kind
     let secret: Bool
     let get: (AppConfig) -> ConfigValue
@@ -20,7 +20,7 @@ struct ConfigKey {
     let set: (inout AppConfig, ConfigValue) -> String?
 
     /// `server.port`
-    var path: String { "\(section).\(name)" }
+    package var path: String { "\(section).\(name)" }
     /// `DOWNLOADER2_SERVER_PORT`
     var environmentName: String { "DOWNLOADER2_\(section.uppercased())_\(name.uppercased())" }
 

@@ -5,7 +5,7 @@ import Hummingbird
 ///
 /// The comparison takes the same time wherever the first difference is, so the token cannot be
 /// guessed byte by byte from response times.
-struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
+package struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
     let token: [UInt8]
     let openPaths: Set<String>
     /// WebSocket upgrades may carry the token as a `bearer.<token>` subprotocol instead: a browser
@@ -25,7 +25,7 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
             .first { $0.hasPrefix("bearer.") }.map { String($0.dropFirst("bearer.".count)) }
     }
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    package func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         if openPaths.contains(request.uri.path) {
             return try await next(request, context)
         }
@@ -50,7 +50,7 @@ struct BearerAuthMiddleware<Context: RequestContext>: RouterMiddleware {
         return error
     }
 
-    static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+    package static func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
         var difference: UInt8 = a.count == b.count ? 0 : 1
         for i in 0..<max(a.count, b.count) {
             difference |= (i < a.count ? a[i] : 0) ^ (i < b.count ? b[i] : 0)

@@ -8,7 +8,7 @@ import Synchronization
 /// is named for what it does (new tickets submitted at the same moment share one: `TicketInsertBatcher`).
 /// Opening it applies all pending migrations.
 public struct AppDatabase: TicketStore {
-    let writer: any DatabaseWriter
+    package let writer: any DatabaseWriter
     /// New tickets, committed together when they arrive together (`TicketInsertBatcher`).
     let inserts: TicketInsertBatcher
     /// Counts the committed transactions that changed a ticket or its events (`ticketGeneration`).

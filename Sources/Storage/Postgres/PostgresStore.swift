@@ -108,10 +108,15 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     public func run() async throws {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.client.run() }
-            group.addTask { await self.listen() }
+            // The listener ends before the client does: a listener still asking the pool for a
+            // connection while the pool shuts down could wait for an answer that never comes, and
+            // this group would wait for it (a test that closed its store hung so, once).
+            let listener = Task { await self.listen() }
             await withGracefulShutdownHandler {
                 try? await Task.sleep(for: .seconds(Int64.max / 4))
             } onGracefulShutdown: {}
+            listener.cancel()
+            await listener.value
             group.cancelAll()
         }
         announced.finish()

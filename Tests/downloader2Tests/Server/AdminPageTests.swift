@@ -4,7 +4,7 @@ import HummingbirdTesting
 import Storage
 import Testing
 import Tickets
-@testable import Server
+import Server
 
 /// The admin page in a real headless browser (Debian's chromium through chromedriver), against the
 /// production server on a loopback port with a seeded database. Screenshots of each view go to

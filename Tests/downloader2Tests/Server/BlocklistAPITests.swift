@@ -1,7 +1,7 @@
 import Foundation
 import HTTPTypes
 import Hummingbird
-@testable import Server
+import Server
 import Storage
 import Testing
 import Tickets

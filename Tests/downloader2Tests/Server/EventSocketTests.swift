@@ -6,7 +6,7 @@ import HummingbirdWSClient
 import HummingbirdWSTesting
 import Logging
 import Pipeline
-@testable import Server
+import Server
 import Synchronization
 import Testing
 import Tickets

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-@testable import Server
+import Server
 import Testing
 import Tickets
 

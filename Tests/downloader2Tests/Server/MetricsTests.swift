@@ -3,7 +3,7 @@ import Hummingbird
 import HummingbirdTesting
 import Pipeline
 import Prometheus
-@testable import Server
+import Server
 import Testing
 import Tickets
 

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-@testable import Storage
+import Storage
 import Testing
 import Tickets
 

@@ -5,7 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Pipeline
-@testable import Server
+import Server
 import Storage
 import Tickets
 
