@@ -73,7 +73,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB"
 run_mode "dial TCP, accept uTP (default)" true false
 run_mode "TCP only (enable_utp = false)" false false
-run_mode "disk jobs on the network thread (disk_thread = false)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=false
+run_mode "disk jobs on a thread of their own (disk_thread = true)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=true
 [ "${UTP_ROUND:-1}" = 1 ] && run_mode "dial uTP first (dial_utp = true)" true true
 
 # Tuning, each setting changed alone from the defaults (dial TCP), on both sides: the figures behind the defaults.

@@ -63,8 +63,9 @@ public struct AppConfig: Sendable, Equatable {
         public var hashingThreads = 2
         /// Disk I/O threads; 0 = libtorrent's default.
         public var aioThreads = 0
-        /// Disk jobs on a thread of their own, off libtorrent's network thread (`make bench-swarm` measures both).
-        public var diskThread = true
+        /// Disk jobs on a thread of their own, off libtorrent's network thread (`make bench-swarm` measures both;
+        /// off by default: slower in the one run measured).
+        public var diskThread = false
         /// Per-peer send buffer watermark in KiB; 0 = the throughput preset's.
         public var sendBufferWatermarkKib = 0
         /// Disk writes queued before peers are throttled, in KiB; 0 = the throughput preset's.

@@ -25,7 +25,8 @@ public struct TorrentSettings: Sendable, Equatable {
     public var aioThreads = 0
     /// Disk jobs (writes, reads, piece hashes) on a thread of their own rather than on libtorrent's
     /// network thread (`[torrent] disk_thread`; docs/NOTES.md, "libtorrent: disk I/O and memory").
-    public var diskThread = true
+    /// Off by default: measured slower and with twice the leecher's RSS (`make bench-swarm`).
+    public var diskThread = false
     /// The per-peer send buffer's upper watermark, KiB; 0 = the preset's (`[torrent] send_buffer_watermark_kib`).
     public var sendBufferWatermarkKiB = 0
     /// Disk writes queued before peers are throttled, KiB; 0 = the preset's (`[torrent] max_queued_disk_kib`).
