@@ -157,14 +157,15 @@ public struct TorrentDownloadStage: DownloadStage {
         let known = candidate.infoHash.lowercased()
         // In the session already (restored, or another ticket's), or left half-done by a node that
         // died, whose resume data is on the shared download folder: it goes on from there.
-        var present = false
-        if !known.isEmpty { present = await torrents.torrents.contains(known) }
-        if !known.isEmpty, !present { present = await torrents.adoptOtherNodesResumeData(known, savePath: savePath) != nil }
-        if present {
-            // Paused with its ticket (and perhaps restored paused after a restart): it goes on now.
-            if (try? await torrents.progress(known))?.state == .paused { try? await torrents.resume(known) }
-            await reconnect(known, candidate)
-            return (known, nil)
+        if !known.isEmpty {
+            var present = await torrents.torrents.contains(known)
+            if !present { present = await torrents.adoptOtherNodesResumeData(known, savePath: savePath) != nil }
+            if present {
+                // Paused with its ticket (and perhaps restored paused after a restart): it goes on now.
+                if (try? await torrents.progress(known))?.state == .paused { try? await torrents.resume(known) }
+                await reconnect(known, candidate)
+                return (known, nil)
+            }
         }
         do {
             var magnet = candidate.magnetUri

@@ -106,20 +106,41 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     /// Runs the connection pool and the `LISTEN` loop until cancelled.
     public func run() async throws {
-        await withDiscardingTaskGroup { group in
-            group.addTask { await self.client.run() }
-            // The listener ends before the client does: a listener still asking the pool for a
-            // connection while the pool shuts down could wait for an answer that never comes, and
-            // this group would wait for it (a test that closed its store hung so, once).
-            let listener = Task { await self.listen() }
-            await withGracefulShutdownHandler {
-                try? await Task.sleep(for: .seconds(Int64.max / 4))
-            } onGracefulShutdown: {}
-            listener.cancel()
-            await listener.value
-            group.cancelAll()
+        // The pool and the listener run as tasks of their own, so that stopping waits for each at
+        // most the call timeout: a listener still asking the pool for a connection while the pool
+        // shuts down (or a pool closing a connection the server never answers) must not hold the
+        // service's shutdown, or a test closing its store, for ever.
+        let pool = Task { await self.client.run() }
+        let listener = Task { await self.listen() }
+        await withGracefulShutdownHandler {
+            try? await Task.sleep(for: .seconds(Int64.max / 4))
+        } onGracefulShutdown: {}
+        listener.cancel()
+        if !(await Self.ends(listener, within: options.timeout)) {
+            logger.warning("node \(options.nodeId): the event listener did not stop within \(options.timeout); left to end by itself")
+        }
+        pool.cancel()
+        if !(await Self.ends(pool, within: options.timeout)) {
+            logger.warning("node \(options.nodeId): the connection pool did not stop within \(options.timeout); left to end by itself")
         }
         announced.finish()
+    }
+
+    /// Waits for `task` to end, at most `limit`; whether it ended.
+    static func ends(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
+        let outcome: Result<Bool, any Error> = await withCheckedContinuation { continuation in
+            let answer = FirstAnswer(continuation)
+            let timer = Task {
+                guard (try? await Task.sleep(for: limit)) != nil else { return }
+                answer.give(.success(false))
+            }
+            Task {
+                await task.value
+                answer.give(.success(true))
+                timer.cancel()
+            }
+        }
+        return (try? outcome.get()) ?? false
     }
 
     // MARK: - Calls, bounded and classified

@@ -113,9 +113,7 @@ public actor TorrentSession: Service {
         var restored: [String] = []
         for (hash, data) in resumeStore.all() {
             do {
-                let added = try native.add(AddRequest(resumeData: data, savePath: ""))
-                policies[added] = defaultSeedingPolicy
-                restored.append(added)
+                restored.append(try addFromResumeData(data, savePath: ""))
             } catch {
                 logger.error("resume data of \(hash) refused (\(error)); moved aside as \(hash).resume.bad")
                 resumeStore.quarantine(hash)
@@ -145,8 +143,7 @@ public actor TorrentSession: Service {
         }
         guard let newest, let data = manager.contents(atPath: newest.path) else { return nil }
         do {
-            let added = try native.add(AddRequest(resumeData: data, savePath: savePath))
-            policies[added] = defaultSeedingPolicy
+            let added = try addFromResumeData(data, savePath: savePath)
             requestResumeData(added)
             try? manager.removeItem(atPath: newest.path)
             logger.info("torrent \(added) continues from node \(newest.node)'s resume data (\(data.count) bytes) in \(savePath)")
@@ -155,6 +152,13 @@ public actor TorrentSession: Service {
             logger.warning("resume data of \(hash) left by node \(newest.node) refused (\(error)); the torrent is added afresh")
             return nil
         }
+    }
+
+    /// Adds a torrent from resume data (`savePath` empty: where the data says), under the default seeding policy.
+    private func addFromResumeData(_ data: Data, savePath: String) throws -> String {
+        let added = try native.add(AddRequest(resumeData: data, savePath: savePath))
+        policies[added] = defaultSeedingPolicy
+        return added
     }
 
     static func checkMagnet(_ magnet: String) throws(TorrentError) {

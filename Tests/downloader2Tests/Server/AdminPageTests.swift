@@ -1,5 +1,7 @@
 import Foundation
 import Hummingbird
+import Logging
+import Pipeline
 import HummingbirdTesting
 import Storage
 import Testing
@@ -133,13 +135,61 @@ struct AdminPageTests {
         }
     }
 
+    @Test("several nodes on PostgreSQL: node A's page shows, live, a ticket node B stores and cancels, and an approval made on A's page reaches B")
+    func sharedStoreInBrowser() async throws {
+        let dir = TemporaryDirectory("downloader2-admin-pg")
+        try await StoreOpener.with(.postgres) { opener in
+            let a = try await opener.openPostgres(node: "node-a")
+            let b = try await opener.openPostgres(node: "node-b")
+            let logger = Logger(label: "test")
+            let orchestratorA = Orchestrator(database: a, stages: ScriptedStages().pipeline, settings: PipelineSettings(), logger: logger)
+            let orchestratorB = Orchestrator(database: b, stages: ScriptedStages().pipeline, settings: PipelineSettings(), logger: logger)
+            // Node A's server, with other nodes' events relayed to its WebSocket as `serve` does.
+            let remoteEvents = EventBus()
+            let membership = Task { try? await ClusterMembership(store: a, orchestrator: orchestratorA, remoteEvents: remoteEvents, logger: logger).run() }
+            defer { membership.cancel() }
+            var config = AppConfig()
+            config.server.authToken = APIHarness.token
+            config.server.host = "127.0.0.1"
+            config.server.port = 0
+            config.placer.mediaRoots = [dir.file("media")]
+            let nodeA = ServerDependencies(config: config, database: a, orchestrator: orchestratorA, authToken: APIHarness.token, logger: logger,
+                                           remoteEvents: remoteEvents, cluster: a)
+            try await Self.inBrowser(nodeA, logDirectory: dir.path) { browser, _ in
+                let field = try await browser.wait(for: "#token")
+                try await browser.type(APIHarness.token, into: field)
+                try await browser.click("#login-form button[type=submit]")
+                _ = try await browser.wait(for: "#live", containing: "live")
+
+                // Node B stores a ticket that waits for approval: it appears on node A's page without a reload.
+                try await b.storeTicket(Fixtures.ticket(id: "from-b", root: dir.file("media")), in: .needsApproval)
+                _ = try await browser.wait(for: "tr[data-ticket=\"from-b\"]", containing: "needs approval")
+                try await browser.screenshot(to: Self.screenshots + "/9-shared-store-queue.png")
+
+                // Approved on node A's page: the shared database has the choice, as node B reads it.
+                try await browser.click("tr[data-ticket=\"from-b\"]")
+                try await browser.click(".candidate[data-idx=\"1\"] button.primary", containing: "Approve #2")
+                _ = try await browser.wait(for: "#detail-state", containing: "approved")
+                #expect(try await b.ticket(id: "from-b")?.approval?.selectedCandidate == Fixtures.scored(1, score: 0.6))
+
+                // Cancelled on node B: node A's page shows it live.
+                _ = try await orchestratorB.cancel("from-b")
+                _ = try await browser.wait(for: "#detail-state", containing: "cancelled")
+            }
+        }
+    }
+
     /// The production server on a loopback port and a headless chromium (through chromedriver) on its page.
     static func inBrowser(_ harness: APIHarness, _ body: @escaping @Sendable (WebDriver, String) async throws -> Void) async throws {
+        try await inBrowser(harness.dependencies, logDirectory: harness.dir.path, body)
+    }
+
+    static func inBrowser(_ dependencies: ServerDependencies, logDirectory: String, _ body: @escaping @Sendable (WebDriver, String) async throws -> Void) async throws {
         let driverPort = try freeLoopbackPort()
-        let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: harness.dir.path)
+        let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: logDirectory)
         defer { driver.stop() }
         #expect(await eventually(within: 20) { driver.log.contains("started successfully") }, "chromedriver started: \(driver.log)")
-        let app = buildApplication(harness.dependencies)
+        let app = buildApplication(dependencies)
         try await app.test(.live) { client in
             let browser = try await WebDriver.start(driverPort: driverPort)
             let page = "http://127.0.0.1:\(client.port!)/"

@@ -5,7 +5,8 @@ import Tickets
 
 /// One suite, two stores: every query the service makes and every rule of the store, against SQLite
 /// (a real file) and PostgreSQL (a real PostgreSQL 15 started for each test).
-@Suite("TicketStore conformance: SQLite and PostgreSQL behave alike")
+// A time limit on every test: a hang is reported with its test's name, not as a silent CI timeout.
+@Suite("TicketStore conformance: SQLite and PostgreSQL behave alike", .timeLimit(.minutes(3)))
 struct TicketStoreConformanceTests {
     let dir = TemporaryDirectory()
 

@@ -106,7 +106,7 @@ struct EngineRobustnessTests {
         #expect(filesEqual(folder + "/disc2.flac", dir.file("leech/Big/disc2.flac")))
     }
 
-    @Test("a node takes over another node's half-done torrent from its resume data on the shared folder: no piece hashed again, that node's copy moved")
+    @Test("a node takes over another node's half-done torrent from its resume data on the shared folder (no piece hashed again, that node's copy moved); a node on its own folder downloads it again, whole")
     func adoptOtherNodesResumeData() async throws {
         let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Big", files: [("disc1.flac", 6_000_000), ("disc2.flac", 6_000_000)])
         let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
@@ -123,13 +123,25 @@ struct EngineRobustnessTests {
                 return hash
             }
             #expect(FileManager.default.fileExists(atPath: root + "/node-a/\(hash).resume"))
+
+            // A node that does not share the download folder sees no resume data of node A's: it
+            // downloads the torrent again, whole, into its own folder.
+            let alone = try TorrentSession(settings: .loopback(), resumeDirectory: dir.file("alone/.resume/node-c"), sharedResumeRoot: dir.file("alone/.resume"))
+            try await withRunning([alone]) {
+                #expect(await alone.adoptOtherNodesResumeData(hash, savePath: dir.file("alone/t1")) == nil)
+                let again = try await alone.add(torrentFile: torrent, savePath: dir.file("alone/t1"), peers: ["127.0.0.1:\(await seeder.listenPort)"])
+                _ = try await alone.waitUntilComplete(again)
+                #expect(try await alone.progress(again).wantedDoneBytes == 12_000_000)
+                for file in ["disc1.flac", "disc2.flac"] {
+                    #expect(filesEqual(dir.file("seed/Big/\(file)"), dir.file("alone/t1/Big/\(file)")))
+                }
+            }
+            #expect(FileManager.default.fileExists(atPath: root + "/node-a/\(hash).resume"), "node A's resume data stays where no node shares it")
             try await seeder.remove(seedHash, deleteFiles: false)
 
-            // Node B has no resume data of its own for it; a third node without a shared root sees none.
+            // Node B, on the shared folder, has no resume data of its own for it.
             let nodeB = try TorrentSession(settings: .loopback(), resumeDirectory: root + "/node-b", sharedResumeRoot: root)
-            let alone = try TorrentSession(settings: .loopback(), resumeDirectory: dir.file("alone"))
-            try await withRunning([nodeB, alone]) {
-                #expect(await alone.adoptOtherNodesResumeData(hash, savePath: dir.file("shared/t1")) == nil)
+            try await withRunning([nodeB]) {
                 #expect(await nodeB.adoptOtherNodesResumeData(String(repeating: "ab", count: 20), savePath: dir.file("x")) == nil)
                 #expect(await nodeB.adoptOtherNodesResumeData(hash, savePath: dir.file("shared/t1")) == "node-a")
                 #expect(await eventually { (try? await nodeB.progress(hash).state) != .checking })
