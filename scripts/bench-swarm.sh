@@ -52,7 +52,10 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   wait_seeds "$tracker_port" "$current"
   local t0 t1 secs rss_leech rss_seed
   t0=$(now)
-  env "${tuning[@]}" /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$torrent" --dir "$work/leech" --engine-stats 2> "$work/leech-$name.log"
+  # Each line the leecher prints is stamped with the time it arrived, to split the wall time into
+  # start (process start to the torrent added), the engine's own time, and exit (completion to exit).
+  env "${tuning[@]}" /usr/bin/time -f '%M' -o "$work/leech-$name.rss" "$BIN" torrent add "$torrent" --dir "$work/leech" --engine-stats 2>&1 >/dev/null \
+    | while IFS= read -r line; do printf '%s %s\n' "$EPOCHREALTIME" "$line"; done > "$work/leech-$name.log"
   t1=$(now)
   secs=$(echo "$t1 - $t0" | bc)
   rss_seed=$(awk '/VmHWM/ { print $2 }' "/proc/$seeder/status")
@@ -63,16 +66,22 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   # The engine's own time from adding the torrent to its last piece (without process start and exit).
   local engine
   engine=$(grep -o 'in [0-9.]* s' "$work/leech-$name.log" | tail -1 | tr -dc '0-9.')
+  local completed exit_secs
+  completed=$(awk '/ complete: / { print $1 }' "$work/leech-$name.log" | tail -1)
+  exit_secs=$(echo "$t1 - $completed" | bc)
   results+=("$(printf '%-44s %8.2f s %8.1f MB/s   (engine %5.2f s, %6.1f MB/s)   peak RSS leecher %4d MiB, seeder %4d MiB' "$name" "$secs" \
     "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" "$engine" "$(echo "$SIZE_MIB * 1.048576 / $engine" | bc -l)" $((rss_leech / 1024)) $((rss_seed / 1024)))")
   echo "${results[-1]}"
+  printf '    wall %.2f s = start %.2f s + engine %.2f s + exit %.2f s (completion to process exit)\n' "$secs" \
+    "$(echo "$secs - $engine - $exit_secs" | bc)" "$engine" "$exit_secs"
   # libtorrent's own figures for the leecher (`torrent add --engine-stats`): where a slow round waits.
-  sed -n 's/^engine (libtorrent/    libtorrent/p' "$work/leech-$name.log"
+  sed -n 's/^[0-9.]* engine (libtorrent/    libtorrent/p' "$work/leech-$name.log"
 }
 
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB"
 run_mode "dial TCP, accept uTP (default)" true false
 run_mode "TCP only (enable_utp = false)" false false
+run_mode "posix_disk_io as it is (keep_files_open = false)" true false "" DOWNLOADER2_TORRENT_KEEP_FILES_OPEN=false
 run_mode "disk jobs on a thread of their own (disk_thread = true)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=true
 [ "${UTP_ROUND:-1}" = 1 ] && run_mode "dial uTP first (dial_utp = true)" true true
 

@@ -31,6 +31,9 @@
 
 // threaded_disk_io.cpp: posix_disk_io run on a thread of its own.
 std::unique_ptr<lt::disk_interface> threaded_disk_io_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
+std::unique_ptr<lt::disk_interface> threaded_cached_disk_io_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
+// cached_disk_io.cpp: posix_disk_io with files kept open and pieces hashed as they are written.
+std::unique_ptr<lt::disk_interface> cached_disk_io_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
 
 struct lt_shim_session {
     lt::session session;
@@ -211,7 +214,8 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         pack.set_int(lt::settings_pack::alert_mask, mask);
 
         lt::session_params params(std::move(pack));
-        params.disk_io_constructor = st->disk_thread ? threaded_disk_io_constructor : lt::posix_disk_io_constructor;
+        if (st->disk_thread) params.disk_io_constructor = st->keep_files_open ? threaded_cached_disk_io_constructor : threaded_disk_io_constructor;
+        else params.disk_io_constructor = st->keep_files_open ? cached_disk_io_constructor : lt::posix_disk_io_constructor;
         result = new lt_shim_session(std::move(params));
         if (st->rate_limit_local_peers) {
             // Every address in the global peer class, so local peers obey the rate limits too.

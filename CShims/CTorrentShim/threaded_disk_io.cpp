@@ -37,8 +37,8 @@ namespace {
 using namespace lt;
 
 struct threaded_disk_io final : disk_interface {
-    threaded_disk_io(io_context &ios, settings_interface const &settings, counters &counters)
-        : m_ios(ios), m_settings(settings), m_inner(posix_disk_io_constructor(ios, settings, counters)),
+    threaded_disk_io(io_context &ios, settings_interface const &settings, std::unique_ptr<disk_interface> inner)
+        : m_ios(ios), m_settings(settings), m_inner(std::move(inner)),
           m_worker([this] { run(); }) {}
 
     ~threaded_disk_io() override { stop(); }
@@ -271,7 +271,16 @@ private:
 
 } // namespace
 
+std::unique_ptr<lt::disk_interface> cached_disk_io_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
+
+// posix_disk_io on a thread of its own.
 std::unique_ptr<lt::disk_interface> threaded_disk_io_constructor(lt::io_context &ios, lt::settings_interface const &settings,
                                                                  lt::counters &counters) {
-    return std::make_unique<threaded_disk_io>(ios, settings, counters);
+    return std::make_unique<threaded_disk_io>(ios, settings, lt::posix_disk_io_constructor(ios, settings, counters));
+}
+
+// cached_disk_io.cpp's backend on a thread of its own.
+std::unique_ptr<lt::disk_interface> threaded_cached_disk_io_constructor(lt::io_context &ios, lt::settings_interface const &settings,
+                                                                        lt::counters &counters) {
+    return std::make_unique<threaded_disk_io>(ios, settings, cached_disk_io_constructor(ios, settings, counters));
 }

@@ -53,6 +53,7 @@ typedef struct lt_shim_settings {
     int send_buffer_watermark_kib;     // upper send buffer watermark per peer; 0 = the preset's
     int max_queued_disk_kib;           // bytes of disk writes queued before peers are throttled; 0 = the preset's
     int disk_thread;                   // 1: POSIX disk jobs run on a thread of their own; 0: on the network thread
+    int keep_files_open;               // 1: files stay open and pieces are hashed as written (cached_disk_io.cpp); 0: libtorrent's POSIX disk I/O
 } lt_shim_settings;
 
 /// A session with POSIX disk I/O (bounded memory; see docs/NOTES.md#libtorrent-disk-io-and-memory). NULL on failure.

@@ -66,6 +66,8 @@ public struct AppConfig: Sendable, Equatable {
         /// Disk jobs on a thread of their own, off libtorrent's network thread (`make bench-swarm` measures both;
         /// off by default: slower in the one run measured).
         public var diskThread = false
+        /// Files kept open between blocks and pieces hashed as they are written (`make bench-swarm` measures both).
+        public var keepFilesOpen = true
         /// Per-peer send buffer watermark in KiB; 0 = the throughput preset's.
         public var sendBufferWatermarkKib = 0
         /// Disk writes queued before peers are throttled, in KiB; 0 = the throughput preset's.

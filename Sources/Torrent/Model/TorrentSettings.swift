@@ -27,6 +27,10 @@ public struct TorrentSettings: Sendable, Equatable {
     /// network thread (`[torrent] disk_thread`; docs/NOTES.md, "libtorrent: disk I/O and memory").
     /// Off by default: measured slower and with twice the leecher's RSS (`make bench-swarm`).
     public var diskThread = false
+    /// Files stay open between blocks and a piece written in order is hashed from its blocks, not
+    /// read back (`[torrent] keep_files_open`; `CShims/CTorrentShim/cached_disk_io.cpp`). Off:
+    /// libtorrent's POSIX disk I/O, which opens and closes the file for every 16 KiB block.
+    public var keepFilesOpen = true
     /// The per-peer send buffer's upper watermark, KiB; 0 = the preset's (`[torrent] send_buffer_watermark_kib`).
     public var sendBufferWatermarkKiB = 0
     /// Disk writes queued before peers are throttled, KiB; 0 = the preset's (`[torrent] max_queued_disk_kib`).

@@ -48,6 +48,7 @@ extension AppConfig {
         settings.hashingThreads = torrent.hashingThreads
         settings.aioThreads = torrent.aioThreads
         settings.diskThread = torrent.diskThread
+        settings.keepFilesOpen = torrent.keepFilesOpen
         settings.sendBufferWatermarkKiB = torrent.sendBufferWatermarkKib
         settings.maxQueuedDiskKiB = torrent.maxQueuedDiskKib
         return settings

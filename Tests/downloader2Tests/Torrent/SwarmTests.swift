@@ -38,6 +38,32 @@ struct SwarmTests {
         assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
     }
 
+    @Test("files kept open: each piece is hashed from its blocks as they are written, none read back; libtorrent's POSIX disk I/O reads every block back",
+          arguments: [true, false])
+    func piecesHashedAsWritten(keepFilesOpen: Bool) async throws {
+        let seed = try await seeder(.v1Only)
+        var settings = TorrentSettings.loopback()
+        settings.keepFilesOpen = keepFilesOpen
+        let leecher = try TorrentSession(settings: settings)
+        let port = await seed.session.listenPort
+        let blocks = Int64((ReleaseFixture.album.reduce(0) { $0 + $1.1 } + 16383) / 16384)
+        try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
+            _ = try await leecher.waitUntilComplete(hash)
+            let counters = try #require(await leecher.engineCounters(["disk.num_blocks_written", "disk.num_read_back"]))
+            let written = counters["disk.num_blocks_written"] ?? 0
+            let readBack = counters["disk.num_read_back"] ?? -1
+            print("engine (keep_files_open = \(keepFilesOpen)): \(written) blocks written, \(readBack) read back to hash")
+            #expect(written >= blocks - 8, "every block written once (a block spanning two files counts once)")
+            if keepFilesOpen {
+                #expect(readBack == 0, "one peer sends each piece's blocks in order: every piece hashed as written")
+            } else {
+                #expect(readBack >= written - 8, "posix_disk_io reads each piece back to hash it")
+            }
+        }
+        assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
+    }
+
     @Test("a magnet link with x.pe: metadata first (file list before any payload), then the files")
     func downloadByMagnet() async throws {
         let seed = try await seeder()

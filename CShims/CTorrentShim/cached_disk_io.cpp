@@ -1,0 +1,396 @@
+// libtorrent 2.0.8's POSIX disk I/O with open files kept open and pieces hashed as they are written.
+//
+// posix_disk_io opens, seeks, writes or reads, and closes the file for every 16 KiB block
+// (posix_storage::open_file with fopen/fclose), and hashes a finished piece by reading every block
+// of it back from disk, again one fopen per block. All of that runs on libtorrent's network thread,
+// which at loopback speed is the bottleneck (docs/NOTES.md, "libtorrent: disk I/O and memory").
+//
+// This backend keeps posix_disk_io's bounded memory and its semantics, and takes the common path
+// itself:
+//   - writes and reads of blocks that lie in ordinary files (not a pad file, not a file the
+//     part file holds because it is not wanted) use pwrite/pread on a descriptor kept open per file;
+//   - a v1 piece whose blocks were all written in order in this session is hashed from the
+//     written blocks (SHA-1 fed as each block is written): no read-back; any other v1 piece is
+//     read back through the open descriptors;
+//   - everything else (part files, renamed files, v2 hashes, checking, moving, deleting) goes to
+//     posix_disk_io as before, after the torrent's open descriptors are closed wherever
+//     posix_disk_io may touch the files.
+// Every job still runs inside the call that issues it, on the network thread, in issue order, and
+// the completion is posted to the network thread, as posix_disk_io does; a block that fails here
+// (an error, a short read) is handed to posix_disk_io, which reports the error as it always has.
+#include <libtorrent/add_torrent_params.hpp>
+#include <libtorrent/aux_/vector.hpp>
+#include <libtorrent/disk_buffer_holder.hpp>
+#include <libtorrent/disk_interface.hpp>
+#include <libtorrent/disk_observer.hpp>
+#include <libtorrent/file_storage.hpp>
+#include <libtorrent/hasher.hpp>
+#include <libtorrent/io_context.hpp>
+#include <libtorrent/peer_request.hpp>
+#include <libtorrent/performance_counters.hpp>
+#include <libtorrent/posix_disk_io.hpp>
+#include <libtorrent/settings_pack.hpp>
+#include <libtorrent/storage_defs.hpp>
+#include <libtorrent/time.hpp>
+
+#include <boost/asio/post.hpp>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstdlib>
+#include <cstring>
+#include <fcntl.h>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <string>
+#include <unistd.h>
+#include <unordered_map>
+#include <vector>
+
+namespace {
+
+using namespace lt;
+
+// At most this many descriptors per torrent stay open; past it, all of that torrent's are closed.
+constexpr std::size_t max_open_files = 64;
+
+struct cached_disk_io final : disk_interface, buffer_allocator_interface {
+    cached_disk_io(io_context &ios, settings_interface const &settings, counters &counters)
+        : m_ios(ios), m_counters(counters), m_inner(posix_disk_io_constructor(ios, settings, counters)) {}
+
+    ~cached_disk_io() override {
+        for (auto &entry : m_torrents) close_files(entry.second);
+    }
+
+    // Blocks handed to async_read's callers are malloc'ed here and freed through this.
+    void free_disk_buffer(char *buffer) override { std::free(buffer); }
+
+    storage_holder new_torrent(storage_params const &params, std::shared_ptr<void> const &owner) override {
+        storage_holder held = m_inner->new_torrent(params, owner);
+        storage_index_t const index = held;
+        torrent t;
+        t.inner = std::move(held);
+        // Renamed files (mapped_files) keep to posix_disk_io, which knows their names.
+        t.cached = params.mapped_files == nullptr;
+        t.files = &params.files;
+        t.save_path = params.path;
+        t.priorities = params.priorities;
+        // posix_disk_io hands out an index again only after remove_torrent, which erased it here.
+        m_torrents.emplace(index, std::move(t));
+        return storage_holder(index, *this);
+    }
+
+    void remove_torrent(storage_index_t index) override {
+        auto found = m_torrents.find(index);
+        if (found == m_torrents.end()) return;
+        close_files(found->second);
+        m_torrents.erase(found);  // its storage_holder removes it from posix_disk_io
+    }
+
+    bool async_write(storage_index_t storage, peer_request const &r, char const *buf, std::shared_ptr<disk_observer> observer,
+                     std::function<void(storage_error const &)> handler, disk_job_flags_t flags) override {
+        torrent *t = find(storage);
+        // The written bytes go to the piece's SHA-1 whatever stores them, as long as they come in order.
+        if (t) feed_hash(*t, r, buf);
+        if (t && t->cached) {
+            auto const start = clock_type::now();
+            if (write_block(*t, r, buf)) {
+                count_write(start);
+                boost::asio::post(m_ios, [h = std::move(handler)] { h(storage_error()); });
+                return false;
+            }
+        }
+        if (t) t->hashes.erase(static_cast<int>(r.piece));
+        return m_inner->async_write(storage, r, buf, std::move(observer), std::move(handler), flags);
+    }
+
+    void async_read(storage_index_t storage, peer_request const &r,
+                    std::function<void(disk_buffer_holder, storage_error const &)> handler, disk_job_flags_t flags) override {
+        torrent *t = find(storage);
+        if (t && t->cached) {
+            auto const start = clock_type::now();
+            char *buffer = static_cast<char *>(std::malloc(default_block_size));
+            if (buffer && read_block(*t, r.piece, r.start, buffer, r.length)) {
+                std::int64_t const micros = total_microseconds(clock_type::now() - start);
+                m_counters.inc_stats_counter(counters::num_blocks_read);
+                m_counters.inc_stats_counter(counters::num_read_ops);
+                m_counters.inc_stats_counter(counters::disk_read_time, micros);
+                m_counters.inc_stats_counter(counters::disk_job_time, micros);
+                boost::asio::post(m_ios, [this, h = std::move(handler), buffer]() mutable {
+                    h(disk_buffer_holder(*this, buffer, default_block_size), storage_error());
+                });
+                return;
+            }
+            std::free(buffer);
+        }
+        m_inner->async_read(storage, r, std::move(handler), flags);
+    }
+
+    void async_hash(storage_index_t storage, piece_index_t piece, span<sha256_hash> v2, disk_job_flags_t flags,
+                    std::function<void(piece_index_t, sha1_hash const &, storage_error const &)> handler) override {
+        torrent *t = find(storage);
+        if (t) {
+            auto found = t->hashes.find(static_cast<int>(piece));
+            bool const whole = found != t->hashes.end() && found->second.next == t->files->piece_size(piece);
+            if (whole && v2.empty() && (flags & disk_interface::v1_hash)) {
+                auto const start = clock_type::now();
+                sha1_hash const hash = found->second.sha1.final();
+                t->hashes.erase(found);
+                std::int64_t const micros = total_microseconds(clock_type::now() - start);
+                m_counters.inc_stats_counter(counters::disk_hash_time, micros);
+                m_counters.inc_stats_counter(counters::disk_job_time, micros);
+                boost::asio::post(m_ios, [h = std::move(handler), piece, hash] { h(piece, hash, storage_error()); });
+                return;
+            }
+            if (found != t->hashes.end()) t->hashes.erase(found);
+            // Not seen whole (checking, seed mode, a resumed piece): read back through the open files.
+            if (t->cached && v2.empty() && (flags & disk_interface::v1_hash)) {
+                auto const start = clock_type::now();
+                hasher sha1;
+                int const size = t->files->piece_size(piece);
+                int blocks = 0;
+                bool read = true;
+                for (int offset = 0; offset < size && read; offset += default_block_size, ++blocks) {
+                    int const length = std::min(default_block_size, size - offset);
+                    read = read_block(*t, piece, offset, m_scratch, length);
+                    if (read) sha1.update(m_scratch, length);
+                }
+                if (read) {
+                    sha1_hash const hash = sha1.final();
+                    std::int64_t const micros = total_microseconds(clock_type::now() - start);
+                    m_counters.inc_stats_counter(counters::num_read_back, blocks);
+                    m_counters.inc_stats_counter(counters::num_blocks_read, blocks);
+                    m_counters.inc_stats_counter(counters::num_read_ops, blocks);
+                    m_counters.inc_stats_counter(counters::disk_hash_time, micros);
+                    m_counters.inc_stats_counter(counters::disk_job_time, micros);
+                    boost::asio::post(m_ios, [h = std::move(handler), piece, hash] { h(piece, hash, storage_error()); });
+                    return;
+                }
+            }
+        }
+        m_inner->async_hash(storage, piece, v2, flags, std::move(handler));
+    }
+
+    void async_hash2(storage_index_t storage, piece_index_t piece, int offset, disk_job_flags_t flags,
+                     std::function<void(piece_index_t, sha256_hash const &, storage_error const &)> handler) override {
+        m_inner->async_hash2(storage, piece, offset, flags, std::move(handler));
+    }
+
+    // From here on posix_disk_io may move, create, truncate, rename or delete the files: the
+    // torrent's descriptors are closed first, and after a move or a rename it stays with posix_disk_io.
+    void async_move_storage(storage_index_t storage, std::string path, move_flags_t flags,
+                            std::function<void(status_t, std::string const &, storage_error const &)> handler) override {
+        if (torrent *t = find(storage)) {
+            close_files(*t);
+            t->cached = false;
+        }
+        m_inner->async_move_storage(storage, std::move(path), flags, std::move(handler));
+    }
+
+    void async_release_files(storage_index_t storage, std::function<void()> handler) override {
+        if (torrent *t = find(storage)) close_files(*t);
+        m_inner->async_release_files(storage, std::move(handler));
+    }
+
+    void async_check_files(storage_index_t storage, add_torrent_params const *resume_data, aux::vector<std::string, file_index_t> links,
+                           std::function<void(status_t, storage_error const &)> handler) override {
+        if (torrent *t = find(storage)) {
+            close_files(*t);
+            t->hashes.clear();
+            // Hard links to other torrents' files (links) are set up by posix_disk_io under these names.
+            for (auto const &link : links) {
+                if (!link.empty()) t->cached = false;
+            }
+        }
+        m_inner->async_check_files(storage, resume_data, std::move(links), std::move(handler));
+    }
+
+    void async_stop_torrent(storage_index_t storage, std::function<void()> handler) override {
+        if (torrent *t = find(storage)) {
+            close_files(*t);
+            t->hashes.clear();
+        }
+        m_inner->async_stop_torrent(storage, std::move(handler));
+    }
+
+    void async_rename_file(storage_index_t storage, file_index_t index, std::string name,
+                           std::function<void(std::string const &, file_index_t, storage_error const &)> handler) override {
+        if (torrent *t = find(storage)) {
+            close_files(*t);
+            t->cached = false;
+        }
+        m_inner->async_rename_file(storage, index, std::move(name), std::move(handler));
+    }
+
+    void async_delete_files(storage_index_t storage, remove_flags_t options, std::function<void(storage_error const &)> handler) override {
+        if (torrent *t = find(storage)) {
+            close_files(*t);
+            t->hashes.clear();
+        }
+        m_inner->async_delete_files(storage, options, std::move(handler));
+    }
+
+    void async_set_file_priority(storage_index_t storage, aux::vector<download_priority_t, file_index_t> priorities,
+                                 std::function<void(storage_error const &, aux::vector<download_priority_t, file_index_t>)> handler) override {
+        // posix_disk_io moves data between the part file and the files when a file becomes wanted.
+        if (torrent *t = find(storage)) {
+            close_files(*t);
+            t->priorities = priorities;
+        }
+        m_inner->async_set_file_priority(storage, std::move(priorities), std::move(handler));
+    }
+
+    void async_clear_piece(storage_index_t storage, piece_index_t index, std::function<void(piece_index_t)> handler) override {
+        if (torrent *t = find(storage)) t->hashes.erase(static_cast<int>(index));
+        m_inner->async_clear_piece(storage, index, std::move(handler));
+    }
+
+    void update_stats_counters(counters &c) const override { m_inner->update_stats_counters(c); }
+    std::vector<open_file_state> get_status(storage_index_t storage) const override { return m_inner->get_status(storage); }
+
+    void abort(bool wait) override {
+        for (auto &entry : m_torrents) close_files(entry.second);
+        m_inner->abort(wait);
+    }
+
+    void submit_jobs() override { m_inner->submit_jobs(); }
+    void settings_updated() override { m_inner->settings_updated(); }
+
+private:
+    // A piece's SHA-1, fed with its blocks while they arrive in order from its first byte.
+    struct piece_hash {
+        hasher sha1;
+        int next = 0;
+    };
+
+    struct torrent {
+        storage_holder inner;
+        bool cached = true;
+        file_storage const *files = nullptr;
+        std::string save_path;
+        aux::vector<download_priority_t, file_index_t> priorities;
+        std::map<file_index_t, int> open;
+        std::unordered_map<int, piece_hash> hashes;
+    };
+
+    torrent *find(storage_index_t index) {
+        auto found = m_torrents.find(index);
+        return found == m_torrents.end() ? nullptr : &found->second;
+    }
+
+    void feed_hash(torrent &t, peer_request const &r, char const *buf) {
+        int const piece = static_cast<int>(r.piece);
+        auto found = t.hashes.find(piece);
+        if (found == t.hashes.end()) {
+            if (r.start != 0) return;  // not seen from its first block: hashed by reading it back
+            found = t.hashes.emplace(piece, piece_hash()).first;
+        }
+        if (found->second.next != r.start) {
+            t.hashes.erase(found);  // out of order or written again: hashed by reading it back
+            return;
+        }
+        found->second.sha1.update(buf, r.length);
+        found->second.next += r.length;
+    }
+
+    void count_write(time_point start) {
+        std::int64_t const micros = total_microseconds(clock_type::now() - start);
+        m_counters.inc_stats_counter(counters::num_blocks_written);
+        m_counters.inc_stats_counter(counters::num_write_ops);
+        m_counters.inc_stats_counter(counters::disk_write_time, micros);
+        m_counters.inc_stats_counter(counters::disk_job_time, micros);
+    }
+
+    // Whether every byte of the block lies in files this backend may use itself.
+    bool plain(torrent const &t, std::vector<file_slice> const &slices) const {
+        for (auto const &slice : slices) {
+            if (t.files->pad_file_at(slice.file_index)) continue;
+            if (slice.file_index < t.priorities.end_index() && t.priorities[slice.file_index] == dont_download) return false;
+        }
+        return true;
+    }
+
+    bool write_block(torrent &t, peer_request const &r, char const *buf) {
+        auto const slices = t.files->map_block(r.piece, r.start, r.length);
+        if (!plain(t, slices)) return false;
+        std::int64_t done = 0;
+        for (auto const &slice : slices) {
+            if (!t.files->pad_file_at(slice.file_index)) {
+                int const fd = descriptor(t, slice.file_index);
+                if (fd < 0) return false;
+                if (!all(fd, const_cast<char *>(buf) + done, slice.size, slice.offset, true)) return false;
+            }
+            done += slice.size;
+        }
+        return done == r.length;
+    }
+
+    bool read_block(torrent &t, piece_index_t piece, int start, char *buf, int length) {
+        auto const slices = t.files->map_block(piece, start, length);
+        if (!plain(t, slices)) return false;
+        std::int64_t done = 0;
+        for (auto const &slice : slices) {
+            if (t.files->pad_file_at(slice.file_index)) {
+                std::memset(buf + done, 0, static_cast<std::size_t>(slice.size));
+            } else {
+                int const fd = descriptor(t, slice.file_index);
+                if (fd < 0) return false;
+                // A short read (a file shorter than the torrent says) goes to posix_disk_io, which reports it.
+                if (!all(fd, buf + done, slice.size, slice.offset, false)) return false;
+            }
+            done += slice.size;
+        }
+        return done == length;
+    }
+
+    // pwrite or pread of exactly `size` bytes, going on after partial transfers.
+    static bool all(int fd, char *buf, std::int64_t size, std::int64_t offset, bool write) {
+        while (size > 0) {
+            ssize_t const n = write ? ::pwrite(fd, buf, static_cast<std::size_t>(size), offset)
+                                    : ::pread(fd, buf, static_cast<std::size_t>(size), offset);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) return false;
+            buf += n;
+            size -= n;
+            offset += n;
+        }
+        return true;
+    }
+
+    // The file's descriptor, opened (and its folders made) on first use, read-write like posix_storage.
+    int descriptor(torrent &t, file_index_t index) {
+        auto found = t.open.find(index);
+        if (found != t.open.end()) return found->second;
+        if (t.open.size() >= max_open_files) close_files(t);
+        std::string const path = t.files->file_path(index, t.save_path);
+        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd < 0 && errno == ENOENT) {
+            std::error_code ignored;
+            std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
+            fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        }
+        if (fd >= 0) t.open.emplace(index, fd);
+        return fd;
+    }
+
+    static void close_files(torrent &t) {
+        for (auto const &entry : t.open) ::close(entry.second);
+        t.open.clear();
+    }
+
+    io_context &m_ios;
+    counters &m_counters;
+    char m_scratch[default_block_size];
+    std::unique_ptr<disk_interface> m_inner;
+    std::map<storage_index_t, torrent> m_torrents;
+};
+
+} // namespace
+
+std::unique_ptr<lt::disk_interface> cached_disk_io_constructor(lt::io_context &ios, lt::settings_interface const &settings,
+                                                               lt::counters &counters) {
+    return std::make_unique<cached_disk_io>(ios, settings, counters);
+}
