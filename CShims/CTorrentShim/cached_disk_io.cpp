@@ -36,6 +36,7 @@
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
@@ -54,16 +55,16 @@ namespace {
 
 using namespace lt;
 
-// At most this many descriptors per torrent stay open; past it, all of that torrent's are closed.
+// At most this many descriptors per torrent, and across all torrents, stay open; past either, the
+// torrent's (or every torrent's) are closed. posix_disk_io itself keeps none open between jobs.
 constexpr std::size_t max_open_files = 64;
+constexpr std::size_t max_open_files_total = 256;
 
 struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     cached_disk_io(io_context &ios, settings_interface const &settings, counters &counters)
         : m_ios(ios), m_counters(counters), m_inner(posix_disk_io_constructor(ios, settings, counters)) {}
 
-    ~cached_disk_io() override {
-        for (auto &entry : m_torrents) close_files(entry.second);
-    }
+    ~cached_disk_io() override { close_all(); }
 
     // Blocks handed to async_read's callers are malloc'ed here and freed through this.
     void free_disk_buffer(char *buffer) override { std::free(buffer); }
@@ -78,6 +79,9 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         t.files = &params.files;
         t.save_path = params.path;
         t.priorities = params.priorities;
+        for (file_index_t const index : params.files.file_range()) {
+            if (params.files.pad_file_at(index)) t.pads = true;
+        }
         // posix_disk_io hands out an index again only after remove_torrent, which erased it here.
         m_torrents.emplace(index, std::move(t));
         return storage_holder(index, *this);
@@ -119,8 +123,8 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                 m_counters.inc_stats_counter(counters::num_read_ops);
                 m_counters.inc_stats_counter(counters::disk_read_time, micros);
                 m_counters.inc_stats_counter(counters::disk_job_time, micros);
-                boost::asio::post(m_ios, [this, h = std::move(handler), buffer]() mutable {
-                    h(disk_buffer_holder(*this, buffer, default_block_size), storage_error());
+                boost::asio::post(m_ios, [h = std::move(handler), holder = disk_buffer_holder(*this, buffer, default_block_size)]() mutable {
+                    h(std::move(holder), storage_error());
                 });
                 return;
             }
@@ -239,6 +243,13 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         if (torrent *t = find(storage)) {
             close_files(*t);
             t->priorities = priorities;
+            // If posix_disk_io fails half-way, some files keep their old priority there (and their
+            // data in the part file): from then on, this torrent's blocks all go through it.
+            auto failed = t->priority_failed;
+            handler = [failed, h = std::move(handler)](storage_error const &error, aux::vector<download_priority_t, file_index_t> p) {
+                if (error) failed->store(true);
+                h(error, std::move(p));
+            };
         }
         m_inner->async_set_file_priority(storage, std::move(priorities), std::move(handler));
     }
@@ -252,7 +263,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     std::vector<open_file_state> get_status(storage_index_t storage) const override { return m_inner->get_status(storage); }
 
     void abort(bool wait) override {
-        for (auto &entry : m_torrents) close_files(entry.second);
+        close_all();
         m_inner->abort(wait);
     }
 
@@ -269,16 +280,25 @@ private:
     struct torrent {
         storage_holder inner;
         bool cached = true;
+        bool pads = false;  // the torrent has pad files
         file_storage const *files = nullptr;
         std::string save_path;
         aux::vector<download_priority_t, file_index_t> priorities;
         std::map<file_index_t, int> open;
+        // Set by the completion of a failed async_set_file_priority (on the network thread).
+        std::shared_ptr<std::atomic<bool>> priority_failed = std::make_shared<std::atomic<bool>>(false);
         std::unordered_map<int, piece_hash> hashes;
     };
 
     torrent *find(storage_index_t index) {
         auto found = m_torrents.find(index);
-        return found == m_torrents.end() ? nullptr : &found->second;
+        if (found == m_torrents.end()) return nullptr;
+        torrent &t = found->second;
+        if (t.cached && t.priority_failed->load()) {
+            close_files(t);
+            t.cached = false;
+        }
+        return &t;
     }
 
     void feed_hash(torrent &t, peer_request const &r, char const *buf) {
@@ -288,12 +308,22 @@ private:
             if (r.start != 0) return;  // not seen from its first block: hashed by reading it back
             found = t.hashes.emplace(piece, piece_hash()).first;
         }
-        if (found->second.next != r.start) {
-            t.hashes.erase(found);  // out of order or written again: hashed by reading it back
+        if (found->second.next != r.start || touches_pad_file(t, r)) {
+            // Out of order, written again, or partly padding (posix_disk_io hashes zeroes there,
+            // whatever the peer sent): hashed by reading it back.
+            t.hashes.erase(found);
             return;
         }
         found->second.sha1.update(buf, r.length);
         found->second.next += r.length;
+    }
+
+    static bool touches_pad_file(torrent const &t, peer_request const &r) {
+        if (!t.pads) return false;
+        for (auto const &slice : t.files->map_block(r.piece, r.start, r.length)) {
+            if (t.files->pad_file_at(slice.file_index)) return true;
+        }
+        return false;
     }
 
     void count_write(time_point start) {
@@ -319,7 +349,7 @@ private:
         std::int64_t done = 0;
         for (auto const &slice : slices) {
             if (!t.files->pad_file_at(slice.file_index)) {
-                int const fd = descriptor(t, slice.file_index);
+                int const fd = descriptor(t, slice.file_index, true);
                 if (fd < 0) return false;
                 if (!all(fd, const_cast<char *>(buf) + done, slice.size, slice.offset, true)) return false;
             }
@@ -336,7 +366,7 @@ private:
             if (t.files->pad_file_at(slice.file_index)) {
                 std::memset(buf + done, 0, static_cast<std::size_t>(slice.size));
             } else {
-                int const fd = descriptor(t, slice.file_index);
+                int const fd = descriptor(t, slice.file_index, false);
                 if (fd < 0) return false;
                 // A short read (a file shorter than the torrent says) goes to posix_disk_io, which reports it.
                 if (!all(fd, buf + done, slice.size, slice.offset, false)) return false;
@@ -360,25 +390,41 @@ private:
         return true;
     }
 
-    // The file's descriptor, opened (and its folders made) on first use, read-write like posix_storage.
-    int descriptor(torrent &t, file_index_t index) {
+    // The file's descriptor, opened read-write like posix_storage on first use. Only a write creates
+    // the file and its folders; a read of a missing file fails here and goes to posix_disk_io, which
+    // reports it (and creates nothing).
+    int descriptor(torrent &t, file_index_t index, bool create) {
         auto found = t.open.find(index);
         if (found != t.open.end()) return found->second;
         if (t.open.size() >= max_open_files) close_files(t);
+        if (m_open_total >= max_open_files_total) close_all();
         std::string const path = t.files->file_path(index, t.save_path);
-        int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
-        if (fd < 0 && errno == ENOENT) {
+        int const flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0);
+        int fd = ::open(path.c_str(), flags, 0666);
+        if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
+            close_all();
+            fd = ::open(path.c_str(), flags, 0666);
+        }
+        if (fd < 0 && errno == ENOENT && create) {
             std::error_code ignored;
             std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
-            fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+            fd = ::open(path.c_str(), flags, 0666);
         }
-        if (fd >= 0) t.open.emplace(index, fd);
+        if (fd >= 0) {
+            t.open.emplace(index, fd);
+            ++m_open_total;
+        }
         return fd;
     }
 
-    static void close_files(torrent &t) {
+    void close_files(torrent &t) {
         for (auto const &entry : t.open) ::close(entry.second);
+        m_open_total -= t.open.size();
         t.open.clear();
+    }
+
+    void close_all() {
+        for (auto &entry : m_torrents) close_files(entry.second);
     }
 
     io_context &m_ios;
@@ -386,6 +432,7 @@ private:
     char m_scratch[default_block_size];
     std::unique_ptr<disk_interface> m_inner;
     std::map<storage_index_t, torrent> m_torrents;
+    std::size_t m_open_total = 0;
 };
 
 } // namespace

@@ -64,6 +64,23 @@ struct SwarmTests {
         assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
     }
 
+    @Test("a seeder whose file was deleted stops claiming it once a peer asks, and reading it creates no empty file in its place")
+    func missingFileIsNotCreatedByReading() async throws {
+        let seed = try await seeder(.v1Only)
+        let missing = (seed.folder as NSString).appendingPathComponent("01 - Airbag.flac")
+        try FileManager.default.removeItem(atPath: missing)
+        let leecher = try TorrentSession(settings: .loopback())
+        let port = await seed.session.listenPort
+        #expect(try await seed.session.progress(seed.hash).isComplete, "seed mode: complete until a piece is read")
+        try await withRunning([seed.session, leecher]) {
+            _ = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
+            // libtorrent 2.0.8 leaves seed mode when a read fails (here: paused, nothing claimed).
+            #expect(await eventually(within: 30) { (try? await seed.session.progress(seed.hash))?.isComplete == false },
+                    "the seeder stopped claiming the deleted file once it was read")
+        }
+        #expect(!FileManager.default.fileExists(atPath: missing), "a read must not create the file it could not find")
+    }
+
     @Test("a magnet link with x.pe: metadata first (file list before any payload), then the files")
     func downloadByMagnet() async throws {
         let seed = try await seeder()
