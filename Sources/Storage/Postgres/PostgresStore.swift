@@ -128,19 +128,28 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     /// Waits for `task` to end, at most `limit`; whether it ended.
     static func ends(_ task: Task<Void, Never>, within limit: Duration) async -> Bool {
-        let outcome: Result<Bool, any Error> = await withCheckedContinuation { continuation in
+        await firstAnswer(within: limit, orElse: false) {
+            await task.value
+            return true
+        }
+    }
+
+    /// What `wait` answers, or `fallback` once `limit` has passed, whichever comes first. A `wait`
+    /// still running then is never awaited: it ends by itself.
+    static func firstAnswer<T: Sendable>(within limit: Duration, orElse fallback: T, _ wait: @escaping @Sendable () async -> T) async -> T {
+        await withCheckedContinuation { continuation in
             let answer = FirstAnswer(continuation)
             let timer = Task {
+                // Cancelled: the answer came first.
                 guard (try? await Task.sleep(for: limit)) != nil else { return }
-                answer.give(.success(false))
+                answer.give(fallback)
             }
             Task {
-                await task.value
-                answer.give(.success(true))
+                // The answer first: a timer cancelled before it would wake and answer the fallback.
+                answer.give(await wait())
                 timer.cancel()
             }
         }
-        return (try? outcome.get()) ?? false
     }
 
     // MARK: - Calls, bounded and classified
@@ -154,18 +163,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let (client, logger, timeout) = (client, logger, options.timeout)
         let work = Task { try await body(client, logger) }
         let outcome: Result<T, any Error> = await withTaskCancellationHandler {
-            await withCheckedContinuation { continuation in
-                let answer = FirstAnswer(continuation)
-                let timer = Task {
-                    // Cancelled: the call answered first.
-                    guard (try? await Task.sleep(for: timeout)) != nil else { return }
-                    answer.give(.failure(StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)")))
-                }
-                Task {
-                    // The answer first: a timer cancelled before it would wake and answer "timed out".
-                    answer.give(await work.result)
-                    timer.cancel()
-                }
+            await Self.firstAnswer(within: timeout, orElse: .failure(StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)"))) {
+                await work.result
             }
         } onCancel: {
             work.cancel()
@@ -701,13 +700,13 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
 /// Resumes a continuation with the first answer given; later ones are dropped.
 final class FirstAnswer<T: Sendable>: Sendable {
-    private let continuation: Mutex<CheckedContinuation<Result<T, any Error>, Never>?>
+    private let continuation: Mutex<CheckedContinuation<T, Never>?>
 
-    init(_ continuation: CheckedContinuation<Result<T, any Error>, Never>) {
+    init(_ continuation: CheckedContinuation<T, Never>) {
         self.continuation = Mutex(continuation)
     }
 
-    func give(_ result: Result<T, any Error>) {
+    func give(_ result: T) {
         continuation.withLock { pending in
             pending?.resume(returning: result)
             pending = nil
