@@ -55,6 +55,15 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     let migrated = Atomic<Bool>(false)
     let announced: AsyncStream<TicketAnnouncement>.Continuation
     public let announcements: AsyncStream<TicketAnnouncement>
+    /// What this node saw of the database's last outage (``trustsOtherLeases``).
+    let outage = Mutex(Outage())
+
+    /// An outage as one node sees it: since when its calls fail, and until when, once they answer
+    /// again, other nodes' expired leases are still taken for live.
+    struct Outage {
+        var since: ContinuousClock.Instant?
+        var trustUntil: ContinuousClock.Instant?
+    }
 
     /// The channel events are announced on; the payload is ticket id, `seq`, node and event id,
     /// tab-separated (`seq` and id 0: the ticket changed without an event).
@@ -171,11 +180,36 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         }
         switch outcome {
         case .success(let value):
+            answered()
             return value
         case .failure(let error):
             work.cancel()
-            throw Self.classified(error)
+            let classified = Self.classified(error)
+            if StorageError.unavailable(from: classified) != nil { outage.withLock { $0.since = $0.since ?? .now } }
+            throw classified
         }
+    }
+
+    /// A call answered. After an outage, every node's leases expired at once: nobody could renew
+    /// them, and the other nodes were no more dead than this one. So for a while this node takes
+    /// other nodes' expired leases for live (no takeover, and their duplicates stay theirs), long
+    /// enough for them to reconnect (PostgresNIO's backoff grows to a fifth of the time spent
+    /// failing, capped at a minute) and renew (a heartbeat every third of a lease).
+    func answered() {
+        let now = ContinuousClock.now
+        guard let lasted = outage.withLock({ state -> Duration? in
+            guard let since = state.since else { return nil }
+            state.since = nil
+            state.trustUntil = now + .seconds(options.leaseSecs) + min(now - since, .seconds(60))
+            return now - since
+        }) else { return }
+        let seconds = String(format: "%.1f", Double(lasted.components.seconds) + Double(lasted.components.attoseconds) / 1e18)
+        logger.notice("node \(options.nodeId): PostgreSQL answers again after \(seconds) s; other nodes' expired leases are trusted until they renew them")
+    }
+
+    /// Whether other nodes' expired leases still count as live, because the database was away (``answered()``).
+    var trustsOtherLeases: Bool {
+        outage.withLock { state in state.since != nil || state.trustUntil.map { ContinuousClock.now < $0 } == true }
     }
 
     /// One transaction; the closure's own errors (refusals, lost leases) reach the caller as they are.
@@ -385,13 +419,18 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         _ next: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
     ) async throws -> TicketChange? {
         let (names, busyIds, node, lease) = (states.map(\.rawValue), Array(busy), options.nodeId, options.leaseSecs)
-        // A ticket for an album another live node holds or completed is left to that node.
+        // Just after an outage every lease has expired; other nodes' count as live until they renew.
+        let trusted = trustsOtherLeases ? "TRUE" : "FALSE"
+        // A ticket for an album another live node holds, completed, or has approved and will take up
+        // again (back at its approval after a failure or an outage) is left to that node: a duplicate
+        // claimed elsewhere would download the album a second time.
+        let releaseStates = [TicketStateName.completed, .autoApproved, .approved].map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let elsewhere = """
             EXISTS (SELECT 1 FROM ticket d WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.lease_node IS NOT NULL
-                AND d.lease_node <> $1 AND d.lease_expires > clock_timestamp())
+                AND d.lease_node <> $1 AND (\(trusted) OR d.lease_expires > clock_timestamp()))
             OR EXISTS (SELECT 1 FROM ticket d JOIN node n ON n.id = d.last_node
-                WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state = 'completed' AND d.last_node <> $1
-                AND n.heartbeat_at > clock_timestamp() - make_interval(secs => $2))
+                WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state IN (\(releaseStates)) AND d.last_node <> $1
+                AND (\(trusted) OR n.heartbeat_at > clock_timestamp() - make_interval(secs => $2)))
             """
         return try await write { connection in
             var skipped: [String] = []
@@ -400,7 +439,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                     SELECT \(Self.ticketColumns) FROM ticket t
                     WHERE t.state = ANY($3) AND NOT (t.id = ANY($4))
                       AND (t.wait_until IS NULL OR t.wait_until <= $5)
-                      AND (t.lease_node IS NULL OR t.lease_expires <= clock_timestamp())
+                      AND (t.lease_node IS NULL OR (t.lease_expires <= clock_timestamp() AND (t.lease_node = $1 OR NOT \(trusted))))
                       AND NOT (\(elsewhere))
                     ORDER BY t.priority DESC, t.created_at, t.id
                     LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -461,13 +500,15 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         // takes what this node left before a restart, its leases still running; later calls (the
         // heartbeat's) do not, so a claim this process commits meanwhile is never taken for a leftover.
         let atStart = !recoveredOnce.exchange(true, ordering: .acquiringAndReleasing)
+        // Just after an outage, other nodes' expired leases are left for them to renew (``answered()``).
+        let trusted = trustsOtherLeases
         return try await write { connection in
             let rows = try await Self.tickets(try await connection.query("""
                 SELECT \(unescaped: Self.ticketColumns) FROM ticket
                 WHERE NOT (id = ANY(\(mine))) AND (
                     (state = ANY(\(transient)) AND lease_node IS NULL)
                     OR (\(atStart) AND state = ANY(\(transient)) AND lease_node = \(node))
-                    OR (lease_node IS NOT NULL AND lease_expires <= clock_timestamp()))
+                    OR (lease_node IS NOT NULL AND lease_expires <= clock_timestamp() AND (lease_node = \(node) OR NOT \(trusted))))
                 ORDER BY created_at
                 FOR UPDATE SKIP LOCKED
                 """, logger: self.logger))

@@ -200,12 +200,62 @@ struct SharedStoreTests {
             try await submit(b, "second")
             #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "first")
             #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "node A holds the same album")
+            // A's worker stops at the approval (a retry after a failure): the lease ends, but A takes
+            // the album up again, so the duplicate still waits for A.
+            for step: TicketStateName in [.matching, .autoApproved] {
+                _ = try await a.updateTicket(id: "first") { _ in TicketUpdate(state: Fixtures.state(step)) }
+            }
+            await a.workEnded(ticketId: "first")
+            #expect(try await a.nodes().first { $0.id == "node-a" }?.tickets == [], "no lease at the approval")
+            #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "node A approved the same album")
             // A completes it: the album is on A, so the duplicate still waits for A.
-            for step: TicketStateName in [.matching, .autoApproved, .downloading, .converting, .placing, .completed] {
+            for step: TicketStateName in [.downloading, .converting, .placing, .completed] {
                 _ = try await a.updateTicket(id: "first") { _ in TicketUpdate(state: Fixtures.state(step)) }
             }
             #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "node A has the album")
             #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "second")
+        }
+    }
+
+    @Test("after an outage longer than a lease, a node that lived through it is not taken for dead: its leases and its albums stay its own until it could renew")
+    func outageIsNoDeath() async throws {
+        try await StoreOpener.with(.postgres) { opener in
+            let server = try #require(opener.server)
+            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 2, timeout: .seconds(2))
+            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 2, timeout: .seconds(2))
+            try await submit(a, "held")
+            try await submit(b, "duplicate")
+            #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "held")
+            // PostgreSQL is away for longer than a lease: nobody can renew, every lease expires.
+            try await server.stopServer()
+            await #expect(throws: StorageError.self) { _ = try await b.heartbeat() }
+            try await Task.sleep(for: .seconds(3))
+            try await server.restart()
+            var back = false
+            for _ in 0..<50 where !back {
+                back = (try? await b.heartbeat()) != nil
+                if !back { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(back, "node B reaches PostgreSQL again")
+            // Node B is back first; node A's expired lease is still A's, and so is its album.
+            #expect(try await b.recoverInterruptedTickets().isEmpty, "no takeover right after an outage")
+            #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "the duplicate stays with node A")
+            // Node A reconnects and renews: nothing was lost, its write goes through.
+            var renewed: Set<String>?
+            for _ in 0..<50 where renewed == nil {
+                renewed = try? await a.heartbeat()
+                if renewed == nil { try await Task.sleep(for: .milliseconds(200)) }
+            }
+            #expect(renewed == [], "node A kept its lease")
+            _ = try await a.updateTicket(id: "held") { _ in TicketUpdate(state: Fixtures.state(.matching)) }
+            // The trust is for a while only: a node that never comes back is taken over after it.
+            var taken: [TicketChange] = []
+            let deadline = ContinuousClock.now + .seconds(20)
+            while taken.isEmpty, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(500))
+                taken = try await b.recoverInterruptedTickets()
+            }
+            #expect(taken.map(\.ticket.id) == ["held"] && taken.first?.events.last?.payload["node"] == .string("node-a"))
         }
     }
 
