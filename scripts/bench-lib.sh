@@ -4,7 +4,20 @@
 bench_setup() {  # name
   work=$(mktemp -d "/tmp/downloader2-$1-XXXXXX")
   pids=()
-  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
+  trap 'bench_stop; rm -rf "$work"' EXIT
+}
+# Stops what the benchmark started: SIGTERM, then up to 15 s to exit. One that is still running
+# (a service that does not shut down under load) is named and killed, never left behind.
+bench_stop() {
+  local p
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do
+    for _ in $(seq 1 150); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$p" 2>/dev/null; then
+      echo "process $p ($(tr '\0' ' ' < "/proc/$p/cmdline" 2>/dev/null | cut -c1-80)) did not stop within 15 s of SIGTERM; killed" >&2
+      kill -9 "$p" 2>/dev/null || true
+    fi
+  done
 }
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now() { date +%s.%N; }

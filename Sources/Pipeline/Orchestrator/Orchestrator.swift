@@ -54,7 +54,11 @@ public actor Orchestrator: Service {
             await withGracefulShutdownHandler {
                 while !Task.isCancelled, !Task.isShuttingDownGracefully {
                     do {
-                        while !pausedAll, inFlight.count < settings.maxParallelTickets, let claimed = try await claimNext() {
+                        // The shutdown is checked per claim too: with a deep queue of tickets that end
+                        // at once (no indexer answers), slots free up as fast as they are filled, and
+                        // this loop alone would never give the outer one a turn.
+                        while !pausedAll, !Task.isShuttingDownGracefully, !Task.isCancelled, inFlight.count < settings.maxParallelTickets,
+                              let claimed = try await claimNext() {
                             let flag = StopFlag()
                             inFlight[claimed.ticket.id] = flag
                             group.addTask { await self.work(on: claimed, stopFlag: flag) }
