@@ -103,6 +103,43 @@ struct ProcessTests {
         #expect(process.process.terminationReason == .exit && process.process.terminationStatus == 0)
     }
 
+    @Test("SIGTERM is heeded under a deep queue whose tickets each end at once (no indexer): the service exits 0 and leaves most of the queue")
+    func shutdownUnderDeepQueue() async throws {
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        // No indexer is configured: each claimed ticket fails at once, so a slot frees as soon as it fills.
+        let process = try start(port: port)
+        defer { process.stop(SIGKILL) }
+        let http = LiveHTTP(port: port, token: Self.token)
+        #expect(await waitHealthy(http))
+        #expect(try await http.send("POST", "/api/v1/pause").status == 200)
+        let total = 1500
+        let created = try await withThrowingTaskGroup(of: Int.self) { group in
+            for lane in 0..<8 {
+                group.addTask {
+                    var created = 0
+                    for n in stride(from: lane, to: total, by: 8) {
+                        var ticket = Fixtures.ticket(id: "queued-\(n)", root: dir.file("media"))
+                        ticket.search.album = "Album \(n)"
+                        if try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201 { created += 1 }
+                    }
+                    return created
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(created == total)
+        func failures() -> Int { process.log.components(separatedBy: "failed in a stage").count - 1 }
+        #expect(try await http.send("POST", "/api/v1/resume").status == 200)
+        #expect(await eventually(within: 30) { failures() > 0 }, "the queue is being worked through: \(process.log.suffix(2000))")
+        kill(process.pid, SIGTERM)
+        let stopped = await eventually(within: 60) { !process.process.isRunning }
+        #expect(stopped, "the service stopped within 60 s of SIGTERM")
+        if stopped { #expect(process.process.terminationReason == .exit && process.process.terminationStatus == 0) }
+        // The claim loop stops at the signal: most of the queue is left for the next start.
+        #expect(failures() < total / 2, "\(failures()) of \(total) tickets were worked on; the claim loop stops at the signal")
+    }
+
     @Test("a bad configuration value stops start-up with exit code 2 and names the key")
     func badConfigExitsWith2() throws {
         let result = try ExternalTool.outcome(Self.binary, ["serve"], environment: environment(port: 1).merging(["DOWNLOADER2_SERVER_PORT": "99999"]) { $1 })
