@@ -32,6 +32,16 @@ struct ProcessTests {
         try ServiceProcess(arguments, environment: environment(port: port).merging(extra) { $1 }, log: dir.file("serve-\(port)-\(UUID().uuidString.prefix(4)).log"))
     }
 
+    /// A server with the media root made, on a free port, once it answers `/health`.
+    func startHealthy() async throws -> (process: ServiceProcess, http: LiveHTTP, port: Int) {
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        let process = try start(port: port)
+        let http = LiveHTTP(port: port, token: Self.token)
+        #expect(await waitHealthy(http))
+        return (process, http, port)
+    }
+
     func waitHealthy(_ http: LiveHTTP) async -> Bool {
         await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }
     }
@@ -105,13 +115,9 @@ struct ProcessTests {
 
     @Test("SIGTERM is heeded under a deep queue whose tickets each end at once (no indexer): the service exits 0 and leaves most of the queue")
     func shutdownUnderDeepQueue() async throws {
-        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
-        let port = try freeLoopbackPort()
         // No indexer is configured: each claimed ticket fails at once, so a slot frees as soon as it fills.
-        let process = try start(port: port)
+        let (process, http, _) = try await startHealthy()
         defer { process.stop(SIGKILL) }
-        let http = LiveHTTP(port: port, token: Self.token)
-        #expect(await waitHealthy(http))
         #expect(try await http.send("POST", "/api/v1/pause").status == 200)
         let total = 1500
         let created = try await withThrowingTaskGroup(of: Int.self) { group in
@@ -150,11 +156,8 @@ struct ProcessTests {
 
     @Test("submit and status talk to the running server; version names the native libraries")
     func cliCommands() async throws {
-        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
-        let port = try freeLoopbackPort()
-        let server = try start(port: port)
+        let (server, _, port) = try await startHealthy()
         defer { server.stop(SIGKILL) }
-        #expect(await waitHealthy(LiveHTTP(port: port, token: nil)))
         let file = dir.file("ticket.json")
         #expect(FileManager.default.createFile(atPath: file, contents: Data(Fixtures.json(Fixtures.ticket(id: "cli-1", root: dir.file("media"))).utf8)))
         let submitted = try run(["submit", file], port: port)
