@@ -229,8 +229,8 @@ enum {
 typedef struct lt_shim_alert {
     int type;                          // LT_SHIM_ALERT_*
     char info_hash[65];                // empty for session alerts
-    int state;                         // STATE_CHANGED: new state
-    int index;                         // FILE_COMPLETED: file, HASH_FAILED: piece, LISTEN_*: port
+    int state;                         // STATE_CHANGED: new state, RESUME_DATA: pieces begun
+    int index;                         // FILE_COMPLETED: file, HASH_FAILED: piece, LISTEN_*: port, RESUME_DATA: pieces had
     int error_code;
     const char *message;               // error or description
     const char *url;                   // tracker url, file name, storage path

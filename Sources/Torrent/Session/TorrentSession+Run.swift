@@ -40,6 +40,7 @@ extension TorrentSession {
                 if policies[alert.infoHash] != nil {
                     do {
                         try resumeStore?.save(data, for: alert.infoHash)
+                        logger.debug("resume data of \(alert.infoHash) written: \(alert.index) piece(s) verified, \(alert.state) begun")
                     } catch {
                         logger.error("could not write resume data of \(alert.infoHash): \(error)")
                     }
@@ -57,6 +58,8 @@ extension TorrentSession {
                 logger.debug("tracker \(url) of \(hash): \(message)")
             case .torrentError(let hash, let message), .fileError(let hash, _, let message):
                 logger.warning("torrent \(hash): \(message)")
+            case .hashFailed(let hash, let piece):
+                logger.warning("torrent \(hash): piece \(piece) failed its hash check and is downloaded again")
             case .listenFailed(let address, let port, let message):
                 logger.error("cannot listen on \(address):\(port): \(message)")
             default:

@@ -35,7 +35,13 @@ struct PauseResumeTests {
                 let port = try freeLoopbackPort()
                 let config = try e2e.config(dir, port: port, jackett: client.port!)
                 let log = dir.file("serve.log")
-                var process = try e2e.start(config: config, log: log)
+                // At debug level the service logs what each resume data it writes holds (pieces
+                // verified, pieces begun): on failure, that tells bytes lost at the pause from a
+                // second download after the restart.
+                func start() throws -> ServiceProcess {
+                    try ServiceProcess(["serve", "--config", config], environment: ["LOG_LEVEL": "debug"], log: log)
+                }
+                var process = try start()
                 defer { process.stop(SIGKILL) }
                 let http = LiveHTTP(port: port, token: ServiceEndToEndTests.token)
                 #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
@@ -52,14 +58,20 @@ struct PauseResumeTests {
                 let paused = try await http.send("POST", "/api/v1/ticket/\(ticket.ticketId)/pause")
                 #expect(paused.status == 200 && paused.json["state"]?.stringValue == "paused", "\(paused.json)")
                 #expect(paused.json["state_details"]?["paused_from"]?.stringValue == "downloading")
-                // Then the torrent stops: the seeder's upload counter stands still (it would climb 100 KiB/s otherwise)
+                // Then the torrent stops: the service drops its connection to the seeder, and the seeder's
+                // upload counter stands still. The counter alone is no proof: a rate-limited seeder's
+                // counter moves in bursts (256 KiB after 1.5 s of standing still was seen), so a 1-s
+                // sample once took a pause that was still draining for a stopped one.
                 let last = Mutex(Int64(-1))
                 let stopped = await eventually(within: 30) {
                     try? await Task.sleep(for: .seconds(1))
-                    let now = (try? await seeder.progress(hash).allTimeUpload) ?? 0
-                    return last.withLock { previous in defer { previous = now }; return previous >= 0 && now - previous < 4096 }
+                    guard let now = try? await seeder.progress(hash), now.peers == 0 else { return false }
+                    return last.withLock { previous in
+                        defer { previous = now.allTimeUpload }
+                        return previous >= 0 && now.allTimeUpload - previous < 4096
+                    }
                 }
-                #expect(stopped, "the seeder kept sending after the pause")
+                #expect(stopped, "the seeder kept its connection or kept sending after the pause")
                 let after = try await seeder.progress(hash).allTimeUpload
                 #expect(Double(after) < Double(payload) * 0.9, "the download was stopped before the end (\(after) of \(payload))")
                 // A ticket that is not paused cannot be resumed, nor a paused one paused again
@@ -67,7 +79,7 @@ struct PauseResumeTests {
 
                 // After a restart it is still paused
                 process.stop()
-                process = try e2e.start(config: config, log: log)
+                process = try start()
                 #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
                 #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused")
                 try await Task.sleep(for: .seconds(2))
@@ -85,8 +97,13 @@ struct PauseResumeTests {
                 // pause: the seeder's count at the pause, and what the service logged about the torrent.
                 let resumeLines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
                     .filter { $0.localizedCaseInsensitiveContains("resume") || $0.localizedCaseInsensitiveContains(hash) }.suffix(20).joined(separator: "\n")
-                #expect(Double(sent) < Double(payload) * 1.15,
-                        "the seeder sent \(sent) bytes for a \(payload)-byte payload, \(after) of them before the pause; the service logged:\n\(resumeLines)")
+                // Beyond the payload: the one piece the release check samples before the download (into
+                // a folder of its own), and at most 4 pieces in flight when the pause cut the
+                // connection. A pause that let requests drain (libtorrent's graceful pause) lost 5.5–9
+                // pieces here under load: whatever the seeder had sent when the process stopped.
+                let allowance = Int64(5 * 32768)
+                #expect(sent <= payload + allowance,
+                        "the seeder sent \(sent) bytes for a \(payload)-byte payload (allowed: \(allowance) more), \(after) of them before the pause; the service logged:\n\(resumeLines)")
                 #expect(try await http.send("POST", "/api/v1/ticket/\(ticket.ticketId)/resume").status == 409)
                 for track in ticket.tracks { #expect(FileManager.default.fileExists(atPath: track.destPath)) }
             }
