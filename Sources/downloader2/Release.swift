@@ -1,4 +1,5 @@
 import ArgumentParser
+import Basics
 import Foundation
 import Search
 import Tickets
@@ -34,7 +35,7 @@ struct Release: ParsableCommand {
                 let elapsed = clock.measure {
                     for _ in 0..<rounds { for title in all where ReleaseTitleParser.parse(title).artist != nil { artists += 1 } }
                 }
-                let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+                let seconds = elapsed.inSeconds
                 let count = all.count * rounds
                 FileHandle.standardError.write(Data(String(
                     format: "parsed %d titles in %.3f s: %.0f titles/s, %.1f µs per title (%d readings named an artist)\n",

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Tickets
 
@@ -96,7 +97,7 @@ actor RateLimiter {
         while true {
             let now = ContinuousClock.now
             let elapsed = now - updated
-            tokens = min(burst, tokens + (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18) * perSecond)
+            tokens = min(burst, tokens + elapsed.inSeconds * perSecond)
             updated = now
             if tokens >= 1 {
                 tokens -= 1

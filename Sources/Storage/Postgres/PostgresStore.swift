@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Logging
 import PostgresNIO
@@ -203,7 +204,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
             state.trustUntil = now + .seconds(options.leaseSecs) + min(now - since, .seconds(60))
             return now - since
         }) else { return }
-        let seconds = String(format: "%.1f", Double(lasted.components.seconds) + Double(lasted.components.attoseconds) / 1e18)
+        let seconds = String(format: "%.1f", lasted.inSeconds)
         logger.notice("node \(options.nodeId): PostgreSQL answers again after \(seconds) s; other nodes' expired leases are trusted until they renew them")
     }
 

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Tickets
 import Torrent
@@ -50,8 +51,7 @@ struct DownloadJob: Sendable {
             throw CLIError("interrupted before completion; resume data was saved: run the same command again to continue")
         }
         line.finish()
-        let elapsed = (ContinuousClock.now - started).components
-        let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) / 1e18
+        let seconds = (ContinuousClock.now - started).inSeconds
         report("complete: \(done.name), \(Format.bytes(done.wantedBytes)) in \(String(format: "%.1f", seconds)) s → \(done.savePath)")
         if let sampler {
             sampler.cancel()
