@@ -19,9 +19,10 @@ struct PauseResumeTests {
         let payload = try FileManager.default.contentsOfDirectory(atPath: folder).reduce(Int64(0)) { total, name in
             total + ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size] as? Int64) ?? 0)
         }
-        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only)).infoHash
+        let pieceSize = 32768
+        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: pieceSize, kind: .v1Only)).infoHash
         let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
-        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: 32768, kind: .v1Only)
+        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: pieceSize, kind: .v1Only)
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
@@ -38,10 +39,8 @@ struct PauseResumeTests {
                 // At debug level the service logs what each resume data it writes holds (pieces
                 // verified, pieces begun): on failure, that tells bytes lost at the pause from a
                 // second download after the restart.
-                func start() throws -> ServiceProcess {
-                    try ServiceProcess(["serve", "--config", config], environment: ["LOG_LEVEL": "debug"], log: log)
-                }
-                var process = try start()
+                let debug = ["LOG_LEVEL": "debug"]
+                var process = try e2e.start(config: config, log: log, environment: debug)
                 defer { process.stop(SIGKILL) }
                 let http = LiveHTTP(port: port, token: ServiceEndToEndTests.token)
                 #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
@@ -79,7 +78,7 @@ struct PauseResumeTests {
 
                 // After a restart it is still paused
                 process.stop()
-                process = try start()
+                process = try e2e.start(config: config, log: log, environment: debug)
                 #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
                 #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused")
                 try await Task.sleep(for: .seconds(2))
@@ -101,7 +100,7 @@ struct PauseResumeTests {
                 // a folder of its own), and at most 4 pieces in flight when the pause cut the
                 // connection. A pause that let requests drain (libtorrent's graceful pause) lost 5.5–9
                 // pieces here under load: whatever the seeder had sent when the process stopped.
-                let allowance = Int64(5 * 32768)
+                let allowance = Int64(5 * pieceSize)
                 #expect(sent <= payload + allowance,
                         "the seeder sent \(sent) bytes for a \(payload)-byte payload (allowed: \(allowance) more), \(after) of them before the pause; the service logged:\n\(resumeLines)")
                 #expect(try await http.send("POST", "/api/v1/ticket/\(ticket.ticketId)/resume").status == 409)

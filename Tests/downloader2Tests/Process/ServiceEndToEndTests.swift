@@ -68,8 +68,8 @@ struct ServiceEndToEndTests {
         return dir.file("downloader2.toml")
     }
 
-    func start(config: String, log: String) throws -> ServiceProcess {
-        try ServiceProcess(["serve", "--config", config], log: log)
+    func start(config: String, log: String, environment: [String: String] = [:]) throws -> ServiceProcess {
+        try ServiceProcess(["serve", "--config", config], environment: environment, log: log)
     }
 
     /// Follows the ticket on the WebSocket from `since` until `stop` says so or the connection ends.
