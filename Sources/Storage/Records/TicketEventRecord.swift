@@ -30,7 +30,8 @@ struct TicketEventRecord: Codable, FetchableRecord, PersistableRecord {
         let record = TicketEventRecord(
             ticketId: ticketId, seq: last + 1, type: type.rawValue,
             payload: try StoredText.json(payload), createdAt: now)
-        try record.insert(db)
+        try db.cachedStatement(sql: "INSERT INTO ticketEvent (ticketId, seq, type, payload, createdAt) VALUES (?, ?, ?, ?, ?)")
+            .execute(arguments: [record.ticketId, record.seq, record.type, record.payload, record.createdAt])
         // The event as stored, without decoding the payload just encoded.
         return TicketEvent(ticketId: ticketId, seq: record.seq, type: type, payload: payload, at: now)
     }

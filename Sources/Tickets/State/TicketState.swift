@@ -42,23 +42,35 @@ public enum TicketState: Sendable, Equatable {
 
     /// The details alone, as the wire and the database carry them.
     public func detailsJSON() throws -> Data {
-        let encoder = TicketJSON.encoder()
-        return switch self {
-        case .pending(let d): try encoder.encode(d)
-        case .searching(let d): try encoder.encode(d)
-        case .matching(let d): try encoder.encode(d)
-        case .needsApproval(let d): try encoder.encode(d)
-        case .wanted(let d): try encoder.encode(d)
-        case .autoApproved(let d): try encoder.encode(d)
-        case .approved(let d): try encoder.encode(d)
-        case .rejected(let d): try encoder.encode(d)
-        case .downloading(let d): try encoder.encode(d)
-        case .paused(let d): try encoder.encode(d)
-        case .converting(let d): try encoder.encode(d)
-        case .placing(let d): try encoder.encode(d)
-        case .completed(let d): try encoder.encode(d)
-        case .failed(let d): try encoder.encode(d)
-        case .cancelled(let d): try encoder.encode(d)
+        try TicketJSON.encoder().encode(details)
+    }
+
+    /// The details as a value to encode in place (an API view embeds them without a round trip
+    /// through JSON text).
+    public var details: Details { Details(state: self) }
+
+    /// Encodes as the state's details alone.
+    public struct Details: Encodable, Sendable {
+        let state: TicketState
+
+        public func encode(to encoder: any Encoder) throws {
+            switch state {
+            case .pending(let d): try d.encode(to: encoder)
+            case .searching(let d): try d.encode(to: encoder)
+            case .matching(let d): try d.encode(to: encoder)
+            case .needsApproval(let d): try d.encode(to: encoder)
+            case .wanted(let d): try d.encode(to: encoder)
+            case .autoApproved(let d): try d.encode(to: encoder)
+            case .approved(let d): try d.encode(to: encoder)
+            case .rejected(let d): try d.encode(to: encoder)
+            case .downloading(let d): try d.encode(to: encoder)
+            case .paused(let d): try d.encode(to: encoder)
+            case .converting(let d): try d.encode(to: encoder)
+            case .placing(let d): try d.encode(to: encoder)
+            case .completed(let d): try d.encode(to: encoder)
+            case .failed(let d): try d.encode(to: encoder)
+            case .cancelled(let d): try d.encode(to: encoder)
+            }
         }
     }
 

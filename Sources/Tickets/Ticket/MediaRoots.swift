@@ -28,7 +28,9 @@ public struct MediaRoots: Sendable, Equatable {
         }
         guard !path.contains("\0") else { throw Refusal(description: "path contains a NUL byte") }
         guard !resolvedRoots.isEmpty else { throw Refusal(description: "no [placer] media_roots are configured") }
-        let resolved = Self.resolveExistingPrefix(of: (path as NSString).standardizingPath)
+        // Absolute and free of `..`, so removing empty and `.` components is all the standardising
+        // left to do; the links are resolved below, on the filesystem.
+        let resolved = Self.resolveExistingPrefix(of: components.filter { $0 != "." }.map(String.init))
         guard resolvedRoots.contains(where: { resolved.hasPrefix($0 == "/" ? "/" : $0 + "/") && resolved != $0 }) else {
             throw Refusal(description: "'\(path)' resolves to '\(resolved)', outside the media roots \(resolvedRoots)")
         }
@@ -37,17 +39,22 @@ public struct MediaRoots: Sendable, Equatable {
 
     /// Resolves symbolic links in the longest existing prefix of `path` and appends the rest unchanged.
     static func resolveExistingPrefix(of path: String) -> String {
-        var existing = path
-        var rest: [String] = []
-        while !existing.isEmpty, existing != "/" {
-            if let real = realpath(existing, nil) {
+        resolveExistingPrefix(of: path.split(separator: "/", omittingEmptySubsequences: true).map(String.init))
+    }
+
+    /// The same for an absolute path given as its components: the longest prefix that `realpath`
+    /// resolves, then the components past it as they are.
+    static func resolveExistingPrefix(of components: [String]) -> String {
+        var count = components.count
+        while count > 0 {
+            if let real = realpath("/" + components[..<count].joined(separator: "/"), nil) {
                 defer { free(real) }
                 let base = String(cString: real)
-                return rest.isEmpty ? base : (base == "/" ? "" : base) + "/" + rest.reversed().joined(separator: "/")
+                guard count < components.count else { return base }
+                return (base == "/" ? "" : base) + "/" + components[count...].joined(separator: "/")
             }
-            rest.append((existing as NSString).lastPathComponent)
-            existing = (existing as NSString).deletingLastPathComponent
+            count -= 1
         }
-        return "/" + rest.reversed().joined(separator: "/")
+        return "/" + components.joined(separator: "/")
     }
 }
