@@ -95,6 +95,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
 dd if=/dev/zero of="$work/warm-up" bs=1M count="$SIZE_MIB" status=none; rm -f "$work/warm-up"
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB (each round starts with ${SIZE_MIB} MiB just freed)"
 run_mode "dial TCP, accept uTP (default)" true false
+run_mode "past the page cache (os_cache = false)" true false "" DOWNLOADER2_TORRENT_OS_CACHE=false
 run_mode "TCP only (enable_utp = false)" false false
 run_mode "posix_disk_io as it is (keep_files_open = false)" true false "" DOWNLOADER2_TORRENT_KEEP_FILES_OPEN=false
 run_mode "disk jobs on a thread of their own (disk_thread = true)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=true

@@ -12,6 +12,10 @@
 //   - a v1 piece whose blocks were all written in order in this session is hashed from the
 //     written blocks (SHA-1 fed as each block is written): no read-back; any other v1 piece is
 //     read back through the open descriptors;
+//   - with the OS cache off (`disk_io_write_mode = disable_os_cache`), a piece whose blocks arrive in
+//     order is held in memory and written whole when its last block arrives, with O_DIRECT where
+//     the file offset and length allow (the rest through the page cache): no page-cache pages are
+//     filled by downloads (docs/NOTES.md, "libtorrent: writing past the page cache");
 //   - everything else (part files, renamed files, v2 hashes, checking, moving, deleting) goes to
 //     posix_disk_io as before, after the torrent's open descriptors are closed wherever
 //     posix_disk_io may touch the files.
@@ -40,6 +44,7 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <fcntl.h>
 #include <filesystem>
@@ -59,12 +64,23 @@ using namespace lt;
 // torrent's (or every torrent's) are closed. posix_disk_io itself keeps none open between jobs.
 constexpr std::size_t max_open_files = 64;
 constexpr std::size_t max_open_files_total = 256;
+// O_DIRECT needs buffers, offsets and lengths aligned to the device's block (4096 covers them all here).
+constexpr std::int64_t direct_alignment = 4096;
+// At most this much memory holds pieces waiting for their last block, across torrents; a piece that
+// would pass it is written block by block through the page cache instead.
+constexpr std::size_t max_held_bytes = 64u << 20;
+// Buffers kept for the next pieces (fresh memory costs a page fault per page on first touch).
+constexpr std::size_t max_spare_buffers = 16;
 
 struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     cached_disk_io(io_context &ios, settings_interface const &settings, counters &counters)
-        : m_ios(ios), m_counters(counters), m_inner(posix_disk_io_constructor(ios, settings, counters)) {}
+        : m_ios(ios), m_settings(settings), m_counters(counters), m_inner(posix_disk_io_constructor(ios, settings, counters)) {}
 
-    ~cached_disk_io() override { close_all(); }
+    ~cached_disk_io() override {
+        for (auto &entry : m_torrents) forget_all(entry.second, true);
+        close_all();
+        for (auto const &spare : m_spare) std::free(spare.first);
+    }
 
     // Blocks handed to async_read's callers are malloc'ed here and freed through this.
     void free_disk_buffer(char *buffer) override { std::free(buffer); }
@@ -79,6 +95,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         t.files = &params.files;
         t.save_path = params.path;
         t.priorities = params.priorities;
+        t.direct = m_settings.get_int(settings_pack::disk_io_write_mode) == settings_pack::disable_os_cache;
         for (file_index_t const index : params.files.file_range()) {
             if (params.files.pad_file_at(index)) t.pads = true;
         }
@@ -90,6 +107,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     void remove_torrent(storage_index_t index) override {
         auto found = m_torrents.find(index);
         if (found == m_torrents.end()) return;
+        forget_all(found->second, true);
         close_files(found->second);
         m_torrents.erase(found);  // its storage_holder removes it from posix_disk_io
     }
@@ -101,19 +119,21 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         if (t) feed_hash(*t, r, buf);
         if (t && t->cached) {
             auto const start = clock_type::now();
-            if (write_block(*t, r, buf)) {
+            if (hold_block(*t, r, buf) || write_block(*t, r, buf)) {
                 count_write(start);
                 boost::asio::post(m_ios, [h = std::move(handler)] { h(storage_error()); });
                 return false;
             }
         }
-        if (t) t->hashes.erase(static_cast<int>(r.piece));
+        if (t) forget(*t, r.piece, true);
         return m_inner->async_write(storage, r, buf, std::move(observer), std::move(handler), flags);
     }
 
     void async_read(storage_index_t storage, peer_request const &r,
                     std::function<void(disk_buffer_holder, storage_error const &)> handler, disk_job_flags_t flags) override {
         torrent *t = find(storage);
+        // A block still held in memory is written first: reads always come from the files.
+        if (t) write_held(*t, r.piece);
         if (t && t->cached) {
             auto const start = clock_type::now();
             char *buffer = static_cast<char *>(std::malloc(default_block_size));
@@ -142,14 +162,14 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             if (whole && v2.empty() && (flags & disk_interface::v1_hash)) {
                 auto const start = clock_type::now();
                 sha1_hash const hash = found->second.sha1.final();
-                t->hashes.erase(found);
+                forget(*t, piece, true);  // written when its last block came; nothing is held
                 std::int64_t const micros = total_microseconds(clock_type::now() - start);
                 m_counters.inc_stats_counter(counters::disk_hash_time, micros);
                 m_counters.inc_stats_counter(counters::disk_job_time, micros);
                 boost::asio::post(m_ios, [h = std::move(handler), piece, hash] { h(piece, hash, storage_error()); });
                 return;
             }
-            if (found != t->hashes.end()) t->hashes.erase(found);
+            if (found != t->hashes.end()) forget(*t, piece, true);
             // Not seen whole (checking, seed mode, a resumed piece): read back through the open files.
             if (t->cached && v2.empty() && (flags & disk_interface::v1_hash)) {
                 auto const start = clock_type::now();
@@ -188,6 +208,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     void async_move_storage(storage_index_t storage, std::string path, move_flags_t flags,
                             std::function<void(status_t, std::string const &, storage_error const &)> handler) override {
         if (torrent *t = find(storage)) {
+            forget_all(*t, true);
             close_files(*t);
             t->cached = false;
         }
@@ -195,15 +216,18 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     }
 
     void async_release_files(storage_index_t storage, std::function<void()> handler) override {
-        if (torrent *t = find(storage)) close_files(*t);
+        if (torrent *t = find(storage)) {
+            write_all_held(*t);
+            close_files(*t);
+        }
         m_inner->async_release_files(storage, std::move(handler));
     }
 
     void async_check_files(storage_index_t storage, add_torrent_params const *resume_data, aux::vector<std::string, file_index_t> links,
                            std::function<void(status_t, storage_error const &)> handler) override {
         if (torrent *t = find(storage)) {
+            forget_all(*t, true);
             close_files(*t);
-            t->hashes.clear();
             // Hard links to other torrents' files (links) are set up by posix_disk_io under these names.
             for (auto const &link : links) {
                 if (!link.empty()) t->cached = false;
@@ -214,8 +238,8 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
 
     void async_stop_torrent(storage_index_t storage, std::function<void()> handler) override {
         if (torrent *t = find(storage)) {
+            forget_all(*t, true);
             close_files(*t);
-            t->hashes.clear();
         }
         m_inner->async_stop_torrent(storage, std::move(handler));
     }
@@ -223,6 +247,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     void async_rename_file(storage_index_t storage, file_index_t index, std::string name,
                            std::function<void(std::string const &, file_index_t, storage_error const &)> handler) override {
         if (torrent *t = find(storage)) {
+            forget_all(*t, true);
             close_files(*t);
             t->cached = false;
         }
@@ -231,8 +256,8 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
 
     void async_delete_files(storage_index_t storage, remove_flags_t options, std::function<void(storage_error const &)> handler) override {
         if (torrent *t = find(storage)) {
+            forget_all(*t, false);
             close_files(*t);
-            t->hashes.clear();
         }
         m_inner->async_delete_files(storage, options, std::move(handler));
     }
@@ -241,6 +266,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                                  std::function<void(storage_error const &, aux::vector<download_priority_t, file_index_t>)> handler) override {
         // posix_disk_io moves data between the part file and the files when a file becomes wanted.
         if (torrent *t = find(storage)) {
+            write_all_held(*t);
             close_files(*t);
             t->priorities = priorities;
             // If posix_disk_io fails half-way, some files keep their old priority there (and their
@@ -255,7 +281,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     }
 
     void async_clear_piece(storage_index_t storage, piece_index_t index, std::function<void(piece_index_t)> handler) override {
-        if (torrent *t = find(storage)) t->hashes.erase(static_cast<int>(index));
+        if (torrent *t = find(storage)) forget(*t, index, false);
         m_inner->async_clear_piece(storage, index, std::move(handler));
     }
 
@@ -263,6 +289,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     std::vector<open_file_state> get_status(storage_index_t storage) const override { return m_inner->get_status(storage); }
 
     void abort(bool wait) override {
+        for (auto &entry : m_torrents) forget_all(entry.second, true);
         close_all();
         m_inner->abort(wait);
     }
@@ -271,20 +298,54 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     void settings_updated() override { m_inner->settings_updated(); }
 
 private:
-    // A piece's SHA-1, fed with its blocks while they arrive in order from its first byte.
+    // Memory for a piece held until its last block arrives (aligned for O_DIRECT), given back to
+    // the backend's spares when the piece is written or forgotten.
+    struct held_buffer {
+        cached_disk_io *owner = nullptr;
+        char *data = nullptr;
+        std::size_t capacity = 0;
+        held_buffer() = default;
+        held_buffer(cached_disk_io *o, char *d, std::size_t c) : owner(o), data(d), capacity(c) {}
+        held_buffer(held_buffer &&other) noexcept { swap(other); }
+        held_buffer &operator=(held_buffer &&other) noexcept {
+            release();
+            swap(other);
+            return *this;
+        }
+        held_buffer(held_buffer const &) = delete;
+        held_buffer &operator=(held_buffer const &) = delete;
+        ~held_buffer() { release(); }
+        void release() {
+            if (data) owner->give_back(data, capacity);
+            data = nullptr;
+            capacity = 0;
+        }
+        void swap(held_buffer &other) noexcept {
+            std::swap(owner, other.owner);
+            std::swap(data, other.data);
+            std::swap(capacity, other.capacity);
+        }
+    };
+
+    // A piece's SHA-1, fed with its blocks while they arrive in order from its first byte, and with
+    // the OS cache off, the blocks themselves (`held` bytes from the piece's start) until it is whole.
     struct piece_hash {
         hasher sha1;
         int next = 0;
+        held_buffer buffer;
+        int held = 0;
     };
 
     struct torrent {
         storage_holder inner;
         bool cached = true;
         bool pads = false;  // the torrent has pad files
+        bool direct = false;  // whole pieces are written past the page cache (O_DIRECT)
         file_storage const *files = nullptr;
         std::string save_path;
         aux::vector<download_priority_t, file_index_t> priorities;
         std::map<file_index_t, int> open;
+        std::map<file_index_t, int> open_direct;  // the same files opened with O_DIRECT
         // Set by the completion of a failed async_set_file_priority (on the network thread).
         std::shared_ptr<std::atomic<bool>> priority_failed = std::make_shared<std::atomic<bool>>(false);
         std::unordered_map<int, piece_hash> hashes;
@@ -307,11 +368,12 @@ private:
         if (found == t.hashes.end()) {
             if (r.start != 0) return;  // not seen from its first block: hashed by reading it back
             found = t.hashes.emplace(piece, piece_hash()).first;
+            if (t.direct) found->second.buffer = take_buffer(static_cast<std::size_t>(t.files->piece_size(r.piece)));
         }
         if (found->second.next != r.start || touches_pad_file(t, r)) {
             // Out of order, written again, or partly padding (posix_disk_io hashes zeroes there,
             // whatever the peer sent): hashed by reading it back.
-            t.hashes.erase(found);
+            forget(t, r.piece, true);
             return;
         }
         found->second.sha1.update(buf, r.length);
@@ -324,6 +386,118 @@ private:
             if (t.files->pad_file_at(slice.file_index)) return true;
         }
         return false;
+    }
+
+    // Keeps the block in its piece's buffer when the piece has one and the block continues it; the
+    // piece is written when its last block arrives. False: the block is to be written now (what
+    // the piece held so far is written first, so the file never misses an acknowledged block).
+    bool hold_block(torrent &t, peer_request const &r, char const *buf) {
+        auto found = t.hashes.find(static_cast<int>(r.piece));
+        if (found == t.hashes.end() || !found->second.buffer.data) return false;
+        piece_hash &h = found->second;
+        if (h.held != r.start || h.next != r.start + r.length || !plain(t, t.files->map_block(r.piece, r.start, r.length))) {
+            write_held(t, r.piece);
+            return false;
+        }
+        std::memcpy(h.buffer.data + r.start, buf, static_cast<std::size_t>(r.length));
+        h.held += r.length;
+        if (h.held < t.files->piece_size(r.piece)) return true;
+        if (write_held(t, r.piece)) return true;
+        // The piece could not be written: this block's write fails below (posix_disk_io reports the
+        // error), and the piece is hashed from the files, which fails, so it is downloaded again.
+        forget(t, r.piece, false);
+        return false;
+    }
+
+    // Writes what the piece holds in memory, if anything, and lets its buffer go; later blocks of
+    // it are written as they come. False if the write failed (the hash then is not to be trusted).
+    bool write_held(torrent &t, piece_index_t piece) {
+        auto found = t.hashes.find(static_cast<int>(piece));
+        if (found == t.hashes.end() || !found->second.buffer.data) return true;
+        piece_hash &h = found->second;
+        bool const written = h.held == 0 || write_piece_bytes(t, piece, h.buffer.data, h.held);
+        h.buffer.release();
+        h.held = 0;
+        if (!written) t.hashes.erase(found);
+        return written;
+    }
+
+    void write_all_held(torrent &t) {
+        std::vector<int> pieces;
+        for (auto const &entry : t.hashes) {
+            if (entry.second.buffer.data) pieces.push_back(entry.first);
+        }
+        for (int const piece : pieces) write_held(t, piece_index_t(piece));
+    }
+
+    // Drops what is known of the piece's hash; with `write`, what it held is written first.
+    void forget(torrent &t, piece_index_t piece, bool write) {
+        if (write) write_held(t, piece);
+        t.hashes.erase(static_cast<int>(piece));
+    }
+
+    void forget_all(torrent &t, bool write) {
+        if (write) write_all_held(t);
+        t.hashes.clear();
+    }
+
+    // The first `length` bytes of a piece, from an aligned buffer: with O_DIRECT where a file's
+    // offset and the buffer position are aligned, the unaligned tail (and any file that refuses
+    // O_DIRECT, e.g. on tmpfs) through the page cache.
+    bool write_piece_bytes(torrent &t, piece_index_t piece, char *data, int length) {
+        auto const slices = t.files->map_block(piece, 0, length);
+        if (!plain(t, slices)) return false;
+        std::int64_t done = 0;
+        for (auto const &slice : slices) {
+            if (!t.files->pad_file_at(slice.file_index)) {
+                char *from = data + done;
+                std::int64_t size = slice.size;
+                std::int64_t offset = slice.offset;
+                std::int64_t const aligned = size & ~(direct_alignment - 1);
+                if (t.direct && aligned > 0 && offset % direct_alignment == 0
+                    && reinterpret_cast<std::uintptr_t>(from) % direct_alignment == 0) {
+                    int const fd = descriptor(t, slice.file_index, true, true);
+                    if (fd >= 0 && all(fd, from, aligned, offset, true)) {
+                        from += aligned;
+                        offset += aligned;
+                        size -= aligned;
+                        m_counters.inc_stats_counter(counters::num_write_ops);
+                    } else if (fd >= 0) {
+                        // Refused (EINVAL) or failed: this torrent writes through the page cache from now on.
+                        t.direct = false;
+                    }
+                }
+                if (size > 0) {
+                    int const fd = descriptor(t, slice.file_index, true);
+                    if (fd < 0 || !all(fd, from, size, offset, true)) return false;
+                }
+            }
+            done += slice.size;
+        }
+        return done == length;
+    }
+
+    held_buffer take_buffer(std::size_t size) {
+        std::size_t const capacity = (size + direct_alignment - 1) & ~static_cast<std::size_t>(direct_alignment - 1);
+        if (m_held_bytes + capacity > max_held_bytes) return held_buffer();
+        char *data = nullptr;
+        for (auto spare = m_spare.begin(); spare != m_spare.end(); ++spare) {
+            if (spare->second == capacity) {
+                data = spare->first;
+                m_spare.erase(spare);
+                break;
+            }
+        }
+        if (!data) data = static_cast<char *>(std::aligned_alloc(direct_alignment, capacity));
+        if (!data) return held_buffer();
+        m_held_bytes += capacity;
+        return held_buffer(this, data, capacity);
+    }
+
+    void give_back(char *data, std::size_t capacity) {
+        m_held_bytes -= capacity;
+        if (m_spare.size() < max_spare_buffers) m_spare.emplace_back(data, capacity);
+        else std::free(data);
     }
 
     void count_write(time_point start) {
@@ -393,13 +567,15 @@ private:
     // The file's descriptor, opened read-write like posix_storage on first use. Only a write creates
     // the file and its folders; a read of a missing file fails here and goes to posix_disk_io, which
     // reports it (and creates nothing).
-    int descriptor(torrent &t, file_index_t index, bool create) {
-        auto found = t.open.find(index);
-        if (found != t.open.end()) return found->second;
-        if (t.open.size() >= max_open_files) close_files(t);
+    // With `direct`, a second descriptor opened with O_DIRECT (-1 where the filesystem refuses it).
+    int descriptor(torrent &t, file_index_t index, bool create, bool direct = false) {
+        auto &open = direct ? t.open_direct : t.open;
+        auto found = open.find(index);
+        if (found != open.end()) return found->second;
+        if (t.open.size() + t.open_direct.size() >= max_open_files) close_files(t);
         if (m_open_total >= max_open_files_total) close_all();
         std::string const path = t.files->file_path(index, t.save_path);
-        int const flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0);
+        int const flags = O_RDWR | O_CLOEXEC | (create ? O_CREAT : 0) | (direct ? O_DIRECT : 0);
         int fd = ::open(path.c_str(), flags, 0666);
         if (fd < 0 && (errno == EMFILE || errno == ENFILE)) {
             close_all();
@@ -411,7 +587,7 @@ private:
             fd = ::open(path.c_str(), flags, 0666);
         }
         if (fd >= 0) {
-            t.open.emplace(index, fd);
+            (direct ? t.open_direct : t.open).emplace(index, fd);
             ++m_open_total;
         }
         return fd;
@@ -419,8 +595,10 @@ private:
 
     void close_files(torrent &t) {
         for (auto const &entry : t.open) ::close(entry.second);
-        m_open_total -= t.open.size();
+        for (auto const &entry : t.open_direct) ::close(entry.second);
+        m_open_total -= t.open.size() + t.open_direct.size();
         t.open.clear();
+        t.open_direct.clear();
     }
 
     void close_all() {
@@ -428,11 +606,14 @@ private:
     }
 
     io_context &m_ios;
+    settings_interface const &m_settings;
     counters &m_counters;
     char m_scratch[default_block_size];
     std::unique_ptr<disk_interface> m_inner;
     std::map<storage_index_t, torrent> m_torrents;
     std::size_t m_open_total = 0;
+    std::size_t m_held_bytes = 0;  // in buffers of pieces held, not counting spares
+    std::vector<std::pair<char *, std::size_t>> m_spare;
 };
 
 } // namespace

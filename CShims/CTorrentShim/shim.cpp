@@ -201,6 +201,9 @@ extern "C" lt_shim_session *lt_session_create(const lt_shim_settings *st, lt_shi
         if (st->send_buffer_watermark_kib > 0) pack.set_int(lt::settings_pack::send_buffer_watermark, st->send_buffer_watermark_kib * 1024);
         if (st->max_queued_disk_kib > 0) pack.set_int(lt::settings_pack::max_queued_disk_bytes, st->max_queued_disk_kib * 1024);
         if (st->allow_local_trackers) pack.set_bool(lt::settings_pack::ssrf_mitigation, false);
+        // libtorrent's own setting for it; posix_disk_io ignores it, cached_disk_io.cpp reads it.
+        pack.set_int(lt::settings_pack::disk_io_write_mode,
+                     st->os_cache ? lt::settings_pack::enable_os_cache : lt::settings_pack::disable_os_cache);
         // Queueing is ours (the Orchestrator's limits), not libtorrent's auto-management.
         pack.set_int(lt::settings_pack::active_downloads, -1);
         pack.set_int(lt::settings_pack::active_seeds, -1);

@@ -54,6 +54,7 @@ typedef struct lt_shim_settings {
     int max_queued_disk_kib;           // bytes of disk writes queued before peers are throttled; 0 = the preset's
     int disk_thread;                   // 1: POSIX disk jobs run on a thread of their own; 0: on the network thread
     int keep_files_open;               // 1: files stay open and pieces are hashed as written (cached_disk_io.cpp); 0: libtorrent's POSIX disk I/O
+    int os_cache;                      // 0: with keep_files_open, whole pieces are written past the page cache (O_DIRECT)
 } lt_shim_settings;
 
 /// A session with POSIX disk I/O (bounded memory; see docs/NOTES.md#libtorrent-disk-io-and-memory). NULL on failure.

@@ -41,6 +41,7 @@ extension AppConfig {
             .int("torrent", "aio_threads", \.torrent.aioThreads, 0...64),
             .bool("torrent", "disk_thread", \.torrent.diskThread),
             .bool("torrent", "keep_files_open", \.torrent.keepFilesOpen),
+            .bool("torrent", "os_cache", \.torrent.osCache),
             .int("torrent", "send_buffer_watermark_kib", \.torrent.sendBufferWatermarkKib, 0...1_048_576),
             .int("torrent", "max_queued_disk_kib", \.torrent.maxQueuedDiskKib, 0...4_194_304),
             .double("torrent", "seed_ratio_limit", \.torrent.seedRatioLimit, 0...1000),

@@ -33,6 +33,7 @@ final class NativeSession {
                 c.max_queued_disk_kib = Int32(clamping: settings.maxQueuedDiskKiB)
                 c.disk_thread = settings.diskThread ? 1 : 0
                 c.keep_files_open = settings.keepFilesOpen ? 1 : 0
+                c.os_cache = settings.osCache ? 1 : 0
                 c.tuned_for_throughput = settings.tunedForThroughput ? 1 : 0
                 c.allow_local_trackers = settings.allowLocalTrackers ? 1 : 0
                 c.rate_limit_local_peers = settings.rateLimitLocalPeers ? 1 : 0

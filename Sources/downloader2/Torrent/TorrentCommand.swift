@@ -49,6 +49,7 @@ extension AppConfig {
         settings.aioThreads = torrent.aioThreads
         settings.diskThread = torrent.diskThread
         settings.keepFilesOpen = torrent.keepFilesOpen
+        settings.osCache = torrent.osCache
         settings.sendBufferWatermarkKiB = torrent.sendBufferWatermarkKib
         settings.maxQueuedDiskKiB = torrent.maxQueuedDiskKib
         return settings
