@@ -14,9 +14,9 @@ bench_setup swarm
 chmod 755 "$work"   # opentracker drops to user nobody, who must read the whitelist
 
 
-echo "== generating a ${SIZE_MIB} MiB release (8 files)"
+echo "== generating a ${SIZE_MIB} MiB release (8 files of uneven sizes, as real tracks: files start anywhere inside a piece)"
 mkdir -p "$work/seed/Swarm Release"
-for i in 1 2 3 4 5 6 7 8; do head -c $((SIZE_MIB * 1048576 / 8)) /dev/urandom > "$work/seed/Swarm Release/0$i track.flac"; done
+for i in 1 2 3 4 5 6 7 8; do head -c $((SIZE_MIB * 1048576 / 8 + 1000 * i - 4500)) /dev/urandom > "$work/seed/Swarm Release/0$i track.flac"; done
 
 tracker_port=$(free_port)
 "$BIN" torrent create "$work/seed/Swarm Release" --v1-only --tracker "http://127.0.0.1:$tracker_port/announce" -o "$work/swarm.torrent" --json > "$work/swarm.json"
@@ -95,7 +95,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
 dd if=/dev/zero of="$work/warm-up" bs=1M count="$SIZE_MIB" status=none; rm -f "$work/warm-up"
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB (each round starts with ${SIZE_MIB} MiB just freed)"
 run_mode "dial TCP, accept uTP (default)" true false
-run_mode "past the page cache (os_cache = false)" true false "" DOWNLOADER2_TORRENT_OS_CACHE=false
+run_mode "through the page cache (os_cache = true)" true false "" DOWNLOADER2_TORRENT_OS_CACHE=true
 run_mode "TCP only (enable_utp = false)" false false
 run_mode "posix_disk_io as it is (keep_files_open = false)" true false "" DOWNLOADER2_TORRENT_KEEP_FILES_OPEN=false
 run_mode "disk jobs on a thread of their own (disk_thread = true)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=true

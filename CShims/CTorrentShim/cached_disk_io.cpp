@@ -14,8 +14,10 @@
 //     read back through the open descriptors;
 //   - with the OS cache off (`disk_io_write_mode = disable_os_cache`), a piece whose blocks arrive in
 //     order is held in memory and written whole when its last block arrives, with O_DIRECT where
-//     the file offset and length allow (the rest through the page cache): no page-cache pages are
-//     filled by downloads (docs/NOTES.md, "libtorrent: writing past the page cache");
+//     the file offset and length allow (the rest through the page cache), by a writer thread of
+//     its own: the last block's completion is posted once the piece is on disk, with its error if
+//     the write failed. No page-cache pages are filled by downloads (docs/NOTES.md, "libtorrent:
+//     writing past the page cache"). Anything that reads or closes the files waits for the writer;
 //   - everything else (part files, renamed files, v2 hashes, checking, moving, deleting) goes to
 //     posix_disk_io as before, after the torrent's open descriptors are closed wherever
 //     posix_disk_io may touch the files.
@@ -43,6 +45,8 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <condition_variable>
+#include <deque>
 #include <cstdlib>
 #include <cstdint>
 #include <cstring>
@@ -51,7 +55,10 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
+#include <set>
 #include <string>
+#include <thread>
 #include <unistd.h>
 #include <unordered_map>
 #include <vector>
@@ -79,6 +86,12 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     ~cached_disk_io() override {
         for (auto &entry : m_torrents) forget_all(entry.second, true);
         close_all();
+        if (m_writer) {
+            m_writer->stop();
+            std::lock_guard<std::mutex> lock(m_writer->owner_mutex);
+            m_writer->owner = nullptr;
+        }
+        m_done.clear();  // their buffers go back to the spares, freed next
         for (auto const &spare : m_spare) std::free(spare.first);
     }
 
@@ -119,9 +132,20 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         if (t) feed_hash(*t, r, buf);
         if (t && t->cached) {
             auto const start = clock_type::now();
-            if (hold_block(*t, r, buf) || write_block(*t, r, buf)) {
+            hold const held = hold_block(*t, storage, r, buf, handler);
+            if (held == hold::queued) {
+                count_write(start);
+                return false;
+            }
+            storage_error failure;
+            if (held == hold::kept || write_block(*t, r, buf, &failure)) {
                 count_write(start);
                 boost::asio::post(m_ios, [h = std::move(handler)] { h(storage_error()); });
+                return false;
+            }
+            if (failure.ec) {
+                forget(*t, r.piece, false);
+                boost::asio::post(m_ios, [h = std::move(handler), failure] { h(failure); });
                 return false;
             }
         }
@@ -133,7 +157,10 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                     std::function<void(disk_buffer_holder, storage_error const &)> handler, disk_job_flags_t flags) override {
         torrent *t = find(storage);
         // A block still held in memory is written first: reads always come from the files.
-        if (t) write_held(*t, r.piece);
+        if (t) {
+            write_held(*t, r.piece);
+            if (t->writing.count(static_cast<int>(r.piece))) drain();
+        }
         if (t && t->cached) {
             auto const start = clock_type::now();
             char *buffer = static_cast<char *>(std::malloc(default_block_size));
@@ -162,14 +189,21 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             if (whole && v2.empty() && (flags & disk_interface::v1_hash)) {
                 auto const start = clock_type::now();
                 sha1_hash const hash = found->second.sha1.final();
-                forget(*t, piece, true);  // written when its last block came; nothing is held
+                forget(*t, piece, true);  // nothing is held: the piece was queued or written with its last block
                 std::int64_t const micros = total_microseconds(clock_type::now() - start);
                 m_counters.inc_stats_counter(counters::disk_hash_time, micros);
                 m_counters.inc_stats_counter(counters::disk_job_time, micros);
+                // libtorrent asks as soon as the last block's write is issued: while the writer has
+                // the piece, the answer waits for it, and a failed write fails the hash job too.
+                if (t->writing.count(static_cast<int>(piece))) {
+                    t->hash_waiting[static_cast<int>(piece)] = {std::move(handler), hash};
+                    return;
+                }
                 boost::asio::post(m_ios, [h = std::move(handler), piece, hash] { h(piece, hash, storage_error()); });
                 return;
             }
             if (found != t->hashes.end()) forget(*t, piece, true);
+            if (t->writing.count(static_cast<int>(piece))) drain();
             // Not seen whole (checking, seed mode, a resumed piece): read back through the open files.
             if (t->cached && v2.empty() && (flags & disk_interface::v1_hash)) {
                 auto const start = clock_type::now();
@@ -290,7 +324,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
 
     void abort(bool wait) override {
         for (auto &entry : m_torrents) forget_all(entry.second, true);
-        close_all();
+        close_all();  // waits for the writer
         m_inner->abort(wait);
     }
 
@@ -333,6 +367,7 @@ private:
         hasher sha1;
         int next = 0;
         held_buffer buffer;
+        int skew = 0;  // where in the buffer the piece starts (see take_piece_buffer)
         int held = 0;
     };
 
@@ -349,6 +384,89 @@ private:
         // Set by the completion of a failed async_set_file_priority (on the network thread).
         std::shared_ptr<std::atomic<bool>> priority_failed = std::make_shared<std::atomic<bool>>(false);
         std::unordered_map<int, piece_hash> hashes;
+        std::set<int> writing;  // pieces the writer thread has not finished
+        // Hash jobs of pieces the writer has: answered when it is done with them.
+        std::map<int, std::pair<std::function<void(piece_index_t, sha1_hash const &, storage_error const &)>, sha1_hash>> hash_waiting;
+    };
+
+    // One piece for the writer thread: where each part goes (an O_DIRECT descriptor with the
+    // ordinary one to fall back on, or the ordinary one alone), the buffer, and the last block's
+    // completion. Made and finished on the network thread; the writer only runs the pwrites.
+    struct write_job {
+        struct part {
+            int fd;
+            int fallback;  // -1: none
+            char *data;
+            std::int64_t size;
+            std::int64_t offset;
+            file_index_t file;
+        };
+        storage_index_t storage;
+        int piece = 0;
+        std::vector<part> parts;
+        held_buffer buffer;
+        std::function<void(storage_error const &)> handler;
+        int error = 0;  // errno of the failed write
+        file_index_t failed_file{0};
+        bool refused_direct = false;
+    };
+
+    // The writer thread and its queue. Shared with the completions it posts to the network thread,
+    // which reach the backend only while `owner` is set (the destructor clears it).
+    struct writer_state {
+        std::mutex mutex;
+        std::condition_variable wake;   // a job was queued, or stop
+        std::condition_variable idle;   // the queue is empty and nothing is being written
+        std::deque<std::unique_ptr<write_job>> queue;
+        std::vector<std::unique_ptr<write_job>> done;
+        bool busy = false;
+        bool stopping = false;
+        std::thread thread;
+        std::mutex owner_mutex;
+        cached_disk_io *owner = nullptr;
+
+        void run(io_context &ios, std::shared_ptr<writer_state> self) {
+            std::unique_lock<std::mutex> lock(mutex);
+            while (true) {
+                wake.wait(lock, [&] { return stopping || !queue.empty(); });
+                if (queue.empty()) return;
+                std::unique_ptr<write_job> job = std::move(queue.front());
+                queue.pop_front();
+                busy = true;
+                lock.unlock();
+                perform(*job);
+                lock.lock();
+                done.push_back(std::move(job));
+                busy = false;
+                if (queue.empty()) idle.notify_all();
+                boost::asio::post(ios, [self] {
+                    std::lock_guard<std::mutex> owned(self->owner_mutex);
+                    if (self->owner) self->owner->reap();
+                });
+            }
+        }
+
+        static void perform(write_job &job) {
+            for (auto const &part : job.parts) {
+                if (all(part.fd, part.data, part.size, part.offset, true)) continue;
+                if (part.fallback >= 0) {
+                    job.refused_direct = true;
+                    if (all(part.fallback, part.data, part.size, part.offset, true)) continue;
+                }
+                job.error = errno ? errno : EIO;
+                job.failed_file = part.file;
+                return;
+            }
+        }
+
+        void stop() {
+            {
+                std::lock_guard<std::mutex> lock(mutex);
+                stopping = true;
+            }
+            wake.notify_all();
+            if (thread.joinable()) thread.join();
+        }
     };
 
     torrent *find(storage_index_t index) {
@@ -368,7 +486,7 @@ private:
         if (found == t.hashes.end()) {
             if (r.start != 0) return;  // not seen from its first block: hashed by reading it back
             found = t.hashes.emplace(piece, piece_hash()).first;
-            if (t.direct) found->second.buffer = take_buffer(static_cast<std::size_t>(t.files->piece_size(r.piece)));
+            if (t.direct) take_piece_buffer(t, r.piece, found->second);
         }
         if (found->second.next != r.start || touches_pad_file(t, r)) {
             // Out of order, written again, or partly padding (posix_disk_io hashes zeroes there,
@@ -388,25 +506,140 @@ private:
         return false;
     }
 
-    // Keeps the block in its piece's buffer when the piece has one and the block continues it; the
-    // piece is written when its last block arrives. False: the block is to be written now (what
-    // the piece held so far is written first, so the file never misses an acknowledged block).
-    bool hold_block(torrent &t, peer_request const &r, char const *buf) {
+    enum class hold { no, kept, queued };
+
+    // Keeps the block in its piece's buffer when the piece has one and the block continues it
+    // (`kept`); with the last block, the piece goes to the writer thread, which posts `handler`
+    // once it is on disk (`queued`). `no`: the block is to be written now (what the piece held so
+    // far is written first, so the file never misses an acknowledged block).
+    hold hold_block(torrent &t, storage_index_t storage, peer_request const &r, char const *buf,
+                    std::function<void(storage_error const &)> &handler) {
         auto found = t.hashes.find(static_cast<int>(r.piece));
-        if (found == t.hashes.end() || !found->second.buffer.data) return false;
+        if (found == t.hashes.end() || !found->second.buffer.data) return hold::no;
         piece_hash &h = found->second;
         if (h.held != r.start || h.next != r.start + r.length || !plain(t, t.files->map_block(r.piece, r.start, r.length))) {
             write_held(t, r.piece);
-            return false;
+            return hold::no;
         }
-        std::memcpy(h.buffer.data + r.start, buf, static_cast<std::size_t>(r.length));
+        std::memcpy(h.buffer.data + h.skew + r.start, buf, static_cast<std::size_t>(r.length));
         h.held += r.length;
-        if (h.held < t.files->piece_size(r.piece)) return true;
-        if (write_held(t, r.piece)) return true;
+        if (h.held < t.files->piece_size(r.piece)) return hold::kept;
+        if (queue_piece(t, storage, r.piece, h, handler)) return hold::queued;
+        if (write_held(t, r.piece)) return hold::kept;
         // The piece could not be written: this block's write fails below (posix_disk_io reports the
         // error), and the piece is hashed from the files, which fails, so it is downloaded again.
         forget(t, r.piece, false);
-        return false;
+        return hold::no;
+    }
+
+    // Hands a whole held piece to the writer thread; false if a descriptor cannot be had here
+    // (the caller then writes it itself and reports what fails).
+    bool queue_piece(torrent &t, storage_index_t storage, piece_index_t piece, piece_hash &h,
+                     std::function<void(storage_error const &)> &handler) {
+        auto job = std::make_unique<write_job>();
+        if (!plan_parts(t, piece, h.buffer.data + h.skew, h.held, job->parts)) return false;
+        job->storage = storage;
+        job->piece = static_cast<int>(piece);
+        job->buffer = std::move(h.buffer);
+        job->handler = std::move(handler);
+        h.held = 0;
+        t.writing.insert(static_cast<int>(piece));
+        writer_state &w = writer();
+        {
+            std::lock_guard<std::mutex> lock(w.mutex);
+            w.queue.push_back(std::move(job));
+        }
+        w.wake.notify_one();
+        return true;
+    }
+
+    // Where the first `length` bytes of a piece, at `data`, go: per file, the bytes up to the file's
+    // first 4 KiB boundary and after its last one through the page cache, the whole 4 KiB blocks
+    // between them with O_DIRECT when `data` is aligned there (the buffer's skew arranges that for
+    // the piece's largest file) and the torrent may. False if a descriptor cannot be had.
+    bool plan_parts(torrent &t, piece_index_t piece, char *data, int length, std::vector<write_job::part> &parts) {
+        auto const slices = t.files->map_block(piece, 0, length);
+        if (!plain(t, slices)) return false;
+        std::uint64_t const closes = m_closes;
+        std::int64_t done = 0;
+        for (auto const &slice : slices) {
+            if (!t.files->pad_file_at(slice.file_index)) {
+                char *const from = data + done;
+                int const fd = descriptor(t, slice.file_index, true);
+                if (fd < 0) return false;
+                std::int64_t const head = std::min(slice.size, (direct_alignment - slice.offset % direct_alignment) % direct_alignment);
+                std::int64_t const middle = (slice.size - head) & ~(direct_alignment - 1);
+                bool const aligned = reinterpret_cast<std::uintptr_t>(from + head) % direct_alignment == 0;
+                int const direct = t.direct && middle > 0 && aligned ? descriptor(t, slice.file_index, true, true) : -1;
+                // descriptor() may have closed descriptors taken for earlier parts, to stay under the limit.
+                if (m_closes != closes) return false;
+                if (direct >= 0) {
+                    if (head > 0) parts.push_back({fd, -1, from, head, slice.offset, slice.file_index});
+                    parts.push_back({direct, fd, from + head, middle, slice.offset + head, slice.file_index});
+                    std::int64_t const tail = slice.size - head - middle;
+                    if (tail > 0) parts.push_back({fd, -1, from + head + middle, tail, slice.offset + head + middle, slice.file_index});
+                } else {
+                    parts.push_back({fd, -1, from, slice.size, slice.offset, slice.file_index});
+                }
+            }
+            done += slice.size;
+        }
+        return done == length;
+    }
+
+    writer_state &writer() {
+        if (!m_writer) {
+            m_writer = std::make_shared<writer_state>();
+            m_writer->owner = this;
+            m_writer->thread = std::thread([w = m_writer, &ios = m_ios] { w->run(ios, w); });
+        }
+        return *m_writer;
+    }
+
+    // On the network thread: finishes what the writer has written (its completion posted, with the
+    // error if it failed; a failed piece's hash is dropped, so it is read back and fails).
+    void reap() {
+        std::vector<std::unique_ptr<write_job>> done;
+        {
+            std::lock_guard<std::mutex> lock(m_writer->mutex);
+            done.swap(m_writer->done);
+        }
+        for (auto &job : done) {
+            auto found = m_torrents.find(job->storage);
+            if (found != m_torrents.end()) {
+                found->second.writing.erase(job->piece);
+                if (job->refused_direct) found->second.direct = false;
+                if (job->error) found->second.hashes.erase(job->piece);
+            }
+            storage_error error;
+            if (job->error) {
+                error.ec = boost::system::error_code(job->error, boost::system::generic_category());
+                error.file(job->failed_file);
+                error.operation = operation_t::file_write;
+            }
+            boost::asio::post(m_ios, [h = std::move(job->handler), error] { h(error); });
+            if (found != m_torrents.end()) {
+                auto waiting = found->second.hash_waiting.find(job->piece);
+                if (waiting != found->second.hash_waiting.end()) {
+                    piece_index_t const piece(job->piece);
+                    sha1_hash const hash = job->error ? sha1_hash() : waiting->second.second;
+                    boost::asio::post(m_ios, [h = std::move(waiting->second.first), piece, hash, error] { h(piece, hash, error); });
+                    found->second.hash_waiting.erase(waiting);
+                }
+            }
+            m_done.push_back(std::move(job));
+        }
+        m_done.clear();  // buffers back to the spares, here on the network thread
+    }
+
+    // Waits until the writer has written everything queued, then finishes it.
+    void drain() {
+        if (!m_writer) return;
+        {
+            std::unique_lock<std::mutex> lock(m_writer->mutex);
+            m_writer->idle.wait(lock, [&] { return m_writer->queue.empty() && !m_writer->busy; });
+        }
+        reap();
     }
 
     // Writes what the piece holds in memory, if anything, and lets its buffer go; later blocks of
@@ -415,7 +648,14 @@ private:
         auto found = t.hashes.find(static_cast<int>(piece));
         if (found == t.hashes.end() || !found->second.buffer.data) return true;
         piece_hash &h = found->second;
-        bool const written = h.held == 0 || write_piece_bytes(t, piece, h.buffer.data, h.held);
+        bool written = true;
+        if (h.held > 0) {
+            write_job job;
+            written = plan_parts(t, piece, h.buffer.data + h.skew, h.held, job.parts);
+            if (written) writer_state::perform(job);
+            if (job.refused_direct) t.direct = false;
+            written = written && job.error == 0;
+        }
         h.buffer.release();
         h.held = 0;
         if (!written) t.hashes.erase(found);
@@ -441,40 +681,20 @@ private:
         t.hashes.clear();
     }
 
-    // The first `length` bytes of a piece, from an aligned buffer: with O_DIRECT where a file's
-    // offset and the buffer position are aligned, the unaligned tail (and any file that refuses
-    // O_DIRECT, e.g. on tmpfs) through the page cache.
-    bool write_piece_bytes(torrent &t, piece_index_t piece, char *data, int length) {
-        auto const slices = t.files->map_block(piece, 0, length);
-        if (!plain(t, slices)) return false;
-        std::int64_t done = 0;
-        for (auto const &slice : slices) {
-            if (!t.files->pad_file_at(slice.file_index)) {
-                char *from = data + done;
-                std::int64_t size = slice.size;
-                std::int64_t offset = slice.offset;
-                std::int64_t const aligned = size & ~(direct_alignment - 1);
-                if (t.direct && aligned > 0 && offset % direct_alignment == 0
-                    && reinterpret_cast<std::uintptr_t>(from) % direct_alignment == 0) {
-                    int const fd = descriptor(t, slice.file_index, true, true);
-                    if (fd >= 0 && all(fd, from, aligned, offset, true)) {
-                        from += aligned;
-                        offset += aligned;
-                        size -= aligned;
-                        m_counters.inc_stats_counter(counters::num_write_ops);
-                    } else if (fd >= 0) {
-                        // Refused (EINVAL) or failed: this torrent writes through the page cache from now on.
-                        t.direct = false;
-                    }
-                }
-                if (size > 0) {
-                    int const fd = descriptor(t, slice.file_index, true);
-                    if (fd < 0 || !all(fd, from, size, offset, true)) return false;
-                }
+    // A buffer for the piece, with the piece placed `skew` bytes in so that its largest file's 4 KiB
+    // boundaries fall on aligned addresses: files of a v1 torrent start anywhere inside a piece.
+    void take_piece_buffer(torrent const &t, piece_index_t piece, piece_hash &h) {
+        int const size = t.files->piece_size(piece);
+        std::int64_t position = 0, best = -1, skew = 0;
+        for (auto const &slice : t.files->map_block(piece, 0, size)) {
+            if (!t.files->pad_file_at(slice.file_index) && slice.size > best) {
+                best = slice.size;
+                skew = ((slice.offset - position) % direct_alignment + direct_alignment) % direct_alignment;
             }
-            done += slice.size;
+            position += slice.size;
         }
-        return done == length;
+        h.buffer = take_buffer(static_cast<std::size_t>(size + direct_alignment));
+        h.skew = static_cast<int>(skew);
     }
 
     held_buffer take_buffer(std::size_t size) {
@@ -517,7 +737,11 @@ private:
         return true;
     }
 
-    bool write_block(torrent &t, peer_request const &r, char const *buf) {
+    // With `failure`, a write the disk refused (full, over quota, read-only, an I/O error) is
+    // reported as it is: posix_disk_io, given the block again, loses such an error in its FILE
+    // buffer and later reports the piece's file as too short.
+    bool write_block(torrent &t, peer_request const &r, char const *buf, storage_error *failure = nullptr) {
+        if (t.writing.count(static_cast<int>(r.piece))) drain();  // the same bytes again: in order
         auto const slices = t.files->map_block(r.piece, r.start, r.length);
         if (!plain(t, slices)) return false;
         std::int64_t done = 0;
@@ -525,7 +749,15 @@ private:
             if (!t.files->pad_file_at(slice.file_index)) {
                 int const fd = descriptor(t, slice.file_index, true);
                 if (fd < 0) return false;
-                if (!all(fd, const_cast<char *>(buf) + done, slice.size, slice.offset, true)) return false;
+                if (!all(fd, const_cast<char *>(buf) + done, slice.size, slice.offset, true)) {
+                    int const error = errno;
+                    if (failure && (error == ENOSPC || error == EDQUOT || error == EROFS || error == EIO || error == EFBIG)) {
+                        failure->ec = boost::system::error_code(error, boost::system::generic_category());
+                        failure->file(slice.file_index);
+                        failure->operation = operation_t::file_write;
+                    }
+                    return false;
+                }
             }
             done += slice.size;
         }
@@ -586,6 +818,7 @@ private:
             std::filesystem::create_directories(std::filesystem::path(path).parent_path(), ignored);
             fd = ::open(path.c_str(), flags, 0666);
         }
+        if (fd < 0 && direct && errno == EINVAL) t.direct = false;  // a filesystem without O_DIRECT (tmpfs)
         if (fd >= 0) {
             (direct ? t.open_direct : t.open).emplace(index, fd);
             ++m_open_total;
@@ -594,6 +827,8 @@ private:
     }
 
     void close_files(torrent &t) {
+        if (!t.writing.empty()) drain();  // the writer may be using these descriptors
+        if (!t.open.empty() || !t.open_direct.empty()) ++m_closes;
         for (auto const &entry : t.open) ::close(entry.second);
         for (auto const &entry : t.open_direct) ::close(entry.second);
         m_open_total -= t.open.size() + t.open_direct.size();
@@ -612,8 +847,11 @@ private:
     std::unique_ptr<disk_interface> m_inner;
     std::map<storage_index_t, torrent> m_torrents;
     std::size_t m_open_total = 0;
+    std::uint64_t m_closes = 0;  // times descriptors were closed (a queued piece's must stay open)
     std::size_t m_held_bytes = 0;  // in buffers of pieces held, not counting spares
     std::vector<std::pair<char *, std::size_t>> m_spare;
+    std::shared_ptr<writer_state> m_writer;
+    std::vector<std::unique_ptr<write_job>> m_done;  // finished jobs, destroyed on the network thread
 };
 
 } // namespace

@@ -68,9 +68,9 @@ public struct AppConfig: Sendable, Equatable {
         public var diskThread = false
         /// Files kept open between blocks and pieces hashed as they are written (`make bench-swarm` measures both).
         public var keepFilesOpen = true
-        /// Downloads written through the page cache; false: whole pieces written past it (O_DIRECT),
-        /// leaving the cache to the rest of the NAS (`make bench-swarm` measures both).
-        public var osCache = true
+        /// Downloads written through the page cache; false (the default): whole pieces written past
+        /// it (O_DIRECT), leaving the cache to the rest of the NAS (`make bench-swarm` measures both).
+        public var osCache = false
         /// Per-peer send buffer watermark in KiB; 0 = the throughput preset's.
         public var sendBufferWatermarkKib = 0
         /// Disk writes queued before peers are throttled, in KiB; 0 = the throughput preset's.

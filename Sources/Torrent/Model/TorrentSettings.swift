@@ -31,10 +31,10 @@ public struct TorrentSettings: Sendable, Equatable {
     /// read back (`[torrent] keep_files_open`; `CShims/CTorrentShim/cached_disk_io.cpp`). Off:
     /// libtorrent's POSIX disk I/O, which opens and closes the file for every 16 KiB block.
     public var keepFilesOpen = true
-    /// Downloads go through the OS's page cache. Off (with `keepFilesOpen`): a piece whose blocks
-    /// arrive in order is written whole with O_DIRECT, past the page cache (`[torrent] os_cache`;
-    /// docs/NOTES.md, "libtorrent: writing past the page cache").
-    public var osCache = true
+    /// Downloads go through the OS's page cache. Off (the default, with `keepFilesOpen`): a piece
+    /// whose blocks arrive in order is written whole, with O_DIRECT, by a writer thread
+    /// (`[torrent] os_cache`; docs/NOTES.md, "libtorrent: writing past the page cache").
+    public var osCache = false
     /// The per-peer send buffer's upper watermark, KiB; 0 = the preset's (`[torrent] send_buffer_watermark_kib`).
     public var sendBufferWatermarkKiB = 0
     /// Disk writes queued before peers are throttled, KiB; 0 = the preset's (`[torrent] max_queued_disk_kib`).

@@ -8,12 +8,22 @@ final class SmallFileSystem: @unchecked Sendable {
     // @unchecked: immutable after init; deinit only unmounts.
     let path: String
 
-    /// Mounts it, or records why it cannot and throws (the test stops there, failed).
-    init(at path: String, size: String) throws {
+    /// Mounts it, or records why it cannot and throws (the test stops there, failed). With `ext4`,
+    /// an ext4 image of that size on a loop device instead (a filesystem that takes O_DIRECT, which
+    /// tmpfs refuses); `size` is then in MiB.
+    init(at path: String, size: String, ext4: Bool = false) throws {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        let (status, message) = Self.run("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
+        var (status, message) = (Int32(0), "")
+        if ext4 {
+            let image = path + ".img"
+            (status, message) = Self.run("/usr/bin/truncate", ["-s", "\(size)M", image])
+            if status == 0 { (status, message) = Self.run("/sbin/mkfs.ext4", ["-q", "-F", image]) }
+            if status == 0 { (status, message) = Self.run("mount", ["-o", "loop", image, path]) }
+        } else {
+            (status, message) = Self.run("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
+        }
         guard status == 0 else {
-            Issue.record("cannot mount a \(size) tmpfs at \(path) (mount exited \(status): \(message)); this scenario needs root, as CI runs")
+            Issue.record("cannot mount a \(size) \(ext4 ? "MiB ext4 image" : "tmpfs") at \(path) (exited \(status): \(message)); this scenario needs root, as CI runs")
             throw CancellationError()
         }
         self.path = path
@@ -26,7 +36,7 @@ final class SmallFileSystem: @unchecked Sendable {
 
     private static func run(_ tool: String, _ arguments: [String]) -> (status: Int32, message: String) {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/\(tool)")
+        process.executableURL = URL(fileURLWithPath: tool.hasPrefix("/") ? tool : "/bin/\(tool)")
         process.arguments = arguments
         let pipe = Pipe()
         process.standardError = pipe

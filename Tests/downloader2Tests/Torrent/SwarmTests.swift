@@ -64,6 +64,54 @@ struct SwarmTests {
         assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
     }
 
+    @Test("os_cache = false (the default): pieces go to disk whole, past the page cache, files byte-identical and hashed as written; os_cache = true leaves them in the page cache",
+          arguments: [false, true])
+    func pastThePageCache(osCache: Bool) async throws {
+        let seed = try await seeder(.v1Only)
+        var settings = TorrentSettings.loopback()
+        settings.osCache = osCache
+        let leecher = try TorrentSession(settings: settings)
+        let port = await seed.session.listenPort
+        try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
+            _ = try await leecher.waitUntilComplete(hash)
+            let counters = try #require(await leecher.engineCounters(["disk.num_read_back"]))
+            #expect(counters["disk.num_read_back"] == 0, "one peer sends each piece's blocks in order: every piece hashed as written")
+        }
+        // Measured before the files are compared (which reads them into the page cache).
+        let leeched = ((dir.file("leech") as NSString).appendingPathComponent((seed.folder as NSString).lastPathComponent) as NSString)
+        let biggest = leeched.appendingPathComponent(ReleaseFixture.album[0].0)
+        let resident = try PageCache.residentFraction(of: biggest)
+        print("os_cache = \(osCache): \(Int(resident * 100)) % of \(ReleaseFixture.album[0].0) in the page cache after the download")
+        if PageCache.takesDirectIO(dir.path) {
+            // Past the cache, only the bytes around each file's 4 KiB boundaries in a piece go through it.
+            if osCache { #expect(resident > 0.9) } else { #expect(resident < 0.25) }
+        } else {
+            print("page-cache residency not checked: the filesystem of \(dir.path) refuses O_DIRECT (its writes fall back to the page cache)")
+        }
+        assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
+    }
+
+    @Test("a disk that fills up (os_cache = false, the default): the download stops with the error named, no space left on device, and is not taken for complete")
+    func fullDisk() async throws {
+        let seed = try await seeder(.v1Only)
+        // 6 MiB of ext4 (about 4 MiB free) for an album of 7.5 MB; ext4 takes O_DIRECT, tmpfs would not.
+        let small = try SmallFileSystem(at: dir.file("small"), size: "6", ext4: true)
+        let leecher = try TorrentSession(settings: .loopback())
+        let port = await seed.session.listenPort
+        try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: small.path, peers: ["127.0.0.1:\(port)"])
+            do {
+                _ = try await leecher.waitUntilComplete(hash)
+                Issue.record("a 7.5 MB album completed on 4 MiB of free space")
+            } catch TorrentError.torrentFailed(let message) {
+                print("full disk: \(message)")
+                #expect(message.localizedCaseInsensitiveContains("no space left"), "\(message)")
+            }
+            #expect(try await !leecher.progress(hash).isComplete)
+        }
+    }
+
     @Test("a seeder whose file was deleted stops claiming it once a peer asks, and reading it creates no empty file in its place")
     func missingFileIsNotCreatedByReading() async throws {
         let seed = try await seeder(.v1Only)
@@ -172,5 +220,41 @@ struct SwarmTests {
 extension Result where Failure == any Error {
     init(catching body: () async throws -> Success) async {
         do { self = .success(try await body()) } catch { self = .failure(error) }
+    }
+}
+
+/// What of a file the kernel holds in its page cache, by `mincore` over a mapping of it.
+enum PageCache {
+    static func residentFraction(of path: String) throws -> Double {
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        defer { close(fd) }
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_size > 0 else { return 0 }
+        let length = Int(info.st_size)
+        guard let mapping = mmap(nil, length, PROT_READ, MAP_SHARED, fd, 0), mapping != MAP_FAILED else {
+            throw POSIXError(.init(rawValue: errno) ?? .EIO)
+        }
+        defer { munmap(mapping, length) }
+        let pageSize = Int(sysconf(Int32(_SC_PAGESIZE)))
+        var pages = [UInt8](repeating: 0, count: (length + pageSize - 1) / pageSize)
+        guard mincore(mapping, length, &pages) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
+        return Double(pages.filter { $0 & 1 != 0 }.count) / Double(pages.count)
+    }
+
+    /// Whether a file in `folder` can be opened with O_DIRECT.
+    static func takesDirectIO(_ folder: String) -> Bool {
+        let probe = (folder as NSString).appendingPathComponent(".direct-io-probe")
+        // O_DIRECT needs _GNU_SOURCE in C, so Swift's Glibc does not name it: Linux's value per architecture.
+        #if arch(arm64)
+        let direct: Int32 = 0o200000
+        #else
+        let direct: Int32 = 0o40000
+        #endif
+        let fd = open(probe, O_RDWR | O_CREAT | direct, 0o644)
+        defer { unlink(probe) }
+        guard fd >= 0 else { return false }
+        close(fd)
+        return true
     }
 }
