@@ -145,6 +145,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             }
             if (failure.ec) {
                 forget(*t, r.piece, false);
+                t->write_failed[static_cast<int>(r.piece)] = failure;
                 boost::asio::post(m_ios, [h = std::move(handler), failure] { h(failure); });
                 return false;
             }
@@ -184,6 +185,16 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                     std::function<void(piece_index_t, sha1_hash const &, storage_error const &)> handler) override {
         torrent *t = find(storage);
         if (t) {
+            // A piece whose write the disk refused: the hash job fails with the same error (read
+            // back, the short file would only say "file too short").
+            auto failed = t->write_failed.find(static_cast<int>(piece));
+            if (failed != t->write_failed.end()) {
+                storage_error const error = failed->second;
+                t->write_failed.erase(failed);
+                forget(*t, piece, false);
+                boost::asio::post(m_ios, [h = std::move(handler), piece, error] { h(piece, sha1_hash(), error); });
+                return;
+            }
             auto found = t->hashes.find(static_cast<int>(piece));
             bool const whole = found != t->hashes.end() && found->second.next == t->files->piece_size(piece);
             if (whole && v2.empty() && (flags & disk_interface::v1_hash)) {
@@ -234,6 +245,11 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
 
     void async_hash2(storage_index_t storage, piece_index_t piece, int offset, disk_job_flags_t flags,
                      std::function<void(piece_index_t, sha256_hash const &, storage_error const &)> handler) override {
+        // posix_disk_io reads the block from the file: whatever of the piece is held or being written goes there first.
+        if (torrent *t = find(storage)) {
+            write_held(*t, piece);
+            if (t->writing.count(static_cast<int>(piece))) drain();
+        }
         m_inner->async_hash2(storage, piece, offset, flags, std::move(handler));
     }
 
@@ -252,6 +268,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     void async_release_files(storage_index_t storage, std::function<void()> handler) override {
         if (torrent *t = find(storage)) {
             write_all_held(*t);
+            t->write_failed.clear();  // a torrent stopped by the error starts over with its next try
             close_files(*t);
         }
         m_inner->async_release_files(storage, std::move(handler));
@@ -315,7 +332,10 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     }
 
     void async_clear_piece(storage_index_t storage, piece_index_t index, std::function<void(piece_index_t)> handler) override {
-        if (torrent *t = find(storage)) forget(*t, index, false);
+        if (torrent *t = find(storage)) {
+            forget(*t, index, false);
+            t->write_failed.erase(static_cast<int>(index));
+        }
         m_inner->async_clear_piece(storage, index, std::move(handler));
     }
 
@@ -384,7 +404,8 @@ private:
         // Set by the completion of a failed async_set_file_priority (on the network thread).
         std::shared_ptr<std::atomic<bool>> priority_failed = std::make_shared<std::atomic<bool>>(false);
         std::unordered_map<int, piece_hash> hashes;
-        std::set<int> writing;  // pieces the writer thread has not finished
+        std::multiset<int> writing;  // pieces the writer thread has not finished (once per job)
+        std::map<int, storage_error> write_failed;  // pieces a block of which the disk refused, until hashed
         // Hash jobs of pieces the writer has: answered when it is done with them.
         std::map<int, std::pair<std::function<void(piece_index_t, sha1_hash const &, storage_error const &)>, sha1_hash>> hash_waiting;
     };
@@ -446,14 +467,18 @@ private:
             }
         }
 
+        // Only a refusal of O_DIRECT itself (EINVAL) falls back to the page cache: any other error
+        // (ENOSPC, EIO) is the disk's answer and is reported, never hidden in the cache.
         static void perform(write_job &job) {
             for (auto const &part : job.parts) {
                 if (all(part.fd, part.data, part.size, part.offset, true)) continue;
-                if (part.fallback >= 0) {
+                int error = errno;
+                if (part.fallback >= 0 && error == EINVAL) {
                     job.refused_direct = true;
                     if (all(part.fallback, part.data, part.size, part.offset, true)) continue;
+                    error = errno;
                 }
-                job.error = errno ? errno : EIO;
+                job.error = error;
                 job.failed_file = part.file;
                 return;
             }
@@ -474,6 +499,8 @@ private:
         if (found == m_torrents.end()) return nullptr;
         torrent &t = found->second;
         if (t.cached && t.priority_failed->load()) {
+            write_all_held(t);
+            t.write_failed.clear();
             close_files(t);
             t.cached = false;
         }
@@ -607,7 +634,8 @@ private:
         for (auto &job : done) {
             auto found = m_torrents.find(job->storage);
             if (found != m_torrents.end()) {
-                found->second.writing.erase(job->piece);
+                auto writing = found->second.writing.find(job->piece);
+                if (writing != found->second.writing.end()) found->second.writing.erase(writing);
                 if (job->refused_direct) found->second.direct = false;
                 if (job->error) found->second.hashes.erase(job->piece);
             }
@@ -644,21 +672,50 @@ private:
 
     // Writes what the piece holds in memory, if anything, and lets its buffer go; later blocks of
     // it are written as they come. False if the write failed (the hash then is not to be trusted).
+    //
+    // Those blocks were acknowledged as written: if the plan cannot be made (a piece over more
+    // files than may be open at once), they are written file by file as single blocks are; if
+    // the disk refuses them, the piece's hash job fails with that error (`write_failed`).
     bool write_held(torrent &t, piece_index_t piece) {
         auto found = t.hashes.find(static_cast<int>(piece));
         if (found == t.hashes.end() || !found->second.buffer.data) return true;
         piece_hash &h = found->second;
         bool written = true;
+        storage_error failure;
         if (h.held > 0) {
+            char *const data = h.buffer.data + h.skew;
             write_job job;
-            written = plan_parts(t, piece, h.buffer.data + h.skew, h.held, job.parts);
-            if (written) writer_state::perform(job);
-            if (job.refused_direct) t.direct = false;
-            written = written && job.error == 0;
+            if (plan_parts(t, piece, data, h.held, job.parts)) {
+                writer_state::perform(job);
+                if (job.refused_direct) t.direct = false;
+                if (job.error) {
+                    written = false;
+                    failure.ec = boost::system::error_code(job.error, boost::system::generic_category());
+                    failure.file(job.failed_file);
+                    failure.operation = operation_t::file_write;
+                }
+            } else {
+                peer_request whole;
+                whole.piece = piece;
+                whole.start = 0;
+                whole.length = h.held;
+                written = write_block(t, whole, data, &failure);
+            }
         }
-        h.buffer.release();
-        h.held = 0;
-        if (!written) t.hashes.erase(found);
+        // `found` may be stale: writing can drain the writer, whose finished jobs erase hashes.
+        found = t.hashes.find(static_cast<int>(piece));
+        if (found != t.hashes.end()) {
+            found->second.buffer.release();
+            found->second.held = 0;
+            if (!written) t.hashes.erase(found);
+        }
+        if (!written) {
+            if (!failure.ec) {
+                failure.ec = boost::system::error_code(EIO, boost::system::generic_category());
+                failure.operation = operation_t::file_write;
+            }
+            t.write_failed[static_cast<int>(piece)] = failure;
+        }
         return written;
     }
 
@@ -679,6 +736,7 @@ private:
     void forget_all(torrent &t, bool write) {
         if (write) write_all_held(t);
         t.hashes.clear();
+        t.write_failed.clear();
     }
 
     // A buffer for the piece, with the piece placed `skew` bytes in so that its largest file's 4 KiB
@@ -788,6 +846,7 @@ private:
             ssize_t const n = write ? ::pwrite(fd, buf, static_cast<std::size_t>(size), offset)
                                     : ::pread(fd, buf, static_cast<std::size_t>(size), offset);
             if (n < 0 && errno == EINTR) continue;
+            if (n == 0) errno = EIO;  // nothing moved and no error: a short file on read, never a stale errno
             if (n <= 0) return false;
             buf += n;
             size -= n;

@@ -92,12 +92,35 @@ struct SwarmTests {
         assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
     }
 
-    @Test("a disk that fills up (os_cache = false, the default): the download stops with the error named, no space left on device, and is not taken for complete")
-    func fullDisk() async throws {
+    @Test("a piece over more files than stay open at once (100 files in one 256 KiB piece), past the page cache: written whole, byte-identical")
+    func pieceOverManyFiles() async throws {
+        let files = (1...100).map { (String(format: "scans/%03d.txt", $0), 1_000 + $0 * 17) }
+        let folder = try ReleaseFixture.write(in: dir.file("many"), name: "Many Small Files", files: files)
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 262_144, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("many"), seedMode: true)
+        let leecher = try TorrentSession(settings: .loopback())
+        let port = await seeder.listenPort
+        try await withRunning([seeder, leecher]) {
+            let hash = try await leecher.add(torrentFile: torrent, savePath: dir.file("many-leech"), peers: ["127.0.0.1:\(port)"])
+            let done = try await leecher.waitUntilComplete(hash)
+            #expect(done.isComplete)
+        }
+        for (name, _) in files {
+            let copy = ((dir.file("many-leech") as NSString).appendingPathComponent("Many Small Files") as NSString).appendingPathComponent(name)
+            #expect(filesEqual((folder as NSString).appendingPathComponent(name), copy), "\(name) differs or is missing")
+        }
+    }
+
+    @Test("a disk that fills up, past the page cache (the default) or through it: the download stops with the error named, no space left on device, and is not taken for complete",
+          arguments: [false, true])
+    func fullDisk(osCache: Bool) async throws {
         let seed = try await seeder(.v1Only)
         // 6 MiB of ext4 (about 4 MiB free) for an album of 7.5 MB; ext4 takes O_DIRECT, tmpfs would not.
         let small = try SmallFileSystem(at: dir.file("small"), size: "6", ext4: true)
-        let leecher = try TorrentSession(settings: .loopback())
+        var settings = TorrentSettings.loopback()
+        settings.osCache = osCache
+        let leecher = try TorrentSession(settings: settings)
         let port = await seed.session.listenPort
         try await withRunning([seed.session, leecher]) {
             let hash = try await leecher.add(torrentFile: seed.torrent, savePath: small.path, peers: ["127.0.0.1:\(port)"])
@@ -105,7 +128,7 @@ struct SwarmTests {
                 _ = try await leecher.waitUntilComplete(hash)
                 Issue.record("a 7.5 MB album completed on 4 MiB of free space")
             } catch TorrentError.torrentFailed(let message) {
-                print("full disk: \(message)")
+                print("full disk (os_cache = \(osCache)): \(message)")
                 #expect(message.localizedCaseInsensitiveContains("no space left"), "\(message)")
             }
             #expect(try await !leecher.progress(hash).isComplete)
