@@ -80,8 +80,12 @@ constexpr std::size_t max_held_bytes = 64u << 20;
 constexpr std::size_t max_spare_buffers = 16;
 
 struct cached_disk_io final : disk_interface, buffer_allocator_interface {
-    cached_disk_io(io_context &ios, settings_interface const &settings, counters &counters)
-        : m_ios(ios), m_settings(settings), m_counters(counters), m_inner(posix_disk_io_constructor(ios, settings, counters)) {}
+    // `past_cache`: whether `disk_io_write_mode = disable_os_cache` may be honoured. Its writer
+    // thread's completions run on the network thread, so every other call must come from there too:
+    // not so under threaded_disk_io, which then gets the page cache.
+    cached_disk_io(io_context &ios, settings_interface const &settings, counters &counters, bool past_cache)
+        : m_ios(ios), m_settings(settings), m_counters(counters), m_past_cache(past_cache),
+          m_inner(posix_disk_io_constructor(ios, settings, counters)) {}
 
     ~cached_disk_io() override {
         for (auto &entry : m_torrents) forget_all(entry.second, true);
@@ -108,7 +112,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         t.files = &params.files;
         t.save_path = params.path;
         t.priorities = params.priorities;
-        t.direct = m_settings.get_int(settings_pack::disk_io_write_mode) == settings_pack::disable_os_cache;
+        t.direct = m_past_cache && m_settings.get_int(settings_pack::disk_io_write_mode) == settings_pack::disable_os_cache;
         for (file_index_t const index : params.files.file_range()) {
             if (params.files.pad_file_at(index)) t.pads = true;
         }
@@ -902,6 +906,7 @@ private:
     io_context &m_ios;
     settings_interface const &m_settings;
     counters &m_counters;
+    bool const m_past_cache;
     char m_scratch[default_block_size];
     std::unique_ptr<disk_interface> m_inner;
     std::map<storage_index_t, torrent> m_torrents;
@@ -917,5 +922,11 @@ private:
 
 std::unique_ptr<lt::disk_interface> cached_disk_io_constructor(lt::io_context &ios, lt::settings_interface const &settings,
                                                                lt::counters &counters) {
-    return std::make_unique<cached_disk_io>(ios, settings, counters);
+    return std::make_unique<cached_disk_io>(ios, settings, counters, true);
+}
+
+// For threaded_disk_io, which calls it from a thread of its own: always through the page cache.
+std::unique_ptr<lt::disk_interface> cached_disk_io_in_page_cache_constructor(lt::io_context &ios, lt::settings_interface const &settings,
+                                                                             lt::counters &counters) {
+    return std::make_unique<cached_disk_io>(ios, settings, counters, false);
 }

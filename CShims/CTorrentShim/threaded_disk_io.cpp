@@ -271,7 +271,7 @@ private:
 
 } // namespace
 
-std::unique_ptr<lt::disk_interface> cached_disk_io_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
+std::unique_ptr<lt::disk_interface> cached_disk_io_in_page_cache_constructor(lt::io_context &, lt::settings_interface const &, lt::counters &);
 
 // posix_disk_io on a thread of its own.
 std::unique_ptr<lt::disk_interface> threaded_disk_io_constructor(lt::io_context &ios, lt::settings_interface const &settings,
@@ -279,8 +279,9 @@ std::unique_ptr<lt::disk_interface> threaded_disk_io_constructor(lt::io_context 
     return std::make_unique<threaded_disk_io>(ios, settings, lt::posix_disk_io_constructor(ios, settings, counters));
 }
 
-// cached_disk_io.cpp's backend on a thread of its own.
+// cached_disk_io.cpp's backend on a thread of its own (through the page cache: its own writer
+// thread expects to be called from the network thread).
 std::unique_ptr<lt::disk_interface> threaded_cached_disk_io_constructor(lt::io_context &ios, lt::settings_interface const &settings,
                                                                         lt::counters &counters) {
-    return std::make_unique<threaded_disk_io>(ios, settings, cached_disk_io_constructor(ios, settings, counters));
+    return std::make_unique<threaded_disk_io>(ios, settings, cached_disk_io_in_page_cache_constructor(ios, settings, counters));
 }
