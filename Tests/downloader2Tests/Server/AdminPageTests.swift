@@ -192,6 +192,7 @@ struct AdminPageTests {
         let app = buildApplication(dependencies)
         try await app.test(.live) { client in
             let browser = try await WebDriver.start(driverPort: driverPort)
+            defer { browser.quit() }
             let page = "http://127.0.0.1:\(client.port!)/"
             try await browser.open(page)
             try await body(browser, page)

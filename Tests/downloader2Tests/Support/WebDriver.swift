@@ -46,6 +46,19 @@ struct WebDriver: Sendable {
 
     private var session: String { "\(base)/session/\(sessionId)" }
 
+    /// Ends the session, which closes the browser: chromedriver stopped alone leaves chromium and its
+    /// helpers running (a fresh-clone `make test` left 30 of them behind). DELETE through Debian's curl,
+    /// since the project's fetcher speaks only GET and POST.
+    func quit() {
+        let curl = Process()
+        curl.executableURL = URL(fileURLWithPath: "/usr/bin/curl")
+        curl.arguments = ["-s", "-m", "10", "-X", "DELETE", session]
+        curl.standardOutput = FileHandle(forWritingAtPath: "/dev/null")
+        curl.standardError = FileHandle(forWritingAtPath: "/dev/null")
+        guard (try? curl.run()) != nil else { return }
+        curl.waitUntilExit()
+    }
+
     func open(_ url: String) async throws { _ = try await Self.send("POST", session + "/url", .object(["url": .string(url)])) }
 
     func setWindow(width: Int, height: Int) async throws {
