@@ -103,7 +103,8 @@ public actor Orchestrator: Service {
     /// Sleeps until the next backoff expires, or the check interval, whichever is sooner.
     private func sleepBudget() async -> Duration {
         var seconds = settings.checkInterval
-        if let next = try? await database.nextWakeTime(inStates: Self.claimableStates) {
+        // Paused, nothing is claimed whenever a backoff ends: no need to ask when that is.
+        if !pausedAll, let next = try? await database.nextWakeTime(inStates: Self.claimableStates) {
             seconds = min(seconds, max(next.timeIntervalSinceNow, 0.05))
         }
         return .milliseconds(Int64(seconds * 1000))

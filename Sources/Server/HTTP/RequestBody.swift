@@ -20,14 +20,20 @@ struct BodyReader: Sendable {
             throw APIError(.badRequest, code: "invalid_json", message: "the request body is empty; a JSON object is expected")
         }
         do {
+            return try TicketJSON.decoder().decode(T.self, from: data)
+        } catch let error as DecodingError {
+            // Only a failed body is parsed a second time, to tell broken JSON from a wrong field.
+            try Self.refuseInvalidSyntax(data)
+            throw Self.apiError(error)
+        }
+    }
+
+    /// 400 naming the syntax error, when `data` is not JSON at all.
+    private static func refuseInvalidSyntax(_ data: Data) throws {
+        do {
             _ = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
             throw APIError(.badRequest, code: "invalid_json", message: "the request body is not valid JSON: \(Self.syntaxProblem(error))")
-        }
-        do {
-            return try TicketJSON.decoder().decode(T.self, from: data)
-        } catch let error as DecodingError {
-            throw Self.apiError(error)
         }
     }
 

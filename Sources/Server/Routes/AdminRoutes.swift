@@ -40,12 +40,12 @@ struct AdminRoutes: Sendable {
 
     @Sendable func pause(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.pause(id)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.pause(id)))
     }
 
     @Sendable func resume(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.resume(id)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.resume(id)))
     }
 
     private var body: BodyReader { BodyReader(maxBytes: deps.config.server.maxBodyBytes) }
@@ -56,18 +56,18 @@ struct AdminRoutes: Sendable {
         if let idx = input.candidateIdx, idx < 0 {
             throw APIError(.unprocessableContent, code: "invalid_candidate_idx", message: "candidate_idx must be 0 or more", field: "candidate_idx")
         }
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.approve(id, candidateIdx: input.candidateIdx)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.approve(id, candidateIdx: input.candidateIdx)))
     }
 
     @Sendable func reject(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
         let input = try body.decode(RejectBody.self, from: try await body.bytes(of: request), allowEmpty: true, emptyValue: RejectBody())
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.reject(id, reason: input.reason)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.reject(id, reason: input.reason)))
     }
 
     @Sendable func retry(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.retry(id)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.retry(id)))
     }
 
     @Sendable func forceSearch(_ request: Request, context: BasicRequestContext) async throws -> Response {
@@ -77,6 +77,6 @@ struct AdminRoutes: Sendable {
         guard !query.isEmpty else {
             throw APIError(.unprocessableContent, code: "invalid_field", message: "must not be empty", field: "query")
         }
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.forceSearch(id, query: query)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.forceSearch(id, query: query)))
     }
 }

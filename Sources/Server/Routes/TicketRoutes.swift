@@ -59,7 +59,7 @@ struct TicketRoutes: Sendable {
 
     @Sendable func cancel(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let id = try context.parameters.require("id")
-        return try JSONResponse.make(try TicketView(try await deps.orchestrator.cancel(id)))
+        return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.cancel(id)))
     }
 
     @Sendable func events(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -5,7 +5,7 @@ import Tickets
 
 /// How the API shows a ticket: its state with details, queue bookkeeping, the submitted ticket,
 /// and (for a single ticket) its history of events.
-struct TicketView: Encodable {
+public struct TicketView: Encodable, Sendable {
     var ticketId: String
     var state: TicketStateName
     var stateDetails: TicketState.Details
@@ -17,11 +17,10 @@ struct TicketView: Encodable {
     var searchQuery: String?
     var createdAt: Date
     var updatedAt: Date
-    /// Nil only inside `TicketView.json`, which splices the ticket's JSON in from `EncodedTickets`.
-    var ticket: Ticket?
+    var ticket: Ticket
     var history: [TicketEvent]?
 
-    init(_ stored: StoredTicket, history: [TicketEvent]? = nil) {
+    public init(_ stored: StoredTicket, history: [TicketEvent]? = nil) {
         ticketId = stored.id
         state = stored.state.name
         stateDetails = stored.state.details
@@ -38,39 +37,59 @@ struct TicketView: Encodable {
     }
 }
 
-extension TicketView {
-    /// The view as JSON, its `ticket` spliced in as encoded once per ticket (`EncodedTickets`): a
-    /// ticket never changes once stored, and encoding its tracks is most of what a read costs
-    /// (`make bench-api`). The same document as encoding the whole view, keys in another order.
-    static func json(_ stored: StoredTicket, history: [TicketEvent]? = nil) throws -> Data {
-        var view = TicketView(stored, history: history)
-        view.ticket = nil
-        let rest = try TicketJSON.encoder().encode(view)
-        var out = Data(#"{"ticket":"#.utf8)
-        out.append(try EncodedTickets.json(stored))
-        out.append(UInt8(ascii: ","))
-        out.append(rest.dropFirst())
-        return out
-    }
-
-    /// `{"tickets":[…],"total":…,"limit":…,"offset":…}` from the spliced views.
-    static func listJSON(_ tickets: [StoredTicket], total: Int, limit: Int, offset: Int) throws -> Data {
-        var out = Data(#"{"tickets":["#.utf8)
-        for (index, ticket) in tickets.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            out.append(try json(ticket))
+extension TicketView: JSONWritable {
+    /// The view as `TicketJSON.encoder()` encodes it, written by hand (`JSONWriter`): encoding was
+    /// the largest part of answering a submission (`make bench-api`). Keys in sorted order.
+    public func writeJSON(to w: inout JSONWriter) throws {
+        w.beginObject()
+        w.key("created_at")
+        w.date(createdAt)
+        w.key("error_history")
+        try w.array(errorHistory)
+        w.member("error_message", errorMessage)
+        if let history {
+            w.key("history")
+            try w.encoded(history)
         }
-        out.append(contentsOf: Data(#"],"total":\#(total),"limit":\#(limit),"offset":\#(offset)}"#.utf8))
-        return out
+        w.key("priority")
+        w.int(priority)
+        w.key("retry_count")
+        w.int(retryCount)
+        w.member("search_query", searchQuery)
+        w.key("state")
+        w.string(state.rawValue)
+        w.key("state_details")
+        try w.value(stateDetails)
+        w.key("ticket")
+        try w.value(ticket)
+        w.key("ticket_id")
+        w.string(ticketId)
+        w.key("updated_at")
+        w.date(updatedAt)
+        w.member("wait_until", waitUntil)
+        w.endObject()
     }
-}
 
-/// Each ticket's JSON as `TicketJSON` encodes it, by id, while the stored submission is the same text.
-enum EncodedTickets {
-    static let shared = TextVersionedCache<Data>(capacity: 4096)
+    public static func json(_ stored: StoredTicket, history: [TicketEvent]? = nil) throws -> Data {
+        try TicketView(stored, history: history).json()
+    }
 
-    static func json(_ stored: StoredTicket) throws -> Data {
-        try shared.value(id: stored.id, text: stored.submittedJSON) { try TicketJSON.encoder().encode(stored.ticket) }
+    /// `{"tickets":[…],"total":…,"limit":…,"offset":…}`.
+    public static func listJSON(_ tickets: [StoredTicket], total: Int, limit: Int, offset: Int) throws -> Data {
+        var w = JSONWriter(capacity: 2_048 * max(tickets.count, 1))
+        w.beginObject()
+        w.key("tickets")
+        w.beginArray()
+        for ticket in tickets { try w.value(TicketView(ticket)) }
+        w.endArray()
+        w.key("total")
+        w.int(total)
+        w.key("limit")
+        w.int(limit)
+        w.key("offset")
+        w.int(offset)
+        w.endObject()
+        return w.data
     }
 }
 

@@ -114,6 +114,8 @@ extension PostgresStore {
             )
             """,
         ]),
+        // The next backoff from the few tickets that have one (`nextWakeTime`), not every waiting ticket.
+        ("v2-waiting", ["CREATE INDEX ticket_waiting ON ticket (wait_until) WHERE wait_until IS NOT NULL"]),
     ]
 
     /// Applies the migrations not applied yet. Safe when several nodes start at once: one transaction

@@ -486,7 +486,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         return try await run { client, logger in
             var earliest: Date?
             for try await value in try await client.query(
-                "SELECT MIN(wait_until) FROM ticket WHERE state = ANY(\(names))", logger: logger).decode(Date?.self) {
+                "SELECT MIN(wait_until) FROM ticket WHERE wait_until IS NOT NULL AND state = ANY(\(names))", logger: logger).decode(Date?.self) {
                 earliest = value
             }
             return earliest

@@ -112,23 +112,40 @@ extension AppDatabase {
         _ next: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
     ) async throws -> TicketChange? {
         try await writer.write { db in
-            let request = TicketRecord
-                .filter(states.map(\.rawValue).contains(TicketRecord.Columns.state))
-                .filter(!busy.contains(TicketRecord.Columns.id))
-                .filter(TicketRecord.Columns.waitUntil == nil || TicketRecord.Columns.waitUntil <= now)
-                .order(TicketRecord.Columns.priority.desc, TicketRecord.Columns.createdAt, TicketRecord.Columns.id)
-            guard var record = try request.fetchOne(db) else { return nil }
+            // The first of each state in the order of the `ticket_claim` index, then the first of
+            // those: one `state IN (…)` query would sort every waiting ticket on every claim.
+            var best: TicketRecord?
+            for state in states.map(\.rawValue).sorted() {
+                let first = try TicketRecord
+                    .filter(TicketRecord.Columns.state == state)
+                    .filter(!busy.contains(TicketRecord.Columns.id))
+                    .filter(TicketRecord.Columns.waitUntil == nil || TicketRecord.Columns.waitUntil <= now)
+                    .order(TicketRecord.Columns.priority.desc, TicketRecord.Columns.createdAt, TicketRecord.Columns.id)
+                    .fetchOne(db)
+                if let first, best.map({ Self.claimsBefore(first, $0) }) ?? true { best = first }
+            }
+            guard var record = best else { return nil }
             return try Self.apply(try next(try record.stored()), to: &record, db: db, at: now)
         }
+    }
+
+    /// The claim order: higher priority first, then older, then by id.
+    static func claimsBefore(_ a: TicketRecord, _ b: TicketRecord) -> Bool {
+        if a.priority != b.priority { return a.priority > b.priority }
+        if a.createdAt != b.createdAt { return a.createdAt < b.createdAt }
+        return a.id < b.id
     }
 
     /// Earliest time a ticket in `states` waiting on a backoff becomes claimable, if any.
     public func nextWakeTime(inStates states: Set<TicketStateName>) async throws -> Date? {
         try await writer.read { db in
-            try TicketRecord
-                .select(min(TicketRecord.Columns.waitUntil), as: Date.self)
-                .filter(states.map(\.rawValue).contains(TicketRecord.Columns.state))
-                .fetchOne(db)
+            // `+state` keeps SQLite on the small `ticket_waiting` index (only tickets in a backoff)
+            // rather than the claim index, which would visit every waiting ticket.
+            try Date.fetchOne(
+                db.cachedStatement(sql: """
+                    SELECT MIN(waitUntil) FROM ticket WHERE waitUntil IS NOT NULL AND +state IN (\(databaseQuestionMarks(count: states.count)))
+                    """),
+                arguments: StatementArguments(states.map(\.rawValue).sorted()))
         }
     }
 

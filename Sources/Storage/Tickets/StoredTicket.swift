@@ -22,6 +22,24 @@ public struct StoredTicket: Sendable, Equatable {
 
     public var id: String { ticket.ticketId }
 
+    public init(
+        ticket: Ticket, submittedJSON: String, state: TicketState, priority: Int, retryCount: Int, waitUntil: Date?,
+        errorMessage: String?, errorHistory: [TicketErrorEntry], searchQuery: String?, approval: TicketState?, createdAt: Date, updatedAt: Date
+    ) {
+        self.ticket = ticket
+        self.submittedJSON = submittedJSON
+        self.state = state
+        self.priority = priority
+        self.retryCount = retryCount
+        self.waitUntil = waitUntil
+        self.errorMessage = errorMessage
+        self.errorHistory = errorHistory
+        self.searchQuery = searchQuery
+        self.approval = approval
+        self.createdAt = createdAt
+        self.updatedAt = updatedAt
+    }
+
     /// Where work resumes after a crash in a transient state or a retry from `failed`:
     /// the approval that chose a release if the ticket got that far, else `pending`.
     public func resumableState(at now: Date, note: String) -> TicketState {

@@ -42,7 +42,7 @@ public enum TicketState: Sendable, Equatable {
 
     /// The details alone, as the wire and the database carry them.
     public func detailsJSON() throws -> Data {
-        try TicketJSON.encoder().encode(details)
+        try details.json()
     }
 
     /// The details as a value to encode in place (an API view embeds them without a round trip

@@ -15,8 +15,8 @@ extension Ticket {
             ticketId.unicodeScalars.allSatisfy { $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) },
             "ticket_id", "may only contain letters, digits, '-', '_', '.' and ':'")
         try check(!ticketId.allSatisfy { $0 == "." }, "ticket_id", "cannot be only dots: '.' and '..' name folders, not tickets")
-        try check(!search.artist.trimmed.isEmpty, "search.artist", "must not be empty")
-        try check(!search.album.trimmed.isEmpty, "search.album", "must not be empty")
+        try check(!search.artist.isBlank, "search.artist", "must not be empty")
+        try check(!search.album.isBlank, "search.album", "must not be empty")
         if let year = search.year { try check((1000...9999).contains(year), "search.year", "must be a four-digit year, got \(year)") }
         try check(!tracks.isEmpty, "tracks", "must list at least one track")
         try validateConstraints()
@@ -30,7 +30,7 @@ extension Ticket {
             try check(seenTrackIds.insert(track.catalogTrackId).inserted, "\(at).catalog_track_id", "'\(track.catalogTrackId)' appears twice")
             try check(track.trackNumber >= 1, "\(at).track_number", "must be 1 or more, got \(track.trackNumber)")
             try check(track.discNumber >= 1, "\(at).disc_number", "must be 1 or more, got \(track.discNumber)")
-            try check(!track.name.trimmed.isEmpty, "\(at).name", "must not be empty")
+            try check(!track.name.isBlank, "\(at).name", "must not be empty")
             if let d = track.durationSecs { try check(d.isFinite && d >= 0, "\(at).duration_secs", "must be a non-negative number") }
             let ext = (track.destPath as NSString).pathExtension.lowercased()
             try check(
@@ -77,11 +77,11 @@ extension Ticket {
     }
 }
 
-extension String {
-    var trimmed: String { trimmingCharacters(in: .whitespacesAndNewlines) }
-}
-
 private extension String {
+    /// Empty or only white space (Unicode's White_Space: the characters `.whitespacesAndNewlines`
+    /// trims), without building the trimmed copy.
+    var isBlank: Bool { unicodeScalars.allSatisfy(\.properties.isWhitespace) }
+
     /// NUL, newlines and other C0/C1 controls: no file name or log line should carry them.
     var hasControlCharacters: Bool { unicodeScalars.contains { $0.properties.generalCategory == .control } }
 }

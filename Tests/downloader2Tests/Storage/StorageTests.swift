@@ -14,7 +14,7 @@ struct StorageTests {
         let db = try AppDatabase.open(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(try await db.journalMode() == "wal")
-        #expect(try await db.appliedMigrations() == ["v1-ticket", "v1-ticketEvent", "v1-candidate", "v1-downloadFile", "v2-ticketTorrent", "v3-blocklist", "v4-setting"])
+        #expect(try await db.appliedMigrations() == ["v1-ticket", "v1-ticketEvent", "v1-candidate", "v1-downloadFile", "v2-ticketTorrent", "v3-blocklist", "v4-setting", "v5-queue-indexes"])
         try await db.ping()
     }
 

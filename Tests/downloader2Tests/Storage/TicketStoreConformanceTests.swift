@@ -158,6 +158,39 @@ struct TicketStoreConformanceTests {
         }
     }
 
+    @Test("claiming across states takes the best of all of them (priority, then age, then id); the next wake-up counts only their backoffs", arguments: Backend.allCases)
+    func claimAcrossStates(_ backend: Backend) async throws {
+        try await StoreOpener.with(backend) { opener in
+            let db = try await opener.open()
+            let now = Date()
+            // Each its own album: duplicates of one album follow each other, which is not what is tested here.
+            func ticket(_ id: String, priority: Int? = nil) -> Ticket {
+                var ticket = Fixtures.ticket(id: id, root: dir.path, priority: priority)
+                ticket.search.album = "Album \(id)"
+                return ticket
+            }
+            try await db.storeTicket(ticket("a-pending"), in: .pending, createdAt: now.addingTimeInterval(-50))
+            try await db.storeTicket(ticket("b-approved"), in: .approved, createdAt: now.addingTimeInterval(-100))
+            // (Not auto_approved: on PostgreSQL a ticket walked there keeps the lease its search took.)
+            try await db.storeTicket(ticket("d-pending", priority: 2), in: .pending, createdAt: now)
+            try await db.storeTicket(ticket("c-wanted", priority: 2), in: .wanted, createdAt: now)
+            // Not claimable, and its backoff is not one the queue waits for.
+            try await db.storeTicket(ticket("e-searching", priority: 9), in: .pending, createdAt: now.addingTimeInterval(-200))
+            _ = try await db.updateTicket(id: "e-searching") { _ in TicketUpdate(state: Fixtures.state(.searching), waitUntil: now.addingTimeInterval(5)) }
+            let states: Set<TicketStateName> = [.pending, .approved, .autoApproved, .wanted]
+            #expect(try await db.nextWakeTime(inStates: states) == nil)
+
+            let claim: @Sendable (StoredTicket) -> TicketUpdate = { ticket in TicketUpdate(state: Fixtures.state(ticket.state.selectedCandidate == nil ? .searching : .downloading)) }
+            var order: [String] = []
+            while let claimed = try await db.claimNextTicket(inStates: states, claim) { order.append(claimed.ticket.id) }
+            #expect(order == ["c-wanted", "d-pending", "b-approved", "a-pending"])
+
+            let later = now.addingTimeInterval(600)
+            _ = try await db.updateTicket(id: "a-pending") { _ in TicketUpdate(state: Fixtures.state(.pending), waitUntil: later) }
+            #expect(try await db.nextWakeTime(inStates: states).map { abs($0.timeIntervalSince(later)) < 0.01 } == true)
+        }
+    }
+
     @Test("listing filters by state, pages newest first, and counts all matches; queue figures", arguments: Backend.allCases)
     func listing(_ backend: Backend) async throws {
         try await StoreOpener.with(backend) { opener in

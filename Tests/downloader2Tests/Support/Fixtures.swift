@@ -102,8 +102,8 @@ enum Fixtures {
 extension TicketStore {
     /// Stores `ticket` and walks it along legal transitions to `target`.
     @discardableResult
-    func storeTicket(_ ticket: Ticket, in target: TicketStateName = .pending) async throws -> StoredTicket {
-        var stored = try await insertTicket(ticket, submittedJSON: Fixtures.json(ticket)).change.ticket
+    func storeTicket(_ ticket: Ticket, in target: TicketStateName = .pending, createdAt: Date = Date()) async throws -> StoredTicket {
+        var stored = try await insertTicket(ticket, submittedJSON: Fixtures.json(ticket), at: createdAt).change.ticket
         for step in Fixtures.path(to: target) {
             stored = try await updateTicket(id: ticket.ticketId) { _ in TicketUpdate(state: Fixtures.state(step)) }.ticket
         }
