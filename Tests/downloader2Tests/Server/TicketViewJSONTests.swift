@@ -12,14 +12,14 @@ struct TicketViewJSONTests {
     static let awkward = "quote \" backslash \\ slash / newline \n tab \t return \r bell \u{07} escape \u{1B} unit \u{1F} del \u{7F} é 東京 😀 \u{2028}"
 
     static func ticket(_ n: Int, full: Bool) -> Ticket {
-        let durations: [Double?] = [284, 383.5, 0.1, 1e-7, 123_456_789.125, 0, nil, 3e20, 59.999999999]
+        let durations: [Double?] = [284, 383.5, 0.1, 1e-7, 123_456_789.125, 0, nil, 3e20, 59.999999999, -0.0, 999_999_999, 1e9, 1e15, 9_007_199_254_740_992, -42]
         return Ticket(
             ticketId: "ticket-\(n)",
             createdAt: full ? Date(timeIntervalSince1970: 1_700_000_000.999) : nil,
             search: TicketSearch(
                 artist: full ? awkward : "Radiohead", album: "OK Computer", year: full ? 1997 : nil,
                 label: full ? "Parlophone" : nil, genres: full ? ["alternative rock", awkward, ""] : nil),
-            tracks: (1...(full ? 12 : 1)).map { i in
+            tracks: (1...(full ? durations.count : 1)).map { i in
                 TicketTrack(
                     catalogTrackId: "t\(i)", discNumber: 1 + i / 7, trackNumber: i, name: i == 3 ? awkward : "Track \(i)",
                     durationSecs: durations[i % durations.count], destPath: "/srv/media/\(n)/\(i).ogg")
