@@ -434,6 +434,7 @@ private:
         int error = 0;  // errno of the failed write
         file_index_t failed_file{0};
         bool refused_direct = false;
+        std::int64_t micros = 0;  // spent writing, on the writer thread
     };
 
     // The writer thread and its queue. Shared with the completions it posts to the network thread,
@@ -459,7 +460,9 @@ private:
                 queue.pop_front();
                 busy = true;
                 lock.unlock();
+                auto const start = clock_type::now();
                 perform(*job);
+                job->micros = total_microseconds(clock_type::now() - start);
                 lock.lock();
                 done.push_back(std::move(job));
                 busy = false;
@@ -517,7 +520,8 @@ private:
         if (found == t.hashes.end()) {
             if (r.start != 0) return;  // not seen from its first block: hashed by reading it back
             found = t.hashes.emplace(piece, piece_hash()).first;
-            if (t.direct) take_piece_buffer(t, r.piece, found->second);
+            // Only a piece this backend writes itself is gathered in a buffer.
+            if (t.direct && t.cached) take_piece_buffer(t, r.piece, found->second);
         }
         if (found->second.next != r.start || touches_pad_file(t, r)) {
             // Out of order, written again, or partly padding (posix_disk_io hashes zeroes there,
@@ -636,6 +640,9 @@ private:
             done.swap(m_writer->done);
         }
         for (auto &job : done) {
+            // The time the writer spent: the block that queued the piece counted none of it.
+            m_counters.inc_stats_counter(counters::disk_write_time, job->micros);
+            m_counters.inc_stats_counter(counters::disk_job_time, job->micros);
             auto found = m_torrents.find(job->storage);
             if (found != m_torrents.end()) {
                 auto writing = found->second.writing.find(job->piece);

@@ -57,12 +57,14 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     /// The state, decoded once while its name and details are the same: a list of fifty tickets
-    /// spent a tenth of its time decoding details that had not changed (`GET /tickets`).
+    /// spent a tenth of its time decoding details that had not changed (`GET /tickets`). Only small
+    /// details are kept (a state with its candidates' file lists can run to hundreds of kilobytes).
     func decodedState() throws -> TicketState {
         let name = try stateName()
-        if let known = StateDecodeCache.shared.cached(id: id, text: stateDetails), known.name == name { return known }
+        let keep = stateDetails.utf8.count <= StateDecodeCache.largestKept
+        if keep, let known = StateDecodeCache.shared.cached(id: id, text: stateDetails), known.name == name { return known }
         let state = try TicketState(name: name, detailsJSON: Data(stateDetails.utf8))
-        StateDecodeCache.shared.store(id: id, text: stateDetails, state)
+        if keep { StateDecodeCache.shared.store(id: id, text: stateDetails, state) }
         return state
     }
 
@@ -168,4 +170,6 @@ enum TicketDecodeCache {
 /// Each ticket's decoded state by id, while its stored details are the same text.
 enum StateDecodeCache {
     static let shared = TextVersionedCache<TicketState>(capacity: 4096)
+    /// Bytes of stored details: at most 4096 × 2 KiB of text, and their decoded values, are kept.
+    static let largestKept = 2_048
 }

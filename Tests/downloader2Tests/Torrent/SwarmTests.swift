@@ -15,6 +15,24 @@ struct SwarmTests {
         return (session, torrent, hash, folder)
     }
 
+    /// The album (a v1 torrent) from a seeder to a leecher whose loopback settings `change` adjusts,
+    /// into `leech`; `whenComplete` looks at the leecher while both sessions still run.
+    func leechV1Album(
+        _ change: (inout TorrentSettings) -> Void, whenComplete: (TorrentSession) async throws -> Void
+    ) async throws -> (session: TorrentSession, torrent: Data, hash: String, folder: String) {
+        let seed = try await seeder(.v1Only)
+        var settings = TorrentSettings.loopback()
+        change(&settings)
+        let leecher = try TorrentSession(settings: settings)
+        let port = await seed.session.listenPort
+        try await withRunning([seed.session, leecher]) {
+            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
+            _ = try await leecher.waitUntilComplete(hash)
+            try await whenComplete(leecher)
+        }
+        return seed
+    }
+
     func assertSameFiles(_ folder: String, downloadedUnder root: String, only: Set<String>? = nil) {
         for (name, _) in ReleaseFixture.album where only?.contains(name) ?? true {
             let original = (folder as NSString).appendingPathComponent(name)
@@ -41,15 +59,8 @@ struct SwarmTests {
     @Test("files kept open: each piece is hashed from its blocks as they are written, none read back; libtorrent's POSIX disk I/O reads every block back",
           arguments: [true, false])
     func piecesHashedAsWritten(keepFilesOpen: Bool) async throws {
-        let seed = try await seeder(.v1Only)
-        var settings = TorrentSettings.loopback()
-        settings.keepFilesOpen = keepFilesOpen
-        let leecher = try TorrentSession(settings: settings)
-        let port = await seed.session.listenPort
         let blocks = Int64((ReleaseFixture.album.reduce(0) { $0 + $1.1 } + 16383) / 16384)
-        try await withRunning([seed.session, leecher]) {
-            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
-            _ = try await leecher.waitUntilComplete(hash)
+        let seed = try await leechV1Album { $0.keepFilesOpen = keepFilesOpen } whenComplete: { leecher in
             let counters = try #require(await leecher.engineCounters(["disk.num_blocks_written", "disk.num_read_back"]))
             let written = counters["disk.num_blocks_written"] ?? 0
             let readBack = counters["disk.num_read_back"] ?? -1
@@ -67,14 +78,7 @@ struct SwarmTests {
     @Test("os_cache = false (the default): pieces go to disk whole, past the page cache, files byte-identical and hashed as written; os_cache = true leaves them in the page cache",
           arguments: [false, true])
     func pastThePageCache(osCache: Bool) async throws {
-        let seed = try await seeder(.v1Only)
-        var settings = TorrentSettings.loopback()
-        settings.osCache = osCache
-        let leecher = try TorrentSession(settings: settings)
-        let port = await seed.session.listenPort
-        try await withRunning([seed.session, leecher]) {
-            let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
-            _ = try await leecher.waitUntilComplete(hash)
+        let seed = try await leechV1Album { $0.osCache = osCache } whenComplete: { leecher in
             let counters = try #require(await leecher.engineCounters(["disk.num_read_back"]))
             #expect(counters["disk.num_read_back"] == 0, "one peer sends each piece's blocks in order: every piece hashed as written")
         }
