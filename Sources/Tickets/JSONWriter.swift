@@ -217,7 +217,7 @@ public struct JSONWriter {
         endArray()
     }
 
-    // MARK: Members left out when nil, as the encoder's `encodeIfPresent` leaves them out
+    // MARK: Members: a key and its value, left out when nil as the encoder's `encodeIfPresent` leaves them out
 
     public mutating func member(_ name: StaticString, _ value: String?) {
         guard let value else { return }
@@ -275,8 +275,7 @@ extension Ticket: JSONWritable {
         w.member("priority", priority)
         w.key("search")
         try w.value(search)
-        w.key("ticket_id")
-        w.string(ticketId)
+        w.member("ticket_id", ticketId)
         w.key("tracks")
         try w.array(tracks)
         w.endObject()
@@ -286,10 +285,8 @@ extension Ticket: JSONWritable {
 extension TicketSearch: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) throws {
         w.beginObject()
-        w.key("album")
-        w.string(album)
-        w.key("artist")
-        w.string(artist)
+        w.member("album", album)
+        w.member("artist", artist)
         if let genres {
             w.key("genres")
             w.array(genres)
@@ -303,17 +300,12 @@ extension TicketSearch: JSONWritable {
 extension TicketTrack: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) throws {
         w.beginObject()
-        w.key("catalog_track_id")
-        w.string(catalogTrackId)
-        w.key("dest_path")
-        w.string(destPath)
-        w.key("disc_number")
-        w.int(discNumber)
+        w.member("catalog_track_id", catalogTrackId)
+        w.member("dest_path", destPath)
+        w.member("disc_number", discNumber)
         try w.member("duration_secs", durationSecs)
-        w.key("name")
-        w.string(name)
-        w.key("track_number")
-        w.int(trackNumber)
+        w.member("name", name)
+        w.member("track_number", trackNumber)
         w.endObject()
     }
 }
@@ -321,12 +313,9 @@ extension TicketTrack: JSONWritable {
 extension TicketImage: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) throws {
         w.beginObject()
-        w.key("catalog_image_id")
-        w.string(catalogImageId)
-        w.key("dest_path")
-        w.string(destPath)
-        w.key("type")
-        w.string(type)
+        w.member("catalog_image_id", catalogImageId)
+        w.member("dest_path", destPath)
+        w.member("type", type)
         w.endObject()
     }
 }
@@ -339,8 +328,7 @@ extension TicketConstraints: JSONWritable {
         w.bool(embedCover)
         w.key("embed_metadata")
         w.bool(embedMetadata)
-        w.key("format")
-        w.string(format.rawValue)
+        w.member("format", format.rawValue)
         w.member("sample_rate_hz", sampleRateHz)
         w.endObject()
     }
@@ -363,16 +351,11 @@ extension MetadataToEmbed: JSONWritable {
 extension TicketErrorEntry: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) throws {
         w.beginObject()
-        w.key("code")
-        w.string(code)
-        w.key("message")
-        w.string(message)
-        w.key("retry_count")
-        w.int(retryCount)
-        w.key("state")
-        w.string(state.rawValue)
-        w.key("timestamp")
-        w.date(timestamp)
+        w.member("code", code)
+        w.member("message", message)
+        w.member("retry_count", retryCount)
+        w.member("state", state.rawValue)
+        w.member("timestamp", timestamp)
         w.endObject()
     }
 }
@@ -381,8 +364,7 @@ extension TicketState.Pending: JSONWritable {
     public func writeJSON(to w: inout JSONWriter) throws {
         w.beginObject()
         w.member("note", note)
-        w.key("since")
-        w.date(since)
+        w.member("since", since)
         w.endObject()
     }
 }

@@ -42,8 +42,7 @@ extension TicketView: JSONWritable {
     /// the largest part of answering a submission (`make bench-api`). Keys in sorted order.
     public func writeJSON(to w: inout JSONWriter) throws {
         w.beginObject()
-        w.key("created_at")
-        w.date(createdAt)
+        w.member("created_at", createdAt)
         w.key("error_history")
         try w.array(errorHistory)
         w.member("error_message", errorMessage)
@@ -51,21 +50,16 @@ extension TicketView: JSONWritable {
             w.key("history")
             try w.encoded(history)
         }
-        w.key("priority")
-        w.int(priority)
-        w.key("retry_count")
-        w.int(retryCount)
+        w.member("priority", priority)
+        w.member("retry_count", retryCount)
         w.member("search_query", searchQuery)
-        w.key("state")
-        w.string(state.rawValue)
+        w.member("state", state.rawValue)
         w.key("state_details")
         try w.value(stateDetails)
         w.key("ticket")
         try w.value(ticket)
-        w.key("ticket_id")
-        w.string(ticketId)
-        w.key("updated_at")
-        w.date(updatedAt)
+        w.member("ticket_id", ticketId)
+        w.member("updated_at", updatedAt)
         w.member("wait_until", waitUntil)
         w.endObject()
     }
@@ -82,12 +76,9 @@ extension TicketView: JSONWritable {
         w.beginArray()
         for ticket in tickets { try w.value(TicketView(ticket)) }
         w.endArray()
-        w.key("total")
-        w.int(total)
-        w.key("limit")
-        w.int(limit)
-        w.key("offset")
-        w.int(offset)
+        w.member("total", total)
+        w.member("limit", limit)
+        w.member("offset", offset)
         w.endObject()
         return w.data
     }
