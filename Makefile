@@ -12,13 +12,17 @@ SWIFT ?= swift
 # modules dist compiled are not compiled again, only the test target is (docs/NOTES.md, "CI: where the
 # time goes"). No test needs `@testable`: what tests reach beyond the public API is `package`.
 TEST_BUILD := -c release --scratch-path .build-dist
+# One build folder and one set of flags for everything: run, test, demo, dist and the bench targets
+# all build in .build-dist, so `make run` after `make test` compiles nothing again.
+BUILD := $(SWIFT) build -c release --scratch-path .build-dist --product downloader2
+BIN := ./.build-dist/release/downloader2
 
 .PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
-	$(SWIFT) build -c release --product downloader2
-	./.build/release/downloader2 serve $(ARGS)
+	$(BUILD)
+	$(BIN) serve $(ARGS)
 
 ## Install what is missing and run the whole test suite (the appliance tests use `make dist`'s output).
 # Tests run one at a time: many run real programs (ffmpeg, ffprobe, mutagen, the binary itself) and
@@ -34,7 +38,7 @@ dist: deps test-deps
 	SWIFT=$(SWIFT) scripts/make-dist.sh
 
 build: deps
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 
 ## apt-get update runs only when a package is missing (a fresh machine has no lists).
 deps:
@@ -47,7 +51,7 @@ test-deps:
 
 ## See downloader2 work in about a minute, offline: local swarm, fixture indexer, the service, one ticket.
 demo: deps test-deps
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/demo.sh
 
 ## The matcher against its labelled cases: one line per case, then `accuracy: top1 N/M, wrong auto-approvals K`.
@@ -72,25 +76,25 @@ bench: deps test-deps
 ## 512 MiB over loopback: downloader2's engine against aria2c, same seeder, same run.
 bench-download: deps test-deps
 	@scripts/install-packages.sh bc
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-download.sh
 
 ## SHA-256: downloader2 hash vs openssl dgst and sha256sum on 1 GiB; parallel vs serial on 12 files.
 bench-hash: deps
 	@scripts/install-packages.sh bc
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-hash.sh
 
 ## Conversion: downloader2 convert vs the ffmpeg CLI (-threads 1), speed and peak memory; a 12-track album on all cores.
 bench-convert: deps test-deps
 	@scripts/install-packages.sh bc time
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-convert.sh
 
 ## Engine to engine: 1 GiB between two downloader2 processes over loopback, per way of dialling peers; aria2c → aria2c beside it.
 bench-swarm: deps test-deps
 	@scripts/install-packages.sh bc time opentracker aria2
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-swarm.sh
 
 ## The NAS footprint: dist binary size, time to healthy, idle RSS, RSS with 1,000 tickets, peak RSS converting an album; qbittorrent-nox beside it.
@@ -101,20 +105,20 @@ bench-footprint: dist
 ## The whole ticket: a 12-track album from an 8 MiB/s seeder, against aria2c then ffmpeg two at a time, same run.
 bench-pipeline: deps test-deps
 	@scripts/install-packages.sh bc opentracker aria2 ffmpeg
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-pipeline.sh
 
 ## The API under wrk: GET /ticket/{id} with its history, GET /tickets, GET /health, POST /ticket; req/s and p99.
 bench-api: deps
 	@scripts/install-packages.sh wrk curl
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-api.sh
 
 ## Release-title parser: titles per second on the real corpus, beside a loopback fetch of a 100-result indexer answer.
 bench-parser: deps
 	@scripts/install-packages.sh bc curl
-	$(SWIFT) build -c release --product downloader2
+	$(BUILD)
 	scripts/bench-parser.sh
 
 clean:
-	rm -rf .build .build-bench
+	rm -rf .build .build-dist .build-bench dist

@@ -4,7 +4,7 @@
 # POST /api/v1/ticket (a new ticket per request, durable). Prints req/s and the p99 latency beside the goals.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-$(pwd)/.build/release/downloader2}
+BIN=${BIN:-$(pwd)/.build-dist/release/downloader2}
 DURATION=${DURATION:-10s}
 source scripts/bench-lib.sh
 bench_setup apibench

@@ -5,7 +5,7 @@
 # sequential ffmpeg loop.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=./.build/release/downloader2
+BIN=./.build-dist/release/downloader2
 ROUNDS=${ROUNDS:-3}
 work=$(mktemp -d /tmp/downloader2-convbench-XXXXXX)
 trap 'rm -rf "$work"' EXIT

@@ -6,7 +6,7 @@
 # Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-./.build/release/downloader2}
+BIN=${BIN:-./.build-dist/release/downloader2}
 SIZE_MIB=${SIZE_MIB:-512}
 ROUNDS=${ROUNDS:-2}
 source scripts/bench-lib.sh

@@ -3,7 +3,7 @@
 # `openssl dgst -sha256` and `sha256sum` on 1 GiB; then 12 files of 40 MiB, in parallel vs one at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=./.build/release/downloader2
+BIN=./.build-dist/release/downloader2
 ROUNDS=${ROUNDS:-3}
 work=$(mktemp -d /tmp/downloader2-hashbench-XXXXXX)
 trap 'rm -rf "$work"' EXIT

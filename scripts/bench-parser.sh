@@ -4,7 +4,7 @@
 # round trip for an indexer answer of 100 results (curl against a local server, same run).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-./.build/release/downloader2}
+BIN=${BIN:-./.build-dist/release/downloader2}
 ROUNDS=${ROUNDS:-20}
 work=$(mktemp -d /tmp/downloader2-parserbench-XXXXXX)
 server=""

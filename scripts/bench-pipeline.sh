@@ -7,7 +7,7 @@
 # states, polled every 50 ms). Everything stays on 127.0.0.1 with DHT, LSD, UPnP and NAT-PMP off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-./.build/release/downloader2}
+BIN=${BIN:-./.build-dist/release/downloader2}
 BIN=$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")
 TRACKS=${TRACKS:-12}
 SECONDS_PER_TRACK=${SECONDS_PER_TRACK:-75}

@@ -7,7 +7,7 @@
 # run as the reference. Everything stays on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-$(pwd)/.build/release/downloader2}
+BIN=${BIN:-$(pwd)/.build-dist/release/downloader2}
 SIZE_MIB=${SIZE_MIB:-1024}
 source scripts/bench-lib.sh
 bench_setup swarm

@@ -5,7 +5,7 @@
 # shows the placed files. Everything binds to 127.0.0.1 with DHT, LSD, UPnP and NAT-PMP off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN="$PWD/.build/release/downloader2"
+BIN="$PWD/.build-dist/release/downloader2"
 work=$(mktemp -d /tmp/downloader2-demo-XXXXXX)
 chmod 755 "$work"   # opentracker drops to 'nobody' and must read its whitelist
 pids=()

@@ -143,17 +143,17 @@ extension PostgresStore {
     /// their workers must stop.
     public func heartbeat() async throws -> Set<String> {
         let (node, lease, mine) = (options.nodeId, options.leaseSecs, held.withLock { $0 })
-        let (downloads, address) = (options.maxParallelDownloads, options.address)
+        let (downloads, address, now) = (options.maxParallelDownloads, options.address, databaseNow)
         let renewed = try await run { client, logger in
             try await client.query("""
                 INSERT INTO node (id, started_at, heartbeat_at, max_parallel_downloads, address)
-                VALUES (\(node), clock_timestamp(), clock_timestamp(), \(downloads), \(address))
+                VALUES (\(node), \(unescaped: now), \(unescaped: now), \(downloads), \(address))
                 ON CONFLICT (id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at, max_parallel_downloads = EXCLUDED.max_parallel_downloads,
                     address = EXCLUDED.address
                 """, logger: logger)
             var renewed: [String: Int64] = [:]
             for try await (id, version) in try await client.query("""
-                UPDATE ticket SET lease_expires = clock_timestamp() + make_interval(secs => \(lease))
+                UPDATE ticket SET lease_expires = \(unescaped: now) + make_interval(secs => \(lease))
                 WHERE lease_node = \(node) AND id = ANY(\(Array(mine.keys)))
                 RETURNING id, lease_version
                 """, logger: logger).decode((String, Int64).self) {
@@ -177,11 +177,11 @@ extension PostgresStore {
 
     /// Marks this node as started (its row in `GET /api/v1/nodes`).
     public func registerNode() async throws {
-        let (node, downloads, address) = (options.nodeId, options.maxParallelDownloads, options.address)
+        let (node, downloads, address, now) = (options.nodeId, options.maxParallelDownloads, options.address, databaseNow)
         try await run { client, logger in
             try await client.query("""
                 INSERT INTO node (id, started_at, heartbeat_at, max_parallel_downloads, address)
-                VALUES (\(node), clock_timestamp(), clock_timestamp(), \(downloads), \(address))
+                VALUES (\(node), \(unescaped: now), \(unescaped: now), \(downloads), \(address))
                 ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at,
                     max_parallel_downloads = EXCLUDED.max_parallel_downloads, address = EXCLUDED.address
                 """, logger: logger)
@@ -189,18 +189,18 @@ extension PostgresStore {
     }
 
     public func nodes() async throws -> [NodeStatus] {
-        let lease = options.leaseSecs
+        let (lease, now) = (options.leaseSecs, databaseNow)
         return try await run { client, logger in
             var held: [String: [String]] = [:]
             for try await (node, id) in try await client.query("""
-                SELECT lease_node, id FROM ticket WHERE lease_node IS NOT NULL AND lease_expires > clock_timestamp() ORDER BY id
+                SELECT lease_node, id FROM ticket WHERE lease_node IS NOT NULL AND lease_expires > \(unescaped: now) ORDER BY id
                 """, logger: logger).decode((String, String).self) {
                 held[node, default: []].append(id)
             }
             var out: [NodeStatus] = []
             for try await (id, started, heartbeat, downloads, address, alive) in try await client.query("""
                 SELECT id, started_at, heartbeat_at, max_parallel_downloads, address,
-                    heartbeat_at > clock_timestamp() - make_interval(secs => \(lease)) FROM node ORDER BY id
+                    heartbeat_at > \(unescaped: now) - make_interval(secs => \(lease)) FROM node ORDER BY id
                 """, logger: logger).decode((String, Date, Date, Int, String, Bool).self) {
                 out.append(NodeStatus(
                     id: id, startedAt: started, heartbeatAt: heartbeat, alive: alive, maxParallelDownloads: downloads, address: address,
@@ -209,6 +209,10 @@ extension PostgresStore {
             return out
         }
     }
+
+    /// Whether this node hears other nodes' events now: its `LISTEN` is active and what was stored
+    /// before it has been read. An event stored after this turns true reaches ``announcements``.
+    public var isListening: Bool { listening.load(ordering: .acquiring) }
 
     /// Listens for the announcements of stored events until cancelled, reconnecting after an outage.
     /// Each one moves the ticket generation on; those written by other nodes go to ``announcements``.
@@ -224,6 +228,8 @@ extension PostgresStore {
                     try await connection.listen(on: Self.eventChannel) { notifications in
                         // Listening from here on; what was stored while not listening is read now.
                         lastId = try await self.catchUp(connection, after: lastId)
+                        self.listening.store(true, ordering: .releasing)
+                        defer { self.listening.store(false, ordering: .releasing) }
                         for try await notification in notifications {
                             self.generation.add(1, ordering: .releasing)
                             let parts = notification.payload.split(separator: "\t", omittingEmptySubsequences: false)

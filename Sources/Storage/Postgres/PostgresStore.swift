@@ -56,6 +56,10 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     let migrated = Atomic<Bool>(false)
     let announced: AsyncStream<TicketAnnouncement>.Continuation
     public let announcements: AsyncStream<TicketAnnouncement>
+    /// Seconds this node's view of the database clock is ahead of it (``advanceClock(by:)``; 0 in service).
+    let clockShift = Mutex<Double>(0)
+    /// Whether the `LISTEN` for other nodes' events is active now (``isListening``).
+    let listening = Atomic<Bool>(false)
     /// What this node saw of the database's last outage (``trustsOtherLeases``).
     let outage = Mutex(Outage())
 
@@ -246,11 +250,26 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     // MARK: - Tickets
 
     /// The columns a ticket is read with: the row and its lease (`lease_live`: not expired by the database's clock).
-    static let ticketColumns = """
+    var ticketColumns: String {
+        """
         id, ticket_json, state, state_details, priority, retry_count, wait_until, error_message, error_history, search_query,
         approval_state, approval_details, created_at, updated_at, lease_node, lease_version,
-        (lease_node IS NOT NULL AND lease_expires > clock_timestamp()) AS lease_live
+        (lease_node IS NOT NULL AND lease_expires > \(databaseNow)) AS lease_live
         """
+    }
+
+    /// The database's clock as this node reads it in SQL: `clock_timestamp()`, moved on by
+    /// ``advanceClock(by:)``. Leases and heartbeats are written and compared on this clock only.
+    var databaseNow: String {
+        let shift = clockShift.withLock { $0 }
+        return shift == 0 ? "clock_timestamp()" : "(clock_timestamp() + make_interval(secs => \(String(format: "%.3f", shift))))"
+    }
+
+    /// Moves this node's view of the database clock on by `seconds`: a lease test lets leases
+    /// expire for one node without waiting for them, the way a node whose clock ran on would see them.
+    package func advanceClock(by seconds: Double) {
+        clockShift.withLock { $0 += seconds }
+    }
 
     /// A ticket row with its lease.
     struct LeasedRecord {
@@ -305,11 +324,11 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                 INSERT INTO ticket (id, ticket_json, state, state_details, priority, created_at, updated_at, duplicate_key)
                 VALUES (\(ticket.ticketId), \(submittedJSON), \(state.name.rawValue), \(details), \(ticket.priority ?? 0), \(now), \(now), \(key))
                 ON CONFLICT (id) DO NOTHING
-                RETURNING \(unescaped: Self.ticketColumns)
+                RETURNING \(unescaped: self.ticketColumns)
                 """, logger: self.logger))
             guard let row = inserted.first else {
                 let existing = try await Self.tickets(try await connection.query(
-                    "SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(ticket.ticketId)", logger: self.logger))
+                    "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(ticket.ticketId)", logger: self.logger))
                 guard let row = existing.first else { throw StorageError.ticketNotFound(ticket.ticketId) }
                 return (TicketChange(ticket: try row.record.stored(), events: []), false)
             }
@@ -326,7 +345,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let states: [String] = [TicketStateName.autoApproved, .approved, .downloading, .converting, .placing, .completed].map(\.rawValue)
         return try await run { client, logger in
             try await Self.tickets(try await client.query("""
-                SELECT \(unescaped: Self.ticketColumns) FROM ticket
+                SELECT \(unescaped: self.ticketColumns) FROM ticket
                 WHERE id <> \(id) AND state = ANY(\(states)) AND approval_details IS NOT NULL
                 ORDER BY created_at DESC LIMIT \(limit)
                 """, logger: logger)).compactMap { try? $0.record.stored() }
@@ -349,7 +368,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     public func ticket(id: String) async throws -> StoredTicket? {
         try await run { client, logger in
-            try await Self.tickets(try await client.query("SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(id)", logger: logger))
+            try await Self.tickets(try await client.query("SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id)", logger: logger))
                 .first?.record.stored()
         }
     }
@@ -364,10 +383,10 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
             for try await n in count.decode(Int.self) { total = n }
             let rows = names == nil
                 ? try await client.query("""
-                    SELECT \(unescaped: Self.ticketColumns) FROM ticket ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
+                    SELECT \(unescaped: self.ticketColumns) FROM ticket ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
                     """, logger: logger)
                 : try await client.query("""
-                    SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE state = ANY(\(names ?? []))
+                    SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE state = ANY(\(names ?? []))
                     ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
                     """, logger: logger)
             return TicketPage(tickets: try await Self.tickets(rows).map { try $0.record.stored() }, total: total)
@@ -377,7 +396,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     /// Reads a ticket's row for a write, locked until the transaction ends.
     func locked(_ connection: PostgresConnection, _ id: String) async throws -> LeasedRecord {
         let rows = try await Self.tickets(try await connection.query(
-            "SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(id) FOR UPDATE", logger: logger))
+            "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id) FOR UPDATE", logger: logger))
         guard let row = rows.first else { throw StorageError.ticketNotFound(id) }
         return row
     }
@@ -422,25 +441,26 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let (names, busyIds, node, lease) = (states.map(\.rawValue), Array(busy), options.nodeId, options.leaseSecs)
         // Just after an outage every lease has expired; other nodes' count as live until they renew.
         let trusted = trustsOtherLeases ? "TRUE" : "FALSE"
+        let now = databaseNow
         // A ticket for an album another live node holds, completed, or has approved and will take up
         // again (back at its approval after a failure or an outage) is left to that node: a duplicate
         // claimed elsewhere would download the album a second time.
         let releaseStates = [TicketStateName.completed, .autoApproved, .approved].map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let elsewhere = """
             EXISTS (SELECT 1 FROM ticket d WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.lease_node IS NOT NULL
-                AND d.lease_node <> $1 AND (\(trusted) OR d.lease_expires > clock_timestamp()))
+                AND d.lease_node <> $1 AND (\(trusted) OR d.lease_expires > \(now)))
             OR EXISTS (SELECT 1 FROM ticket d JOIN node n ON n.id = d.last_node
                 WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state IN (\(releaseStates)) AND d.last_node <> $1
-                AND (\(trusted) OR n.heartbeat_at > clock_timestamp() - make_interval(secs => $2)))
+                AND (\(trusted) OR n.heartbeat_at > \(now) - make_interval(secs => $2)))
             """
         return try await write { connection in
             var skipped: [String] = []
             for _ in 0..<8 {
                 let rows = try await Self.tickets(try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT \(Self.ticketColumns) FROM ticket t
+                    SELECT \(self.ticketColumns) FROM ticket t
                     WHERE t.state = ANY($3) AND NOT (t.id = ANY($4))
                       AND (t.wait_until IS NULL OR t.wait_until <= $5)
-                      AND (t.lease_node IS NULL OR (t.lease_expires <= clock_timestamp() AND (t.lease_node = $1 OR NOT \(trusted))))
+                      AND (t.lease_node IS NULL OR (t.lease_expires <= \(now) AND (t.lease_node = $1 OR NOT \(trusted))))
                       AND NOT (\(elsewhere))
                     ORDER BY t.priority DESC, t.created_at, t.id
                     LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -505,11 +525,11 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let trusted = trustsOtherLeases
         return try await write { connection in
             let rows = try await Self.tickets(try await connection.query("""
-                SELECT \(unescaped: Self.ticketColumns) FROM ticket
+                SELECT \(unescaped: self.ticketColumns) FROM ticket
                 WHERE NOT (id = ANY(\(mine))) AND (
                     (state = ANY(\(transient)) AND lease_node IS NULL)
                     OR (\(atStart) AND state = ANY(\(transient)) AND lease_node = \(node))
-                    OR (lease_node IS NOT NULL AND lease_expires <= clock_timestamp() AND (lease_node = \(node) OR NOT \(trusted))))
+                    OR (lease_node IS NOT NULL AND lease_expires <= \(unescaped: databaseNow) AND (lease_node = \(node) OR NOT \(trusted))))
                 ORDER BY created_at
                 FOR UPDATE SKIP LOCKED
                 """, logger: self.logger))
@@ -545,7 +565,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     public func ticketWithEvents(id: String) async throws -> (ticket: StoredTicket, events: [TicketEvent])? {
         try await transaction { connection in
             let rows = try await Self.tickets(try await connection.query(
-                "SELECT \(unescaped: Self.ticketColumns) FROM ticket WHERE id = \(id)", logger: self.logger))
+                "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id)", logger: self.logger))
             guard let row = rows.first else { return nil }
             return (try row.record.stored(), try await Self.events(connection, ticketId: id, since: 0, logger: self.logger))
         }
@@ -654,12 +674,12 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let mine = held.withLock { $0[id] }
         if Self.keepsLease(target), mine != nil, row.leaseNode == node {
             try await connection.query("""
-                UPDATE ticket SET lease_expires = clock_timestamp() + make_interval(secs => \(lease)) WHERE id = \(id)
+                UPDATE ticket SET lease_expires = \(unescaped: databaseNow) + make_interval(secs => \(lease)) WHERE id = \(id)
                 """, logger: logger)
         } else if target.isTransient {
             var version: Int64 = 0
             for try await value in try await connection.query("""
-                UPDATE ticket SET lease_node = \(node), lease_expires = clock_timestamp() + make_interval(secs => \(lease)),
+                UPDATE ticket SET lease_node = \(node), lease_expires = \(unescaped: databaseNow) + make_interval(secs => \(lease)),
                     lease_version = lease_version + 1, last_node = \(node)
                 WHERE id = \(id) RETURNING lease_version
                 """, logger: logger).decode(Int64.self) {
@@ -690,7 +710,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                 try await connection.query("""
                     UPDATE ticket SET
                         lease_node = CASE WHEN state = ANY(\(transient)) THEN lease_node END,
-                        lease_expires = CASE WHEN state = ANY(\(transient)) THEN clock_timestamp() END,
+                        lease_expires = CASE WHEN state = ANY(\(transient)) THEN \(unescaped: self.databaseNow) END,
                         last_node = lease_node
                     WHERE id = \(ticketId) AND lease_node = \(node) AND lease_version = \(version)
                     """, logger: self.logger)

@@ -74,6 +74,7 @@ struct SecondOpinionTests {
             var headers: [String: String] = [:]
             for field in request.headers { headers[field.name.canonicalName] = field.value }
             log.requests.withLock { $0.append((request.uri.path, headers, (try? JSONValue(json: Data(buffer: data))) ?? .null)) }
+            // A server that answers late, on purpose (the client's timeout is under test).
             if mode == "slow" { try await Task.sleep(for: .seconds(3)) }
             let (status, text) = answer(mode: mode, anthropic: anthropic)
             return Response(status: status, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: text)))

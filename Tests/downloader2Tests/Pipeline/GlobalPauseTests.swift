@@ -21,6 +21,7 @@ struct GlobalPauseTests {
         let stages = ScriptedStages(download: { ticket, _, context in
             while !release.withLock({ $0 }) {
                 try context.checkCancellation()
+                // A scripted download polling the test's release flag: the stage's own work, not a wait.
                 try await Task.sleep(for: .milliseconds(20))
             }
             return DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000)
@@ -52,6 +53,9 @@ struct GlobalPauseTests {
             #expect(await eventually(within: 10) { await first.activeTicketCount == 0 }, "the worker let go")
             // Then a new ticket is not claimed
             _ = try await first.submit(ticket("new"), submittedJSON: Fixtures.json(ticket("new")))
+            // A negative check (nothing may be claimed): how long it watches, not a wait for readiness.
+            // The orchestrator looks every 0.1 s; a slow machine can only let a wrong claim slip by,
+            // never fail a right outcome.
             try await Task.sleep(for: .milliseconds(600))
             #expect(try await database.ticket(id: "new")?.state.name == .pending)
         }
@@ -60,6 +64,7 @@ struct GlobalPauseTests {
         let second = orchestrator()
         try await withRunning([second]) {
             #expect(await eventually(within: 5) { await second.isPausedAll })
+            // A negative check, as above: how long it watches for a claim that must not happen.
             try await Task.sleep(for: .milliseconds(600))
             #expect(try await database.ticket(id: "new")?.state.name == .pending, "nothing is claimed after the restart either")
             // When everything is resumed
@@ -116,6 +121,7 @@ struct GlobalPauseTests {
             #expect(underWay() == nil)
             #expect(abs(try AudioCheck.ffprobe(dir.file("work/conv/\(track).ogg")).durationSecs - 90) < 0.5)
             let first = try FileManager.default.attributesOfItem(atPath: dir.file("work/conv/\(track).ogg"))
+            // A negative check: how long it watches for a conversion that must not start.
             try await Task.sleep(for: .milliseconds(300))
             #expect(outputs() == ["\(track).ogg"], "still nothing new while paused")
 

@@ -51,11 +51,7 @@ struct OrchestratorTests {
         #expect(done.stats.totalDownloadBytes == 1000 && done.stats.finalSizeBytes == 500)
         #expect(try await database.candidates(ticketId: "happy").count == 2)
         // Live subscribers saw the same stored events, in order.
-        var seen: [TicketEvent] = []
-        for await event in live where event.ticketId == "happy" {
-            seen.append(event)
-            if seen.count == events.count { break }
-        }
+        let seen = try await firstElements(events.count, of: live, where: { $0.ticketId == "happy" }, within: 30, "the live events of 'happy'")
         #expect(seen.map(\.seq) == events.map(\.seq) && seen.map(\.payload) == events.map(\.payload))
         #expect(zip(seen, events).allSatisfy { abs($0.at.timeIntervalSince($1.at)) < 0.001 && $0.type == $1.type })
     }
@@ -69,13 +65,16 @@ struct OrchestratorTests {
                     "stage": .string("converting"), "current_track_idx": .number(Double(index)), "total_tracks": .number(3),
                     "current_track_name": .string("Track \(index + 1)"),
                 ]))
-                try await Task.sleep(for: .milliseconds(1100))  // past the ~1/s progress throttle
+                // The scripted stage's pace: past the orchestrator's ~1/s progress throttle, which runs on
+                // the wall clock (the orchestrator takes no injected clock yet).
+                try await Task.sleep(for: .milliseconds(1100))
             }
             reached.set()
             // Held until the test has looked (bounded, so a failing test cannot hang here).
             let until = Date().addingTimeInterval(120)
             while !release.isSet, Date() < until {
                 try context.checkCancellation()
+                // A scripted stage polling the test's release flag: the stage's own work.
                 try await Task.sleep(for: .milliseconds(20))
             }
             return ScriptedStages.converted(ticket)
@@ -100,11 +99,13 @@ struct OrchestratorTests {
             download: { ticket, _, _ in
                 tickets.enter(ticket.id)
                 downloads.enter(ticket.id)
+                // Scripted work that lasts: the gauges measure what overlaps while it runs.
                 try await Task.sleep(for: .milliseconds(300))
                 downloads.leave(ticket.id)
                 return DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000)
             },
             convert: { ticket, _, _ in
+                // Scripted work that lasts, as above.
                 try await Task.sleep(for: .milliseconds(600))
                 tickets.leave(ticket.id)
                 return ScriptedStages.converted(ticket)
@@ -119,16 +120,9 @@ struct OrchestratorTests {
         }
         #expect(downloads.peak == 1, "downloads at once: \(downloads.peak)")
         #expect(tickets.peak >= 2, "a ticket converts while another downloads: \(tickets.peak)")
-        // Bounded: a stream that never yields the event must not hang the suite.
-        let finder = Task {
-            for await event in live where event.type == .progress && event.payload["queued"] == .bool(true) {
-                return event.payload["note"]?.stringValue?.contains("max_parallel_downloads = 1") == true
-            }
-            return false
-        }
-        let deadline = Task { try await Task.sleep(for: .seconds(5)); finder.cancel() }
-        #expect(await finder.value)
-        deadline.cancel()
+        let queued = try await firstElements(
+            1, of: live, where: { $0.type == .progress && $0.payload["queued"] == .bool(true) }, within: 5, "a 'queued' progress event")
+        #expect(queued.first?.payload["note"]?.stringValue?.contains("max_parallel_downloads = 1") == true)
     }
 
     @Test("a stalled download falls back to the next-best approved release without spending a retry; the stalled one is dropped")
@@ -175,6 +169,7 @@ struct OrchestratorTests {
         try await running(o) { () async throws in
             try await submit(o, "wait")
             #expect(try await eventually { try await state("wait") == .needsApproval })
+            // A negative check: how long it watches for a download that must not start.
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await state("wait") == .needsApproval)
             #expect(stages.calls("download") == 0)
@@ -221,6 +216,7 @@ struct OrchestratorTests {
         try await running(o) { () async throws in
             try await submit(o, "later")
             #expect(try await eventually { try await database.ticket(id: "later")?.retryCount == 1 })
+            // A negative check: how long it watches for a claim before wait_until (an hour away).
             try await Task.sleep(for: .milliseconds(500))
         }
         let stored = try #require(try await database.ticket(id: "later"))
@@ -266,6 +262,7 @@ struct OrchestratorTests {
                     stopped.record(interrupted.reason)
                     throw interrupted
                 }
+                // A scripted stage that works until it is interrupted: its own pace, not a wait.
                 try await Task.sleep(for: .milliseconds(10))
             }
         })
@@ -291,6 +288,7 @@ struct OrchestratorTests {
             if gate.reason == nil {
                 while true {
                     try context.checkCancellation()
+                    // A scripted stage that works until it is interrupted: its own pace, not a wait.
                     try await Task.sleep(for: .milliseconds(10))
                 }
             }
@@ -330,6 +328,7 @@ struct OrchestratorTests {
         let stages = ScriptedStages(search: { ticket, _, _ in
             order.enter(ticket.id)
             defer { order.leave() }
+            // Scripted work that lasts, so that a second ticket would overlap if the slot let it.
             try await Task.sleep(for: .milliseconds(30))
             return [Fixtures.candidate(0)]
         })

@@ -66,6 +66,7 @@ struct PipelineEndToEndTests {
             router.get("dl/album.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
         }
         router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
+            // An indexer that answers slowly, on purpose (the behaviour under test).
             if delay > .zero { try await Task.sleep(for: delay) }
             // An indexer that is down for its first `failFirst` answers (a proxy in front of it answers 502).
             if failures.withLock({ n in defer { n -= 1 }; return n > 0 }) {
@@ -264,6 +265,7 @@ struct PipelineEndToEndTests {
                 var downloadedBefore = try await engine.progress(hash).allTimeDownload
                 let wanted = try await engine.progress(hash).wantedBytes
                 let settled = try await eventually(within: 30) {
+                    // One libtorrent tick between samples: the counter is compared across a tick.
                     try await Task.sleep(for: .milliseconds(1200))
                     let now = try await engine.progress(hash).allTimeDownload
                     defer { downloadedBefore = now }

@@ -102,6 +102,7 @@ struct WantedTests {
         }
         let second = orchestrator(patient)
         try await withRunning([second]) {
+            // A negative check: how long it watches for a search that must stay an hour away.
             try await Task.sleep(for: .milliseconds(500))
             let later = try #require(try await database.ticket(id: "later"))
             #expect(later.state.name == .wanted)

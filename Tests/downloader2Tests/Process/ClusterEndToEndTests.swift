@@ -210,7 +210,19 @@ struct ClusterEndToEndTests {
                 let seen = Seen()
                 let watcher = Task { await follow(port: ports.b, seen: seen) }
                 defer { watcher.cancel() }
-                try await Task.sleep(for: .milliseconds(500))
+                // The socket is live once it delivers an event: a canary ticket (an album no indexer
+                // has) is submitted until the watcher has seen it, then cancelled and left out below.
+                let canary = "c-canary"
+                let canaryBody = Fixtures.json(Self.ticket(id: canary, album: "Canary", media: dir.file("media")))
+                #expect(try await b.send("POST", "/api/v1/ticket", body: canaryBody).status == 201)
+                let subscribed = await eventually(within: 60) { !seen.events.withLock { $0.filter { $0.ticketId == canary } }.isEmpty }
+                if !subscribed {
+                    // Posted before the subscription took: a second event (the cancel) must reach it.
+                    _ = try await b.send("DELETE", "/api/v1/ticket/\(canary)")
+                }
+                try #require(subscribed || (await eventually(within: 30) { !seen.events.withLock { $0.filter { $0.ticketId == canary } }.isEmpty }),
+                             "the WebSocket on node B delivered no event of the canary ticket; seen: \(seen.events.withLock { $0.count })")
+                _ = try await b.send("DELETE", "/api/v1/ticket/\(canary)")
 
                 // 12 tickets, two per album, sent to either node.
                 var ids: [String] = []
@@ -287,20 +299,22 @@ struct ClusterEndToEndTests {
                 try await postgres.stopServer()
                 let during = try await b.send("GET", "/api/v1/tickets?limit=1")
                 #expect(during.status == 503, "requests get 503 while PostgreSQL is away: \(during.json)")
+                // Not synchronisation: the outage itself lasts 10 s (what the nodes must ride out).
                 try await Task.sleep(for: .seconds(10))
                 try await postgres.restart()
 
                 // Every ticket completes.
                 let done = await eventually(within: 300) {
                     guard let page = try? await b.send("GET", "/api/v1/tickets?limit=100"), case .array(let list)? = page.json["tickets"] else { return false }
-                    return list.count == 12 && list.allSatisfy { $0["state"]?.stringValue == "completed" || $0["state"]?.stringValue == "failed" }
+                    let real = list.filter { $0["ticket_id"]?.stringValue != canary }
+                    return real.count == 12 && real.allSatisfy { $0["state"]?.stringValue == "completed" || $0["state"]?.stringValue == "failed" }
                 }
                 if !done {
                     // Say where each unfinished ticket is, and what the nodes logged about it.
                     let page = try? await b.send("GET", "/api/v1/tickets?limit=100")
                     var report = ""
                     if case .array(let list)? = page?.json["tickets"] {
-                        for view in list where view["state"]?.stringValue != "completed" {
+                        for view in list where view["state"]?.stringValue != "completed" && view["ticket_id"]?.stringValue != canary {
                             let id = view["ticket_id"]?.stringValue ?? "?"
                             report += "\(id): \(view["state"] ?? .null)\n"
                             for node in ["node-a", "node-b"] {
@@ -315,7 +329,15 @@ struct ClusterEndToEndTests {
                     for node in ["node-a", "node-b"] { try? FileManager.default.copyItem(atPath: dir.file("\(node).log"), toPath: kept + "/\(node).log") }
                     Issue.record("not every ticket ended (the nodes' logs are kept in \(kept)):\n\(report)")
                 }
-                try await Task.sleep(for: .seconds(1))
+                // The last events reach the socket after the store has them: wait until the socket has
+                // delivered every stored event of every ticket (what it saw is checked per ticket below).
+                _ = await eventually(within: 30) {
+                    for id in ids {
+                        guard let view = try? await b.send("GET", "/api/v1/ticket/\(id)"), case .array(let history)? = view.json["history"],
+                              seen.stored(id).count >= history.count else { return false }
+                    }
+                    return true
+                }
 
                 // Then: each completed exactly once, its files placed and playable, and the surviving
                 // node's WebSocket saw every stored event of every ticket, in order.

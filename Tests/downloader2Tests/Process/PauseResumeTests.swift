@@ -63,6 +63,7 @@ struct PauseResumeTests {
                 // sample once took a pause that was still draining for a stopped one.
                 let last = Mutex(Int64(-1))
                 let stopped = await eventually(within: 30) {
+                    // One second between samples: the counter must stand still across a libtorrent tick.
                     try? await Task.sleep(for: .seconds(1))
                     guard let now = try? await seeder.progress(hash), now.peers == 0 else { return false }
                     return last.withLock { previous in
@@ -81,6 +82,7 @@ struct PauseResumeTests {
                 process = try e2e.start(config: config, log: log, environment: debug)
                 #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
                 #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused")
+                // A negative check: how long it watches for a claim of the paused ticket.
                 try await Task.sleep(for: .seconds(2))
                 #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused", "nothing claims a paused ticket")
 

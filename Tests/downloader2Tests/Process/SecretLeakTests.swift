@@ -33,6 +33,7 @@ struct SecretLeakTests {
         router.get("t401/api") { request, _ in text(.unauthorized, "key \(request.uri.queryParameters.get("apikey") ?? "") refused") }
         router.get("t502/api") { request, _ in text(.badGateway, "upstream failed for \(request.uri.description)") }
         router.get("tslow/api") { _, _ -> Response in
+            // An indexer that answers late, on purpose (the timeout's message is under test).
             try await Task.sleep(for: .seconds(10))
             return text(.ok, "late")
         }

@@ -77,6 +77,7 @@ struct ServiceEndToEndTests {
     func follow(port: Int, ticketId: String, since: Int, seen: Seen, within: Double = 240, stop: @escaping @Sendable (TicketEvent) -> Bool) async {
         await withTaskGroup(of: Void.self) { group in
             group.addTask { await self.connect(port: port, ticketId: ticketId, since: since, seen: seen, stop: stop) }
+            // The bound of the wait, not a wait in itself.
             group.addTask { try? await Task.sleep(for: .seconds(within)) }
             await group.next()
             group.cancelAll()

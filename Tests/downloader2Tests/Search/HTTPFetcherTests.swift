@@ -20,6 +20,7 @@ struct HTTPFetcherTests {
         router.get("loop") { _, _ in Response(status: .found, headers: [.location: "/loop"]) }
         router.get("big") { _, _ in String(repeating: "x", count: 65536) }
         router.get("slow") { _, _ -> String in
+            // A server that answers late, on purpose (the fetcher's timeout is under test).
             try await Task.sleep(for: .seconds(3))
             return "late"
         }

@@ -60,22 +60,24 @@ struct SharedStoreTests {
     @Test("a node that stops renewing loses its tickets to another node, which resumes them; the old node's writes are refused")
     func takeoverAndFencing() async throws {
         try await StoreOpener.with(.postgres) { opener in
-            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 1)
-            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 1)
+            // Leases of 30 s, and node B's view of the database clock moved on past them when the test
+            // says so: no lease expires by itself while the test runs, however slow the machine.
+            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 30)
+            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 30)
             try await submit(a, "kept")
             try await submit(a, "lost", album: "Kid A")
             #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "kept")
             #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "lost")
 
-            // While node A renews, nothing is taken over.
+            // While node A renews, nothing is taken over, even 20 s later by B's clock.
             for _ in 0..<4 {
                 #expect(try await a.heartbeat().isEmpty)
-                try await Task.sleep(for: .milliseconds(400))
+                b.advanceClock(by: 5)
+                #expect(try await b.recoverInterruptedTickets().isEmpty)
             }
-            #expect(try await b.recoverInterruptedTickets().isEmpty)
 
-            // A stops renewing; once the leases have expired, B takes both tickets over.
-            try await Task.sleep(for: .milliseconds(1500))
+            // A stops renewing; once the leases have expired (31 s later by B's clock), B takes both over.
+            b.advanceClock(by: 31 - 20)
             let taken = try await b.recoverInterruptedTickets()
             #expect(Set(taken.map(\.ticket.id)) == ["kept", "lost"])
             let recovered = try #require(taken.first?.events.last)
@@ -102,17 +104,18 @@ struct SharedStoreTests {
     @Test("a download taken over goes back to its approval unleased, and the next claim (on any node) downloads it again")
     func takenOverDownloadIsClaimable() async throws {
         try await StoreOpener.with(.postgres) { opener in
-            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 1)
-            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 1)
+            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 30)
+            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 30)
             let ticket = Fixtures.ticket(id: "dl", root: dir.path)
             try await a.storeTicket(ticket, in: .downloading)
-            try await Task.sleep(for: .milliseconds(1500))
+            #expect(try await b.recoverInterruptedTickets().isEmpty, "A's lease runs")
+            b.advanceClock(by: 31)
             #expect(try await b.recoverInterruptedTickets().map(\.ticket.state.name) == [.autoApproved])
             #expect(try await b.heartbeat().isEmpty)
             let toDownloading: @Sendable (StoredTicket) -> TicketUpdate = { _ in TicketUpdate(state: Fixtures.state(.downloading)) }
             let claimed = try await a.claimNextTicket(inStates: [.autoApproved], toDownloading)
             #expect(claimed?.ticket.id == "dl", "the ticket is free: even the node it was taken from may claim it again")
-            #expect(try await b.nodes().first { $0.id == "node-a" }?.tickets == ["dl"])
+            #expect(try await a.nodes().first { $0.id == "node-a" }?.tickets == ["dl"], "(read by A: B's clock is past A's new lease)")
         }
     }
 
@@ -175,16 +178,12 @@ struct SharedStoreTests {
         try await StoreOpener.with(.postgres) { opener in
             let a = try await opener.openPostgres(node: "node-a")
             let b = try await opener.openPostgres(node: "node-b")
-            // A listens from now: the first event it can miss is after this.
-            try await Task.sleep(for: .milliseconds(300))
+            // A hears what is stored once its LISTEN is active.
+            #expect(await eventually(within: 30) { a.isListening }, "node A's LISTEN became active")
             let generation = a.ticketGeneration
             try await submit(b, "t")
             _ = try await b.claimNextTicket(inStates: [.pending], toSearching)
-            var heard: [TicketAnnouncement] = []
-            for await announcement in a.announcements {
-                heard.append(announcement)
-                if heard.count == 2 { break }
-            }
+            let heard = try await firstElements(2, of: a.announcements, within: 30, "announcements heard by A")
             #expect(heard == [TicketAnnouncement(ticketId: "t", seq: 1, node: "node-b"), TicketAnnouncement(ticketId: "t", seq: 2, node: "node-b")])
             #expect(a.ticketGeneration > generation)
             #expect(try await a.events(ticketId: "t").map(\.type) == [.created, .stateChange])
@@ -229,11 +228,14 @@ struct SharedStoreTests {
             // PostgreSQL is away for longer than a lease: nobody can renew, every lease expires.
             try await server.stopServer()
             await #expect(throws: StorageError.self) { _ = try await b.heartbeat() }
+            // Not synchronisation: the outage itself must outlast a lease (2 s) on the real clock,
+            // which is the one the nodes' outage bookkeeping keeps.
             try await Task.sleep(for: .seconds(3))
             try await server.restart()
             var back = false
             for _ in 0..<50 where !back {
                 back = (try? await b.heartbeat()) != nil
+                // A retry interval while the restarted server comes up (bounded: 50 tries).
                 if !back { try await Task.sleep(for: .milliseconds(200)) }
             }
             #expect(back, "node B reaches PostgreSQL again")
@@ -244,6 +246,7 @@ struct SharedStoreTests {
             var renewed: Set<String>?
             for _ in 0..<50 where renewed == nil {
                 renewed = try? await a.heartbeat()
+                // A retry interval while node A's pool reconnects (bounded: 50 tries).
                 if renewed == nil { try await Task.sleep(for: .milliseconds(200)) }
             }
             #expect(renewed == [], "node A kept its lease")
@@ -252,6 +255,7 @@ struct SharedStoreTests {
             var taken: [TicketChange] = []
             let deadline = ContinuousClock.now + .seconds(20)
             while taken.isEmpty, ContinuousClock.now < deadline {
+                // A poll interval: the trust after an outage is kept on the real clock (lease + outage length).
                 try await Task.sleep(for: .milliseconds(500))
                 taken = try await b.recoverInterruptedTickets()
             }
@@ -281,16 +285,13 @@ struct SharedStoreTests {
             var ticket: StoredTicket?
             for _ in 0..<50 where ticket == nil {
                 ticket = try? await a.ticket(id: "t")
+                // A retry interval while the restarted server comes up (bounded: 50 tries).
                 if ticket == nil { try await Task.sleep(for: .milliseconds(200)) }
             }
             #expect(ticket?.state.name == .pending)
             _ = try await b.claimNextTicket(inStates: [.pending], toSearching)
-            var heard: TicketAnnouncement?
-            for await announcement in a.announcements where announcement.ticketId == "t" && announcement.seq == 2 {
-                heard = announcement
-                break
-            }
-            #expect(heard?.node == "node-b")
+            let heard = try await firstElements(1, of: a.announcements.filter { $0.ticketId == "t" && $0.seq == 2 }, within: 60, "B's claim announced to A")
+            #expect(heard.first?.node == "node-b")
         }
     }
 }

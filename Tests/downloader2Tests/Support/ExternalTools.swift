@@ -33,6 +33,7 @@ final class ExternalProcess: @unchecked Sendable {
     /// Waits for the program to exit by itself; kills it after `seconds`.
     func waitForExit(within seconds: Double) async -> Int32? {
         let deadline = Date().addingTimeInterval(seconds)
+        // The poll interval of a wait for the program's exit (bounded by `seconds`).
         while process.isRunning, Date() < deadline { try? await Task.sleep(for: .milliseconds(50)) }
         if process.isRunning {
             stop()
@@ -45,6 +46,7 @@ final class ExternalProcess: @unchecked Sendable {
         guard process.isRunning else { return }
         process.terminate()
         let deadline = Date().addingTimeInterval(3)
+        // The poll interval of a wait for the exit after SIGTERM (bounded: 3 s, then SIGKILL).
         while process.isRunning, Date() < deadline { usleep(20_000) }
         if process.isRunning { kill(process.processIdentifier, SIGKILL) }
         process.waitUntilExit()

@@ -80,6 +80,7 @@ func eventually(within seconds: Double = 60, _ condition: () async throws -> Boo
     let deadline = Date().addingTimeInterval(seconds)
     while Date() < deadline {
         if try await condition() { return true }
+        // The poll interval of a wait for a state (bounded by `seconds`), not a wait in itself.
         try? await Task.sleep(for: .milliseconds(20))
     }
     return try await condition()

@@ -81,6 +81,7 @@ struct WebDriver: Sendable {
                 // The page re-renders as events arrive: an element gone meanwhile is looked up again.
                 if let found = try? await self.text(element), found.contains(text) { return element }
             }
+            // The poll interval of a wait for an element (bounded by `seconds`).
             try await Task.sleep(for: .milliseconds(100))
         } while Date() < deadline
         throw Failure(description: "no element '\(css)'" + (text.map { " containing '\($0)'" } ?? "") + " within \(seconds) s")
@@ -95,6 +96,7 @@ struct WebDriver: Sendable {
                 try await clickElement(try await wait(for: css, containing: text))
                 return
             } catch let failure as Failure where failure.description.contains("stale element") && attempt < 5 {
+                // A retry interval after the page re-rendered under the click (bounded: 5 tries).
                 try await Task.sleep(for: .milliseconds(100))
             }
         }

@@ -52,15 +52,10 @@ struct EngineRobustnessTests {
                 trackers: ["http://127.0.0.1:\(closedPort)/announce"])
             #expect(hash == seedHash)
             _ = try await session.waitUntilComplete(hash)
-            var sawTrackerError = false
-            for await event in events {
-                if case .trackerError(let h, let url, let message) = event {
-                    #expect(h == hash && url.contains("\(closedPort)") && !message.isEmpty)
-                    sawTrackerError = true
-                    break
-                }
-            }
-            #expect(sawTrackerError)
+            let trackerErrors = try await firstElements(1, of: events, where: { if case .trackerError = $0 { true } else { false } },
+                                                        within: 60, "a tracker error event")
+            guard case .trackerError(let h, let url, let message)? = trackerErrors.first else { Issue.record("no tracker error"); return }
+            #expect(h == hash && url.contains("\(closedPort)") && !message.isEmpty)
             await #expect(throws: TorrentError.self) { try await session.pause(String(repeating: "cd", count: 20)) }
         }
         #expect(filesEqual(folder + "/01 - Airbag.flac", dir.file("leech/Album/01 - Airbag.flac")))
@@ -183,7 +178,7 @@ struct EngineRobustnessTests {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             let hash = try await leecher.add(torrentFile: torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(await seeder.listenPort)"])
             _ = try await leecher.waitUntilComplete(hash)
-            for await event in events where event == .seedingDone(infoHash: hash) { break }
+            _ = try await firstElements(1, of: events, where: { $0 == .seedingDone(infoHash: hash) }, within: 60, "seedingDone of \(hash)")
             #expect(try await leecher.progress(hash).state == .completed)
         }
     }

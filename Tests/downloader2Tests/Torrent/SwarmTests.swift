@@ -165,7 +165,8 @@ struct SwarmTests {
         try await withRunning([seed.session, leecher]) {
             let hash = try await leecher.add(magnet: magnet, savePath: dir.file("leech"), holdPayload: true)
             let metadata = try await leecher.waitForMetadata(hash, timeout: .seconds(20))
-            // The file list is known and no payload has been requested yet.
+            // The file list is known and no payload has been requested yet. A negative check: how long
+            // it watches for a payload request that a held torrent must not make.
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await leecher.progress(hash).wantedDoneBytes == 0)
             #expect(metadata.name == "Radiohead - OK Computer (1997) [FLAC]")
