@@ -40,6 +40,11 @@ var targets: [Target] = [
     .systemLibrary(name: "CCrypto", path: "CShims/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CCurl", path: "CShims/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
+    // Data is not code: files under a target's `Embedded/` folder (the OpenAPI document, the admin
+    // page, the known-artist list) become string constants at build time; nothing is read at run time.
+    .executableTarget(name: "embed-text", path: "Sources/embed-text"),
+    .plugin(name: "EmbedText", capability: .buildTool(), dependencies: ["embed-text"]),
+
     // What several modules need at a boundary: safe names, secrets, blocking work, bounded reads.
     .target(name: "Basics", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
     .target(name: "Tickets", dependencies: ["Basics"], swiftSettings: swiftSettings),
@@ -61,7 +66,7 @@ var targets: [Target] = [
         swiftSettings: swiftSettings
     ),
     .target(name: "Audio", dependencies: ["Basics", "CAudio", "Tickets"], swiftSettings: swiftSettings),
-    .target(name: "Search", dependencies: ["Basics", "Tickets", "CCurl"], swiftSettings: swiftSettings),
+    .target(name: "Search", dependencies: ["Basics", "Tickets", "CCurl"], swiftSettings: swiftSettings, plugins: ["EmbedText"]),
     .target(name: "Placement", dependencies: ["Basics", "Tickets", "CCrypto"], swiftSettings: swiftSettings),
     .target(name: "Matching", dependencies: ["Tickets", "Search"], swiftSettings: swiftSettings),
     .target(
@@ -85,7 +90,8 @@ var targets: [Target] = [
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "TOMLKit", package: "TOMLKit"),
         ],
-        swiftSettings: swiftSettings
+        swiftSettings: swiftSettings,
+        plugins: ["EmbedText"]
     ),
     .executableTarget(
         name: "downloader2",

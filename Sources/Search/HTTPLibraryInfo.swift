@@ -1,4 +1,4 @@
-import CCurl
+internal import CCurl
 
 /// Facts about the libcurl the fetcher uses.
 public enum HTTPLibraryInfo {

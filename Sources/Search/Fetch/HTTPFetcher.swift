@@ -1,5 +1,5 @@
 import Basics
-import CCurl
+internal import CCurl
 import Foundation
 
 /// What a fetch produced: a body, or a magnet link the server redirected to (Jackett's download

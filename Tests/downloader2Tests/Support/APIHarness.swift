@@ -69,3 +69,15 @@ struct APIClientForTests: Sendable {
     func post(_ path: String, _ body: String? = nil) async throws -> APIAnswer { try await send(.post, path, body: body) }
     func get(_ path: String) async throws -> APIAnswer { try await send(.get, path) }
 }
+
+extension APIHarness {
+    /// One request through the router, answered with its status and raw body.
+    func raw(_ method: HTTPRequest.Method, _ path: String) async throws -> (status: HTTPResponse.Status, body: Data) {
+        let app = Application(router: buildRouter(dependencies))
+        return try await app.test(.router) { client in
+            try await client.execute(uri: path, method: method, headers: [.authorization: "Bearer \(Self.token)"]) { response in
+                (response.status, Data(buffer: response.body))
+            }
+        }
+    }
+}
