@@ -1,4 +1,4 @@
-import CCrypto
+internal import CCrypto
 
 /// Message digests for the notifiers, from OpenSSL's libcrypto: HMAC-SHA-256 to sign a webhook's
 /// body, MD5 for the Subsonic API's token authentication (`t = md5(password + salt)`).

@@ -1,4 +1,4 @@
-import CCrypto
+internal import CCrypto
 
 /// A single path component made from an id or a title: the one way anything from a ticket or a
 /// release becomes a file or folder name (work folders, converted tracks, images).

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 import Tickets
 
 /// Versions of the libav* libraries linked in-process.

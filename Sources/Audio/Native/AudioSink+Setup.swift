@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// The decoded source's sample layout, which the resampler converts from.
 struct SourceFormat {

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// One output file being written: resampler → FIFO → encoder → muxer, with tags and cover art.
 ///

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// Decoded samples handed to a consumer: `count` samples of `frame` starting at sample `offset`.
 struct DecodedSpan {

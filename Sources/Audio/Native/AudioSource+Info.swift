@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 extension AudioSource {
     var info: AudioInfo {

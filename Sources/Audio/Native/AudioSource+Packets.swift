@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 extension MuxedFile {
     /// Opens an output whose audio stream takes `source`'s codec parameters as they are (for a packet copy).

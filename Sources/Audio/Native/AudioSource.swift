@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// An opened audio file: its demuxer, its best audio stream and that stream's decoder.
 ///

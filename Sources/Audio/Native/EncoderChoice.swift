@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// The sample rate, format and channel layout an encoder is opened with, chosen from what the
 /// encoder accepts and what the source has.

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// Re-encodes a cover between JPEG and PNG with libavcodec's own image codecs (MJPEG, PNG).
 /// The pixel formats those codecs use are converted here, without libswscale: the decoded image

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// Owns one `AVFrame`; freed with the object.
 final class AVFrameBox {

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 import Foundation
 
 /// An output container being written: one audio stream, the tags, and the cover in the container's own way.

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 
 /// A growable libav sample buffer that the resampler writes into before the FIFO takes the samples.
 final class SampleBuffer {

@@ -1,4 +1,4 @@
-import CAudio
+internal import CAudio
 import Foundation
 
 /// Owns one libavutil transform (`av_tx`) of a fixed kind and length: the context, its function, and

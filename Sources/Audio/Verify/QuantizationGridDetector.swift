@@ -1,4 +1,3 @@
-import CAudio
 import Foundation
 
 /// Finds what a spectrum cannot: a lossless file decoded from an MDCT codec that kept the whole band
@@ -162,21 +161,5 @@ public struct QuantizationGridDetector: Sendable {
             let inner = sin(Double.pi * (Double(n) + 0.5) / Double(size))
             return Float(sin(Double.pi / 2 * inner * inner))
         }
-    }
-}
-
-/// A forward MDCT (`AV_TX_FLOAT_MDCT`): `2 × frame` samples in, `frame` coefficients out.
-final class MDCT {
-    let frame: Int
-    private let transform: LibavTransform
-
-    init(frame: Int) {
-        self.frame = frame
-        transform = LibavTransform(AV_TX_FLOAT_MDCT, length: frame)
-    }
-
-    /// The MDCT of `samples` (`2 × frame` values, already windowed) into `coefficients` (`frame` values).
-    func forward(_ samples: inout [Float], into coefficients: inout [Float]) {
-        transform.run(&samples, into: &coefficients)
     }
 }

@@ -1,4 +1,4 @@
-import CCrypto
+internal import CCrypto
 import Foundation
 
 /// Streaming SHA-256 of files through OpenSSL's EVP interface (SHA-NI on this CPU).

@@ -1,4 +1,4 @@
-import CTorrentShim
+internal import CTorrentShim
 import Foundation
 
 /// One popped alert, copied out of the shim's buffers (which the next pop reuses).

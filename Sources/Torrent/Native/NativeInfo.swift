@@ -1,4 +1,4 @@
-import CTorrentShim
+internal import CTorrentShim
 import Foundation
 
 /// Reading `lt_shim_info` handles into ``TorrentMetadata``; the handle never leaves this file.

@@ -1,4 +1,4 @@
-import CTorrentShim
+internal import CTorrentShim
 import Foundation
 
 /// Owns one `lt_shim_session` and turns its C error codes into ``TorrentError``s.

@@ -1,4 +1,4 @@
-import CTorrentShim
+internal import CTorrentShim
 
 /// One torrent's status as libtorrent reports it, in Swift types: the session layer never sees
 /// the shim's `lt_shim_status` struct.

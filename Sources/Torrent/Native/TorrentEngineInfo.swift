@@ -1,4 +1,4 @@
-import CTorrentShim
+internal import CTorrentShim
 
 /// Facts about the embedded BitTorrent engine (libtorrent-rasterbar through `CTorrentShim`).
 public enum TorrentEngineInfo {
