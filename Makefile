@@ -17,7 +17,7 @@ TEST_BUILD := -c release --scratch-path .build-dist
 BUILD := $(SWIFT) build -c release --scratch-path .build-dist --product downloader2
 BIN := ./.build-dist/release/downloader2
 
-.PHONY: run test build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
+.PHONY: run test lint build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -28,9 +28,14 @@ run: deps
 # Tests run one at a time: many run real programs (ffmpeg, ffprobe, mutagen, the binary itself) and
 # wait for them, and two such waits at once hold both threads of Swift's cooperative pool on this
 # 2-core machine, starving the in-process servers and orchestrators of other tests (docs/NOTES.md).
-test: deps test-deps dist
+test: deps test-deps lint dist
 	$(SWIFT) build $(TEST_BUILD) --build-tests
 	$(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
+
+## The code is as `swift format` writes it (.swift-format), C modules are imported internal and only
+## by the code that wraps them, and no pattern is compiled with try! (part of `make test`).
+lint:
+	SWIFT=$(SWIFT) scripts/lint.sh
 
 ## The NAS build: dist/downloader2 (Swift runtime linked in, stripped; symbols in dist/downloader2.debug)
 ## and dist/downloader2_VERSION_ARCH.deb (systemd unit, /etc/downloader2/config.toml, /var/lib/downloader2).

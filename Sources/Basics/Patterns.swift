@@ -4,7 +4,7 @@ import Synchronization
 /// Regular expressions compiled once per pattern and shared: `String.range(of:options:
 /// .regularExpression)` compiles its pattern on every call, and the title parser and the text
 /// similarity run for every search result (Benchmarks: "release-title parser").
-public enum Patterns {
+package enum Patterns {
     /// `NSRegularExpression` is immutable and documented as safe to use from any thread.
     private final class Compiled: @unchecked Sendable {
         let regex: NSRegularExpression
@@ -13,17 +13,34 @@ public enum Patterns {
 
     private static let cache = Mutex<[String: Compiled]>([:])
 
-    public static func regex(_ pattern: String, caseInsensitive: Bool) -> NSRegularExpression {
+    package static func regex(_ pattern: String, caseInsensitive: Bool) -> NSRegularExpression {
         let key = (caseInsensitive ? "i:" : "s:") + pattern
         if let known = cache.withLock({ $0[key] }) { return known.regex }
-        // The patterns are the parser's own literals: one that does not compile is a programming error.
-        let compiled = try! NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+        // The patterns are the code's own literals, each compiled by `PatternLiteralTests`. One that
+        // still fails here matches nothing (and is kept in `failures`) rather than trapping the server.
+        let compiled: NSRegularExpression
+        do {
+            compiled = try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
+        } catch {
+            failed.withLock { $0.insert(pattern) }
+            compiled = never
+        }
         cache.withLock { $0[key] = Compiled(compiled) }
         return compiled
     }
+
+    /// Patterns that did not compile in this process (each then matched nothing).
+    package static var failures: Set<String> { failed.withLock { $0 } }
+
+    private static let failed = Mutex<Set<String>>([])
+    /// A pattern that matches nothing, standing in for one that did not compile.
+    private static let never: NSRegularExpression = {
+        guard let regex = try? NSRegularExpression(pattern: "(?!)") else { preconditionFailure("(?!) is a valid ICU pattern") }
+        return regex
+    }()
 }
 
-public extension StringProtocol {
+package extension StringProtocol {
     /// The first match of `pattern` (ICU syntax, as `range(of:options: .regularExpression)`), within `bounds` if given.
     func regexRange(_ pattern: String, caseInsensitive: Bool = false, in bounds: Range<Index>? = nil) -> Range<Index>? {
         let text = String(self)
@@ -44,7 +61,7 @@ public extension StringProtocol {
     }
 }
 
-public extension StringProtocol {
+package extension StringProtocol {
     /// Every match of `pattern`, each as its capture groups (index 0 the whole match; nil for a group that took no part).
     func regexMatches(_ pattern: String, caseInsensitive: Bool = false) -> [[String?]] {
         let text = String(self)

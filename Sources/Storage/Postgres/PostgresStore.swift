@@ -441,17 +441,17 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let (names, busyIds, node, lease) = (states.map(\.rawValue), Array(busy), options.nodeId, options.leaseSecs)
         // Just after an outage every lease has expired; other nodes' count as live until they renew.
         let trusted = trustsOtherLeases ? "TRUE" : "FALSE"
-        let now = databaseNow
+        let dbNow = databaseNow
         // A ticket for an album another live node holds, completed, or has approved and will take up
         // again (back at its approval after a failure or an outage) is left to that node: a duplicate
         // claimed elsewhere would download the album a second time.
         let releaseStates = [TicketStateName.completed, .autoApproved, .approved].map { "'\($0.rawValue)'" }.joined(separator: ", ")
         let elsewhere = """
             EXISTS (SELECT 1 FROM ticket d WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.lease_node IS NOT NULL
-                AND d.lease_node <> $1 AND (\(trusted) OR d.lease_expires > \(now)))
+                AND d.lease_node <> $1 AND (\(trusted) OR d.lease_expires > \(dbNow)))
             OR EXISTS (SELECT 1 FROM ticket d JOIN node n ON n.id = d.last_node
                 WHERE d.duplicate_key = t.duplicate_key AND d.id <> t.id AND d.state IN (\(releaseStates)) AND d.last_node <> $1
-                AND (\(trusted) OR n.heartbeat_at > \(now) - make_interval(secs => $2)))
+                AND (\(trusted) OR n.heartbeat_at > \(dbNow) - make_interval(secs => $2)))
             """
         return try await write { connection in
             var skipped: [String] = []
@@ -460,7 +460,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                     SELECT \(self.ticketColumns) FROM ticket t
                     WHERE t.state = ANY($3) AND NOT (t.id = ANY($4))
                       AND (t.wait_until IS NULL OR t.wait_until <= $5)
-                      AND (t.lease_node IS NULL OR (t.lease_expires <= \(now) AND (t.lease_node = $1 OR NOT \(trusted))))
+                      AND (t.lease_node IS NULL OR (t.lease_expires <= \(dbNow) AND (t.lease_node = $1 OR NOT \(trusted))))
                       AND NOT (\(elsewhere))
                     ORDER BY t.priority DESC, t.created_at, t.id
                     LIMIT 1 FOR UPDATE SKIP LOCKED
@@ -529,7 +529,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                 WHERE NOT (id = ANY(\(mine))) AND (
                     (state = ANY(\(transient)) AND lease_node IS NULL)
                     OR (\(atStart) AND state = ANY(\(transient)) AND lease_node = \(node))
-                    OR (lease_node IS NOT NULL AND lease_expires <= \(unescaped: databaseNow) AND (lease_node = \(node) OR NOT \(trusted))))
+                    OR (lease_node IS NOT NULL AND lease_expires <= \(unescaped: self.databaseNow) AND (lease_node = \(node) OR NOT \(trusted))))
                 ORDER BY created_at
                 FOR UPDATE SKIP LOCKED
                 """, logger: self.logger))
