@@ -35,8 +35,9 @@ var targets: [Target] = [
         cxxSettings: libtorrentDefines + [.unsafeFlags(["-std=c++17", "-fexceptions"])],
         linkerSettings: [.linkedLibrary("torrent-rasterbar"), .linkedLibrary("ssl"), .linkedLibrary("crypto"), .linkedLibrary("stdc++")]
     ),
-    .systemLibrary(name: "CAudio", path: "CShims/CAudio", pkgConfig: "libavformat libavcodec libswresample libavutil",
-                   providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]),
+    .systemLibrary(
+        name: "CAudio", path: "CShims/CAudio", pkgConfig: "libavformat libavcodec libswresample libavutil",
+        providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]),
     .systemLibrary(name: "CCrypto", path: "CShims/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CCurl", path: "CShims/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 

@@ -14,7 +14,8 @@ let benchmarks: @Sendable () -> Void = {
     if !FileManager.default.fileExists(atPath: source) { makeNoise(seconds: 300, to: source) }
     for track in tracks where !FileManager.default.fileExists(atPath: track) { makeNoise(seconds: 40, to: track) }
 
-    let single = Benchmark.Configuration(metrics: [.wallClock, .peakMemoryResident], scalingFactor: .one, maxDuration: .seconds(20), maxIterations: 3)
+    let single = Benchmark.Configuration(
+        metrics: [.wallClock, .peakMemoryResident], scalingFactor: .one, maxDuration: .seconds(20), maxIterations: 3)
     // The reference runs in a child process, whose memory this process cannot see: wall clock only
     // here; `make bench-convert` compares peak memory of both processes.
     let reference = Benchmark.Configuration(metrics: [.wallClock], scalingFactor: .one, maxDuration: .seconds(20), maxIterations: 3)
@@ -24,7 +25,8 @@ let benchmarks: @Sendable () -> Void = {
     for (format, kbps, codec, ext) in targets {
         Benchmark("5 min FLAC → \(format.rawValue) \(kbps): Audio in-process", configuration: single) { benchmark in
             for _ in benchmark.scaledIterations {
-                let job = ConversionJob(input: source, output: "\(work)/ours.\(ext)", spec: OutputSpec(format: format, bitrateKbps: kbps), allowRemux: false)
+                let job = ConversionJob(
+                    input: source, output: "\(work)/ours.\(ext)", spec: OutputSpec(format: format, bitrateKbps: kbps), allowRemux: false)
                 blackHole(try Transcoder.run(job))
             }
         }
@@ -53,7 +55,8 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations {
             try await withThrowingTaskGroup(of: ConversionResult.self) { group in
                 for (index, track) in tracks.enumerated() {
-                    let job = ConversionJob(input: track, output: "\(work)/album-\(index).ogg", spec: OutputSpec(format: .oggVorbis, bitrateKbps: 320), allowRemux: false)
+                    let job = ConversionJob(
+                        input: track, output: "\(work)/album-\(index).ogg", spec: OutputSpec(format: .oggVorbis, bitrateKbps: 320), allowRemux: false)
                     group.addTask { try await converter.convert(job) }
                 }
                 for try await result in group { blackHole(result) }

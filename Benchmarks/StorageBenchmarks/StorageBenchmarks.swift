@@ -13,7 +13,9 @@ let benchmarks: @Sendable () -> Void = {
     let ticket = Ticket(
         ticketId: "bench",
         search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997),
-        tracks: (1...12).map { TicketTrack(catalogTrackId: "t\($0)", trackNumber: $0, name: "Track \($0)", durationSecs: 240, destPath: "/media/a/d1t\($0).ogg") },
+        tracks: (1...12).map {
+            TicketTrack(catalogTrackId: "t\($0)", trackNumber: $0, name: "Track \($0)", durationSecs: 240, destPath: "/media/a/d1t\($0).ogg")
+        },
         constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 320))
     let json = String(decoding: try! TicketJSON.encoder().encode(ticket), as: UTF8.self)
     let configuration = Benchmark.Configuration(metrics: [.wallClock, .throughput], maxDuration: .seconds(3), maxIterations: 2000)

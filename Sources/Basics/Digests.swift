@@ -10,8 +10,9 @@ public enum Digests {
         let status = key.withUnsafeBytes { k in
             message.withUnsafeBytes { m in
                 // EVP_Q_mac needs a non-null key pointer even for an empty key.
-                EVP_Q_mac(nil, "HMAC", nil, "SHA256", nil, k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), key.count,
-                          m.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count, &out, out.count, &length)
+                EVP_Q_mac(
+                    nil, "HMAC", nil, "SHA256", nil, k.baseAddress ?? UnsafeRawPointer(bitPattern: 1), key.count,
+                    m.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count, &out, out.count, &length)
             }
         }
         precondition(status != nil && length == 32, "HMAC-SHA-256 failed in libcrypto")

@@ -47,7 +47,8 @@ package extension StringProtocol {
         let lower = bounds.map { self.utf16.distance(from: self.startIndex, to: $0.lowerBound) } ?? 0
         let upper = bounds.map { self.utf16.distance(from: self.startIndex, to: $0.upperBound) } ?? text.utf16.count
         let regex = Patterns.regex(pattern, caseInsensitive: caseInsensitive)
-        guard let match = regex.firstMatch(in: text, range: NSRange(location: lower, length: upper - lower)), match.range.location != NSNotFound else { return nil }
+        guard let match = regex.firstMatch(in: text, range: NSRange(location: lower, length: upper - lower)), match.range.location != NSNotFound
+        else { return nil }
         let start = self.utf16.index(self.startIndex, offsetBy: match.range.location)
         let end = self.utf16.index(start, offsetBy: match.range.length)
         return start..<end

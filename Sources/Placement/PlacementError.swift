@@ -22,7 +22,8 @@ public enum PlacementError: Error, Sendable, Equatable, CustomStringConvertible 
         case .outsideMediaRoots(let path, let reason): "refusing to write \(path): \(reason)"
         case .destinationExists(let path, let old, let new):
             "\(path) already exists with different content (sha256 \(old.prefix(12))… vs new \(new.prefix(12))…); set [placer] overwrite = true to replace it"
-        case .verificationFailed(let path, let expected, let found): "\(path) reads back as sha256 \(found.prefix(12))…, expected \(expected.prefix(12))…"
+        case .verificationFailed(let path, let expected, let found):
+            "\(path) reads back as sha256 \(found.prefix(12))…, expected \(expected.prefix(12))…"
         case .crypto(let message): "SHA-256: \(message)"
         }
     }

@@ -63,7 +63,8 @@ let apiPrefix = "/api/v1"
 public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(middleware: ErrorMiddleware())
-    router.add(middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health", "\(apiPrefix)/openapi.json", "/metrics", "/"]))
+    router.add(
+        middleware: BearerAuthMiddleware(token: deps.authToken, openPaths: ["\(apiPrefix)/health", "\(apiPrefix)/openapi.json", "/metrics", "/"]))
     MetricsRoutes(deps: deps).register(on: router)
     // The admin page holds no data: it asks for the token and then uses the API like any client.
     router.get("/") { _, _ -> Response in

@@ -11,12 +11,16 @@ struct Convert: AsyncParsableCommand {
     var paths: [String]
     @Option(name: .customLong("output-dir"), help: "Convert every source into this folder, named after the source with the format's extension.")
     var outputDir: String?
-    @Option(help: "Conversions at once with --output-dir (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @Option(help: "Conversions at once with --output-dir (default: the number of cores).") var jobs: Int = ProcessInfo.processInfo
+        .activeProcessorCount
     @Option(help: "ogg_vorbis, opus, mp3, aac, flac or alac.") var format: String
     @Option(help: "Bitrate in kbit/s for lossy formats; 0 for the format's quality mode.") var bitrate: Int?
-    @Option(name: .customLong("sample-rate"), help: "Output sample rate in Hz (default: the source's when the encoder takes it).") var sampleRate: Int?
+    @Option(name: .customLong("sample-rate"), help: "Output sample rate in Hz (default: the source's when the encoder takes it).") var sampleRate:
+        Int?
     @Option(help: "Cover image (JPEG or PNG) to embed.") var cover: String?
-    @Option(name: .customLong("tag"), help: "KEY=VALUE tag to write; repeatable (title, artist, album, album_artist, track, disc, date, genre, or any custom key).")
+    @Option(
+        name: .customLong("tag"),
+        help: "KEY=VALUE tag to write; repeatable (title, artist, album, album_artist, track, disc, date, genre, or any custom key).")
     var tags: [String] = []
     @Option(help: "Only samples START-END of the source (END may be empty: to the end).") var samples: String?
     @Flag(name: .customLong("no-remux"), help: "Always re-encode, even when the source already is what was asked for.") var noRemux = false
@@ -36,9 +40,10 @@ struct Convert: AsyncParsableCommand {
         let tags = try TrackTags(assignments: tags)
         let coverArt = try cover.map { try CoverArt(contentsOf: $0) }
         let range = try samples.map(parseRange)
-        let pairs: [(String, String)] = outputDir.map { dir in
-            paths.map { ($0, "\(dir)/\(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent).\(audioFormat.fileExtension)") }
-        } ?? [(paths[0], paths[1])]
+        let pairs: [(String, String)] =
+            outputDir.map { dir in
+                paths.map { ($0, "\(dir)/\(URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent).\(audioFormat.fileExtension)") }
+            } ?? [(paths[0], paths[1])]
         let converter = AudioConverter(width: outputDir == nil ? 1 : jobs)
         let results = await withTaskGroup(of: (Int, Result<ConversionResult, any Error>).self) { group in
             for (index, (input, output)) in pairs.enumerated() {
@@ -57,7 +62,10 @@ struct Convert: AsyncParsableCommand {
                     print(String(decoding: try TicketJSON.encoder().encode(result), as: UTF8.self))
                 } else {
                     print("\(result.method.rawValue): \(result.reason)")
-                    print(String(format: "wrote %@ (%@, %d Hz, %d ch, %.2f s)", result.output, result.info.codec, result.info.sampleRate, result.info.channels, result.info.durationSecs))
+                    print(
+                        String(
+                            format: "wrote %@ (%@, %d Hz, %d ch, %.2f s)", result.output, result.info.codec, result.info.sampleRate,
+                            result.info.channels, result.info.durationSecs))
                 }
             case .failure(let error):
                 failed = true

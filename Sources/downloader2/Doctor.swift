@@ -16,13 +16,19 @@ struct Doctor: AsyncParsableCommand {
         do {
             loaded = try AppConfig.load(path: source)
         } catch {
-            try report([HealthCheck("config", source ?? "(defaults)", .error, error.description, hint: "fix the key it names; config.example.toml documents every key")])
+            try report([
+                HealthCheck(
+                    "config", source ?? "(defaults)", .error, error.description, hint: "fix the key it names; config.example.toml documents every key"
+                )
+            ])
             throw ExitCode(1)
         }
         RedactingLogHandler.install()
-        var checks = [HealthCheck(
-            "config", source ?? "(defaults)", loaded.warnings.isEmpty ? .ok : .warning,
-            loaded.warnings.isEmpty ? "parses; every key is valid" : loaded.warnings.joined(separator: "; "))]
+        var checks = [
+            HealthCheck(
+                "config", source ?? "(defaults)", loaded.warnings.isEmpty ? .ok : .warning,
+                loaded.warnings.isEmpty ? "parses; every key is valid" : loaded.warnings.joined(separator: "; "))
+        ]
         checks += await HealthChecks.run(loaded.config)
         try report(checks)
         if checks.contains(where: { $0.status == .error }) { throw ExitCode(1) }

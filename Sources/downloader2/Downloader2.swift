@@ -9,7 +9,10 @@ struct Downloader2: AsyncParsableCommand {
         commandName: "downloader2",
         abstract: "Finds, downloads, converts and places albums that a music catalog asks for.",
         version: ServiceInfo.version,
-        subcommands: [Serve.self, Submit.self, Status.self, TorrentCommand.self, Release.self, Match.self, Hash.self, Convert.self, Probe.self, Inspect.self, PauseCommand.self, ResumeCommand.self, Version.self, Doctor.self],
+        subcommands: [
+            Serve.self, Submit.self, Status.self, TorrentCommand.self, Release.self, Match.self, Hash.self, Convert.self, Probe.self, Inspect.self,
+            PauseCommand.self, ResumeCommand.self, Version.self, Doctor.self,
+        ],
         defaultSubcommand: Serve.self)
 }
 

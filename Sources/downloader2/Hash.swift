@@ -34,7 +34,8 @@ struct Hash: AsyncParsableCommand {
             }
         }
         if json {
-            print(String(decoding: try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+            print(
+                String(decoding: try JSONSerialization.data(withJSONObject: entries, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
         }
         if failed { throw ExitCode(1) }
     }

@@ -50,7 +50,9 @@ struct Inspect: AsyncParsableCommand {
         let depth = info.bitsPerSample.map { " \($0)-bit" } ?? (info.bitrateKbps.map { " \($0) kbit/s" } ?? "")
         let minutes = Int(info.durationSecs) / 60
         let seconds = info.durationSecs - Double(minutes * 60)
-        var lines = ["\(info.path): \(info.codec) \(info.sampleRate) Hz\(depth) \(info.channelLayout), \(minutes):\(String(format: "%05.2f", seconds))"]
+        var lines = [
+            "\(info.path): \(info.codec) \(info.sampleRate) Hz\(depth) \(info.channelLayout), \(minutes):\(String(format: "%05.2f", seconds))"
+        ]
         lines.append("  decoded \(String(format: "%.1f", inspection.decodedSecs)) s from windows spread through the file: no errors")
         if let spectral = inspection.spectral {
             lines.append("  spectrum: \(spectral.verdict.rawValue) — \(spectral.evidence) (\(spectral.windows) windows)")

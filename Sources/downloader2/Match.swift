@@ -25,7 +25,9 @@ struct Match: AsyncParsableCommand {
         case .autoApprove(let best):
             decision = ["decision": .string("auto_approved"), "selected_idx": .number(Double(scored.firstIndex(of: best) ?? 0))]
         case .needsApproval(_, let recommended, let reason):
-            decision = ["decision": .string("needs_approval"), "recommended_idx": .number(Double(recommended)), "reason": try JSONValue(encoding: reason)]
+            decision = [
+                "decision": .string("needs_approval"), "recommended_idx": .number(Double(recommended)), "reason": try JSONValue(encoding: reason),
+            ]
         case nil: decision = ["decision": .string("no_candidates")]
         }
         if let opinion = report.secondOpinion { decision["second_opinion"] = .string(opinion) }
@@ -43,7 +45,9 @@ struct Match: AsyncParsableCommand {
             }
         }
         if let opinion = report.secondOpinion { print("second opinion: \(opinion)") }
-        print("decision: \(decision["decision"]?.stringValue ?? "?")" + (decision["reason"].map { " (\(String(decoding: (try? TicketJSON.encoder().encode($0)) ?? Data(), as: UTF8.self)))" } ?? ""))
+        print(
+            "decision: \(decision["decision"]?.stringValue ?? "?")"
+                + (decision["reason"].map { " (\(String(decoding: (try? TicketJSON.encoder().encode($0)) ?? Data(), as: UTF8.self)))" } ?? ""))
     }
 
     private func read(_ path: String) throws -> Data {

@@ -12,9 +12,14 @@ enum MatcherChoice {
             return scorer
         case let provider:
             guard !config.llmModel.isEmpty else { throw CLIError("matcher.llm_model is required when matcher.llm_provider is \"\(provider)\"") }
-            let client: any LLMClient = provider == "anthropic"
-                ? AnthropicMessagesClient(model: config.llmModel, apiKey: config.apiKey, baseURL: config.baseUrl.isEmpty ? "https://api.anthropic.com" : config.baseUrl, timeoutSecs: timeout)
-                : OpenAIChatClient(model: config.llmModel, apiKey: config.apiKey, baseURL: config.baseUrl.isEmpty ? "https://api.openai.com/v1" : config.baseUrl, timeoutSecs: timeout)
+            let client: any LLMClient =
+                provider == "anthropic"
+                ? AnthropicMessagesClient(
+                    model: config.llmModel, apiKey: config.apiKey, baseURL: config.baseUrl.isEmpty ? "https://api.anthropic.com" : config.baseUrl,
+                    timeoutSecs: timeout)
+                : OpenAIChatClient(
+                    model: config.llmModel, apiKey: config.apiKey, baseURL: config.baseUrl.isEmpty ? "https://api.openai.com/v1" : config.baseUrl,
+                    timeoutSecs: timeout)
             return SecondOpinionMatcher(scorer: scorer, client: client)
         }
     }

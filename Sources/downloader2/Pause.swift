@@ -6,7 +6,9 @@ import Server
 struct PauseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "pause",
-        abstract: "Pause a ticket that downloads, waits to download or converts (its torrent stops, what is downloaded or converted stays); without an id, everything.")
+        abstract:
+            "Pause a ticket that downloads, waits to download or converts (its torrent stops, what is downloaded or converted stays); without an id, everything."
+    )
 
     @OptionGroup var options: GlobalOptions
     @Option(help: "Server URL (default: from the configuration).") var server: String?
@@ -37,7 +39,8 @@ enum TicketAction {
         try Output.print(status: status, body: body, json: options.json) { object in
             if let id { return "\(object["ticket_id"] as? String ?? id): \(object["state"] as? String ?? "?")" }
             let tickets = object["tickets"] as? [String] ?? []
-            return (action == "pause" ? "everything paused" : "everything resumed") + "; tickets \(action)d: " + (tickets.isEmpty ? "none" : tickets.joined(separator: ", "))
+            return (action == "pause" ? "everything paused" : "everything resumed") + "; tickets \(action)d: "
+                + (tickets.isEmpty ? "none" : tickets.joined(separator: ", "))
         }
     }
 }

@@ -37,9 +37,12 @@ struct Release: ParsableCommand {
                 }
                 let seconds = elapsed.inSeconds
                 let count = all.count * rounds
-                FileHandle.standardError.write(Data(String(
-                    format: "parsed %d titles in %.3f s: %.0f titles/s, %.1f µs per title (%d readings named an artist)\n",
-                    count, seconds, Double(count) / seconds, seconds / Double(count) * 1e6, artists).utf8))
+                FileHandle.standardError.write(
+                    Data(
+                        String(
+                            format: "parsed %d titles in %.3f s: %.0f titles/s, %.1f µs per title (%d readings named an artist)\n",
+                            count, seconds, Double(count) / seconds, seconds / Double(count) * 1e6, artists
+                        ).utf8))
                 return
             }
             let encoder = TicketJSON.encoder()
@@ -48,7 +51,10 @@ struct Release: ParsableCommand {
                 if json {
                     var object = try JSONSerialization.jsonObject(with: encoder.encode(info)) as? [String: Any] ?? [:]
                     object["title"] = title
-                    print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+                    print(
+                        String(
+                            decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]),
+                            as: UTF8.self))
                 } else {
                     print(Self.describe(title, info))
                 }
@@ -59,14 +65,19 @@ struct Release: ParsableCommand {
         static func describe(_ title: String, _ info: ReleaseInfo) -> String {
             var lines = [title]
             lines.append("  \(info.artist ?? "?") / \(info.album ?? "?")" + (info.year.map { " (\($0))" } ?? ""))
-            var quality = [info.format?.rawValue, info.bitrate, info.bitDepth.map { "\($0)-bit" }, info.sampleRateHz.map { "\($0) Hz" },
-                           info.source?.rawValue].compactMap { $0 }
+            var quality = [
+                info.format?.rawValue, info.bitrate, info.bitDepth.map { "\($0)-bit" }, info.sampleRateHz.map { "\($0) Hz" },
+                info.source?.rawValue,
+            ].compactMap { $0 }
             if let group = info.sceneGroup { quality.append("group \(group)") }
             quality.append("\(info.style.rawValue) style")
             lines.append("  " + quality.joined(separator: ", "))
-            let flags = [("lossless", info.lossless), ("discography", info.discography), ("compilation", info.compilation),
-                         ("various artists", info.variousArtists), ("live", info.live), ("single", info.single), ("EP", info.ep),
-                         ("bootleg", info.bootleg), ("log", info.hasLog), ("cue", info.hasCue), ("image+cue", info.imageCue), ("scans", info.scans)]
+            let flags =
+                [
+                    ("lossless", info.lossless), ("discography", info.discography), ("compilation", info.compilation),
+                    ("various artists", info.variousArtists), ("live", info.live), ("single", info.single), ("EP", info.ep),
+                    ("bootleg", info.bootleg), ("log", info.hasLog), ("cue", info.hasCue), ("image+cue", info.imageCue), ("scans", info.scans),
+                ]
                 .filter(\.1).map(\.0) + info.editions
             if !flags.isEmpty { lines.append("  " + flags.joined(separator: ", ")) }
             return lines.joined(separator: "\n")

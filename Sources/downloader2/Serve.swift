@@ -72,33 +72,38 @@ struct Serve: AsyncParsableCommand {
             interval: .seconds(config.wanted.rssIntervalMins * 60), logger: logger)
         let remoteEvents = EventBus()
         let health = HealthMonitor(config: config, logger: logger, live: { notifier.healthChecks() })
-        let app = buildApplication(ServerDependencies(
-            config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
-            sampleGauges: { registry in
-                var downloaded: Int64 = 0, uploaded: Int64 = 0
-                for hash in await torrents.torrents {
-                    guard let progress = try? await torrents.progress(hash) else { continue }
-                    downloaded += progress.allTimeDownload
-                    uploaded += progress.allTimeUpload
-                }
-                registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
-                registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
-            }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store))
+        let app = buildApplication(
+            ServerDependencies(
+                config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
+                sampleGauges: { registry in
+                    var downloaded: Int64 = 0, uploaded: Int64 = 0
+                    for hash in await torrents.torrents {
+                        guard let progress = try? await torrents.progress(hash) else { continue }
+                        downloaded += progress.allTimeDownload
+                        uploaded += progress.allTimeUpload
+                    }
+                    registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
+                    registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
+                }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store))
         let where_ = shared == nil ? config.database.path : "\(PostgresStore.redacted(config.database.url)) as node \(nodeId)"
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(where_)")
         var clusterServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
         if let shared {
-            clusterServices.append(.init(service: ClusterMembership(store: shared.store, orchestrator: orchestrator, remoteEvents: remoteEvents, logger: logger)))
+            clusterServices.append(
+                .init(service: ClusterMembership(store: shared.store, orchestrator: orchestrator, remoteEvents: remoteEvents, logger: logger)))
         }
         let group = ServiceGroup(
             configuration: .init(
                 services: [
-                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier), .init(service: bandwidth), .init(service: rss),
+                    .init(service: torrents), .init(service: orchestrator), .init(service: app), .init(service: health), .init(service: notifier),
+                    .init(service: bandwidth), .init(service: rss),
                     .init(service: MemoryTrimmer(logger: logger, isIdle: { await orchestrator.activeTicketCount == 0 })),
                     .init(service: StateChangeJournal(events: orchestrator.events, logger: logger)),
-                    .init(service: PayloadCleaner(
-                        torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath, keepPayload: config.torrent.keepPayload,
-                        heldElsewhere: { try? await shared?.store.ticketsHeldByOtherNodes() }, logger: logger)),
+                    .init(
+                        service: PayloadCleaner(
+                            torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath,
+                            keepPayload: config.torrent.keepPayload,
+                            heldElsewhere: { try? await shared?.store.ticketsHeldByOtherNodes() }, logger: logger)),
                 ] + clusterServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger))
@@ -134,7 +139,9 @@ struct Serve: AsyncParsableCommand {
     }
 
     /// The real stages: indexers, matcher, BitTorrent engine, libav, placement.
-    private func stages(_ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher, scratch: String) -> PipelineStages {
+    private func stages(
+        _ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher, scratch: String
+    ) -> PipelineStages {
         let indexers = config.indexerClients()
         let lister = CandidateFileLister(
             torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(scratch),
@@ -147,14 +154,16 @@ struct Serve: AsyncParsableCommand {
                 fileMode: AppConfig.octalMode(config.placer.fileMode) ?? 0o644,
                 owner: config.placer.owner.isEmpty ? nil : AppConfig.ownerIDs(config.placer.owner)))
         let download = TorrentDownloadStage(
-            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), database: database,
+            torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs),
+            database: database,
             partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         let convert = AudioConvertStage(
             converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
             durationToleranceSecs: config.converter.durationToleranceSecs,
             partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         return PipelineStages(
-            search: IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister), match: CandidateMatchStage(matcher: matcher, verifiesDownloads: config.verify.fakeLossless != "off"),
+            search: IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister),
+            match: CandidateMatchStage(matcher: matcher, verifiesDownloads: config.verify.fakeLossless != "off"),
             download: download, convert: convert, place: FilePlacementStage(placer: placer, database: database),
             verify: ReleaseVerifyStage(
                 fakeLossless: FakeLosslessPolicy(rawValue: config.verify.fakeLossless) ?? .reject,

@@ -33,7 +33,8 @@ struct Status: AsyncParsableCommand {
             let (status, body) = try await client.send("GET", "stats")
             try Output.print(status: status, body: body, json: options.json) { s in
                 let counts = (s["by_state"] as? [String: Int] ?? [:]).filter { $0.value > 0 }.sorted { $0.key < $1.key }
-                return "\(s["total"] as? Int ?? 0) ticket(s)" + (counts.isEmpty ? "" : ": " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+                return "\(s["total"] as? Int ?? 0) ticket(s)"
+                    + (counts.isEmpty ? "" : ": " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
             }
         }
     }

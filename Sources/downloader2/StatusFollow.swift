@@ -22,7 +22,8 @@ struct TicketFollower {
             url.queryItems = [URLQueryItem(name: "ticket_id", value: ticketId), URLQueryItem(name: "since", value: "\(since)")]
             let configuration = WebSocketClientConfiguration(additionalHeaders: [.authorization: "Bearer \(client.token)"])
             do {
-                try await WebSocketClient.connect(url: url.string!, configuration: configuration, logger: Logger(label: "follow")) { inbound, outbound, _ in
+                try await WebSocketClient.connect(url: url.string!, configuration: configuration, logger: Logger(label: "follow")) {
+                    inbound, outbound, _ in
                     for try await message in inbound.messages(maxSize: 1 << 22) {
                         guard case .text(let text) = message else { continue }
                         let event = try TicketJSON.decoder().decode(TicketEvent.self, from: Data(text.utf8))
@@ -35,7 +36,8 @@ struct TicketFollower {
                         }
                         if event.seq > 0 { seen.advance(to: event.seq) }
                         if event.type == .stateChange, let state = event.payload["new_state"]?.stringValue,
-                           ["completed", "failed", "cancelled", "rejected"].contains(state) {
+                            ["completed", "failed", "cancelled", "rejected"].contains(state)
+                        {
                             seen.finish(state)
                             break
                         }
@@ -85,7 +87,9 @@ struct TicketFollower {
                 return String(format: "%@ %5.1f%% downloading %.1f MB/s, %d peer(s)%@", bar, percent, rate, p["peers"]?.intValue ?? 0, eta)
             case "converting":
                 let index = (p["current_track_idx"]?.intValue ?? 0) + 1
-                return String(format: "%@ %5.1f%% converting track %d/%d %@", bar, percent, index, p["total_tracks"]?.intValue ?? 0, p["current_track_name"]?.stringValue ?? "")
+                return String(
+                    format: "%@ %5.1f%% converting track %d/%d %@", bar, percent, index, p["total_tracks"]?.intValue ?? 0,
+                    p["current_track_name"]?.stringValue ?? "")
             case "placing":
                 let placed = p["files_placed"]?.intValue ?? 0, total = p["total_files"]?.intValue ?? 0
                 return "\(Self.bar(total > 0 ? Double(placed) * 100 / Double(total) : 0)) placing \(placed)/\(total) \(p["path"]?.stringValue ?? "")"

@@ -42,7 +42,8 @@ enum Output {
             let error = object["error"] as? [String: Any]
             let field = (error?["field"] as? String).map { " (\($0))" } ?? ""
             if !json {
-                FileHandle.standardError.write(Data("downloader2: HTTP \(status): \(error?["message"] as? String ?? String(decoding: body, as: UTF8.self))\(field)\n".utf8))
+                FileHandle.standardError.write(
+                    Data("downloader2: HTTP \(status): \(error?["message"] as? String ?? String(decoding: body, as: UTF8.self))\(field)\n".utf8))
             }
             throw ExitCode(1)
         }

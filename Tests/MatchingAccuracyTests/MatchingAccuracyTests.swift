@@ -37,8 +37,12 @@ struct MatchingAccuracyTests {
             let hit = item.right.isEmpty ? approved == nil : first.map(item.right.contains) ?? false
             let outcome = approved != nil ? "auto" : decision == nil ? "none" : "person"
             print(String(format: "%@ %-6@ %.3f  %@", hit ? "ok  " : "MISS", outcome, scored.first?.score ?? 0, item.name))
-            if hit { top1 += 1 } else {
-                misses.append("\(item.name): first \(first.map(String.init) ?? "-"), right \(item.right.sorted()) — " + scored.map { "[\(rank($0))] \($0.score) \($0.reasoning)" }.joined(separator: " | "))
+            if hit {
+                top1 += 1
+            } else {
+                misses.append(
+                    "\(item.name): first \(first.map(String.init) ?? "-"), right \(item.right.sorted()) — "
+                        + scored.map { "[\(rank($0))] \($0.score) \($0.reasoning)" }.joined(separator: " | "))
             }
             if let approved {
                 let index = rank(approved)
@@ -59,9 +63,12 @@ struct MatchingAccuracyTests {
     static func mappingProblem(_ scored: ScoredCandidate, expected: [String: (path: String, cueTrack: Int?)], ticket: Ticket) -> String? {
         for track in ticket.tracks {
             guard let want = expected[track.catalogTrackId] else { return "\(track.catalogTrackId) is not in this release" }
-            guard let got = scored.trackMapping.first(where: { $0.catalogTrackId == track.catalogTrackId }) else { return "\(track.catalogTrackId) unmapped" }
+            guard let got = scored.trackMapping.first(where: { $0.catalogTrackId == track.catalogTrackId }) else {
+                return "\(track.catalogTrackId) unmapped"
+            }
             if got.torrentFilePath != want.path || got.cueTrack != want.cueTrack {
-                return "\(track.catalogTrackId) → \(got.torrentFilePath) #\(got.cueTrack.map(String.init) ?? "-"), expected \(want.path) #\(want.cueTrack.map(String.init) ?? "-")"
+                return
+                    "\(track.catalogTrackId) → \(got.torrentFilePath) #\(got.cueTrack.map(String.init) ?? "-"), expected \(want.path) #\(want.cueTrack.map(String.init) ?? "-")"
             }
         }
         return nil

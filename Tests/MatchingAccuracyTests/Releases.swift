@@ -69,7 +69,8 @@ struct ReleaseBuilder {
         case .long: return "\(album.artist) - \(album.title) - \(nn) - \(name).\(ext)"
         case .scene:
             let slug = { (s: String) in
-                s.lowercased().replacingOccurrences(of: #"[^\p{L}\p{N}]+"#, with: "_", options: .regularExpression).trimmingCharacters(in: CharacterSet(charactersIn: "_"))
+                s.lowercased().replacingOccurrences(of: #"[^\p{L}\p{N}]+"#, with: "_", options: .regularExpression).trimmingCharacters(
+                    in: CharacterSet(charactersIn: "_"))
             }
             return "\(nn)-\(slug(album.artist))-\(slug(name)).\(ext)"
         case .vinyl: return "\(side). \(name).\(ext)"
@@ -93,7 +94,9 @@ struct ReleaseBuilder {
         let folder = root ?? title.replacingOccurrences(of: "/", with: "-")
         let all = album.tracks
         let kept = (keep ?? Array(all.indices)).map { index in (index: index, track: all[index]) }
-        var rows: [(index: Int?, disc: Int, name: String, secs: Double)] = kept.map { ($0.index, $0.track.disc, rename[$0.index] ?? $0.track.name, $0.track.secs * stretch) }
+        var rows: [(index: Int?, disc: Int, name: String, secs: Double)] = kept.map {
+            ($0.index, $0.track.disc, rename[$0.index] ?? $0.track.name, $0.track.secs * stretch)
+        }
         let lastDisc = album.discs.count
         rows += bonus.map { (nil, lastDisc, $0.0, $0.1) }
         let multiDisc = album.discs.count > 1

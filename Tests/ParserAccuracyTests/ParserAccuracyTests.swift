@@ -57,7 +57,9 @@ struct ParserAccuracyTests {
         if normalized(info.album) != normalized(row.album) { wrong.append("album '\(info.album ?? "")' ≠ '\(row.album)'") }
         if info.year != row.year { wrong.append("year \(info.year.map(String.init) ?? "-") ≠ \(row.year.map(String.init) ?? "-")") }
         if !row.format.isEmpty, info.format?.rawValue != row.format { wrong.append("format \(info.format?.rawValue ?? "-") ≠ \(row.format)") }
-        if !row.bitrate.isEmpty, info.bitrate?.uppercased() != row.bitrate.uppercased() { wrong.append("bitrate \(info.bitrate ?? "-") ≠ \(row.bitrate)") }
+        if !row.bitrate.isEmpty, info.bitrate?.uppercased() != row.bitrate.uppercased() {
+            wrong.append("bitrate \(info.bitrate ?? "-") ≠ \(row.bitrate)")
+        }
         if let depth = row.bitDepth, info.bitDepth != depth { wrong.append("bit depth \(info.bitDepth.map(String.init) ?? "-") ≠ \(depth)") }
         for flag in row.flags where !has(flag, info) { wrong.append("flag \(flag) not seen") }
         return wrong
@@ -102,7 +104,9 @@ struct ParserAccuracyTests {
             }
         }
         for (source, figures) in bySource.sorted(by: { $0.value.total > $1.value.total }) {
-            print(String(format: "parser: %d/%d (%.1f %%) %@", figures.right, figures.total, 100 * Double(figures.right) / Double(figures.total), source))
+            print(
+                String(
+                    format: "parser: %d/%d (%.1f %%) %@", figures.right, figures.total, 100 * Double(figures.right) / Double(figures.total), source))
         }
         print(String(format: "parser: %d/%d (%.1f %%)", right, rows.count, 100 * Double(right) / Double(max(rows.count, 1))))
         // The guided reading (what the scorer uses) on the titles that name an artist.
@@ -113,8 +117,10 @@ struct ParserAccuracyTests {
             if wrong.isEmpty { guidedRight += 1 } else { print("guided miss: \(row.title)  —  \(wrong.joined(separator: "; "))") }
         }
         let unguidedRight = named.filter { readRight.contains($0.title) }.count
-        print(String(format: "parser (guided by the labelled artist and album): %d/%d (%.1f %%), unguided on the same titles %d", guidedRight, named.count,
-                     100 * Double(guidedRight) / Double(max(named.count, 1)), unguidedRight))
+        print(
+            String(
+                format: "parser (guided by the labelled artist and album): %d/%d (%.1f %%), unguided on the same titles %d", guidedRight, named.count,
+                100 * Double(guidedRight) / Double(max(named.count, 1)), unguidedRight))
         return (right, guidedRight, unguidedRight)
     }
 

@@ -35,12 +35,27 @@ struct FakeLosslessAccuracyTests {
 
     static let seconds = 6
     static let materials: [Material] = [
-        .init(name: "white", source: "anoisesrc=color=white:amplitude=0.5:seed=11:r={RATE},volume='0.25+0.2*sin(2*PI*t*1.3)':eval=frame", transcoded: true),
-        .init(name: "pink", source: "anoisesrc=color=pink:amplitude=0.6:seed=23:r={RATE},volume='0.3+0.25*sin(2*PI*t*0.7)':eval=frame", transcoded: true),
-        .init(name: "rolloff-1pole-2.5k", source: "anoisesrc=color=pink:amplitude=0.8:seed=37:r={RATE},lowpass=f=2500:poles=1,volume='0.5+0.3*sin(2*PI*t*0.9)':eval=frame", transcoded: true),
-        .init(name: "rolloff-2pole-6k", source: "anoisesrc=color=white:amplitude=0.7:seed=41:r={RATE},lowpass=f=6000:poles=2,volume='0.4+0.3*sin(2*PI*t*1.7)':eval=frame", transcoded: true),
-        .init(name: "square-chord", source: "aevalsrc='0.12*sgn(sin(2*PI*220*t))+0.1*sgn(sin(2*PI*277.2*t))+0.08*sgn(sin(2*PI*329.6*t))':s={RATE}", transcoded: false),
-        .init(name: "piano-tones", source: "aevalsrc='(0.3*sin(2*PI*220*t)+0.15*sin(2*PI*440*t)+0.08*sin(2*PI*660*t)+0.04*sin(2*PI*1320*t))*exp(-3*mod(t,0.8))':s={RATE}", transcoded: false),
+        .init(
+            name: "white", source: "anoisesrc=color=white:amplitude=0.5:seed=11:r={RATE},volume='0.25+0.2*sin(2*PI*t*1.3)':eval=frame",
+            transcoded: true),
+        .init(
+            name: "pink", source: "anoisesrc=color=pink:amplitude=0.6:seed=23:r={RATE},volume='0.3+0.25*sin(2*PI*t*0.7)':eval=frame", transcoded: true
+        ),
+        .init(
+            name: "rolloff-1pole-2.5k",
+            source: "anoisesrc=color=pink:amplitude=0.8:seed=37:r={RATE},lowpass=f=2500:poles=1,volume='0.5+0.3*sin(2*PI*t*0.9)':eval=frame",
+            transcoded: true),
+        .init(
+            name: "rolloff-2pole-6k",
+            source: "anoisesrc=color=white:amplitude=0.7:seed=41:r={RATE},lowpass=f=6000:poles=2,volume='0.4+0.3*sin(2*PI*t*1.7)':eval=frame",
+            transcoded: true),
+        .init(
+            name: "square-chord", source: "aevalsrc='0.12*sgn(sin(2*PI*220*t))+0.1*sgn(sin(2*PI*277.2*t))+0.08*sgn(sin(2*PI*329.6*t))':s={RATE}",
+            transcoded: false),
+        .init(
+            name: "piano-tones",
+            source: "aevalsrc='(0.3*sin(2*PI*220*t)+0.15*sin(2*PI*440*t)+0.08*sin(2*PI*660*t)+0.04*sin(2*PI*1320*t))*exp(-3*mod(t,0.8))':s={RATE}",
+            transcoded: false),
     ]
 
     struct Lossy {
@@ -90,11 +105,14 @@ struct FakeLosslessAccuracyTests {
             for rate in Self.rates {
                 for depth in Self.depths {
                     let path = "\(folder)/\(material.name)-\(rate)-\(depth).flac"
-                    try Self.ffmpeg(ffmpeg, [
-                        "-f", "lavfi", "-i", material.source.replacingOccurrences(of: "{RATE}", with: "\(rate)"),
-                        "-t", "\(Self.seconds)", "-ac", "2", "-ar", "\(rate)", "-sample_fmt", depth == 16 ? "s16" : "s32", "-bits_per_raw_sample", "\(depth)",
-                        "-c:a", "flac", path,
-                    ])
+                    try Self.ffmpeg(
+                        ffmpeg,
+                        [
+                            "-f", "lavfi", "-i", material.source.replacingOccurrences(of: "{RATE}", with: "\(rate)"),
+                            "-t", "\(Self.seconds)", "-ac", "2", "-ar", "\(rate)", "-sample_fmt", depth == 16 ? "s16" : "s32", "-bits_per_raw_sample",
+                            "\(depth)",
+                            "-c:a", "flac", path,
+                        ])
                     genuine.append(Sample(path: path, material: material.name, rate: rate, depth: depth))
                 }
             }
@@ -109,9 +127,11 @@ struct FakeLosslessAccuracyTests {
                 let (source, codec) = jobs[next]
                 next += 1
                 group.addTask {
-                    let path = "\(folder)/\(source.material)-\(source.rate)-\(source.depth)-\(codec.name.replacingOccurrences(of: " ", with: "_")).flac"
+                    let path =
+                        "\(folder)/\(source.material)-\(source.rate)-\(source.depth)-\(codec.name.replacingOccurrences(of: " ", with: "_")).flac"
                     try await runBlocking { Result { try Self.transcode(ffmpeg, source: source, codec: codec, to: path) } }.get()
-                    return Sample(path: path, material: source.material, rate: source.rate, depth: source.depth, codec: codec.name, group: codec.group)
+                    return Sample(
+                        path: path, material: source.material, rate: source.rate, depth: source.depth, codec: codec.name, group: codec.group)
                 }
             }
             for _ in 0..<min(2, jobs.count) { add() }
@@ -158,13 +178,17 @@ struct FakeLosslessAccuracyTests {
                 + counts.map { String($0).leftPadded(11) }.joined() + String(subset.count).leftPadded(8)
         }
         lines.append("verify: confusion table (rows: what the file is; columns: the detector's verdict)")
-        lines.append("".padding(toLength: 24, withPad: " ", startingAt: 0) + LosslessVerdict.allCases.map { $0.rawValue.leftPadded(11) }.joined() + "total".leftPadded(8))
+        lines.append(
+            "".padding(toLength: 24, withPad: " ", startingAt: 0) + LosslessVerdict.allCases.map { $0.rawValue.leftPadded(11) }.joined()
+                + "total".leftPadded(8))
         lines.append(row("genuine", verdicts.filter { $0.0.codec == nil }))
         for codec in codecs { lines.append(row(codec.name, verdicts.filter { $0.0.codec == codec.name })) }
         for (sample, verdict) in verdicts {
             let flagged = verdict.verdict != .genuine
             if flagged == (sample.codec == nil) {
-                lines.append("verify miss: \(sample.material) \(sample.rate) Hz \(sample.depth)-bit \(sample.codec ?? "genuine") → \(verdict.verdict.rawValue): \(verdict.evidence)")
+                lines.append(
+                    "verify miss: \(sample.material) \(sample.rate) Hz \(sample.depth)-bit \(sample.codec ?? "genuine") → \(verdict.verdict.rawValue): \(verdict.evidence)"
+                )
             }
         }
         let genuineFlagged = verdicts.filter { $0.0.codec == nil && $0.1.verdict != .genuine }.count
@@ -174,7 +198,9 @@ struct FakeLosslessAccuracyTests {
             flagged[group] = (subset.filter { $0.1.verdict != .genuine }.count, subset.count)
         }
         let genuineCount = verdicts.filter { $0.0.codec == nil }.count
-        func percent(_ pair: (Int, Int)) -> String { String(format: "%d/%d (%.1f %%)", pair.0, pair.1, pair.1 == 0 ? 0 : 100 * Double(pair.0) / Double(pair.1)) }
+        func percent(_ pair: (Int, Int)) -> String {
+            String(format: "%d/%d (%.1f %%)", pair.0, pair.1, pair.1 == 0 ? 0 : 100 * Double(pair.0) / Double(pair.1))
+        }
         lines.append("verify: genuine flagged \(genuineFlagged)/\(genuineCount) (goal 0)")
         func met(_ group: String, _ goal: Double) -> String {
             let (hit, total) = flagged[group]!
@@ -183,7 +209,9 @@ struct FakeLosslessAccuracyTests {
         lines.append("verify: transcodes ≤ 256 kbit/s flagged \(percent(flagged["≤256"]!)) (goal ≥ 98 %: \(met("≤256", 0.98)))")
         lines.append("verify: transcodes 320 kbit/s and V0 flagged \(percent(flagged["320/V0"]!)) (goal ≥ 85 %: \(met("320/V0", 0.85)))")
         let transcodeVerdicts = verdicts.filter { $0.0.codec != nil && $0.1.verdict == .transcode }.count
-        lines.append("verify: of those, judged transcode (refused with fake_lossless = \"reject\") \(transcodeVerdicts)/\(verdicts.filter { $0.0.codec != nil }.count)")
+        lines.append(
+            "verify: of those, judged transcode (refused with fake_lossless = \"reject\") \(transcodeVerdicts)/\(verdicts.filter { $0.0.codec != nil }.count)"
+        )
         return Report(text: lines.joined(separator: "\n"), genuineFlagged: genuineFlagged, flagged: flagged)
     }
 
@@ -191,8 +219,10 @@ struct FakeLosslessAccuracyTests {
     static func transcode(_ ffmpeg: String, source: Sample, codec: Lossy, to path: String) throws {
         let lossyRate = codec.name.hasPrefix("opus") ? 48_000 : min(source.rate, 48_000)
         let encode = [ffmpeg, "-nostdin", "-v", "error", "-y", "-i", source.path, "-ar", "\(lossyRate)"] + codec.arguments + ["-"]
-        let decode = [ffmpeg, "-nostdin", "-v", "error", "-y", "-i", "-", "-ar", "\(source.rate)",
-                      "-sample_fmt", source.depth == 16 ? "s16" : "s32", "-bits_per_raw_sample", "\(source.depth)", "-c:a", "flac", path]
+        let decode = [
+            ffmpeg, "-nostdin", "-v", "error", "-y", "-i", "-", "-ar", "\(source.rate)",
+            "-sample_fmt", source.depth == 16 ? "s16" : "s32", "-bits_per_raw_sample", "\(source.depth)", "-c:a", "flac", path,
+        ]
         let script = encode.map(Self.quoted).joined(separator: " ") + " | " + decode.map(Self.quoted).joined(separator: " ")
         try run("/bin/bash", ["-c", "set -o pipefail; " + script])
     }
@@ -212,7 +242,9 @@ struct FakeLosslessAccuracyTests {
         let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else {
-            throw CommandFailed(description: "\(program) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
+            throw CommandFailed(
+                description:
+                    "\(program) \(arguments.joined(separator: " ")) exited \(process.terminationStatus): \(String(decoding: message, as: UTF8.self))")
         }
     }
 

@@ -24,7 +24,9 @@ extension Transcoder {
     static func remuxDecision(_ job: ConversionJob, source: AudioSource, sourceCodec: String) -> (ConversionResult.Method, String) {
         let spec = job.spec
         let rate = Int(source.sampleRate)
-        guard job.allowRemux, job.range == nil else { return (.transcoded, job.range == nil ? "re-encoding was asked for" : "only part of the source (a CUE track) was asked for") }
+        guard job.allowRemux, job.range == nil else {
+            return (.transcoded, job.range == nil ? "re-encoding was asked for" : "only part of the source (a CUE track) was asked for")
+        }
         guard sourceCodec == spec.codecName else { return (.transcoded, "source is \(sourceCodec), \(spec.codecName) was asked for") }
         if let wanted = spec.sampleRateHz, wanted != rate { return (.transcoded, "source is \(rate) Hz, \(wanted) Hz was asked for") }
         if spec.format.isLossless { return (.remuxed, "source is already \(sourceCodec) at \(rate) Hz: packets copied, nothing re-encoded") }
@@ -33,7 +35,8 @@ extension Transcoder {
             return (.remuxed, "source is already \(sourceCodec) at \(rate) Hz and no bitrate was asked for: packets copied")
         }
         if Double(bitrate) <= Double(wanted) * 1.1 {
-            let why = Double(bitrate) < Double(wanted) * 0.9 ? "re-encoding to \(wanted) kbit/s would add size, not quality" : "that is what was asked for"
+            let why =
+                Double(bitrate) < Double(wanted) * 0.9 ? "re-encoding to \(wanted) kbit/s would add size, not quality" : "that is what was asked for"
             return (.remuxed, "source is already \(sourceCodec) at \(bitrate) kbit/s, \(rate) Hz; \(why): packets copied")
         }
         return (.transcoded, "source is \(sourceCodec) at \(bitrate) kbit/s, \(wanted) kbit/s was asked for")

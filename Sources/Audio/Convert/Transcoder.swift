@@ -8,11 +8,13 @@ import Glibc
 /// its destination under a hidden `.partial` name and renamed only after validation.
 public enum Transcoder {
     /// - Parameter progress: fraction of the job's audio done, 0…1, called at most every 1 %.
-    public static func run(_ job: ConversionJob, cancel: CancelFlag = CancelFlag(), progress: (Double) -> Void = { _ in }) throws -> ConversionResult {
+    public static func run(_ job: ConversionJob, cancel: CancelFlag = CancelFlag(), progress: (Double) -> Void = { _ in }) throws -> ConversionResult
+    {
         let source = try AudioSource(path: job.input)
         let sourceCodec = source.codecName
         if job.spec.format.isLossless && !source.isLosslessCodec {
-            throw AudioError.invalidRequest("source '\(job.input)' is lossy (\(sourceCodec)); a \(job.spec.format.rawValue) file made from it would only pretend to be lossless")
+            throw AudioError.invalidRequest(
+                "source '\(job.input)' is lossy (\(sourceCodec)); a \(job.spec.format.rawValue) file made from it would only pretend to be lossless")
         }
         let partial = partialPath(for: job.output)
         try? FileManager.default.createDirectory(atPath: (job.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)

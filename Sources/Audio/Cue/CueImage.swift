@@ -33,7 +33,8 @@ public struct CueImage: Sendable {
             let path = try Self.locate(file, in: folder)
             rates[file] = try AudioProbe.info(path: path).sampleRate
             for (track, range) in sheet.segments(sampleRate: rates[file]!) where track.file == file {
-                resolved.append(TrackSource(number: track.number, title: track.title, performer: track.performer ?? sheet.performer, input: path, range: range))
+                resolved.append(
+                    TrackSource(number: track.number, title: track.title, performer: track.performer ?? sheet.performer, input: path, range: range))
             }
         }
         tracks = resolved.sorted { $0.number < $1.number }

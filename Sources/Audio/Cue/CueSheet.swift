@@ -39,7 +39,8 @@ public struct CueSheet: Sendable, Equatable {
             current = nil
             guard track.isAudio else { return }
             guard let start = track.start else { throw AudioError.invalidCueSheet("track \(track.number) has no INDEX 01 (before line \(line))") }
-            sheet.tracks.append(Track(number: track.number, title: track.title, performer: track.performer, file: track.file, pregap: track.pregap, start: start))
+            sheet.tracks.append(
+                Track(number: track.number, title: track.title, performer: track.performer, file: track.file, pregap: track.pregap, start: start))
         }
         for (offset, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = offset + 1
@@ -53,13 +54,17 @@ public struct CueSheet: Sendable, Equatable {
                 file = name
             case "TRACK":
                 try closeTrack(line: line)
-                guard let number = arguments.first.flatMap({ Int($0) }) else { throw AudioError.invalidCueSheet("line \(line): TRACK without a number") }
+                guard let number = arguments.first.flatMap({ Int($0) }) else {
+                    throw AudioError.invalidCueSheet("line \(line): TRACK without a number")
+                }
                 guard let file else { throw AudioError.invalidCueSheet("line \(line): TRACK \(number) comes before any FILE") }
                 let isAudio = (arguments.dropFirst().first ?? "AUDIO").uppercased() == "AUDIO"
                 current = (number, nil, nil, file, nil, nil, isAudio)
             case "INDEX":
                 guard current != nil else { throw AudioError.invalidCueSheet("line \(line): INDEX outside a TRACK") }
-                guard arguments.count >= 2, let index = Int(arguments[0]) else { throw AudioError.invalidCueSheet("line \(line): INDEX needs a number and a time") }
+                guard arguments.count >= 2, let index = Int(arguments[0]) else {
+                    throw AudioError.invalidCueSheet("line \(line): INDEX needs a number and a time")
+                }
                 let time = try CueTime(parsing: arguments[1], line: line)
                 if index == 0 { current?.pregap = time }
                 if index == 1 { current?.start = time }

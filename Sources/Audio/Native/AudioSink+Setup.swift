@@ -59,10 +59,12 @@ extension AudioSink {
     }
 
     static func makeResampler(from source: SourceFormat, to choice: EncoderChoice) throws -> ResamplerBox {
-        guard let resampler = ResamplerBox(
-            from: source.layout, source.sampleFormat, source.sampleRate, to: choice.layout, choice.sampleFormat, choice.sampleRate)
+        guard
+            let resampler = ResamplerBox(
+                from: source.layout, source.sampleFormat, source.sampleRate, to: choice.layout, choice.sampleFormat, choice.sampleRate)
         else {
-            throw AudioError.invalidRequest("cannot resample \(describe(source.layout)) at \(source.sampleRate) Hz to \(describe(choice.layout)) at \(choice.sampleRate) Hz")
+            throw AudioError.invalidRequest(
+                "cannot resample \(describe(source.layout)) at \(source.sampleRate) Hz to \(describe(choice.layout)) at \(choice.sampleRate) Hz")
         }
         return resampler
     }

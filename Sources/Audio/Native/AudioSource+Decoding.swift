@@ -63,7 +63,9 @@ extension AudioSource {
                 if received == AVCode.again { break }
                 if received == AVCode.eof { reachedEnd = true; break }
                 if received < 0 {
-                    if read == AVCode.eof { throw AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(received))") }
+                    if read == AVCode.eof {
+                        throw AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(received))")
+                    }
                     rejected = AudioError.corruptInput(path: path, reason: "decoding failed near sample \(nextSample): \(avErrorText(received))")
                     break
                 }

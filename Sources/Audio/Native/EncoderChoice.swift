@@ -25,7 +25,11 @@ struct EncoderChoice {
             av_channel_layout_copy(&layout, &copy)
         }
         let deep = spec.format.isLossless && sourceBits > 16
-        let format = chooseFormat(codec, preferring: spec.format.isLossless ? (deep ? [AV_SAMPLE_FMT_S32, AV_SAMPLE_FMT_S32P] : [AV_SAMPLE_FMT_S16, AV_SAMPLE_FMT_S16P]) : [AV_SAMPLE_FMT_FLTP, AV_SAMPLE_FMT_FLT])
+        let format = chooseFormat(
+            codec,
+            preferring: spec.format.isLossless
+                ? (deep ? [AV_SAMPLE_FMT_S32, AV_SAMPLE_FMT_S32P] : [AV_SAMPLE_FMT_S16, AV_SAMPLE_FMT_S16P])
+                : [AV_SAMPLE_FMT_FLTP, AV_SAMPLE_FMT_FLT])
         return EncoderChoice(sampleRate: rate, sampleFormat: format, layout: layout, bitsPerRawSample: deep ? 24 : (spec.format.isLossless ? 16 : 0))
     }
 

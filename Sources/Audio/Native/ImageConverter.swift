@@ -30,7 +30,9 @@ public enum ImageConverter {
         let id = cover.kind == .jpeg ? AV_CODEC_ID_MJPEG : AV_CODEC_ID_PNG
         guard let codec = avcodec_find_decoder(id) else { throw AudioError.decoderUnavailable(codec: cover.kind.rawValue) }
         let context = AVCodecContextBox(codec: codec)
-        guard avcodec_open2(context.pointer, codec, nil) >= 0 else { throw AudioError.imageConversion("cannot open the \(cover.kind.rawValue) decoder") }
+        guard avcodec_open2(context.pointer, codec, nil) >= 0 else {
+            throw AudioError.imageConversion("cannot open the \(cover.kind.rawValue) decoder")
+        }
         let packet = AVPacketBox()
         guard av_new_packet(packet.pointer, Int32(cover.data.count)) >= 0 else { throw AudioError.imageConversion("out of memory") }
         cover.data.withUnsafeBufferPointer { source in packet.pointer.pointee.data.update(from: source.baseAddress!, count: source.count) }
@@ -65,10 +67,11 @@ public enum ImageConverter {
 
         switch format {
         case AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P,
-             AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV422P, AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUV440P:
+            AV_PIX_FMT_YUV420P, AV_PIX_FMT_YUV422P, AV_PIX_FMT_YUV444P, AV_PIX_FMT_YUV440P:
             guard let descriptor = av_pix_fmt_desc_get(format) else { throw AudioError.imageConversion("unknown pixel format") }
             let shiftX = Int(descriptor.pointee.log2_chroma_w), shiftY = Int(descriptor.pointee.log2_chroma_h)
-            let fullRange = [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P].contains(format)
+            let fullRange =
+                [AV_PIX_FMT_YUVJ420P, AV_PIX_FMT_YUVJ422P, AV_PIX_FMT_YUVJ444P, AV_PIX_FMT_YUVJ440P].contains(format)
                 || frame.color_range == AVCOL_RANGE_JPEG
             let (yp, ys) = plane(0), (up, us) = plane(1), (vp, vs) = plane(2)
             for y in 0..<height {

@@ -69,8 +69,10 @@ final class ResamplerBox {
     let pointer: OpaquePointer
 
     /// Nil when libswresample refuses the pair of layouts, formats and rates.
-    init?(from input: AVChannelLayout, _ inputFormat: AVSampleFormat, _ inputRate: Int32,
-          to output: AVChannelLayout, _ outputFormat: AVSampleFormat, _ outputRate: Int32) {
+    init?(
+        from input: AVChannelLayout, _ inputFormat: AVSampleFormat, _ inputRate: Int32,
+        to output: AVChannelLayout, _ outputFormat: AVSampleFormat, _ outputRate: Int32
+    ) {
         var resampler: OpaquePointer? = nil
         var inputLayout = input
         var outputLayout = output

@@ -17,7 +17,9 @@ final class MuxedFile {
         muxer = spec.muxerName(forPath: path)
         var allocated: UnsafeMutablePointer<AVFormatContext>? = nil
         let created = avformat_alloc_output_context2(&allocated, nil, muxer, path)
-        guard created >= 0, let context = allocated else { throw AudioError.writeFailed(path: path, reason: "no '\(muxer)' muxer: \(avErrorText(created))") }
+        guard created >= 0, let context = allocated else {
+            throw AudioError.writeFailed(path: path, reason: "no '\(muxer)' muxer: \(avErrorText(created))")
+        }
         // Bit-exact: the same source, tags and cover always give the same bytes (no random Ogg
         // serial number, no creation time). A ticket converted again after a crash mid-placement
         // then finds its own earlier file identical at the destination instead of a conflict.
@@ -96,7 +98,9 @@ final class MuxedFile {
 
     private func writeCoverPacket(_ cover: CoverArt, stream: UnsafeMutablePointer<AVStream>) throws {
         let picture = AVPacketBox()
-        guard av_new_packet(picture.pointer, Int32(cover.data.count)) >= 0 else { throw AudioError.writeFailed(path: path, reason: "out of memory for the cover") }
+        guard av_new_packet(picture.pointer, Int32(cover.data.count)) >= 0 else {
+            throw AudioError.writeFailed(path: path, reason: "out of memory for the cover")
+        }
         cover.data.withUnsafeBufferPointer { picture.pointer.pointee.data.update(from: $0.baseAddress!, count: cover.data.count) }
         picture.pointer.pointee.stream_index = stream.pointee.index
         picture.pointer.pointee.flags |= AV_PKT_FLAG_KEY

@@ -100,10 +100,15 @@ public struct RipLog: Sendable, Equatable, Codable {
         var digits = ""
         var sign = ""
         for character in text {
-            if character.isNumber, character.isASCII { digits.append(character) }
-            else if digits.isEmpty, character == "-" || character == "+" { sign = String(character) }
-            else if !digits.isEmpty { break }
-            else { sign = "" }
+            if character.isNumber, character.isASCII {
+                digits.append(character)
+            } else if digits.isEmpty, character == "-" || character == "+" {
+                sign = String(character)
+            } else if !digits.isEmpty {
+                break
+            } else {
+                sign = ""
+            }
         }
         return Int(sign + digits)
     }
@@ -116,25 +121,38 @@ public struct RipLog: Sendable, Equatable, Codable {
         var current: Track?
         func close() { if let track = current { log.tracks.append(track) }; current = nil }
         for line in lines {
-            if let value = field(line, "Used drive") { log.drive = value.components(separatedBy: "Adapter:").first?.trimmingCharacters(in: .whitespaces) }
-            else if let value = field(line, "Read offset correction") { log.readOffset = firstInteger(in: value) }
-            else if let value = field(line, "Read mode") { log.secureMode = value.lowercased().hasPrefix("secure") }
-            else if line.hasPrefix("Track"), let number = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) {
+            if let value = field(line, "Used drive") {
+                log.drive = value.components(separatedBy: "Adapter:").first?.trimmingCharacters(in: .whitespaces)
+            } else if let value = field(line, "Read offset correction") {
+                log.readOffset = firstInteger(in: value)
+            } else if let value = field(line, "Read mode") {
+                log.secureMode = value.lowercased().hasPrefix("secure")
+            } else if line.hasPrefix("Track"), let number = Int(line.dropFirst(5).trimmingCharacters(in: .whitespaces)) {
                 close()
                 current = Track(number: number, accurateRip: .unknown, errors: 0)
             } else if current != nil {
-                if line.hasPrefix("Copy CRC") { current!.copyCRC = hex(String(line.dropFirst("Copy CRC".count)).trimmingCharacters(in: .whitespaces)) }
-                else if line.hasPrefix("Test CRC") { current!.testCRC = hex(String(line.dropFirst("Test CRC".count)).trimmingCharacters(in: .whitespaces)) }
-                else if line.hasPrefix("Accurately ripped") {
-                    current!.accurateRip = .accurate(confidence: line.range(of: "confidence").flatMap { firstInteger(in: line[$0.upperBound...]) } ?? 1)
-                } else if line.hasPrefix("Cannot be verified as accurate") { current!.accurateRip = .notAccurate }
-                else if ["Suspicious position", "Missing samples", "Timing problem", "File write error", "Copy aborted"].contains(where: { line.hasPrefix($0) }) {
+                if line.hasPrefix("Copy CRC") {
+                    current!.copyCRC = hex(String(line.dropFirst("Copy CRC".count)).trimmingCharacters(in: .whitespaces))
+                } else if line.hasPrefix("Test CRC") {
+                    current!.testCRC = hex(String(line.dropFirst("Test CRC".count)).trimmingCharacters(in: .whitespaces))
+                } else if line.hasPrefix("Accurately ripped") {
+                    current!.accurateRip = .accurate(
+                        confidence: line.range(of: "confidence").flatMap { firstInteger(in: line[$0.upperBound...]) } ?? 1)
+                } else if line.hasPrefix("Cannot be verified as accurate") {
+                    current!.accurateRip = .notAccurate
+                } else if ["Suspicious position", "Missing samples", "Timing problem", "File write error", "Copy aborted"].contains(where: {
+                    line.hasPrefix($0)
+                }) {
                     current!.errors += 1
                 }
             }
-            if line.hasPrefix("No errors occurred") || line.hasPrefix("No errors occured") { log.noErrorsReported = true; close() }
-            else if line.hasPrefix("There were errors") { log.noErrorsReported = false; close() }
-            else if line.hasPrefix("None of the tracks are present in the AccurateRip database") || line.hasPrefix("End of status report") { close() }
+            if line.hasPrefix("No errors occurred") || line.hasPrefix("No errors occured") {
+                log.noErrorsReported = true; close()
+            } else if line.hasPrefix("There were errors") {
+                log.noErrorsReported = false; close()
+            } else if line.hasPrefix("None of the tracks are present in the AccurateRip database") || line.hasPrefix("End of status report") {
+                close()
+            }
         }
         close()
         return log
@@ -148,26 +166,39 @@ public struct RipLog: Sendable, Equatable, Codable {
         var current: Track?
         func close() { if let track = current { log.tracks.append(track) }; current = nil }
         for line in lines {
-            if let value = field(line, "Used drive") { log.drive = value }
-            else if let value = field(line, "Read offset correction") { log.readOffset = firstInteger(in: value) }
-            else if let value = field(line, "Ripper mode") { log.secureMode = value.contains("Secure") || value.contains("CDParanoia") }
-            else if line.hasPrefix("Track "), let number = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) {
+            if let value = field(line, "Used drive") {
+                log.drive = value
+            } else if let value = field(line, "Read offset correction") {
+                log.readOffset = firstInteger(in: value)
+            } else if let value = field(line, "Ripper mode") {
+                log.secureMode = value.contains("Secure") || value.contains("CDParanoia")
+            } else if line.hasPrefix("Track "), let number = Int(line.dropFirst(6).trimmingCharacters(in: .whitespaces)) {
                 close()
                 current = Track(number: number, accurateRip: .unknown, errors: 0)
             } else if current != nil {
-                if let value = field(line, "CRC32 hash") { current!.copyCRC = hex(value) }
-                else if let value = field(line, "CRC32 hash (test run)") { current!.testCRC = hex(value) }
-                else if line.hasPrefix("->Accurately ripped") {
-                    current!.accurateRip = .accurate(confidence: line.range(of: "confidence").flatMap { firstInteger(in: line[$0.upperBound...]) } ?? 1)
-                } else if line.hasPrefix("->Rip may not be accurate") { current!.accurateRip = .notAccurate }
-                else if let key = ["Read error", "Skipped (treated as error)", "Inconsistency in error sectors", "Damaged sector count"].first(where: { line.hasPrefix($0) }),
-                        let count = field(line, key).flatMap({ firstInteger(in: $0) }) {
+                if let value = field(line, "CRC32 hash") {
+                    current!.copyCRC = hex(value)
+                } else if let value = field(line, "CRC32 hash (test run)") {
+                    current!.testCRC = hex(value)
+                } else if line.hasPrefix("->Accurately ripped") {
+                    current!.accurateRip = .accurate(
+                        confidence: line.range(of: "confidence").flatMap { firstInteger(in: line[$0.upperBound...]) } ?? 1)
+                } else if line.hasPrefix("->Rip may not be accurate") {
+                    current!.accurateRip = .notAccurate
+                } else if let key = ["Read error", "Skipped (treated as error)", "Inconsistency in error sectors", "Damaged sector count"].first(
+                    where: { line.hasPrefix($0) }),
+                    let count = field(line, key).flatMap({ firstInteger(in: $0) })
+                {
                     current!.errors += count
                 }
             }
-            if line.hasPrefix("No errors occurred") { log.noErrorsReported = true; close() }
-            else if line.hasPrefix("Some inconsistencies found") || line.hasPrefix("There were errors") { log.noErrorsReported = false; close() }
-            else if line.hasPrefix("End of status report") { close() }
+            if line.hasPrefix("No errors occurred") {
+                log.noErrorsReported = true; close()
+            } else if line.hasPrefix("Some inconsistencies found") || line.hasPrefix("There were errors") {
+                log.noErrorsReported = false; close()
+            } else if line.hasPrefix("End of status report") {
+                close()
+            }
         }
         close()
         return log

@@ -30,8 +30,8 @@ enum MP4Freeform {
         var box = [UInt8](handle.readData(ofLength: Int(moov.size)))
         // moov > udta > meta (a full box: 4 bytes of version and flags before its children) > ilst
         guard let udta = child("udta", in: box, from: 8, to: box.count),
-              let meta = child("meta", in: box, from: udta + 8, to: udta + box.bigEndian32(at: udta)),
-              let ilst = child("ilst", in: box, from: meta + 12, to: meta + box.bigEndian32(at: meta))
+            let meta = child("meta", in: box, from: udta + 8, to: udta + box.bigEndian32(at: udta)),
+            let ilst = child("ilst", in: box, from: meta + 12, to: meta + box.bigEndian32(at: meta))
         else { throw fail("no moov/udta/meta/ilst to add to") }
         let atoms = tags.sorted { $0.key < $1.key }.flatMap { freeform(key: $0.key, value: $0.value) }
         let insertAt = ilst + box.bigEndian32(at: ilst)

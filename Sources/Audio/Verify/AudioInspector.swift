@@ -34,7 +34,8 @@ public enum AudioInspector {
         try checkEnd(source, cancel: cancel)
         var verdict = analyse ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
         if let spectral = verdict, spectral.verdict != .transcode, rate <= 48_000,
-           let finding = try quantizationGrid(source, cancel: cancel) {
+            let finding = try quantizationGrid(source, cancel: cancel)
+        {
             verdict = SpectralVerdict(
                 verdict: .transcode, cutoffHz: spectral.cutoffHz, dropDB: spectral.dropDB, nyquistHz: spectral.nyquistHz, windows: spectral.windows,
                 evidence: finding)
@@ -44,14 +45,17 @@ public enum AudioInspector {
 
     /// The mean power spectrum of the sounding FFT frames read at `positions` places in the track;
     /// without `transform`, the windows are only decoded (the check for damage), not analysed.
-    static func averagedSpectrum(_ source: AudioSource, transform: Bool, cancel: CancelFlag) throws -> (power: [Double], windows: Int, samplesRead: Int) {
+    static func averagedSpectrum(
+        _ source: AudioSource, transform: Bool, cancel: CancelFlag
+    ) throws -> (power: [Double], windows: Int, samplesRead: Int) {
         let rate = Int(source.sampleRate)
         let size = rate > 48_000 ? 8192 : 4096
         let fft = RealFFT(length: size)
         let window = RealFFT.hannWindow(size)
         let total = source.declaredSamples ?? 0
         let span = size * framesPerPosition
-        let starts: [Int64] = total > Int64(span * positions * 2)
+        let starts: [Int64] =
+            total > Int64(span * positions * 2)
             ? (0..<positions).map { Int64(Double(total) * (0.04 + 0.9 * Double($0) / Double(positions - 1))) }
             : [0]
         var sum = [Double](repeating: 0, count: size / 2 + 1)

@@ -30,8 +30,9 @@ public struct FakeLosslessDetector: Sendable {
     public func judge(power: [Double], sampleRate: Int, windows: Int) -> SpectralVerdict {
         let nyquist = Double(sampleRate) / 2
         guard windows > 0, power.count > 8 else {
-            return SpectralVerdict(verdict: .genuine, cutoffHz: nil, dropDB: 0, nyquistHz: Int(nyquist), windows: windows,
-                                   evidence: "no sound to analyse: nothing points to a lossy source")
+            return SpectralVerdict(
+                verdict: .genuine, cutoffHz: nil, dropDB: 0, nyquistHz: Int(nyquist), windows: windows,
+                evidence: "no sound to analyse: nothing points to a lossy source")
         }
         let binHz = nyquist / Double(power.count - 1)
         // Running sums make every window mean O(1).
@@ -52,8 +53,9 @@ public struct FakeLosslessDetector: Sendable {
             frequency += binHz
         }
         guard best.drop.isFinite else {
-            return SpectralVerdict(verdict: .genuine, cutoffHz: nil, dropDB: 0, nyquistHz: Int(nyquist), windows: windows,
-                                   evidence: "the band above \(Int(lowestCutoffHz)) Hz is too narrow to judge")
+            return SpectralVerdict(
+                verdict: .genuine, cutoffHz: nil, dropDB: 0, nyquistHz: Int(nyquist), windows: windows,
+                evidence: "the band above \(Int(lowestCutoffHz)) Hz is too narrow to judge")
         }
         let cutoff = Int(best.cutoff.rounded())
         let drop = (best.drop * 10).rounded() / 10
@@ -69,13 +71,16 @@ public struct FakeLosslessDetector: Sendable {
             evidence = "the level falls \(drop) dB across \(cutoff) Hz and stays at the floor up to \(Int(nyquist)) Hz: a lossy encoder's low-pass"
         } else if (edgeRange && drop >= suspectDropDB) || upsampled {
             verdict = .suspect
-            evidence = upsampled && !(lossyRange && drop >= suspectDropDB)
+            evidence =
+                upsampled && !(lossyRange && drop >= suspectDropDB)
                 ? "content stops at \(cutoff) Hz (a \(drop) dB fall) in a \(sampleRate) Hz file: made from a lower sample rate"
                 : "the level falls \(drop) dB across \(cutoff) Hz: steeper than natural material, shallower than a lossy encoder's low-pass"
         } else {
             verdict = .genuine
             evidence = "no cliff in the upper band (steepest fall \(drop) dB at \(cutoff) Hz): content runs on or fades out gradually"
         }
-        return SpectralVerdict(verdict: verdict, cutoffHz: verdict == .genuine ? nil : cutoff, dropDB: drop, nyquistHz: Int(nyquist), windows: windows, evidence: evidence)
+        return SpectralVerdict(
+            verdict: verdict, cutoffHz: verdict == .genuine ? nil : cutoff, dropDB: drop, nyquistHz: Int(nyquist), windows: windows,
+            evidence: evidence)
     }
 }

@@ -6,7 +6,9 @@ public enum Spectrogram {
     /// A PNG `width` × `height`: time from left to right (columns spread through the track), frequency
     /// from 0 Hz at the bottom to half the sample rate at the top, level as colour (black −120 dB up to
     /// white at the loudest bin). A cyan line marks `cutoffHz` when given.
-    public static func png(path: String, width: Int = 640, height: Int = 320, cutoffHz: Int? = nil, cancel: CancelFlag = CancelFlag()) throws -> [UInt8] {
+    public static func png(
+        path: String, width: Int = 640, height: Int = 320, cutoffHz: Int? = nil, cancel: CancelFlag = CancelFlag()
+    ) throws -> [UInt8] {
         let source = try AudioSource(path: path)
         let rate = Int(source.sampleRate)
         let size = rate > 48_000 ? 4096 : 2048

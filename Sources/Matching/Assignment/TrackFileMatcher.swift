@@ -89,9 +89,10 @@ public enum TrackFileMatcher {
         var expected = 0.0, found = 0.0, source: String?
         var allTimed = true
         for (t, f) in pairs.sorted(by: { $0.track < $1.track }) where f >= 0 && t >= 0 && score[t][f] >= minimumConfidence {
-            mappings.append(TrackMapping(
-                catalogTrackId: tracks[t].catalogTrackId, torrentFilePath: audio[f].path, cueTrack: cueTracks?[f],
-                confidence: (score[t][f] * 1000).rounded() / 1000))
+            mappings.append(
+                TrackMapping(
+                    catalogTrackId: tracks[t].catalogTrackId, torrentFilePath: audio[f].path, cueTrack: cueTracks?[f],
+                    confidence: (score[t][f] * 1000).rounded() / 1000))
             matchedTracks.insert(t)
             usedFiles.insert(f)
             if let want = tracks[t].durationSecs, let have = audio[f].durationSecs {
@@ -131,13 +132,19 @@ public enum TrackFileMatcher {
                 let pseudo = sheet.titles.enumerated().map {
                     AudioFileEvidence(path: image.path, sizeBytes: 0, track: $0.offset + 1, title: $0.element)
                 }
-                let result = assign(discTracks.map { var t = $0; t.discNumber = 1; return t }, pseudo, cueTracks: pseudo.map(\.track))
+                let result = assign(
+                    discTracks.map {
+                        var t = $0; t.discNumber = 1; return t
+                    }, pseudo, cueTracks: pseudo.map(\.track))
                 mappings += result.mappings
                 unmatched += result.unmatchedTrackIds
             } else {
                 cueRead = false
                 for track in discTracks {
-                    mappings.append(TrackMapping(catalogTrackId: track.catalogTrackId, torrentFilePath: image.path, cueTrack: track.trackNumber, confidence: unreadCueConfidence))
+                    mappings.append(
+                        TrackMapping(
+                            catalogTrackId: track.catalogTrackId, torrentFilePath: image.path, cueTrack: track.trackNumber,
+                            confidence: unreadCueConfidence))
                 }
             }
             let discSecs = discTracks.compactMap(\.durationSecs)

@@ -15,7 +15,9 @@ public struct AudioFileEvidence: Sendable, Equatable {
     /// "the file list" or "size × N kbps".
     public var durationSource: String?
 
-    public static let audioExtensions: Set<String> = ["flac", "mp3", "m4a", "alac", "ape", "wv", "wav", "aiff", "aif", "ogg", "oga", "opus", "dsf", "dff", "aac"]
+    public static let audioExtensions: Set<String> = [
+        "flac", "mp3", "m4a", "alac", "ape", "wv", "wav", "aiff", "aif", "ogg", "oga", "opus", "dsf", "dff", "aac",
+    ]
 
     public static func isAudio(_ path: String) -> Bool {
         audioExtensions.contains((path as NSString).pathExtension.lowercased())

@@ -44,12 +44,16 @@ public struct CandidateScorer: Sendable {
             mappingScore = result.confidence
             notes.append(String(format: "%d/%d tracks mapped (confidence %.2f)", result.mappings.count, ticket.tracks.count, result.confidence))
             if result.imageCue {
-                notes.append(result.cueRead ? "image + cue: tracks from the sheet's titles" : "image + cue: tracks taken in sheet order, the sheet itself not read yet")
+                notes.append(
+                    result.cueRead
+                        ? "image + cue: tracks from the sheet's titles" : "image + cue: tracks taken in sheet order, the sheet itself not read yet")
             }
             if !result.unusedFiles.isEmpty { notes.append("\(result.unusedFiles.count) extra audio file(s)") }
             if let check = result.durations {
                 durationsOff = check.mismatched
-                notes.append("durations from \(check.source): \(Self.clock(check.foundSecs)) against \(Self.clock(check.expectedSecs))" + (durationsOff ? " (mismatch)" : ""))
+                notes.append(
+                    "durations from \(check.source): \(Self.clock(check.foundSecs)) against \(Self.clock(check.expectedSecs))"
+                        + (durationsOff ? " (mismatch)" : ""))
             } else if ticket.tracks.contains(where: { $0.durationSecs != nil }) {
                 notes.append("durations unknown: the list gives sizes only and the bitrate is not constant")
             }
@@ -81,7 +85,9 @@ public struct CandidateScorer: Sendable {
         }
         if quality.score == 0 { score = 0 }
         if candidate.files == nil { score = min(score, Self.scoreCapWithoutFiles) }
-        return ScoredCandidate(torrent: candidate, score: (min(max(score, 0), 1) * 1000).rounded() / 1000, trackMapping: mapping, reasoning: notes.joined(separator: "; "))
+        return ScoredCandidate(
+            torrent: candidate, score: (min(max(score, 0), 1) * 1000).rounded() / 1000, trackMapping: mapping,
+            reasoning: notes.joined(separator: "; "))
     }
 
     /// A clean, AccurateRip-verified rip raises a score a little; a log that reports errors lowers it
@@ -118,7 +124,9 @@ public struct CandidateScorer: Sendable {
         if format.isLossless { return (1, "\(format.rawValue) lossless source") }
         if target.format.isLossless { return (0, "\(format.rawValue) is lossy and \(target.format.rawValue) was asked: disqualified") }
         let wanted = target.bitrateKbps ?? 0
-        let kbps = release.bitrate.flatMap { Int($0) } ?? (release.bitrate?.hasPrefix("V0") == true ? 245 : release.bitrate?.hasPrefix("V2") == true ? 190 : nil)
+        let kbps =
+            release.bitrate.flatMap { Int($0) }
+            ?? (release.bitrate?.hasPrefix("V0") == true ? 245 : release.bitrate?.hasPrefix("V2") == true ? 190 : nil)
         guard let kbps else { return (0.5, "\(format.rawValue), bitrate unknown") }
         return kbps >= wanted ? (0.7, "\(format.rawValue) \(kbps) kbps") : (0.3, "\(format.rawValue) \(kbps) kbps, below the \(wanted) kbps asked")
     }

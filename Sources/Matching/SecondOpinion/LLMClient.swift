@@ -18,8 +18,10 @@ public protocol LLMClient: Sendable {
 
 /// A provider's base URL without a trailing slash, and a fetcher bounded by the answer timeout.
 private func connection(_ baseURL: String, timeoutSecs: Double) -> (base: String, fetcher: HTTPFetcher) {
-    (baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
-     HTTPFetcher(connectTimeout: min(10, timeoutSecs), totalTimeout: timeoutSecs, maxBytes: 1 << 20))
+    (
+        baseURL.hasSuffix("/") ? String(baseURL.dropLast()) : baseURL,
+        HTTPFetcher(connectTimeout: min(10, timeoutSecs), totalTimeout: timeoutSecs, maxBytes: 1 << 20)
+    )
 }
 
 private func encode(_ value: JSONValue) -> Data {
@@ -39,7 +41,8 @@ private func send(_ fetcher: HTTPFetcher, _ url: String, headers: [String], body
         return try decodeBody(try await fetcher.post(url, headers: headers + ["Content-Type: application/json"], body: encode(body)), from: provider)
     } catch let error as FetchError {
         if case .httpStatus(_, let status, let excerpt) = error,
-           let message = (try? JSONValue(json: Data(excerpt.utf8)))?["error"]?["message"]?.stringValue {
+            let message = (try? JSONValue(json: Data(excerpt.utf8)))?["error"]?["message"]?.stringValue
+        {
             throw LLMError("\(provider) answered HTTP \(status): \(message)")
         }
         throw LLMError("\(provider): \(error)")
@@ -75,7 +78,8 @@ public struct OpenAIChatClient: LLMClient {
                 "json_schema": .object(["name": .string("release_choice"), "strict": .bool(true), "schema": schema]),
             ]),
         ])
-        let answer = try await send(fetcher, baseURL + "/chat/completions", headers: ["Authorization: Bearer \(apiKey)"], body: body, provider: "openai")
+        let answer = try await send(
+            fetcher, baseURL + "/chat/completions", headers: ["Authorization: Bearer \(apiKey)"], body: body, provider: "openai")
         guard case .array(let choices)? = answer["choices"], let message = choices.first?["message"] else {
             throw LLMError("openai: the answer has no choices[0].message")
         }
@@ -112,18 +116,21 @@ public struct AnthropicMessagesClient: LLMClient {
             "max_tokens": .number(1024),
             "system": .string(system),
             "messages": .array([.object(["role": .string("user"), "content": .string(user)])]),
-            "tools": .array([.object([
-                "name": .string(Self.toolName),
-                "description": .string("Report which candidate release is the album, how sure you are, and why."),
-                "input_schema": schema,
-            ])]),
+            "tools": .array([
+                .object([
+                    "name": .string(Self.toolName),
+                    "description": .string("Report which candidate release is the album, how sure you are, and why."),
+                    "input_schema": schema,
+                ])
+            ]),
             "tool_choice": .object(["type": .string("tool"), "name": .string(Self.toolName)]),
         ])
         let answer = try await send(
             fetcher, baseURL + "/v1/messages", headers: ["x-api-key: \(apiKey)", "anthropic-version: 2023-06-01"], body: body, provider: "anthropic")
         guard case .array(let content)? = answer["content"] else { throw LLMError("anthropic: the answer has no content array") }
         guard let call = content.first(where: { $0["type"]?.stringValue == "tool_use" && $0["name"]?.stringValue == Self.toolName }),
-              let input = call["input"] else {
+            let input = call["input"]
+        else {
             throw LLMError("anthropic: the answer has no \(Self.toolName) tool call (stop_reason \(answer["stop_reason"]?.stringValue ?? "none"))")
         }
         return input

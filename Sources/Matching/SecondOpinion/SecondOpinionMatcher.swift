@@ -78,9 +78,13 @@ public struct SecondOpinionMatcher: Matcher {
             let answer = try await client.complete(system: Self.systemPrompt, user: Self.prompt(ticket, top), schema: Self.schema)
             verdict = try Self.verdict(from: answer, candidates: top.count)
         } catch {
-            return MatchReport(scored: scored, decision: decision, secondOpinion: "\(client.label) gave no usable answer (\(error)); the deterministic result stands")
+            return MatchReport(
+                scored: scored, decision: decision, secondOpinion: "\(client.label) gave no usable answer (\(error)); the deterministic result stands"
+            )
         }
-        let said = "\(client.label): " + (verdict.choice.map { "candidate \($0)" } ?? "none of them") + String(format: " (confidence %.2f): ", verdict.confidence) + verdict.reasoning
+        let said =
+            "\(client.label): " + (verdict.choice.map { "candidate \($0)" } ?? "none of them")
+            + String(format: " (confidence %.2f): ", verdict.confidence) + verdict.reasoning
         guard let choice = verdict.choice else {
             return MatchReport(scored: scored, decision: decision, secondOpinion: said)
         }
@@ -113,13 +117,16 @@ public struct SecondOpinionMatcher: Matcher {
         var lines = ["Album: \(ticket.search.artist) — \(ticket.search.album)" + (ticket.search.year.map { " (\($0))" } ?? "")]
         lines.append("Tracks:")
         for track in ticket.tracks {
-            lines.append("  \(track.discNumber)-\(track.trackNumber) \(track.name)" + (track.durationSecs.map { " [\(CandidateScorer.clock($0))]" } ?? ""))
+            lines.append(
+                "  \(track.discNumber)-\(track.trackNumber) \(track.name)" + (track.durationSecs.map { " [\(CandidateScorer.clock($0))]" } ?? ""))
         }
         lines.append("Wanted format: \(ticket.constraints.format.rawValue)")
         for (index, candidate) in candidates.enumerated() {
             lines.append("")
             lines.append("Candidate \(index): \(candidate.torrent.title)")
-            lines.append("  seeders \(candidate.torrent.seeders), \(candidate.torrent.sizeBytes / 1_000_000) MB, score \(candidate.score): \(candidate.reasoning)")
+            lines.append(
+                "  seeders \(candidate.torrent.seeders), \(candidate.torrent.sizeBytes / 1_000_000) MB, score \(candidate.score): \(candidate.reasoning)"
+            )
             if let files = candidate.torrent.files {
                 for file in files.prefix(60) { lines.append("  \(file.path) (\(file.sizeBytes / 1000) kB)") }
                 if files.count > 60 { lines.append("  … \(files.count - 60) more files") }

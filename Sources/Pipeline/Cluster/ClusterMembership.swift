@@ -32,7 +32,8 @@ public struct ClusterMembership: Service {
             group.addTask { await self.beat() }
             await withGracefulShutdownHandler {
                 try? await Task.sleep(for: .seconds(Int64.max / 4))
-            } onGracefulShutdown: {}
+            } onGracefulShutdown: {
+            }
             group.cancelAll()
         }
     }

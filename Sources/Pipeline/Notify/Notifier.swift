@@ -63,7 +63,8 @@ public final class Notifier: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             for await event in stream.cancelOnGracefulShutdown() {
                 guard event.type == .stateChange, let state = event.payload["new_state"]?.stringValue,
-                      NotifyTarget.allEvents.contains(state) else { continue }
+                    NotifyTarget.allEvents.contains(state)
+                else { continue }
                 for (index, target) in targets.enumerated() {
                     switch target.kind {
                     case .webhook where target.events.contains(state):
@@ -98,7 +99,10 @@ public final class Notifier: Service, Sendable {
         switch state {
         case "completed":
             let placed = ((try? await database.downloadFiles(ticketId: event.ticketId)) ?? []).filter { $0.type.hasPrefix("placed_") }
-            body["files"] = .array(placed.map { .object(["path": .string($0.path), "sha256": $0.sha256.map(JSONValue.string) ?? .null, "size": .number(Double($0.size))]) })
+            body["files"] = .array(
+                placed.map {
+                    .object(["path": .string($0.path), "sha256": $0.sha256.map(JSONValue.string) ?? .null, "size": .number(Double($0.size))])
+                })
             if case .array(let missing)? = details["missing"], !missing.isEmpty { body["missing"] = .array(missing) }
         case "failed":
             body["error"] = .object([
@@ -168,7 +172,10 @@ public final class Notifier: Service, Sendable {
                 throw NotifyFailure(message: "the server's answer is not a Subsonic response")
             }
             guard response["status"]?.stringValue == "ok" else {
-                throw NotifyFailure(message: "the server refused: \(response["error"]?["message"]?.stringValue ?? "status \(response["status"]?.stringValue ?? "missing")")")
+                throw NotifyFailure(
+                    message:
+                        "the server refused: \(response["error"]?["message"]?.stringValue ?? "status \(response["status"]?.stringValue ?? "missing")")"
+                )
             }
         }
     }

@@ -25,7 +25,8 @@ extension Orchestrator {
                 metrics.stageFinished("search_match", after: Date().timeIntervalSince(started))
             }
             if case .autoApproved = ticket.state {
-                ticket = try await move(ticket, to: .downloading(.init(torrentHash: ticket.state.selectedCandidate!.torrent.infoHash, startedAt: Date())))
+                ticket = try await move(
+                    ticket, to: .downloading(.init(torrentHash: ticket.state.selectedCandidate!.torrent.infoHash, startedAt: Date())))
             }
             if case .downloading = ticket.state, let selected = ticket.approval?.selectedCandidate {
                 try await downloadConvertPlace(ticket, selected: selected, context: context)
@@ -60,7 +61,8 @@ extension Orchestrator {
         guard !candidates.isEmpty else {
             let searched = query ?? "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)"
             guard dropped == 0 else {
-                throw StageError(code: "no_candidates", message: "every release found for '\(searched)' is on the blocklist (\(dropped))", retryable: true)
+                throw StageError(
+                    code: "no_candidates", message: "every release found for '\(searched)' is on the blocklist (\(dropped))", retryable: true)
             }
             throw StageError.noCandidates(searched)
         }
@@ -85,7 +87,8 @@ extension Orchestrator {
     private func follow(_ ticket: StoredTicket) async throws -> StoredTicket? {
         let wanted = DuplicateKey(ticket.ticket)
         guard let leader = try await database.ticketsWithRelease(excluding: ticket.id).first(where: { DuplicateKey($0.ticket) == wanted }),
-              let approval = leader.approval, var selected = approval.selectedCandidate else { return nil }
+            let approval = leader.approval, var selected = approval.selectedCandidate
+        else { return nil }
         selected.reasoning += "; the release ticket \(leader.id) chose for the same album"
         let confidence: Double
         var alternatives: [ScoredCandidate]?
@@ -102,10 +105,11 @@ extension Orchestrator {
     private func downloadConvertPlace(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws {
         let limit = settings.maxParallelDownloads
         try await downloadSlots.acquire(context: context) {
-            await context.reportProgress(.object([
-                "stage": .string("downloading"), "queued": .bool(true),
-                "note": .string("waiting for a download slot (max_parallel_downloads = \(limit))"),
-            ]))
+            await context.reportProgress(
+                .object([
+                    "stage": .string("downloading"), "queued": .bool(true),
+                    "note": .string("waiting for a download slot (max_parallel_downloads = \(limit))"),
+                ]))
         }
         let downloadStarted = Date()
         // Tracks whose files are complete start converting while the rest downloads.
@@ -126,9 +130,12 @@ extension Orchestrator {
         let early = await earlyPass
         try context.checkCancellation()
         try await verify(ticket, selected: selected, download: download, context: context)
-        let converting = try await move(ticket, to: .converting(.init(
-            currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
-            startedAt: Date())))
+        let converting = try await move(
+            ticket,
+            to: .converting(
+                .init(
+                    currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
+                    startedAt: Date())))
         let conversionStarted = Date()
         metrics.stageFinished("download", after: conversionStarted.timeIntervalSince(downloadStarted))
         metrics.downloaded(bytes: download.totalBytes)
@@ -137,14 +144,18 @@ extension Orchestrator {
         let missing = Self.missingItems(ticket.ticket, conversion)
         if conversion.outputsByTrackId.isEmpty, !ticket.ticket.tracks.isEmpty {
             throw StageError(
-                code: "nothing_delivered", message: "no track could be delivered: " + missing.map { "\($0.catalogId): \($0.reason)" }.joined(separator: "; "),
+                code: "nothing_delivered",
+                message: "no track could be delivered: " + missing.map { "\($0.catalogId): \($0.reason)" }.joined(separator: "; "),
                 retryable: false)
         }
         let placingStarted = Date()
         metrics.stageFinished("convert", after: placingStarted.timeIntervalSince(conversionStarted))
         metrics.converted(audioSeconds: conversion.audioSeconds)
-        let placing = try await move(converting, to: .placing(.init(
-            filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: Date())))
+        let placing = try await move(
+            converting,
+            to: .placing(
+                .init(
+                    filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: Date())))
         let placement = try await stages.place.place(placing, conversion: conversion, context: context)
         let stats = CompletionStats(
             totalDownloadBytes: download.totalBytes,
@@ -176,13 +187,16 @@ extension Orchestrator {
         let reason = report.problems.joined(separator: "; ")
         // A person who approved a release already refused (and blocklisted) chose it knowingly.
         if case .approved(let approved)? = ticket.approval,
-           try await database.isBlocklisted(infoHash: selected.torrent.infoHash) {
-            logger.notice("ticket \(ticket.id): \(approved.approvedBy) approved the refused release \(selected.torrent.infoHash); converting it: \(reason)")
+            try await database.isBlocklisted(infoHash: selected.torrent.infoHash)
+        {
+            logger.notice(
+                "ticket \(ticket.id): \(approved.approvedBy) approved the refused release \(selected.torrent.infoHash); converting it: \(reason)")
             return
         }
-        try await database.addToBlocklist(BlocklistEntry(
-            infoHash: selected.torrent.infoHash, title: selected.torrent.title, reason: reason, evidence: payload,
-            artist: ticket.ticket.search.artist, album: ticket.ticket.search.album, source: "verification", ticketId: ticket.id))
+        try await database.addToBlocklist(
+            BlocklistEntry(
+                infoHash: selected.torrent.infoHash, title: selected.torrent.title, reason: reason, evidence: payload,
+                artist: ticket.ticket.search.artist, album: ticket.ticket.search.album, source: "verification", ticketId: ticket.id))
         metrics.failed(code: "verification_failed", retryable: false)
         logger.warning("ticket \(ticket.id): release \(selected.torrent.infoHash) refused by verification and blocklisted: \(reason)")
         throw StageError(code: "verification_failed", message: "the release '\(selected.torrent.title)' was refused: \(reason)", retryable: false)
@@ -191,10 +205,15 @@ extension Orchestrator {
     /// What a flagged completion lacks, in the ticket's order.
     static func missingItems(_ ticket: Ticket, _ conversion: ConvertedRelease) -> [TicketState.MissingItem] {
         ticket.tracks.compactMap { track in
-            conversion.missingTracks[track.catalogTrackId].map { .init(kind: "track", catalogId: track.catalogTrackId, destPath: track.destPath, reason: $0) }
-        } + ticket.images.compactMap { image in
-            conversion.missingImages[image.catalogImageId].map { .init(kind: "image", catalogId: image.catalogImageId, destPath: image.destPath, reason: $0) }
+            conversion.missingTracks[track.catalogTrackId].map {
+                .init(kind: "track", catalogId: track.catalogTrackId, destPath: track.destPath, reason: $0)
+            }
         }
+            + ticket.images.compactMap { image in
+                conversion.missingImages[image.catalogImageId].map {
+                    .init(kind: "image", catalogId: image.catalogImageId, destPath: image.destPath, reason: $0)
+                }
+            }
     }
 
     /// One checked state change, published once it has committed.
@@ -213,7 +232,8 @@ extension Orchestrator {
         do {
             let change = try await apply(id) { ticket in
                 let now = Date()
-                let entry = TicketErrorEntry(timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
+                let entry = TicketErrorEntry(
+                    timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
                 if let fallback = Self.fallback(from: ticket, after: error, entry: entry) { return fallback }
                 if let waiting = Self.waitForPerson(ticket, after: error, entry: entry, at: now) { return waiting }
                 if let wanted = Self.keepWanted(ticket, after: error, entry: entry, policy: wantedPolicy, at: now) { return wanted }
@@ -223,16 +243,20 @@ extension Orchestrator {
                     return TicketUpdate(
                         state: ticket.resumableState(at: now, note: "retry \(ticket.retryCount + 1) after \(error.code)"),
                         error: entry, retryCount: ticket.retryCount + 1, waitUntil: retryAt,
-                        note: (.retryScheduled, .object([
-                            "code": .string(error.code), "error": .string(error.message),
-                            "retry_count": .number(Double(ticket.retryCount + 1)), "delay_secs": .number(delay.rounded()),
-                            "retry_at": .string(ISO8601DateFormatter().string(from: retryAt)),
-                        ])))
+                        note: (
+                            .retryScheduled,
+                            .object([
+                                "code": .string(error.code), "error": .string(error.message),
+                                "retry_count": .number(Double(ticket.retryCount + 1)), "delay_secs": .number(delay.rounded()),
+                                "retry_at": .string(ISO8601DateFormatter().string(from: retryAt)),
+                            ])
+                        ))
                 }
                 return TicketUpdate(
-                    state: .failed(.init(
-                        failedAtState: ticket.state.name, code: error.code, error: error.message, retryable: error.retryable,
-                        retryCount: ticket.retryCount, failedAt: now)),
+                    state: .failed(
+                        .init(
+                            failedAtState: ticket.state.name, code: error.code, error: error.message, retryable: error.retryable,
+                            retryCount: ticket.retryCount, failedAt: now)),
                     error: entry)
             }
             logger.warning("ticket \(id) failed in a stage: \(error) → \(change.ticket.state.name.rawValue)")
@@ -273,38 +297,48 @@ extension Orchestrator {
         }
         return TicketUpdate(
             state: next, error: entry, retryCount: ticket.retryCount,
-            note: (.fallback, .object([
-                "code": .string(error.code), "error": .string(error.message),
-                "from": .string(from.torrent.title), "from_info_hash": .string(from.torrent.infoHash),
-                "to": .string(to.torrent.title), "to_info_hash": .string(to.torrent.infoHash), "to_score": .number(to.score),
-            ])))
+            note: (
+                .fallback,
+                .object([
+                    "code": .string(error.code), "error": .string(error.message),
+                    "from": .string(from.torrent.title), "from_info_hash": .string(from.torrent.infoHash),
+                    "to": .string(to.torrent.title), "to_info_hash": .string(to.torrent.infoHash), "to_score": .number(to.score),
+                ])
+            ))
     }
 
     /// A release verification refused, with no approved release left to fall back to, waits for a
     /// person (`needs_approval`, reason `verification_failed`) instead of failing: the refused release is
     /// shown with why, and the person can approve it anyway, reject, or force a new search.
     static func waitForPerson(_ ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry, at now: Date) -> TicketUpdate? {
-        guard error.code == "verification_failed", ticket.state.name == .downloading, var refused = ticket.approval?.selectedCandidate else { return nil }
+        guard error.code == "verification_failed", ticket.state.name == .downloading, var refused = ticket.approval?.selectedCandidate else {
+            return nil
+        }
         refused.reasoning += "; refused by verification: \(error.message)"
         return TicketUpdate(
-            state: .needsApproval(.init(
-                candidates: [refused], recommendedIdx: 0, confidence: 0, reason: .verificationFailed(detail: error.message), waitingSince: now)),
+            state: .needsApproval(
+                .init(
+                    candidates: [refused], recommendedIdx: 0, confidence: 0, reason: .verificationFailed(detail: error.message), waitingSince: now)),
             error: entry, retryCount: ticket.retryCount)
     }
 
     /// A search that found nothing usable leaves the ticket `wanted`, to be searched again on the
     /// policy's schedule (no retry is spent); once the ticket is older than the give-up age it fails
     /// with `not_found`. Nil without a policy, or for any other error.
-    static func keepWanted(_ ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry, policy: WantedPolicy?, at now: Date) -> TicketUpdate? {
+    static func keepWanted(
+        _ ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry, policy: WantedPolicy?, at now: Date
+    ) -> TicketUpdate? {
         guard let policy, error.code == "no_candidates", ticket.state.name == .searching else { return nil }
         // The fruitless searches so far are in the error history (the retry budget stays for the download).
         let searches = ticket.errorHistory.filter { $0.code == "no_candidates" }.count + 1
         if now.timeIntervalSince(ticket.createdAt) >= policy.giveUpAfter {
             let days = Int(policy.giveUpAfter / 86_400)
             return TicketUpdate(
-                state: .failed(.init(
-                    failedAtState: .searching, code: "not_found", error: "still not found after \(searches) search(es) over \(days) day(s): \(error.message)",
-                    retryable: false, retryCount: ticket.retryCount, failedAt: now)),
+                state: .failed(
+                    .init(
+                        failedAtState: .searching, code: "not_found",
+                        error: "still not found after \(searches) search(es) over \(days) day(s): \(error.message)",
+                        retryable: false, retryCount: ticket.retryCount, failedAt: now)),
                 error: entry)
         }
         let next = now.addingTimeInterval(policy.delay(afterSearches: searches))
@@ -337,7 +371,9 @@ extension Orchestrator {
                 _ = try await apply(id) { ticket in
                     TicketUpdate(
                         state: ticket.resumableState(at: Date(), note: "the database was unavailable"), retryCount: ticket.retryCount,
-                        note: (.recovered, .object(["interrupted_state": .string(ticket.state.name.rawValue), "reason": .string("storage_unavailable")])))
+                        note: (
+                            .recovered, .object(["interrupted_state": .string(ticket.state.name.rawValue), "reason": .string("storage_unavailable")])
+                        ))
                 }
                 logger.notice("ticket \(id): the database takes writes again; the ticket resumes")
                 return

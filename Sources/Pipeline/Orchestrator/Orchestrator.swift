@@ -58,7 +58,8 @@ public actor Orchestrator: Service {
                         // at once (no indexer answers), slots free up as fast as they are filled, and
                         // this loop alone would never give the outer one a turn.
                         while !pausedAll, !Task.isShuttingDownGracefully, !Task.isCancelled, inFlight.count < settings.maxParallelTickets,
-                              let claimed = try await claimNext() {
+                            let claimed = try await claimNext()
+                        {
                             let flag = StopFlag()
                             inFlight[claimed.ticket.id] = flag
                             group.addTask { await self.work(on: claimed, stopFlag: flag) }

@@ -35,7 +35,9 @@ public struct AudioConvertStage: ConvertStage {
             for await ready in tracks {
                 guard let track = ticket.ticket.tracks.first(where: { $0.catalogTrackId == ready.catalogTrackId }) else { continue }
                 let cover = ticket.ticket.constraints.embedCover ? ready.coverPath.flatMap { try? CoverArt(contentsOf: $0) } : nil
-                guard let job = try? job(for: track, in: ticket.ticket, input: ready.path, cueTrack: ready.cueTrack, cover: cover, workDir: workDir, images: &images)
+                guard
+                    let job = try? job(
+                        for: track, in: ticket.ticket, input: ready.path, cueTrack: ready.cueTrack, cover: cover, workDir: workDir, images: &images)
                 else { continue }
                 group.addTask { (track.catalogTrackId, try? await converter.convert(job)) }
             }
@@ -54,7 +56,9 @@ public struct AudioConvertStage: ConvertStage {
         }
     }
 
-    public func convert(_ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext) async throws -> ConvertedRelease {
+    public func convert(
+        _ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext
+    ) async throws -> ConvertedRelease {
         let workDir = (workRoot as NSString).appendingPathComponent(SafeName(ticket.id).value)
         do {
             var missing = Missing()
@@ -70,7 +74,9 @@ public struct AudioConvertStage: ConvertStage {
                 for (planned, result) in zip(tracks, results) {
                     if case .success(let converted) = result { finished.record(planned.track.catalogTrackId, planned.job, output: converted.output) }
                 }
-                for (id, output) in done { if let job = planned.first(where: { $0.track.catalogTrackId == id })?.job { finished.record(id, job, output: output) } }
+                for (id, output) in done {
+                    if let job = planned.first(where: { $0.track.catalogTrackId == id })?.job { finished.record(id, job, output: output) }
+                }
                 finished.save(workDir)
                 throw StageInterrupted(reason: .paused)
             }
@@ -78,7 +84,8 @@ public struct AudioConvertStage: ConvertStage {
             let images = try extractImages(ticket.ticket, download: download, workDir: workDir, missing: &missing)
             let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
             return ConvertedRelease(
-                outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds, missingTracks: missing.tracks, missingImages: missing.images)
+                outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds, missingTracks: missing.tracks,
+                missingImages: missing.images)
         } catch let interrupted as StageInterrupted {
             if interrupted.reason == .cancelledByUser { try? FileManager.default.removeItem(atPath: workDir) }
             throw interrupted
@@ -109,11 +116,15 @@ public struct AudioConvertStage: ConvertStage {
         for track in ticket.tracks {
             guard let input = download.filesByTrackId[track.catalogTrackId] else {
                 let reason = download.missingTracks[track.catalogTrackId] ?? "no downloaded file"
-                try skipOrThrow(StageError(code: "missing_source", message: "track \(track.catalogTrackId) '\(track.name)': \(reason)", retryable: false), track: track, into: &missing)
+                try skipOrThrow(
+                    StageError(code: "missing_source", message: "track \(track.catalogTrackId) '\(track.name)': \(reason)", retryable: false),
+                    track: track, into: &missing)
                 continue
             }
             do {
-                let job = try job(for: track, in: ticket, input: input, cueTrack: download.cueTrackByTrackId[track.catalogTrackId], cover: cover, workDir: workDir, images: &images)
+                let job = try job(
+                    for: track, in: ticket, input: input, cueTrack: download.cueTrackByTrackId[track.catalogTrackId], cover: cover, workDir: workDir,
+                    images: &images)
                 planned.append(PlannedTrack(track: track, job: job))
             } catch let error as StageError {
                 try skipOrThrow(error, track: track, into: &missing)
@@ -124,7 +135,8 @@ public struct AudioConvertStage: ConvertStage {
 
     /// One track's conversion: from its file, or its range of a CUE image, into the work folder.
     private func job(
-        for track: TicketTrack, in ticket: Ticket, input file: String, cueTrack: Int?, cover: CoverArt?, workDir: String, images: inout [String: CueImage]
+        for track: TicketTrack, in ticket: Ticket, input file: String, cueTrack: Int?, cover: CoverArt?, workDir: String,
+        images: inout [String: CueImage]
     ) throws -> ConversionJob {
         let constraints = ticket.constraints
         var input = file
@@ -138,7 +150,8 @@ public struct AudioConvertStage: ConvertStage {
             range = source.range
         }
         let ext = (track.destPath as NSString).pathExtension
-        let output = (workDir as NSString).appendingPathComponent("\(SafeName(track.catalogTrackId).value).\(ext.isEmpty ? constraints.format.fileExtension : ext)")
+        let output = (workDir as NSString).appendingPathComponent(
+            "\(SafeName(track.catalogTrackId).value).\(ext.isEmpty ? constraints.format.fileExtension : ext)")
         return ConversionJob(
             input: input, range: range, output: output,
             spec: OutputSpec(format: constraints.format, bitrateKbps: constraints.bitrateKbps, sampleRateHz: constraints.sampleRateHz),
@@ -150,14 +163,18 @@ public struct AudioConvertStage: ConvertStage {
     private func cueImage(for imagePath: String, cache: inout [String: CueImage]) throws -> CueImage {
         if let known = cache[imagePath] { return known }
         let folder = (imagePath as NSString).deletingLastPathComponent
-        let sheets = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { ($0 as NSString).pathExtension.lowercased() == "cue" }.sorted()
+        let sheets = ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter {
+            ($0 as NSString).pathExtension.lowercased() == "cue"
+        }.sorted()
         for sheet in sheets {
             guard let image = try? CueImage(cuePath: (folder as NSString).appendingPathComponent(sheet)),
-                  image.tracks.contains(where: { $0.input == imagePath }) else { continue }
+                image.tracks.contains(where: { $0.input == imagePath })
+            else { continue }
             cache[imagePath] = image
             return image
         }
-        throw StageError(code: "corrupt_source", message: "no CUE sheet in '\(folder)' describes '\((imagePath as NSString).lastPathComponent)'", retryable: false)
+        throw StageError(
+            code: "corrupt_source", message: "no CUE sheet in '\(folder)' describes '\((imagePath as NSString).lastPathComponent)'", retryable: false)
     }
 
     /// Title and numbers from the track; album fields from `metadata_to_embed`, else the search.
@@ -176,7 +193,8 @@ public struct AudioConvertStage: ConvertStage {
     }
 
     /// Runs the album while watching the ticket's stop flag, and forwards progress to live clients.
-    private func convertWatchingForStop(_ tracks: [PlannedTrack], context: StageContext) async throws -> [Result<Audio.ConversionResult, AudioError>] {
+    private func convertWatchingForStop(_ tracks: [PlannedTrack], context: StageContext) async throws -> [Result<Audio.ConversionResult, AudioError>]
+    {
         let (updates, sink) = AsyncStream<AlbumProgress>.makeStream(bufferingPolicy: .bufferingNewest(1))
         let converter = self.converter
         let named = tracks.map { (name: $0.track.name, job: $0.job) }
@@ -189,11 +207,13 @@ public struct AudioConvertStage: ConvertStage {
             }
             group.addTask {
                 for await progress in updates {
-                    await context.reportProgress(.object([
-                        "stage": .string("converting"), "current_track_idx": .number(Double(progress.currentTrackIdx)),
-                        "total_tracks": .number(Double(progress.totalTracks)), "current_track_name": .string(progress.currentTrackName),
-                        "finished_tracks": .number(Double(progress.finishedTracks)), "percent": .number((progress.fraction * 1000).rounded() / 10),
-                    ]))
+                    await context.reportProgress(
+                        .object([
+                            "stage": .string("converting"), "current_track_idx": .number(Double(progress.currentTrackIdx)),
+                            "total_tracks": .number(Double(progress.totalTracks)), "current_track_name": .string(progress.currentTrackName),
+                            "finished_tracks": .number(Double(progress.finishedTracks)),
+                            "percent": .number((progress.fraction * 1000).rounded() / 10),
+                        ]))
                 }
                 return nil
             }
@@ -265,10 +285,12 @@ public struct AudioConvertStage: ConvertStage {
             }
         }
         if bytes == nil {
-            bytes = ticket.tracks.lazy.compactMap { download.filesByTrackId[$0.catalogTrackId] }.compactMap { AudioProbe.embeddedPicture(path: $0) }.first
+            bytes =
+                ticket.tracks.lazy.compactMap { download.filesByTrackId[$0.catalogTrackId] }.compactMap { AudioProbe.embeddedPicture(path: $0) }.first
         }
         guard let bytes, let cover = try? CoverArt(data: bytes) else {
-            throw StageError(code: "missing_image", message: "the release has no cover image (no front/cover/folder file, no embedded picture)", retryable: false)
+            throw StageError(
+                code: "missing_image", message: "the release has no cover image (no front/cover/folder file, no embedded picture)", retryable: false)
         }
         var images: [String: String] = [:]
         var converted: [CoverArt.Kind: CoverArt] = [cover.kind: cover]
@@ -279,13 +301,18 @@ public struct AudioConvertStage: ConvertStage {
             case "jpg", "jpeg": kind = .jpeg
             case "png": kind = .png
             default:
-                throw StageError(code: "image_format", message: "image \(image.catalogImageId): .\(ext) is not a cover format this service writes (jpg, jpeg, png)", retryable: false)
+                throw StageError(
+                    code: "image_format",
+                    message: "image \(image.catalogImageId): .\(ext) is not a cover format this service writes (jpg, jpeg, png)", retryable: false)
             }
             if converted[kind] == nil {
                 do {
                     converted[kind] = try ImageConverter.convert(cover, to: kind)
                 } catch {
-                    throw StageError(code: "image_format", message: "image \(image.catalogImageId) wants .\(ext) and the release's \(cover.kind.rawValue) cover: \(error)", retryable: false)
+                    throw StageError(
+                        code: "image_format",
+                        message: "image \(image.catalogImageId) wants .\(ext) and the release's \(cover.kind.rawValue) cover: \(error)",
+                        retryable: false)
                 }
             }
             let path = (workDir as NSString).appendingPathComponent("\(SafeName(image.catalogImageId).value).\(ext)")
@@ -319,7 +346,8 @@ struct PausedConversions: Codable {
 
     static func load(_ workDir: String) -> PausedConversions {
         guard let data = FileManager.default.contents(atPath: file(workDir)),
-              let kept = try? JSONDecoder().decode(PausedConversions.self, from: data) else { return PausedConversions() }
+            let kept = try? JSONDecoder().decode(PausedConversions.self, from: data)
+        else { return PausedConversions() }
         return kept
     }
 

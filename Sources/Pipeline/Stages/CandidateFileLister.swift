@@ -134,8 +134,9 @@ public struct CandidateFileLister: Sendable {
     private func earlyPaths(_ metadata: TorrentMetadata) -> (sheets: Set<String>, logs: Set<String>) {
         let entries = listing(metadata)
         let sheets = Set(TrackFileMatcher.imageCueSheets(entries))
-        let losslessFolders = Set(entries.filter { AudioFileEvidence.isAudio($0.path) && AudioFileEvidence.isLosslessName($0.path) }
-            .map { ($0.path as NSString).deletingLastPathComponent })
+        let losslessFolders = Set(
+            entries.filter { AudioFileEvidence.isAudio($0.path) && AudioFileEvidence.isLosslessName($0.path) }
+                .map { ($0.path as NSString).deletingLastPathComponent })
         let logs = entries.filter { entry in
             (entry.path as NSString).pathExtension.lowercased() == "log" && entry.sizeBytes <= 1 << 20
                 && losslessFolders.contains((entry.path as NSString).deletingLastPathComponent)
@@ -170,19 +171,27 @@ public struct CandidateFileLister: Sendable {
         let wanted = metadata.files.filter { paths.sheets.contains($0.path) || paths.logs.contains($0.path) }
         // The same torrent may have been added a moment ago from a magnet whose metadata is still on its way.
         guard !wanted.isEmpty, (try? await torrents.waitForMetadata(hash, timeout: metadataTimeout, earlyTimeout: earlyTimeout)) != nil,
-              (try? await torrents.selectFiles(hash, wanted: Set(wanted.map(\.index)))) != nil else { return nil }
+            (try? await torrents.selectFiles(hash, wanted: Set(wanted.map(\.index)))) != nil
+        else { return nil }
         let deadline = ContinuousClock.now + earlyTimeout
         while ContinuousClock.now < deadline {
-            if let progress = try? await torrents.fileProgress(hash), wanted.allSatisfy({ progress.indices.contains($0.index) && progress[$0.index] >= $0.size }) {
+            if let progress = try? await torrents.fileProgress(hash),
+                wanted.allSatisfy({ progress.indices.contains($0.index) && progress[$0.index] >= $0.size })
+            {
                 var sheets: [String: [String]] = [:]
                 var logs: [RipLogNote] = []
                 for file in wanted {
                     let path = (scratchDirectory as NSString).appendingPathComponent(file.path)
                     if paths.sheets.contains(file.path) {
-                        guard let bytes = try? readUntrustedFile(atPath: path, kind: .cueSheet), let sheet = try? CueSheet.parse(bytes) else { continue }
+                        guard let bytes = try? readUntrustedFile(atPath: path, kind: .cueSheet), let sheet = try? CueSheet.parse(bytes) else {
+                            continue
+                        }
                         sheets[file.path] = sheet.tracks.map { $0.title ?? "" }
-                    } else if let bytes = try? readUntrustedFile(atPath: path, kind: .ripLog), let log = try? RipLog.parse(CueTextDecoder.decode(bytes).text) {
-                        logs.append(RipLogNote(path: file.path, summary: log.summary, clean: log.isClean, accurateRipVerified: log.isAccurateRipVerified))
+                    } else if let bytes = try? readUntrustedFile(atPath: path, kind: .ripLog),
+                        let log = try? RipLog.parse(CueTextDecoder.decode(bytes).text)
+                    {
+                        logs.append(
+                            RipLogNote(path: file.path, summary: log.summary, clean: log.isClean, accurateRipVerified: log.isAccurateRipVerified))
                     }
                 }
                 return EarlyFiles(sheets: sheets.isEmpty ? nil : sheets, logs: logs.isEmpty ? nil : logs.sorted { $0.path < $1.path })

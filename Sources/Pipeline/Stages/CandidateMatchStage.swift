@@ -35,14 +35,18 @@ public struct CandidateMatchStage: MatchStage {
             return Set(byTrack.keys).isSuperset(of: tracks) && candidate.score >= matcher.autoApproveThreshold ? byTrack : nil
         }
         guard let bestFiles = files(best) else { return nil }
-        let close = candidates.dropFirst().filter { best.score - $0.score < 0.03 && $0.torrent.infoHash.lowercased() != best.torrent.infoHash.lowercased() }
+        let close = candidates.dropFirst().filter {
+            best.score - $0.score < 0.03 && $0.torrent.infoHash.lowercased() != best.torrent.infoHash.lowercased()
+        }
         guard !close.isEmpty, close.allSatisfy({ files($0) == bestFiles }) else { return nil }
         return best
     }
 
     public func match(_ ticket: StoredTicket, candidates: [TorrentCandidate], context: StageContext) async throws -> MatchOutcome {
         let report = await matcher.match(ticket.ticket, candidates)
-        if let opinion = report.secondOpinion { logger.info("second opinion", metadata: ["ticket": "\(ticket.ticket.ticketId)", "said": "\(opinion)"]) }
+        if let opinion = report.secondOpinion {
+            logger.info("second opinion", metadata: ["ticket": "\(ticket.ticket.ticketId)", "said": "\(opinion)"])
+        }
         switch report.decision {
         case .autoApprove(let best):
             return .autoApproved(
@@ -55,8 +59,10 @@ public struct CandidateMatchStage: MatchStage {
                     best, confidence: best.score,
                     alternatives: fallbackCandidates(report.scored, chosen: best, ticket: ticket.ticket, minScore: matcher.autoApproveThreshold))
             }
-            return .needsApproval(.init(
-                candidates: candidates, recommendedIdx: recommended, confidence: candidates[recommended].score, reason: reason, waitingSince: Date()))
+            return .needsApproval(
+                .init(
+                    candidates: candidates, recommendedIdx: recommended, confidence: candidates[recommended].score, reason: reason,
+                    waitingSince: Date()))
         case nil:
             throw StageError.noCandidates(ticket.searchQuery ?? "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)")
         }

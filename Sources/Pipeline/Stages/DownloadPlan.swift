@@ -48,7 +48,8 @@ struct DownloadPlan {
             if let cue = entry.cueTrack {
                 cueTracks[entry.catalogTrackId] = cue
                 let folder = (file.path as NSString).deletingLastPathComponent
-                for sheet in files where (sheet.path as NSString).pathExtension.lowercased() == "cue" && (sheet.path as NSString).deletingLastPathComponent == folder {
+                for sheet in files
+                where (sheet.path as NSString).pathExtension.lowercased() == "cue" && (sheet.path as NSString).deletingLastPathComponent == folder {
                     wantedIndices.insert(sheet.index)
                 }
             }
@@ -57,8 +58,10 @@ struct DownloadPlan {
         coverFile = cover?.path
         if let cover { wantedIndices.insert(cover.index) }
         let trackFolders = Set(trackFiles.values.map { ($0 as NSString).deletingLastPathComponent })
-        for file in files where (file.path as NSString).pathExtension.lowercased() == "log" && file.size <= 1 << 20
-            && trackFolders.contains((file.path as NSString).deletingLastPathComponent) {
+        for file in files
+        where (file.path as NSString).pathExtension.lowercased() == "log" && file.size <= 1 << 20
+            && trackFolders.contains((file.path as NSString).deletingLastPathComponent)
+        {
             wantedIndices.insert(file.index)
             ripLogs.append(file.path)
         }
@@ -90,7 +93,9 @@ struct DownloadPlan {
         var needed = [file]
         if cueTracks[trackId] != nil {
             let folder = (path as NSString).deletingLastPathComponent
-            needed += fileByPath.values.filter { ($0.path as NSString).pathExtension.lowercased() == "cue" && ($0.path as NSString).deletingLastPathComponent == folder }
+            needed += fileByPath.values.filter {
+                ($0.path as NSString).pathExtension.lowercased() == "cue" && ($0.path as NSString).deletingLastPathComponent == folder
+            }
         }
         if let cover = coverFile, let file = fileByPath[cover] { needed.append(file) }
         return needed

@@ -26,15 +26,17 @@ public struct FilePlacementStage: PlaceStage {
             case .success(let result): file = result
             case .failure(let error): throw StageError(code: error.code, message: "\(item.label): \(error)", retryable: error.isRetryable)
             }
-            try await database.recordDownloadFile(DownloadFileRecord(
-                ticketId: ticket.id, path: file.path, size: file.digest.size, type: item.kind,
-                sha256: file.digest.sha256, verifiedAt: Date()))
+            try await database.recordDownloadFile(
+                DownloadFileRecord(
+                    ticketId: ticket.id, path: file.path, size: file.digest.size, type: item.kind,
+                    sha256: file.digest.sha256, verifiedAt: Date()))
             placed.append(file.path)
             total += file.digest.size
-            await context.reportProgress(.object([
-                "stage": .string("placing"), "files_placed": .number(Double(index + 1)), "total_files": .number(Double(items.count)),
-                "path": .string(file.path), "outcome": .string(file.outcome.rawValue),
-            ]))
+            await context.reportProgress(
+                .object([
+                    "stage": .string("placing"), "files_placed": .number(Double(index + 1)), "total_files": .number(Double(items.count)),
+                    "path": .string(file.path), "outcome": .string(file.outcome.rawValue),
+                ]))
         }
         return PlacementResult(placedPaths: placed, totalBytes: total)
     }
@@ -52,7 +54,8 @@ public struct FilePlacementStage: PlaceStage {
         var items: [Item] = []
         for track in ticket.tracks where conversion.missingTracks[track.catalogTrackId] == nil {
             guard let source = conversion.outputsByTrackId[track.catalogTrackId] else {
-                throw StageError(code: "missing_output", message: "no converted file for track \(track.catalogTrackId) '\(track.name)'", retryable: false)
+                throw StageError(
+                    code: "missing_output", message: "no converted file for track \(track.catalogTrackId) '\(track.name)'", retryable: false)
             }
             items.append(Item(label: "track \(track.catalogTrackId)", kind: "placed_track", source: source, destination: track.destPath))
         }

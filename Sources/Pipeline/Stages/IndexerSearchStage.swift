@@ -19,13 +19,15 @@ public struct IndexerSearchStage: SearchStage {
 
     public func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
         guard !search.indexers.isEmpty else {
-            throw StageError(code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key, or [torznab] feeds", retryable: false)
+            throw StageError(
+                code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key, or [torznab] feeds", retryable: false)
         }
         let outcome = await search.search(ticket.ticket.search, override: query)
-        await context.reportProgress(.object([
-            "stage": .string("searching"), "queries": .array(outcome.queries.map { .string($0) }),
-            "candidates": .number(Double(outcome.candidates.count)),
-        ]))
+        await context.reportProgress(
+            .object([
+                "stage": .string("searching"), "queries": .array(outcome.queries.map { .string($0) }),
+                "candidates": .number(Double(outcome.candidates.count)),
+            ]))
         if !outcome.candidates.isEmpty {
             guard let lister else { return outcome.candidates }
             try context.checkCancellation()
@@ -38,7 +40,8 @@ public struct IndexerSearchStage: SearchStage {
         if let first = outcome.errors.first {
             throw StageError(
                 code: "indexer_unavailable",
-                message: "nothing found for \(outcome.queries.map { "'\($0)'" }.joined(separator: ", ")); \(outcome.errors.map(\.description).joined(separator: "; "))",
+                message:
+                    "nothing found for \(outcome.queries.map { "'\($0)'" }.joined(separator: ", ")); \(outcome.errors.map(\.description).joined(separator: "; "))",
                 retryable: first.isRetryable || outcome.errors.contains { $0.isRetryable })
         }
         return []

@@ -136,7 +136,8 @@ public final class ReleaseVerifyStage: VerifyStage {
             let transcodes = verdicts.filter { $0 == .transcode }.count
             let suspects = verdicts.filter { $0 == .suspect }.count
             let cutoffs = Set(files.compactMap { $0.verdict == .genuine ? nil : $0.cutoffHz }.map { "\(($0 + 50) / 100 * 100) Hz" }).sorted()
-            let summary = "fake lossless: \(transcodes) of \(verdicts.count) lossless files are lossy transcodes"
+            let summary =
+                "fake lossless: \(transcodes) of \(verdicts.count) lossless files are lossy transcodes"
                 + (suspects > 0 ? ", \(suspects) suspect" : "") + " (cutoff at \(cutoffs.joined(separator: ", ")))"
             if verdict == .transcode && fakeLossless == .reject { problems.append(summary) } else { notes.append(summary) }
         }
@@ -163,19 +164,20 @@ public final class ReleaseVerifyStage: VerifyStage {
             let folder = (logPath as NSString).deletingLastPathComponent
             for logTrack in log.tracks {
                 guard let expected = logTrack.copyCRC,
-                      let track = ticket.tracks.first(where: { track in
-                          track.trackNumber == logTrack.number && download.cueTrackByTrackId[track.catalogTrackId] == nil
-                              && download.filesByTrackId[track.catalogTrackId].map { ($0 as NSString).deletingLastPathComponent == folder } == true
-                      }),
-                      let path = download.filesByTrackId[track.catalogTrackId],
-                      let index = files.firstIndex(where: { $0.catalogTrackIds.contains(track.catalogTrackId) }), files[index].problem == nil
+                    let track = ticket.tracks.first(where: { track in
+                        track.trackNumber == logTrack.number && download.cueTrackByTrackId[track.catalogTrackId] == nil
+                            && download.filesByTrackId[track.catalogTrackId].map { ($0 as NSString).deletingLastPathComponent == folder } == true
+                    }),
+                    let path = download.filesByTrackId[track.catalogTrackId],
+                    let index = files.firstIndex(where: { $0.catalogTrackIds.contains(track.catalogTrackId) }), files[index].problem == nil
                 else { continue }
                 try context.checkCancellation()
                 guard let actual = await runBlocking({ try? AudioInspector.pcmCRC32(path: path) }) else { continue }
                 files[index].crc = Self.hex(actual)
                 files[index].logCrc = Self.hex(expected)
                 if actual != expected {
-                    mismatches.append("\(files[index].path) has CRC \(Self.hex(actual)), the log's copy CRC for track \(logTrack.number) is \(Self.hex(expected))")
+                    mismatches.append(
+                        "\(files[index].path) has CRC \(Self.hex(actual)), the log's copy CRC for track \(logTrack.number) is \(Self.hex(expected))")
                 }
             }
         }
@@ -214,7 +216,8 @@ public final class ReleaseVerifyStage: VerifyStage {
         } else if !inspection.lossless && ticket.constraints.format.isLossless {
             file.problem = "lossy \(info.codec) audio, and the ticket asks for \(ticket.constraints.format.rawValue)"
         } else if !isCue, trackIds.count == 1, let track = ticket.tracks.first(where: { $0.catalogTrackId == trackIds[0] }),
-                  let expected = track.durationSecs, expected > 0 {
+            let expected = track.durationSecs, expected > 0
+        {
             file.expectedSecs = Double(expected)
             if abs(info.durationSecs - Double(expected)) > durationToleranceSecs {
                 file.problem = "lasts \(Self.clock(info.durationSecs)), the ticket's track '\(track.name)' \(Self.clock(Double(expected)))"

@@ -73,7 +73,9 @@ extension ConvertStage {
         return EarlyConversions()
     }
 
-    public func convert(_ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext) async throws -> ConvertedRelease {
+    public func convert(
+        _ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext
+    ) async throws -> ConvertedRelease {
         try await convert(ticket, download: download, context: context)
     }
 }
@@ -95,7 +97,8 @@ public enum PartialSuccess: String, Sendable {
 /// a score of at least `minScore`; best first.
 public func fallbackCandidates(_ scored: [ScoredCandidate], chosen: ScoredCandidate, ticket: Ticket, minScore: Double) -> [ScoredCandidate] {
     let tracks = Set(ticket.tracks.map(\.catalogTrackId))
-    return scored
+    return
+        scored
         .filter { $0.torrent.infoHash.lowercased() != chosen.torrent.infoHash.lowercased() && $0.score >= minScore && $0.torrent.seeders > 0 }
         .filter { Set($0.trackMapping.map(\.catalogTrackId)).isSuperset(of: tracks) }
         .sorted { $0.score > $1.score }

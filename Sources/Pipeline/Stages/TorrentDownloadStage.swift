@@ -52,7 +52,11 @@ public struct TorrentDownloadStage: DownloadStage {
         let savePath = reported.isEmpty ? ownFolder : reported
         do {
             let plan: DownloadPlan
-            if let planned { plan = planned } else { plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context) }
+            if let planned {
+                plan = planned
+            } else {
+                plan = try await selectNeededFiles(hash, ticket: ticket.ticket, selected: selected, context: context)
+            }
             if planned == nil, await !verifyPresent(hash, plan: plan, savePath: savePath) { await reconnect(hash, selected.torrent) }
             // Earlier tracks first, so they finish (and start converting) one after the other.
             try? await torrents.prioritizeFiles(hash, plan.priorities)
@@ -126,8 +130,10 @@ public struct TorrentDownloadStage: DownloadStage {
         for (path, digest) in zip(paths, await ParallelHasher().hash(paths)) {
             switch digest {
             case .success(let digest):
-                try await database.recordDownloadFile(DownloadFileRecord(
-                    ticketId: ticketId, path: path, size: digest.size, type: DownloadPlan.kind(of: path), sha256: digest.sha256, verifiedAt: Date()))
+                try await database.recordDownloadFile(
+                    DownloadFileRecord(
+                        ticketId: ticketId, path: path, size: digest.size, type: DownloadPlan.kind(of: path), sha256: digest.sha256,
+                        verifiedAt: Date()))
             case .failure(let error):
                 throw StageError(code: "corrupt_source", message: "a downloaded file cannot be read: \(error)", retryable: true)
             }
@@ -143,7 +149,8 @@ public struct TorrentDownloadStage: DownloadStage {
             throw StageError(code: "metadata_timeout", message: "\(selected.torrent.title): \(error)", retryable: true)
         }
         try context.checkCancellation()
-        let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: selected.trackMapping, allowMissing: partialSuccess == .completeFlagged)
+        let plan = try DownloadPlan(
+            ticket: ticket, metadata: metadata, mapping: selected.trackMapping, allowMissing: partialSuccess == .completeFlagged)
         try await torrents.selectFiles(hash, wanted: plan.wantedIndices)
         return plan
     }
@@ -175,7 +182,8 @@ public struct TorrentDownloadStage: DownloadStage {
                     magnet = link
                 case .body(let data, _, _, _):
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
-                    let plan = try DownloadPlan(ticket: ticket, metadata: metadata, mapping: mapping, allowMissing: partialSuccess == .completeFlagged)
+                    let plan = try DownloadPlan(
+                        ticket: ticket, metadata: metadata, mapping: mapping, allowMissing: partialSuccess == .completeFlagged)
                     let hash = try await torrents.add(torrentFile: data, savePath: savePath, wantedFiles: plan.wantedIndices)
                     return (hash, plan)
                 }
@@ -198,9 +206,12 @@ public struct TorrentDownloadStage: DownloadStage {
         func absolute(_ path: String) -> String { (savePath as NSString).appendingPathComponent(path) }
         for (trackId, path) in plan.trackFiles.sorted(by: { $0.value < $1.value }) where !announced.contains(trackId) {
             let needed = plan.prerequisites(of: trackId)
-            guard !needed.isEmpty, needed.allSatisfy({ fileProgress.indices.contains($0.index) && fileProgress[$0.index] >= $0.size }) else { continue }
+            guard !needed.isEmpty, needed.allSatisfy({ fileProgress.indices.contains($0.index) && fileProgress[$0.index] >= $0.size }) else {
+                continue
+            }
             announced.insert(trackId)
-            await trackReady(ReadyTrack(catalogTrackId: trackId, path: absolute(path), cueTrack: plan.cueTracks[trackId], coverPath: plan.coverFile.map(absolute)))
+            await trackReady(
+                ReadyTrack(catalogTrackId: trackId, path: absolute(path), cueTrack: plan.cueTracks[trackId], coverPath: plan.coverFile.map(absolute)))
         }
     }
 
@@ -212,13 +223,14 @@ public struct TorrentDownloadStage: DownloadStage {
                 try context.checkCancellation()
                 // Announced only while other files are still coming: at completion the convert stage takes the rest.
                 if !snapshot.isComplete, let files = try? await torrents.fileProgress(hash) { await onFileProgress(files) }
-                await context.reportProgress(.object([
-                    "stage": .string("downloading"), "torrent_hash": .string(hash), "state": .string(snapshot.state.rawValue),
-                    "percent": .number((snapshot.percent * 10).rounded() / 10), "downloaded_bytes": .number(Double(snapshot.wantedDoneBytes)),
-                    "total_bytes": .number(Double(snapshot.wantedBytes)), "download_rate": .number(Double(snapshot.downloadRate)),
-                    "peers": .number(Double(snapshot.peers)), "seeds": .number(Double(snapshot.seeds)),
-                    "eta_secs": snapshot.etaSecs.map { .number(Double($0)) } ?? .null,
-                ]))
+                await context.reportProgress(
+                    .object([
+                        "stage": .string("downloading"), "torrent_hash": .string(hash), "state": .string(snapshot.state.rawValue),
+                        "percent": .number((snapshot.percent * 10).rounded() / 10), "downloaded_bytes": .number(Double(snapshot.wantedDoneBytes)),
+                        "total_bytes": .number(Double(snapshot.wantedBytes)), "download_rate": .number(Double(snapshot.downloadRate)),
+                        "peers": .number(Double(snapshot.peers)), "seeds": .number(Double(snapshot.seeds)),
+                        "eta_secs": snapshot.etaSecs.map { .number(Double($0)) } ?? .null,
+                    ]))
             }
         } catch TorrentError.torrentFailed(let message) {
             throw StageError(code: "torrent_error", message: message, retryable: true)

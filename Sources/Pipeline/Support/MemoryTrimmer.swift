@@ -26,7 +26,9 @@ public struct MemoryTrimmer: Service {
         MemoryTrim.heap()
         let advised = MemoryTrim.fileBackedCode()
         if let before, let after = MemoryTrim.resident() {
-            logger.info("returned start-up memory: resident \(before.total / 1_048_576) → \(after.total / 1_048_576) MiB (\(advised / 1_048_576) MiB of code mappings released)")
+            logger.info(
+                "returned start-up memory: resident \(before.total / 1_048_576) → \(after.total / 1_048_576) MiB (\(advised / 1_048_576) MiB of code mappings released)"
+            )
         }
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
             try? await cancelWhenGracefulShutdown { try await Task.sleep(for: self.interval) }

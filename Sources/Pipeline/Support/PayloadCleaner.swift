@@ -53,7 +53,8 @@ public struct PayloadCleaner: Service {
         var removed: [String] = []
         for hash in await torrents.torrents where await torrents.isSeedingDone(hash) {
             guard let holders = try? await database.ticketStates(holdingTorrent: hash),
-                  holders.values.allSatisfy(\.isTerminal) else { continue }
+                holders.values.allSatisfy(\.isTerminal)
+            else { continue }
             do {
                 try await torrents.remove(hash, deleteFiles: true)
             } catch {
@@ -86,7 +87,9 @@ public struct PayloadCleaner: Service {
                 logger.warning("cannot remove torrent \(hash): \(error)")
                 continue
             }
-            logger.notice("torrent \(hash): ticket(s) \(unfinished.sorted().joined(separator: ", ")) are held by another node; the torrent leaves this node, its files stay")
+            logger.notice(
+                "torrent \(hash): ticket(s) \(unfinished.sorted().joined(separator: ", ")) are held by another node; the torrent leaves this node, its files stay"
+            )
             released.append(hash)
         }
         return released
@@ -100,7 +103,9 @@ public struct PayloadCleaner: Service {
             guard let entries = manager.enumerator(atPath: folder) else { return false }
             for case let entry as String in entries {
                 var isDirectory: ObjCBool = false
-                if manager.fileExists(atPath: (folder as NSString).appendingPathComponent(entry), isDirectory: &isDirectory), !isDirectory.boolValue { return true }
+                if manager.fileExists(atPath: (folder as NSString).appendingPathComponent(entry), isDirectory: &isDirectory), !isDirectory.boolValue {
+                    return true
+                }
             }
             return false
         }

@@ -83,9 +83,11 @@ public final class RSSSync: Service, Sendable {
             let page = try await database.tickets(inStates: [.wanted], limit: 200, offset: offset)
             for stored in page.tickets {
                 let wanted = stored.ticket.search
-                guard let (item, reading) = items.lazy.compactMap({ item in
-                    WantedMatch.reading(item.title, artist: wanted.artist, album: wanted.album).map { (item, $0) }
-                }).first else { continue }
+                guard
+                    let (item, reading) = items.lazy.compactMap({ item in
+                        WantedMatch.reading(item.title, artist: wanted.artist, album: wanted.album).map { (item, $0) }
+                    }).first
+                else { continue }
                 let note = JSONValue.object([
                     "title": .string(item.title), "indexer": .string(item.indexer), "info_hash": .string(item.infoHash),
                     "agreement": .number((reading.agreement * 100).rounded() / 100),

@@ -20,7 +20,9 @@ public struct ParallelHasher: Sendable {
             func launch() {
                 let index = next
                 next += 1
-                group.addTask { (index, await runBlocking { Result { () throws(PlacementError) in try SHA256Hasher().hashFile(atPath: paths[index]) } }) }
+                group.addTask {
+                    (index, await runBlocking { Result { () throws(PlacementError) in try SHA256Hasher().hashFile(atPath: paths[index]) } })
+                }
             }
             while next < min(width, paths.count) { launch() }
             for await (index, result) in group {

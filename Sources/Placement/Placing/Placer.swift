@@ -83,7 +83,8 @@ public struct Placer: Sendable {
             try applyOwnership(source)
             try rename(source, target)
         } else {
-            let temporary = (directory as NSString).appendingPathComponent(".\((target as NSString).lastPathComponent).d2tmp-\(UUID().uuidString.prefix(8))")
+            let temporary = (directory as NSString).appendingPathComponent(
+                ".\((target as NSString).lastPathComponent).d2tmp-\(UUID().uuidString.prefix(8))")
             do throws(PlacementError) {
                 try copy(source, to: temporary)
                 let copied = try hasher.hashFile(atPath: temporary)

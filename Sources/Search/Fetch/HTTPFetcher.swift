@@ -55,7 +55,9 @@ public struct HTTPFetcher: Sendable {
     /// the body of a 2xx answer; any other status is an error carrying the start of the body.
     public func post(_ url: String, headers: [String], body: Data) async throws(FetchError) -> Data {
         _ = Self.globalInit
-        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else { throw .invalidURL(Secrets.shared.redact(url)) }
+        guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme?.lowercased() ?? "") else {
+            throw .invalidURL(Secrets.shared.redact(url))
+        }
         let result = await runBlocking { [self] in self.transfer(url, post: (headers, body)) }
         switch result {
         case .failure(let error): throw error

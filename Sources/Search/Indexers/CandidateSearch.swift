@@ -13,7 +13,9 @@ public struct CandidateSearch: Sendable {
     public var retryDelay: Duration
     let limiters: [String: RateLimiter]
 
-    public init(indexers: [any IndexerClient], enough: Int = 10, retries: Int = 2, retryDelay: Duration = .milliseconds(500), requestsPerSecond: Double = 2) {
+    public init(
+        indexers: [any IndexerClient], enough: Int = 10, retries: Int = 2, retryDelay: Duration = .milliseconds(500), requestsPerSecond: Double = 2
+    ) {
         self.indexers = indexers
         self.enough = enough
         self.retries = retries

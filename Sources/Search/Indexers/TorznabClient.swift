@@ -117,7 +117,9 @@ private final class TorznabReader: NSObject, XMLParserDelegate {
     private var current: Item?
     private var text = ""
 
-    func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+    func parser(
+        _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
+    ) {
         text = ""
         switch element {
         case "channel": sawChannel = true

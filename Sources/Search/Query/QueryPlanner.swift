@@ -32,7 +32,10 @@ public enum QueryPlanner {
     /// An album title that finds the album by itself: not the artist's name, not a generic title.
     static func isDistinctive(_ album: String, artist: String) -> Bool {
         let a = album.lowercased()
-        let generic: Set<String> = ["greatest hits", "the best of", "best of", "live", "singles", "collection", "the collection", "hits", "untitled", "demo", "ep", "unplugged"]
+        let generic: Set<String> = [
+            "greatest hits", "the best of", "best of", "live", "singles", "collection", "the collection", "hits", "untitled", "demo", "ep",
+            "unplugged",
+        ]
         guard a != artist.lowercased(), !generic.contains(a), Int(a) == nil else { return false }
         return a.split(separator: " ").count >= 3 || a.count >= 12
     }

@@ -30,7 +30,8 @@ struct EastAsianTitle {
             text = String(text[range.upperBound...]).trimmingCharacters(in: .whitespaces)
         }
         guard !text.isEmpty else { return nil }
-        guard readAnime(text) || readBookTitle(text) || readHits(text) || readGlued(text) || readSpaced(text) || readRomanized(text) || readBare(text) else { return nil }
+        guard readAnime(text) || readBookTitle(text) || readHits(text) || readGlued(text) || readSpaced(text) || readRomanized(text) || readBare(text)
+        else { return nil }
         // A year among the words after the name ("《专辑》2004 DSD", "专辑 2020 [FLAC]").
         if year == nil, let y = tags.joined(separator: " ").regexMatches(#"(?<![0-9])((19|20)\d\d)(?![0-9])"#).first { year = Int(y[1] ?? "") }
     }
@@ -38,8 +39,10 @@ struct EastAsianTitle {
     /// `SHIN KIMAGURE ORANGE★ROAD … Image Album 新きまぐれオレンジ★ロード… FLAC`: a romanised name, then the
     /// name in its own script, which is the one kept.
     private mutating func readRomanized(_ text: String) -> Bool {
-        guard !text.contains(" - "), let m = text.regexMatches(#"^([^\p{Han}\p{Hiragana}\p{Katakana}]+?)\s+([\p{Han}\p{Hiragana}\p{Katakana}].*)$"#).first,
-              (m[1] ?? "").split(separator: " ").count >= 3 else { return false }
+        guard !text.contains(" - "),
+            let m = text.regexMatches(#"^([^\p{Han}\p{Hiragana}\p{Katakana}]+?)\s+([\p{Han}\p{Hiragana}\p{Katakana}].*)$"#).first,
+            (m[1] ?? "").split(separator: " ").count >= 3
+        else { return false }
         tags.append(m[1] ?? "")
         album = Self.cleanAlbum(m[2] ?? "", tags: &tags)
         return album != nil
@@ -144,7 +147,9 @@ struct EastAsianTitle {
             year = year ?? y
             parts.removeFirst()
         }
-        while parts.count > 2, let last = parts.last, last.split(separator: " ").allSatisfy({ TailTags.isStrong(String($0)) || Self.isQualityPair(String($0)) }) {
+        while parts.count > 2, let last = parts.last,
+            last.split(separator: " ").allSatisfy({ TailTags.isStrong(String($0)) || Self.isQualityPair(String($0)) })
+        {
             tags.append(last)
             parts.removeLast()
         }
@@ -193,7 +198,9 @@ struct EastAsianTitle {
             name.removeSubrange(range)
         }
         var words = name.split(separator: " ").map(String.init)
-        while words.count > 1, let last = words.last, TailTags.isStrong(last) || isQualityPair(last) || last.regexRange(#"^\d?CD\d*$|^VOL\.?\d+$"#, caseInsensitive: true) != nil {
+        while words.count > 1, let last = words.last,
+            TailTags.isStrong(last) || isQualityPair(last) || last.regexRange(#"^\d?CD\d*$|^VOL\.?\d+$"#, caseInsensitive: true) != nil
+        {
             tags.append(last)
             words.removeLast()
         }

@@ -46,8 +46,14 @@ enum KnownArtists {
             let probe = key(head)
             let rest = words[count...]
             // "The Dells vs The Dramatics", "Firefly Soundtrack": a name joined to another, or a film's music.
-            if let next = rest.first?.lowercased(), ["vs", "vs.", "&", "and", "feat", "feat.", "ft", "ft.", "featuring", "with", "x", "+",
-                                                    "soundtrack", "ost", "score", "original"].contains(next) { continue }
+            if let next = rest.first?.lowercased(),
+                [
+                    "vs", "vs.", "&", "and", "feat", "feat.", "ft", "ft.", "featuring", "with", "x", "+",
+                    "soundtrack", "ost", "score", "original",
+                ].contains(next)
+            {
+                continue
+            }
             if !probe.isEmpty, keys.contains(probe) {
                 return (head, rest.joined(separator: " "))
             }

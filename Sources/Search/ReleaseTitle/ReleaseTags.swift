@@ -47,10 +47,16 @@ enum ReleaseTags {
         let t = token.lowercased()
         if known.contains(t) || (t.hasPrefix("(") && t.hasSuffix(")")) { return true }
         // "Deluxe Edition" is a tag; "Wisconsin Death Trip Premier Edition" is an album (its edition words go later).
-        if t.split(separator: " ").count <= 3, ["deluxe", "edition", "remaster", "expanded", "anniversary", "reissue"].contains(where: { t.contains($0) }) { return true }
+        if t.split(separator: " ").count <= 3,
+            ["deluxe", "edition", "remaster", "expanded", "anniversary", "reissue"].contains(where: { t.contains($0) })
+        {
+            return true
+        }
         if ["webflac", "web-flac", "flac24", "hires", "hi-res", "bonus", "int"].contains(t) { return true }
         if t.regexRange(#"^(\d+ ?inch|\d*x?vinyl|\d*x?vls|(19|20)\dx|(19|20)xx|\d*cdep|\d*(vls|cds|cdm|lp|ep)(19|20)\d\d)$"#) != nil { return true }
-        return t.regexRange(#"^(\d+cds?|cds?\d*|cdm\d*|(19|20)\d\d|\d{3}(kbps)?|v[0-2]|16|24|32|44|48|88|96|176|[a-z]{2,}\d{2,}[a-z0-9]*|\(?[a-z]{2,5}\d{2,}\)?)$"#) != nil
+        return t.regexRange(
+            #"^(\d+cds?|cds?\d*|cdm\d*|(19|20)\d\d|\d{3}(kbps)?|v[0-2]|16|24|32|44|48|88|96|176|[a-z]{2,}\d{2,}[a-z0-9]*|\(?[a-z]{2,5}\d{2,}\)?)$"#)
+            != nil
     }
 
     /// The format a title implies without naming a codec: a bare bitrate (320, 256, V0) means MP3,
@@ -85,9 +91,14 @@ enum ReleaseTags {
             info.discography = true
         }
         if has(word("(discography-range)"), text) { info.discography = true }
-        if has(word("(compilation|various artists|сборник|greatest hits|best of|anthology|sampler)"), text) || has("精选|精選|金藏集", text) { info.compilation = true }
+        if has(word("(compilation|various artists|сборник|greatest hits|best of|anthology|sampler)"), text) || has("精选|精選|金藏集", text) {
+            info.compilation = true
+        }
         if has(word("various artists"), text) { info.variousArtists = true }
-        for edition in ["deluxe", "expanded", "remaster(ed)?", "anniversary", "reissue", "special edition", "limited edition", "collector'?s edition", "super deluxe"] {
+        for edition in [
+            "deluxe", "expanded", "remaster(ed)?", "anniversary", "reissue", "special edition", "limited edition", "collector'?s edition",
+            "super deluxe",
+        ] {
             if let found = first(word(edition), text)?.lowercased(), !info.editions.contains(found) { info.editions.append(found) }
         }
         if has(word("ремастер"), text), !info.editions.contains(where: { $0.contains("remaster") }) { info.editions.append("remastered") }
@@ -97,13 +108,17 @@ enum ReleaseTags {
         if has(word("(bootleg|boot)"), text) { info.bootleg = true }
         if has(word("(log|eac log|log \\(\\d+%\\))"), text) || has(#"\+\s*log"#, text) { info.hasLog = true }
         if has(word("cue"), text) || has(#"\.cue"#, text) { info.hasCue = true }
-        if has(#"(image|img|整轨|整軌)\s*\+\s*\.?cue"#, text) || has(word("(image|img)"), text) && info.hasCue { info.imageCue = true; info.hasCue = true }
+        if has(#"(image|img|整轨|整軌)\s*\+\s*\.?cue"#, text) || has(word("(image|img)"), text) && info.hasCue {
+            info.imageCue = true; info.hasCue = true
+        }
         if has(word("(scans?|artwork|booklet|covers)"), text) { info.scans = true }
     }
 
     private static func readQuality(_ text: String, into info: inout ReleaseInfo, tagContext: Bool) {
         // "24/96", "24-192", "24bit/96kHz", "16-44.1"
-        if let pair = first(#"(?<![0-9])(16|24|32)\s*(bit)?\s*[/-]\s*(44([.,]1)?|48|88([.,]2)?|96|176([.,]4)?|192|352[.,]8|384)(\s*khz)?(?![0-9])"#, text) {
+        if let pair = first(
+            #"(?<![0-9])(16|24|32)\s*(bit)?\s*[/-]\s*(44([.,]1)?|48|88([.,]2)?|96|176([.,]4)?|192|352[.,]8|384)(\s*khz)?(?![0-9])"#, text)
+        {
             let numbers = pair.lowercased().replacingOccurrences(of: ",", with: ".").split { !"0123456789.".contains($0) }
             if info.bitDepth == nil, let depth = numbers.first.flatMap({ Int($0) }) { info.bitDepth = depth }
             if info.sampleRateHz == nil, numbers.count > 1, var khz = Double(numbers[1]) {

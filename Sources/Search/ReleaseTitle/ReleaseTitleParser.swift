@@ -41,9 +41,11 @@ public enum ReleaseTitleParser {
             info.compilation = true
         }
         // "Complete Discography", "Discografia Completa": a discography names no one album.
-        if let album = info.album, album.regexRange(
-            #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b|^\d+\+?\s+(bootleg\s+|live\s+)?(titles|albums|releases)$"#,
-            caseInsensitive: true) != nil {
+        if let album = info.album,
+            album.regexRange(
+                #"^(\d+\s*(cd|albums?)\s+)?(collection|коллекция)\b|^((the|complete|studio|full)\s+)*(discography|discografia|дискография)\b|^studio albums\b|^\d+\+?\s+(bootleg\s+|live\s+)?(titles|albums|releases)$"#,
+                caseInsensitive: true) != nil
+        {
             // A discography's year is the first of its range.
             if let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { info.year = Int(album[range]) }
             info.album = nil
@@ -105,12 +107,15 @@ struct SceneName {
         // The group: one word, or one and an "INT" (`GROUP_INT`).
         // "SKGTV English": a group and the language of the release.
         if let last = parts.last?.text, let space = last.firstIndex(of: " "),
-           ["english", "german", "french", "spanish", "italian", "dutch", "russian", "japanese"].contains(last[last.index(after: space)...].lowercased()) {
+            ["english", "german", "french", "spanish", "italian", "dutch", "russian", "japanese"].contains(
+                last[last.index(after: space)...].lowercased())
+        {
             parts[parts.count - 1].text = String(last[..<space])
         }
         guard let last = parts.last?.text, !last.isEmpty, last.count <= 24, last.split(separator: " ").count <= 3,
-              !last.contains(" ") || last.lowercased().hasSuffix(" int"),
-              Int(last) == nil || parts.count >= 3 || (1900...2099).contains(Int(last)!) else { return nil }
+            !last.contains(" ") || last.lowercased().hasSuffix(" int"),
+            Int(last) == nil || parts.count >= 3 || (1900...2099).contains(Int(last)!)
+        else { return nil }
         group = parts.removeLast().text
         var tags: [String] = []
         if ["320", "256", "192", "128"].contains(group) { tags.append(group) }
@@ -140,7 +145,8 @@ struct SceneName {
                 year = year ?? Int(part[date].suffix(4))
                 tags.append(part)
             } else if !tags.isEmpty && !albumWords.isEmpty || ReleaseTags.isSceneTag(part) || Self.isTagPart(part) && !albumWords.isEmpty
-                        || (!albumWords.isEmpty && part.count <= 5 && part == part.uppercased() && part.allSatisfy(\.isLetter)) {
+                || (!albumWords.isEmpty && part.count <= 5 && part == part.uppercased() && part.allSatisfy(\.isLetter))
+            {
                 tags.append(part)
             } else if tags.allSatisfy({ Int($0) != nil }) {
                 albumWords.append(Field(text: part, spaced: field.spaced))
@@ -156,16 +162,25 @@ struct SceneName {
         // Only a name with a year or a scene tag among its parts is a scene name.
         guard !albumWords.isEmpty, !tags.isEmpty || year != nil, !artistPart.isEmpty else { return nil }
         // A year inside a tag ("WEB2009", "CD2003") when no part was one.
-        if year == nil, let y = tags.lazy.compactMap({ tag in
-            tag.regexRange(#"(19|20)\d\d$"#).flatMap { Int(tag[$0]) }
-        }).first { year = y }
+        if year == nil,
+            let y = tags.lazy.compactMap({ tag in
+                tag.regexRange(#"(19|20)\d\d$"#).flatMap { Int(tag[$0]) }
+            }).first
+        {
+            year = y
+        }
         func joined(_ fields: some Collection<Field>) -> String {
             fields.enumerated().map { index, field in index == 0 ? field.text : (field.spaced ? " - " : "-") + field.text }.joined()
         }
         // Catalogue numbers among the fields ("CERT18CD009", "(AAR002)"): they only matter with two name fields.
-        let catalogues = albumWords.count < 2 ? [] : parts.map { $0.text.trimmingCharacters(in: CharacterSet(charactersIn: "() ")) }
-            .filter { $0.regexRange(#"^[A-Za-z][A-Za-z0-9]*[A-Za-z]\d{2,}$|^[A-Za-z]{2,}\d{2,}$"#) != nil }
-        if albumWords.count >= 2, !artistPart.contains(" "), catalogues.contains(where: { $0.count > artistPart.count + 1 && $0.lowercased().hasPrefix(artistPart.lowercased()) }) {
+        let catalogues =
+            albumWords.count < 2
+            ? []
+            : parts.map { $0.text.trimmingCharacters(in: CharacterSet(charactersIn: "() ")) }
+                .filter { $0.regexRange(#"^[A-Za-z][A-Za-z0-9]*[A-Za-z]\d{2,}$|^[A-Za-z]{2,}\d{2,}$"#) != nil }
+        if albumWords.count >= 2, !artistPart.contains(" "),
+            catalogues.contains(where: { $0.count > artistPart.count + 1 && $0.lowercased().hasPrefix(artistPart.lowercased()) })
+        {
             // "Cert18-Klute-Fear_Of_People-CERT18CD009-2000": a label first, the prefix of its own catalogue number.
             artistPart = albumWords.removeFirst().text
         } else if albumWords.count >= 2, let series = albumWords.last?.text, let number = series.regexRange(#"\s\d{2,4}$"#) {
@@ -173,10 +188,12 @@ struct SceneName {
             // abbreviates ("Acid Avengers" → "AA…", 002), so the fields before it all belong to the artist.
             let initials = series[..<number.lowerBound].split(separator: " ").compactMap(\.first).map { $0.lowercased() }.joined()
             let value = Int(series[number].trimmingCharacters(in: .whitespaces))
-            if initials.count >= 2, catalogues.contains(where: { catalogue in
-                let letters = catalogue.prefix { $0.isLetter }.lowercased()
-                return letters.hasPrefix(initials) && Int(catalogue.drop { $0.isLetter }) == value
-            }) {
+            if initials.count >= 2,
+                catalogues.contains(where: { catalogue in
+                    let letters = catalogue.prefix { $0.isLetter }.lowercased()
+                    return letters.hasPrefix(initials) && Int(catalogue.drop { $0.isLetter }) == value
+                })
+            {
                 artistPart += "-" + joined(albumWords.dropLast())
                 albumWords = [Field(text: series)]
             }
@@ -241,14 +258,16 @@ struct SceneName {
             let head = fields[0].text
             let lastWord = head.split(separator: " ").last.map(String.init) ?? head
             if (head.count == 3 && head == head.uppercased() && head.allSatisfy(\.isLetter) && fields[1].text.count <= 4)
-                || (head.contains(" ") && lastWord.count == 1 && lastWord.first!.isUppercase) {
+                || (head.contains(" ") && lastWord.count == 1 && lastWord.first!.isUppercase)
+            {
                 fields[0].text += "-" + fields.remove(at: 1).text
             }
         }
         // The name ends at the first tag, or at a short capitalised word after the album began ("-FM-", "-ZA-").
-        let nameEnd = fields.indices.first { index in
-            isTag(fields[index]) || index >= 2 && (2...5).contains(fields[index].text.count) && fields[index].text.allSatisfy { $0.isUppercase }
-        } ?? fields.count - 1
+        let nameEnd =
+            fields.indices.first { index in
+                isTag(fields[index]) || index >= 2 && (2...5).contains(fields[index].text.count) && fields[index].text.allSatisfy { $0.isUppercase }
+            } ?? fields.count - 1
         var index = 0
         var end = nameEnd
         while index < min(end, fields.count) {
@@ -287,7 +306,8 @@ struct SceneName {
         let words = part.lowercased().split(separator: " ").map(String.init)
         let release: Set<String> = [
             "jp", "de", "us", "uk", "eu", "proper", "retail", "promo", "advance", "adv", "adv.", "ltd", "ltd.", "ed", "ed.", "limited", "edition",
-            "bonus", "tracks", "explicit", "repack", "dirfix", "nfofix", "readnfo", "reissue", "remastered", "deluxe", "digipak", "boxset", "sat", "cable", "dvb",
+            "bonus", "tracks", "explicit", "repack", "dirfix", "nfofix", "readnfo", "reissue", "remastered", "deluxe", "digipak", "boxset", "sat",
+            "cable", "dvb",
             "inch", "vl", "vls", "pl", "fr", "it", "es", "nl",
         ]
         return !words.isEmpty && words.allSatisfy { release.contains($0) || ReleaseTags.isSceneTag($0) || TailTags.weak.contains($0) }
@@ -301,7 +321,12 @@ struct SceneName {
         while let range = kept.regexRange(#"\(([^()]*)\)"#, in: searchFrom..<kept.endIndex) {
             let inner = String(kept[range].dropFirst().dropLast())
             let words = inner.lowercased().split(whereSeparator: { $0 == " " || $0 == "." }).map(String.init)
-            if !words.isEmpty, words.allSatisfy({ ReleaseTags.isSceneTag($0) || TailTags.weak.contains($0) || ["single", "promo", "adv", "advance", "ep", "cd", "vinyl", "maxi"].contains($0) }) {
+            if !words.isEmpty,
+                words.allSatisfy({
+                    ReleaseTags.isSceneTag($0) || TailTags.weak.contains($0)
+                        || ["single", "promo", "adv", "advance", "ep", "cd", "vinyl", "maxi"].contains($0)
+                })
+            {
                 kept.removeSubrange(range)
                 searchFrom = kept.startIndex
             } else {
@@ -320,13 +345,16 @@ enum AlbumName {
     static func clean(_ text: String) -> String {
         var out = text.trimmingCharacters(in: .whitespaces).regexReplacing(#"(\s+-)+$"#, with: "")
         // Edition words: "Deluxe", "Remastered" alone; "Special", "Standard", "Limited", "New" only with "Edition".
-        let edition = #"\s*[-(~]?\s*\b((deluxe|expanded|collector'?s|anniversary|remastered|bonus track|super deluxe|\d+(st|nd|rd|th) anniversary)(\s+(edition|version|ed\.?))?|(premier|special|limited|standard|new)\s+(edition|version|ed\.?))\s*\)?\s*$"#
+        let edition =
+            #"\s*[-(~]?\s*\b((deluxe|expanded|collector'?s|anniversary|remastered|bonus track|super deluxe|\d+(st|nd|rd|th) anniversary)(\s+(edition|version|ed\.?))?|(premier|special|limited|standard|new)\s+(edition|version|ed\.?))\s*\)?\s*$"#
         // Release words a scene name leaves at the album's end: "Explicit", "PROMO single", "12 Inch".
         let release = #"\s+(explicit|promo|single|\d{1,2} ?inch)$"#
         // "© 2019": a reissue's copyright year.
         let copyright = #"\s*©\s*(19|20)\d\d$"#
-        while let range = out.regexRange(edition, caseInsensitive: true) ?? out.regexRange(release, caseInsensitive: true) ?? out.regexRange(copyright),
-              range.lowerBound != out.startIndex {
+        while let range = out.regexRange(edition, caseInsensitive: true) ?? out.regexRange(release, caseInsensitive: true)
+            ?? out.regexRange(copyright),
+            range.lowerBound != out.startIndex
+        {
             out = String(out[..<range.lowerBound]).trimmingCharacters(in: .whitespaces)
         }
         // "02-12-99 Portland Maine": a concert's date before its place.
@@ -369,7 +397,8 @@ struct NameParts {
         // ruTracker's soundtracks: "Русское название / UHF (Original Motion Picture Soundtrack) (by “Weird Al”
         // Yankovic) - 1989/2017": the composer or performer in "(by …)", the album the name after the slash.
         if let by = text.regexRange(#"\(by\s+[^()]+\)"#), text[..<by.lowerBound].regexRange(#"\s[-–—]\s"#) == nil,
-           let composer = Self.clean(String(text[by].dropFirst(4).dropLast())) {
+            let composer = Self.clean(String(text[by].dropFirst(4).dropLast()))
+        {
             var name = String(text[..<by.lowerBound])
             if let leading = name.regexRange(#"^(\s*\[[^\]]*\])+"#) {
                 tags.append(String(name[leading]))
@@ -423,8 +452,10 @@ struct NameParts {
                 tags.append(inner)
                 // "TruAnt (FLAC) DRONE": one capitalised word after a tag bracket at the end is an uploader's.
                 let after = text[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                if !after.isEmpty, after.count <= 12, !after.contains(" "), after == after.uppercased(), after.allSatisfy({ $0.isLetter || $0.isNumber }),
-                   text[..<range.lowerBound].contains(" - ") {
+                if !after.isEmpty, after.count <= 12, !after.contains(" "), after == after.uppercased(),
+                    after.allSatisfy({ $0.isLetter || $0.isNumber }),
+                    text[..<range.lowerBound].contains(" - ")
+                {
                     tags.append(after)
                     text.removeSubrange(range.upperBound...)
                 }
@@ -437,19 +468,24 @@ struct NameParts {
             .map { $0.trimmingCharacters(in: .whitespaces) }
         // Only " - " separates artist from album; a hyphen inside a word ("Jay-Z", "AC-DC") does not.
         // Without one, a hyphen spaced on one side only ("Slowdive- Souvlaki") does.
-        let separated = text.regexRange(#"\s[-–—]\s"#) ?? text.regexRange(#"(?<=\S)\s\?\s(?=\S)"#)
+        let separated =
+            text.regexRange(#"\s[-–—]\s"#) ?? text.regexRange(#"(?<=\S)\s\?\s(?=\S)"#)
             ?? text.regexRange(#"(?<=[^\s-])[-–—]\s|\s[-–—](?=[^\s\d-])"#)
         var segments: [String]
         // "Green_Day-Father_Of_All_FLAC_M4A_24_bit_Lossless": in a title written without spaces, one hyphen.
-        var single = separated == nil && unspaced && text.filter({ $0 == "-" }).count == 1
-            && text.split(separator: " ").contains(where: { TailTags.isStrong(String($0)) }) ? text.firstIndex(of: "-") : nil
+        var single =
+            separated == nil && unspaced && text.filter({ $0 == "-" }).count == 1
+                && text.split(separator: " ").contains(where: { TailTags.isStrong(String($0)) }) ? text.firstIndex(of: "-") : nil
         // "of Montreal-Hissing Fauna, Are You The Destroyer? 2007": one bare hyphen after a name of two or three words.
         if separated == nil, single == nil, text.filter({ $0 == "-" }).count == 1, let hyphen = text.firstIndex(of: "-") {
             let left = text[..<hyphen].split(separator: " "), right = text[text.index(after: hyphen)...].split(separator: " ")
             if (2...3).contains(left.count), right.count >= 2, text[text.index(before: hyphen)] != " " { single = hyphen }
         }
         if let single {
-            segments = [String(text[..<single]).trimmingCharacters(in: .whitespaces), String(text[text.index(after: single)...]).trimmingCharacters(in: .whitespaces)]
+            segments = [
+                String(text[..<single]).trimmingCharacters(in: .whitespaces),
+                String(text[text.index(after: single)...]).trimmingCharacters(in: .whitespaces),
+            ]
         } else if let separated {
             let left = String(text[..<separated.lowerBound]).trimmingCharacters(in: .whitespaces)
             let right = String(text[separated.upperBound...])
@@ -459,7 +495,8 @@ struct NameParts {
         }
         segments = segments.filter { !$0.isEmpty }
         // A segment that is only a year ("of Montreal - 2007 - Hissing Fauna") is the year, not a name.
-        if segments.count > 2, let index = segments.dropFirst().dropLast().firstIndex(where: { Int($0).map { (1900...2099).contains($0) } ?? false }) {
+        if segments.count > 2, let index = segments.dropFirst().dropLast().firstIndex(where: { Int($0).map { (1900...2099).contains($0) } ?? false })
+        {
             year = year ?? Int(segments[index])
             if index >= 2 {
                 // "Ария - Ночь короче дня - 1995 - ремастер by Zvezdopad": what follows the year is about the release.
@@ -476,7 +513,10 @@ struct NameParts {
         }
         // Trailing segments made only of tags ("… - lossless FLAC Tracks - CDrip", "… - Ogg-Vorbis Q10").
         while segments.count > 2, let last = segments.last,
-              last.split(whereSeparator: { $0 == " " || $0 == "-" }).allSatisfy({ TailTags.isStrong(String($0)) || TailTags.weak.contains($0.lowercased()) }) {
+            last.split(whereSeparator: { $0 == " " || $0 == "-" }).allSatisfy({
+                TailTags.isStrong(String($0)) || TailTags.weak.contains($0.lowercased())
+            })
+        {
             tags.append(last)
             segments.removeLast()
         }
@@ -505,7 +545,9 @@ struct NameParts {
             if year != nil, onlyYears {
                 kept = words
                 tail = []
-            } else if onlyYears, tail.count == 1, segments.count >= 2, ["va", "v.a.", "various artists", "various"].contains(segments[0].lowercased()) {
+            } else if onlyYears, tail.count == 1, segments.count >= 2,
+                ["va", "v.a.", "various artists", "various"].contains(segments[0].lowercased())
+            {
                 // A compilation's year is part of its name ("VA - NRJ Winter Hits 2016"), and its year too.
                 year = Int(tail[0])
                 kept = words
@@ -516,7 +558,9 @@ struct NameParts {
             segments[segments.count - 1] = kept.joined(separator: " ")
         }
         // "Chuck Berry Discography": the artist's discography, no album.
-        if segments.count == 1, let range = segments[0].regexRange(#"\s(complete\s+|studio\s+)?(discography|discografia|дискография)\b"#, caseInsensitive: true) {
+        if segments.count == 1,
+            let range = segments[0].regexRange(#"\s(complete\s+|studio\s+)?(discography|discografia|дискография)\b"#, caseInsensitive: true)
+        {
             artist = Self.clean(String(segments[0][..<range.lowerBound]))
             tags.append("discography")
             segments = []
@@ -529,8 +573,11 @@ struct NameParts {
         }
         // "MP3 NEW RELEASES 2018 WEEK 10", "2018 - New Album Releases 16-03-2018": a week's pack of many albums.
         if segments.count == 1 || segments.first.flatMap({ Int($0) }) != nil,
-           segments.joined(separator: " ").regexRange(#"\bnew (album )?(releases|albums)\b"#, caseInsensitive: true) != nil {
-            if year == nil, let y = segments.joined(separator: " ").regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) { year = Int(segments.joined(separator: " ")[y]) }
+            segments.joined(separator: " ").regexRange(#"\bnew (album )?(releases|albums)\b"#, caseInsensitive: true) != nil
+        {
+            if year == nil, let y = segments.joined(separator: " ").regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) {
+                year = Int(segments.joined(separator: " ")[y])
+            }
             tags.append("compilation")
             segments = []
         }
@@ -559,7 +606,8 @@ struct NameParts {
             }
         }
         if year == nil, let album, album.regexRange(#"^(19|20)\d\d$"#) == nil,
-           let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#) {
+            let range = album.regexRange(#"(?<![0-9])(19|20)\d\d(?![0-9])"#)
+        {
             year = Int(album[range])
         }
         tagText = tags.joined(separator: " | ")
@@ -589,9 +637,12 @@ struct NameParts {
     static func isNamePart(_ inner: String) -> Bool {
         var probe = ReleaseInfo()
         ReleaseTags.read(inner, into: &probe, tagContext: true)
-        let facts = probe.format != nil || probe.source != nil || probe.bitrate != nil || probe.bitDepth != nil || !probe.editions.isEmpty
-            || probe.live || probe.single || probe.ep || probe.bootleg || probe.discography || probe.compilation || probe.hasLog || probe.hasCue || probe.scans
-        let release = #"(?i)^\d{6,}$|\b(19|20)\d\d\b|\b(japan|japanese|russia|import|exclusive|explicit|clean|original mix|feat|ft|featuring|incl|bonus|(deluxe|special|standard|expanded|explicit|clean|extended) version|edition|album|us|uk|eu|jp|promo|advance|retail|ost|soundtrack|by)\b|[/%@]"#
+        let facts =
+            probe.format != nil || probe.source != nil || probe.bitrate != nil || probe.bitDepth != nil || !probe.editions.isEmpty
+            || probe.live || probe.single || probe.ep || probe.bootleg || probe.discography || probe.compilation || probe.hasLog || probe.hasCue
+            || probe.scans
+        let release =
+            #"(?i)^\d{6,}$|\b(19|20)\d\d\b|\b(japan|japanese|russia|import|exclusive|explicit|clean|original mix|feat|ft|featuring|incl|bonus|(deluxe|special|standard|expanded|explicit|clean|extended) version|edition|album|us|uk|eu|jp|promo|advance|retail|ost|soundtrack|by)\b|[/%@]"#
         return !facts && inner.regexRange(release) == nil && !inner.isEmpty
     }
 
@@ -623,7 +674,9 @@ enum TailTags {
         // "FLAC+CUE", "MP3+LOG": tags joined by plus signs.
         if w.contains("+"), w.split(separator: "+").allSatisfy({ isStrong(String($0)) || weak.contains(String($0)) }) { return true }
         return ReleaseTags.isTrailingTag(w)
-            || w.regexRange(#"^\d{3}(kbps|k)$|^(web)?flac(16|24)?(bits?)?$|^q\d{1,2}$|^(16|24|32)(bits?)?$|^\d{2}bits?$|^\d{2,3}([.,]\d)?khz$|^\d?cd[rsm]?\d*$|^(2|3|4)cd$"#) != nil
+            || w.regexRange(
+                #"^\d{3}(kbps|k)$|^(web)?flac(16|24)?(bits?)?$|^q\d{1,2}$|^(16|24|32)(bits?)?$|^\d{2}bits?$|^\d{2,3}([.,]\d)?khz$|^\d?cd[rsm]?\d*$|^(2|3|4)cd$"#
+            ) != nil
     }
 
     static func split(_ words: [String]) -> (kept: [String], tail: [String]) {
@@ -644,16 +697,19 @@ enum TailTags {
                 // "The Album 1977" keeps its name; "Love Album 2016" loses the noise word.
                 if lower == "album", index > 0, words[index - 1].lowercased() == "the" { break }
                 if sawStrong || onlyWeak { cut = sawStrong ? index : cut } else { break }
-            } else if sawStrong, index >= 2, (1...2).contains(where: { back in
-                words[index - back + 1...index].allSatisfy { $0.first?.isUppercase == true && $0.count <= 10 }
-                    && Int(words[index - back]).map { (1900...2099).contains($0) } == true
-            }) {
+            } else if sawStrong, index >= 2,
+                (1...2).contains(where: { back in
+                    words[index - back + 1...index].allSatisfy { $0.first?.isUppercase == true && $0.count <= 10 }
+                        && Int(words[index - back]).map { (1900...2099).contains($0) } == true
+                })
+            {
                 // "… 2011 Hip Hop 320kbps MP3": a genre between the year and the format.
                 cut = index
                 onlyWeak = false
             } else if !sawStrong, trailingNames < 2, word.count <= 12, word.allSatisfy({ $0.isLetter || $0.isNumber }),
-                      word == word.uppercased() || word.first?.isLowercase == true && word.dropFirst().contains(where: \.isUppercase)
-                        || word.contains(where: \.isNumber) && word.dropFirst().contains(where: \.isUppercase) && word.contains(where: \.isLowercase) {
+                word == word.uppercased() || word.first?.isLowercase == true && word.dropFirst().contains(where: \.isUppercase)
+                    || word.contains(where: \.isNumber) && word.dropFirst().contains(where: \.isUppercase) && word.contains(where: \.isLowercase)
+            {
                 // A group or uploader after the tags ("… FLAC 2015 PERFECT", "… UNDERTONE iNT").
                 trailingNames += 1
             } else {

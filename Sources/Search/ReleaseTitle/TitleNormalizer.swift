@@ -18,7 +18,8 @@ enum TitleNormalizer {
         }
         // "VA-Urban Dance Vol.15-2016", "va - dj sounds": a compilation's artist, then its name.
         if let range = title.regexRange(#"^(va|v\.a\.|various artists)\s*-(?!\s*-)\s*"#, caseInsensitive: true),
-           !title[range].contains(" - ") {
+            !title[range].contains(" - ")
+        {
             title = "VA - " + title[range.upperBound...]
         }
         return title.regexReplacing(#"\s+"#, with: " ").trimmingCharacters(in: .whitespaces)
@@ -52,13 +53,15 @@ enum TitleNormalizer {
         }
         let ext = #"\.(mp3|flac|m4a|ogg|opus|wav|ape|wv|jpg|png|nfo|sfv|par2|nzb)"#
         for pattern in [
-            #"\s*-?\s*yEnc\s*$"#, #"\s*[\[(]\d+/\d+[\])]\s*$"#, #"\s*-?\s*"[^"]*"#+ext+#""\s*$"#,
+            #"\s*-?\s*yEnc\s*$"#, #"\s*[\[(]\d+/\d+[\])]\s*$"#, #"\s*-?\s*"[^"]*"# + ext + #""\s*$"#,
         ] {
             while let range = out.regexRange(pattern, caseInsensitive: true), range.lowerBound != out.startIndex { out.removeSubrange(range) }
         }
         // A last " - " part that is a file's name, and the track number before it.
         var parts = out.components(separatedBy: " - ")
-        if parts.count >= 3, let index = parts.lastIndex(where: { $0.regexRange(ext + #"(\s*\[\d+/\d+\])?\s*$"#, caseInsensitive: true) != nil }), index >= 2 {
+        if parts.count >= 3, let index = parts.lastIndex(where: { $0.regexRange(ext + #"(\s*\[\d+/\d+\])?\s*$"#, caseInsensitive: true) != nil }),
+            index >= 2
+        {
             // "… - 26 - American Beauty Rose [1958].mp3": the year the file's name gives stays with the release.
             let fileYear = parts[index].regexRange(#"[\[(](19|20)\d\d[\])]"#).map { String(parts[index][$0].dropFirst().dropLast()) }
             parts.removeSubrange(index...)

@@ -6,11 +6,14 @@ extension AppConfig {
     public func indexerClients() -> [any IndexerClient] {
         var clients: [any IndexerClient] = []
         if !jackett.url.isEmpty {
-            clients.append(JackettClient(baseURL: jackett.url, apiKey: jackett.apiKey, fetcher: HTTPFetcher(totalTimeout: Double(jackett.timeoutSecs))))
+            clients.append(
+                JackettClient(baseURL: jackett.url, apiKey: jackett.apiKey, fetcher: HTTPFetcher(totalTimeout: Double(jackett.timeoutSecs))))
         }
         for endpoint in torznab.feeds.compactMap(IndexerEndpoint.init(torznabFeed:)) {
-            clients.append(TorznabClient(
-                name: endpoint.name, baseURL: endpoint.baseURL, apiKey: endpoint.apiKey, fetcher: HTTPFetcher(totalTimeout: Double(torznab.timeoutSecs))))
+            clients.append(
+                TorznabClient(
+                    name: endpoint.name, baseURL: endpoint.baseURL, apiKey: endpoint.apiKey,
+                    fetcher: HTTPFetcher(totalTimeout: Double(torznab.timeoutSecs))))
         }
         return clients
     }

@@ -13,19 +13,23 @@ extension AppConfig {
             .string("database", "path", \.database.path, check: nonEmpty),
             .string("database", "url", \.database.url, secret: true, check: postgresURLOrEmpty),
 
-            .string("cluster", "node_id", \.cluster.nodeId, check: { id in
-                id.count <= 64 && id.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
-                    ? nil : "letters, digits, '-', '_' and '.' only, at most 64"
-            }),
+            .string(
+                "cluster", "node_id", \.cluster.nodeId,
+                check: { id in
+                    id.count <= 64 && id.allSatisfy { $0.isLetter || $0.isNumber || "-_.".contains($0) }
+                        ? nil : "letters, digits, '-', '_' and '.' only, at most 64"
+                }),
             .int("cluster", "lease_secs", \.cluster.leaseSecs, 3...3600),
 
             .string("jackett", "url", \.jackett.url, check: httpURLOrEmpty),
             .string("jackett", "api_key", \.jackett.apiKey, secret: true),
             .int("jackett", "timeout_secs", \.jackett.timeoutSecs, 1...600),
 
-            .strings("torznab", "feeds", \.torznab.feeds, secret: true, check: { feeds in
-                feeds.compactMap(httpURLOrEmpty).first.map { "every feed must be an http(s) URL: \($0)" }
-            }),
+            .strings(
+                "torznab", "feeds", \.torznab.feeds, secret: true,
+                check: { feeds in
+                    feeds.compactMap(httpURLOrEmpty).first.map { "every feed must be an http(s) URL: \($0)" }
+                }),
             .int("torznab", "timeout_secs", \.torznab.timeoutSecs, 1...600),
 
             .string("torrent", "download_path", \.torrent.downloadPath, check: nonEmpty),
@@ -52,15 +56,21 @@ extension AppConfig {
             .int("torrent", "max_download_kbps", \.torrent.maxDownloadKbps, 0...10_000_000),
             .int("torrent", "alt_download_kbps", \.torrent.altDownloadKbps, 0...10_000_000),
             .int("torrent", "alt_upload_kbps", \.torrent.altUploadKbps, 0...10_000_000),
-            .string("torrent", "alt_schedule", \.torrent.altSchedule, check: { text in
-                do { _ = try BandwidthSchedule(parsing: text); return nil } catch { return "\(error) (syntax: 'Mon-Fri 08:00-23:00', rules joined by ';')" }
-            }),
+            .string(
+                "torrent", "alt_schedule", \.torrent.altSchedule,
+                check: { text in
+                    do { _ = try BandwidthSchedule(parsing: text); return nil } catch {
+                        return "\(error) (syntax: 'Mon-Fri 08:00-23:00', rules joined by ';')"
+                    }
+                }),
             .int("torrent", "max_upload_kbps", \.torrent.maxUploadKbps, 0...10_000_000),
             .int("torrent", "connections_limit", \.torrent.connectionsLimit, 0...100_000),
 
-            .string("matcher", "llm_provider", \.matcher.llmProvider, check: { provider in
-                ["none", "", "openai", "anthropic"].contains(provider) ? nil : "must be \"none\", \"openai\" or \"anthropic\", got '\(provider)'"
-            }),
+            .string(
+                "matcher", "llm_provider", \.matcher.llmProvider,
+                check: { provider in
+                    ["none", "", "openai", "anthropic"].contains(provider) ? nil : "must be \"none\", \"openai\" or \"anthropic\", got '\(provider)'"
+                }),
             .string("matcher", "llm_model", \.matcher.llmModel),
             .string("matcher", "api_key", \.matcher.apiKey, secret: true),
             .string("matcher", "base_url", \.matcher.baseUrl, check: httpURLOrEmpty),
@@ -73,9 +83,11 @@ extension AppConfig {
 
             .int("processing", "max_parallel_tickets", \.processing.maxParallelTickets, 1...256),
             .int("processing", "max_parallel_downloads", \.processing.maxParallelDownloads, 1...64),
-            .string("processing", "partial_success", \.processing.partialSuccess, check: { mode in
-                ["fail", "complete_flagged"].contains(mode) ? nil : "must be \"fail\" or \"complete_flagged\", got '\(mode)'"
-            }),
+            .string(
+                "processing", "partial_success", \.processing.partialSuccess,
+                check: { mode in
+                    ["fail", "complete_flagged"].contains(mode) ? nil : "must be \"fail\" or \"complete_flagged\", got '\(mode)'"
+                }),
             .int("processing", "check_interval_secs", \.processing.checkIntervalSecs, 1...3600),
             .int("processing", "retry_max_attempts", \.processing.retryMaxAttempts, 0...100),
             .int("processing", "retry_initial_delay_secs", \.processing.retryInitialDelaySecs, 1...86_400),
@@ -83,31 +95,39 @@ extension AppConfig {
 
             .strings("placer", "media_roots", \.placer.mediaRoots, check: absolutePaths),
             .bool("placer", "overwrite", \.placer.overwrite),
-            .string("placer", "file_mode", \.placer.fileMode, check: { octalMode($0) == nil ? "must be an octal mode like \"0644\", got '\($0)'" : nil }),
-            .string("placer", "dir_mode", \.placer.dirMode, check: { octalMode($0) == nil ? "must be an octal mode like \"0755\", got '\($0)'" : nil }),
-            .string("placer", "owner", \.placer.owner, check: { owner in
-                owner.isEmpty || ownerIDs(owner) != nil ? nil : "must be \"uid:gid\" or \"user:group\" of existing ids, got '\(owner)'"
-            }),
+            .string(
+                "placer", "file_mode", \.placer.fileMode, check: { octalMode($0) == nil ? "must be an octal mode like \"0644\", got '\($0)'" : nil }),
+            .string(
+                "placer", "dir_mode", \.placer.dirMode, check: { octalMode($0) == nil ? "must be an octal mode like \"0755\", got '\($0)'" : nil }),
+            .string(
+                "placer", "owner", \.placer.owner,
+                check: { owner in
+                    owner.isEmpty || ownerIDs(owner) != nil ? nil : "must be \"uid:gid\" or \"user:group\" of existing ids, got '\(owner)'"
+                }),
 
             .int("health", "min_free_mb", \.health.minFreeMb, 0...10_000_000),
             .bool("wanted", "enabled", \.wanted.enabled),
-            .string("wanted", "search_intervals_mins", \.wanted.searchIntervalsMins, check: { text in
-                var probe = AppConfig.Wanted()
-                probe.searchIntervalsMins = text
-                return probe.intervals == nil ? "must be whole minutes above 0 joined by commas, e.g. \"15, 60, 360, 1440\", got '\(text)'" : nil
-            }),
+            .string(
+                "wanted", "search_intervals_mins", \.wanted.searchIntervalsMins,
+                check: { text in
+                    var probe = AppConfig.Wanted()
+                    probe.searchIntervalsMins = text
+                    return probe.intervals == nil ? "must be whole minutes above 0 joined by commas, e.g. \"15, 60, 360, 1440\", got '\(text)'" : nil
+                }),
             .int("wanted", "give_up_days", \.wanted.giveUpDays, 1...3650),
             .int("wanted", "rss_interval_mins", \.wanted.rssIntervalMins, 0...10_080),
-            .string("verify", "fake_lossless", \.verify.fakeLossless, check: { mode in
-                ["reject", "flag", "off"].contains(mode) ? nil : "must be \"reject\", \"flag\" or \"off\", got '\(mode)'"
-            }),
+            .string(
+                "verify", "fake_lossless", \.verify.fakeLossless,
+                check: { mode in
+                    ["reject", "flag", "off"].contains(mode) ? nil : "must be \"reject\", \"flag\" or \"off\", got '\(mode)'"
+                }),
             .int("health", "interval_mins", \.health.intervalMins, 1...1440),
         ]
     }
 
     /// Sections of the original design that this binary replaced, with what to use instead (docs/ARCHITECTURE.md#configuration).
     static let replacedSections = [
-        "qbittorrent": "the BitTorrent engine is embedded now: use [torrent]",
+        "qbittorrent": "the BitTorrent engine is embedded now: use [torrent]"
     ]
 
     /// "0644" → 0o644; nil unless an octal number within 0…0o7777.

@@ -24,8 +24,10 @@ package struct ConfigKey {
     /// `DOWNLOADER2_SERVER_PORT`
     var environmentName: String { "DOWNLOADER2_\(section.uppercased())_\(name.uppercased())" }
 
-    static func string(_ section: String, _ name: String, _ kp: WritableKeyPath<AppConfig, String>, secret: Bool = false,
-                       check: @escaping (String) -> String? = { _ in nil }) -> ConfigKey {
+    static func string(
+        _ section: String, _ name: String, _ kp: WritableKeyPath<AppConfig, String>, secret: Bool = false,
+        check: @escaping (String) -> String? = { _ in nil }
+    ) -> ConfigKey {
         ConfigKey(section: section, name: name, kind: .string, secret: secret, get: { .string($0[keyPath: kp]) }) { config, value in
             guard case .string(let s) = value else { return "expected a string" }
             if let problem = check(s) { return problem }
@@ -65,8 +67,10 @@ package struct ConfigKey {
         }
     }
 
-    static func strings(_ section: String, _ name: String, _ kp: WritableKeyPath<AppConfig, [String]>, secret: Bool = false,
-                        check: @escaping ([String]) -> String? = { _ in nil }) -> ConfigKey {
+    static func strings(
+        _ section: String, _ name: String, _ kp: WritableKeyPath<AppConfig, [String]>, secret: Bool = false,
+        check: @escaping ([String]) -> String? = { _ in nil }
+    ) -> ConfigKey {
         ConfigKey(section: section, name: name, kind: .strings, secret: secret, get: { .strings($0[keyPath: kp]) }) { config, value in
             guard case .strings(let list) = value else { return "expected an array of strings" }
             if let problem = check(list) { return problem }

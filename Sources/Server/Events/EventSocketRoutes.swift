@@ -44,7 +44,8 @@ func buildWebSocketRouter(_ deps: ServerDependencies) -> Router<BasicWebSocketRe
 func registerEventSocketHint(on api: RouterGroup<BasicRequestContext>) {
     api.get("ws") { request, _ -> Response in
         _ = try EventSocketQuery.parse(request)
-        throw APIError(.upgradeRequired, code: "websocket_required", message: "this endpoint speaks WebSocket: connect with an Upgrade: websocket request")
+        throw APIError(
+            .upgradeRequired, code: "websocket_required", message: "this endpoint speaks WebSocket: connect with an Upgrade: websocket request")
     }
 }
 
@@ -54,7 +55,8 @@ enum EventSocketQuery {
         let ticketId = query.get("ticket_id").flatMap { $0.isEmpty ? nil : $0 }
         guard let raw = query.get("since") else { return (ticketId, 0) }
         guard let since = Int(raw), since >= 0 else {
-            throw APIError(.badRequest, code: "invalid_query", message: "since must be a non-negative event sequence number, got '\(raw)'", field: "since")
+            throw APIError(
+                .badRequest, code: "invalid_query", message: "since must be a non-negative event sequence number, got '\(raw)'", field: "since")
         }
         guard ticketId != nil else {
             throw APIError(.badRequest, code: "invalid_query", message: "since needs ticket_id: sequence numbers are per ticket", field: "since")

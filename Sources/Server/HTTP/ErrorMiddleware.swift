@@ -26,7 +26,8 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             switch e {
             case .ticketNotFound(let id): return .notFound(id)
             case .illegalTransition: return APIError(.conflict, code: "illegal_transition", message: e.description)
-            case .invalidCandidateIndex: return APIError(.unprocessableContent, code: "invalid_candidate_idx", message: e.description, field: "candidate_idx")
+            case .invalidCandidateIndex:
+                return APIError(.unprocessableContent, code: "invalid_candidate_idx", message: e.description, field: "candidate_idx")
             case .invalidTicket(let v): return APIError(.unprocessableContent, code: "invalid_ticket", message: v.message, field: v.field)
             }
         case let e where StorageError.unavailable(from: e) != nil:

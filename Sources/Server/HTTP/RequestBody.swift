@@ -56,9 +56,12 @@ struct BodyReader: Sendable {
         }
         switch error {
         case .keyNotFound(let key, let context):
-            return APIError(.unprocessableContent, code: "missing_field", message: "required field is missing", field: path(context.codingPath, appending: key))
+            return APIError(
+                .unprocessableContent, code: "missing_field", message: "required field is missing", field: path(context.codingPath, appending: key))
         case .valueNotFound(let type, let context):
-            return APIError(.unprocessableContent, code: "invalid_field", message: "must not be null (expected \(typeName(type)))", field: path(context.codingPath))
+            return APIError(
+                .unprocessableContent, code: "invalid_field", message: "must not be null (expected \(typeName(type)))",
+                field: path(context.codingPath))
         case .typeMismatch(let type, let context):
             let field = path(context.codingPath)
             if field.isEmpty {
@@ -71,7 +74,9 @@ struct BodyReader: Sendable {
             if field.hasSuffix("format") {
                 message = "unknown format; expected one of \(AudioFormat.allCases.map(\.rawValue).joined(separator: ", "))"
             }
-            return APIError(field.isEmpty ? .badRequest : .unprocessableContent, code: field.isEmpty ? "invalid_json" : "invalid_field", message: message, field: field.isEmpty ? nil : field)
+            return APIError(
+                field.isEmpty ? .badRequest : .unprocessableContent, code: field.isEmpty ? "invalid_json" : "invalid_field", message: message,
+                field: field.isEmpty ? nil : field)
         @unknown default:
             return APIError(.badRequest, code: "invalid_json", message: "\(error)")
         }

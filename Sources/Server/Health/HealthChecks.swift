@@ -23,9 +23,13 @@ public enum HealthChecks {
     static func mediaRoot(_ root: String) -> HealthCheck {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {
-            return HealthCheck("media_root", root, .error, "does not exist", hint: "create it, or fix [placer] media_roots (a share that is not mounted looks like this too)")
+            return HealthCheck(
+                "media_root", root, .error, "does not exist",
+                hint: "create it, or fix [placer] media_roots (a share that is not mounted looks like this too)")
         }
-        guard isDirectory.boolValue else { return HealthCheck("media_root", root, .error, "is not a directory", hint: "[placer] media_roots must name directories") }
+        guard isDirectory.boolValue else {
+            return HealthCheck("media_root", root, .error, "is not a directory", hint: "[placer] media_roots must name directories")
+        }
         let probe = (root as NSString).appendingPathComponent(".downloader2-probe-\(UUID().uuidString.prefix(8))")
         do {
             try writeWholeFile(atPath: probe, Array("probe".utf8))
@@ -58,7 +62,9 @@ public enum HealthChecks {
             let free = UInt64(stats.f_bavail) * UInt64(stats.f_frsize)
             let text = "\(free >> 20) MiB free on the \(kind) file system"
             guard free >= floor else {
-                return HealthCheck("free_space", path, .error, text + ", below the floor of \(config.health.minFreeMb) MiB", hint: "free space there, or lower [health] min_free_mb")
+                return HealthCheck(
+                    "free_space", path, .error, text + ", below the floor of \(config.health.minFreeMb) MiB",
+                    hint: "free space there, or lower [health] min_free_mb")
             }
             return HealthCheck("free_space", path, .ok, text)
         }
@@ -71,8 +77,12 @@ public enum HealthChecks {
         }
         let temp = device(config.converter.tempDir)
         return config.placer.mediaRoots.map { root in
-            guard let temp, let media = device(root) else { return HealthCheck("same_file_system", root, .warning, "cannot tell which file system it is on") }
-            if temp == media { return HealthCheck("same_file_system", root, .ok, "on the same file system as [converter] temp_dir: files are placed by rename") }
+            guard let temp, let media = device(root) else {
+                return HealthCheck("same_file_system", root, .warning, "cannot tell which file system it is on")
+            }
+            if temp == media {
+                return HealthCheck("same_file_system", root, .ok, "on the same file system as [converter] temp_dir: files are placed by rename")
+            }
             return HealthCheck(
                 "same_file_system", root, .warning, "on another file system than [converter] temp_dir: each file is copied and verified (slower)",
                 hint: "put temp_dir on the media roots' file system to place by rename")
@@ -82,7 +92,11 @@ public enum HealthChecks {
     static func indexers(_ config: AppConfig) async -> [HealthCheck] {
         let clients = config.indexerClients()
         guard !clients.isEmpty else {
-            return [HealthCheck("indexer", "(none)", .warning, "no indexer is configured: tickets cannot be searched", hint: "set [jackett] url and api_key, or [torznab] feeds")]
+            return [
+                HealthCheck(
+                    "indexer", "(none)", .warning, "no indexer is configured: tickets cannot be searched",
+                    hint: "set [jackett] url and api_key, or [torznab] feeds")
+            ]
         }
         var checks: [HealthCheck] = []
         for client in clients {
@@ -90,9 +104,12 @@ public enum HealthChecks {
                 _ = try await client.search(IndexerQuery(text: "downloader2 health check"))
                 checks.append(HealthCheck("indexer", client.name, .ok, "answers and accepts its key"))
             } catch .unauthorized {
-                checks.append(HealthCheck("indexer", client.name, .error, "refuses its API key", hint: "check the key in the configuration (it is never printed)"))
+                checks.append(
+                    HealthCheck(
+                        "indexer", client.name, .error, "refuses its API key", hint: "check the key in the configuration (it is never printed)"))
             } catch {
-                checks.append(HealthCheck("indexer", client.name, .error, "\(error)", hint: "is the indexer running and reachable from this machine?"))
+                checks.append(
+                    HealthCheck("indexer", client.name, .error, "\(error)", hint: "is the indexer running and reachable from this machine?"))
             }
         }
         return checks
@@ -111,7 +128,8 @@ public enum HealthChecks {
             case let code?:
                 return HealthCheck(
                     "listen_port", entry, .error, "cannot be bound: \(String(cString: strerror(code)))",
-                    hint: code == EADDRINUSE ? "another program (another BitTorrent client?) uses the port: stop it or change [torrent] listen_interfaces" : nil)
+                    hint: code == EADDRINUSE
+                        ? "another program (another BitTorrent client?) uses the port: stop it or change [torrent] listen_interfaces" : nil)
             }
         }
     }
@@ -128,13 +146,17 @@ public enum HealthChecks {
             address.sin6_family = sa_family_t(AF_INET6)
             address.sin6_port = port.bigEndian
             _ = inet_pton(AF_INET6, host, &address.sin6_addr)
-            result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) } }
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+            }
         } else {
             var address = sockaddr_in()
             address.sin_family = sa_family_t(AF_INET)
             address.sin_port = port.bigEndian
             address.sin_addr.s_addr = inet_addr(host.isEmpty ? "0.0.0.0" : host)
-            result = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+            result = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
         }
         return result == 0 ? nil : errno
     }
@@ -143,7 +165,9 @@ public enum HealthChecks {
         AudioLibraryInfo.encoders().map { entry in
             entry.present
                 ? HealthCheck("encoder", entry.format.rawValue, .ok, "\(entry.encoder) is available")
-                : HealthCheck("encoder", entry.format.rawValue, .error, "\(entry.encoder) is missing from this libav build", hint: "install Debian's libavcodec59 (it includes \(entry.encoder))")
+                : HealthCheck(
+                    "encoder", entry.format.rawValue, .error, "\(entry.encoder) is missing from this libav build",
+                    hint: "install Debian's libavcodec59 (it includes \(entry.encoder))")
         }
     }
 }

@@ -37,13 +37,16 @@ struct BlocklistRoutes: Sendable {
         let hash = try Self.validHash(input.infoHash, field: "info_hash")
         let reason = input.reason.trimmingCharacters(in: .whitespacesAndNewlines)
         guard !reason.isEmpty else { throw APIError(.unprocessableContent, code: "invalid_field", message: "must not be empty", field: "reason") }
-        guard reason.count <= 2000 else { throw APIError(.unprocessableContent, code: "invalid_field", message: "at most 2000 characters", field: "reason") }
+        guard reason.count <= 2000 else {
+            throw APIError(.unprocessableContent, code: "invalid_field", message: "at most 2000 characters", field: "reason")
+        }
         let album = input.album?.trimmingCharacters(in: .whitespacesAndNewlines)
         if input.artist != nil, album == nil || album!.isEmpty {
             throw APIError(.unprocessableContent, code: "invalid_field", message: "an artist scope needs an album too", field: "album")
         }
         let entry = BlocklistEntry(
-            infoHash: hash, title: input.title, reason: reason, artist: input.artist, album: album.flatMap { $0.isEmpty ? nil : $0 }, source: "operator")
+            infoHash: hash, title: input.title, reason: reason, artist: input.artist, album: album.flatMap { $0.isEmpty ? nil : $0 },
+            source: "operator")
         try await deps.database.addToBlocklist(entry)
         return try JSONResponse.make(entry, status: .created)
     }
@@ -60,7 +63,8 @@ struct BlocklistRoutes: Sendable {
     static func validHash(_ raw: String, field: String) throws -> String {
         let hash = raw.trimmingCharacters(in: .whitespaces).lowercased()
         guard [40, 64].contains(hash.count), hash.allSatisfy(\.isHexDigit) else {
-            throw APIError(.unprocessableContent, code: "invalid_info_hash", message: "an info-hash is 40 (v1) or 64 (v2) hexadecimal digits", field: field)
+            throw APIError(
+                .unprocessableContent, code: "invalid_info_hash", message: "an info-hash is 40 (v1) or 64 (v2) hexadecimal digits", field: field)
         }
         return hash
     }

@@ -63,15 +63,17 @@ struct StatusRoutes: Sendable {
             return try JSONResponse.make(Health(status: "ok", database: "ok", version: ServiceInfo.version))
         } catch {
             context.logger.error("health check: database failed: \(error)")
-            return try JSONResponse.make(Health(status: "degraded", database: "error: \(error)", version: ServiceInfo.version), status: .serviceUnavailable)
+            return try JSONResponse.make(
+                Health(status: "degraded", database: "error: \(error)", version: ServiceInfo.version), status: .serviceUnavailable)
         }
     }
 
     /// The health checks' last report (authenticated: it names paths and indexers).
     @Sendable func healthChecks(_ request: Request, context: BasicRequestContext) async throws -> Response {
-        let report = if let monitor = deps.health { await monitor.report() } else {
-            HealthReport(checkedAt: Date(), checks: await HealthChecks.run(deps.config, listenPort: false))
-        }
+        let report =
+            if let monitor = deps.health { await monitor.report() } else {
+                HealthReport(checkedAt: Date(), checks: await HealthChecks.run(deps.config, listenPort: false))
+            }
         return try JSONResponse.make(report)
     }
 
@@ -79,11 +81,13 @@ struct StatusRoutes: Sendable {
         let stats = try await deps.database.queueStats()
         var byState: [String: Int] = [:]
         for state in TicketStateName.allCases { byState[state.rawValue] = stats.countByState[state] ?? 0 }
-        return try JSONResponse.make(Stats(
-            total: stats.total, byState: byState,
-            oldestPendingAgeSecs: stats.oldestPendingCreatedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
-            activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?(), pausedAll: await deps.orchestrator.isPausedAll,
-            rssSync: deps.rss?()))
+        return try JSONResponse.make(
+            Stats(
+                total: stats.total, byState: byState,
+                oldestPendingAgeSecs: stats.oldestPendingCreatedAt.map { max(0, Int(Date().timeIntervalSince($0))) },
+                activeTickets: await deps.orchestrator.activeTicketCount, bandwidth: deps.bandwidth?(),
+                pausedAll: await deps.orchestrator.isPausedAll,
+                rssSync: deps.rss?()))
     }
 
     @Sendable func config(_ request: Request, context: BasicRequestContext) async throws -> Response {

@@ -74,12 +74,14 @@ struct TicketRoutes: Sendable {
         let offset = try Self.intParameter(request, "offset", default: 0, range: 0...Int.max)
         var states: Set<TicketStateName>?
         if let raw = request.uri.queryParameters.get("state"), !raw.isEmpty {
-            states = try Set(raw.split(separator: ",").map { name in
-                guard let state = TicketStateName(rawValue: String(name)) else {
-                    throw APIError.badQuery("state", "unknown state '\(name)'; expected one of \(TicketStateName.allCases.map(\.rawValue).joined(separator: ", "))")
-                }
-                return state
-            })
+            states = try Set(
+                raw.split(separator: ",").map { name in
+                    guard let state = TicketStateName(rawValue: String(name)) else {
+                        throw APIError.badQuery(
+                            "state", "unknown state '\(name)'; expected one of \(TicketStateName.allCases.map(\.rawValue).joined(separator: ", "))")
+                    }
+                    return state
+                })
         }
         let page = try await deps.database.tickets(inStates: states, limit: limit, offset: offset)
         return JSONResponse.raw(try TicketView.listJSON(page.tickets, total: page.total, limit: limit, offset: offset))

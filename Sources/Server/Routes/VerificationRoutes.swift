@@ -24,7 +24,8 @@ struct VerificationRoutes: Sendable {
         var found: (path: String, cutoff: Int?)?
         for report in reports {
             guard let directory = report.payload["directory"]?.stringValue, case .array(let files)? = report.payload["files"],
-                  let entry = files.first(where: { $0["path"]?.stringValue == file }) else { continue }
+                let entry = files.first(where: { $0["path"]?.stringValue == file })
+            else { continue }
             let absolute = ((directory as NSString).appendingPathComponent(file) as NSString).standardizingPath
             guard absolute.hasPrefix((directory as NSString).standardizingPath + "/") else { continue }
             found = (absolute, entry["cutoff_hz"]?.intValue)
@@ -34,12 +35,15 @@ struct VerificationRoutes: Sendable {
             throw APIError(.notFound, code: "file_not_verified", message: "ticket '\(id)' has no verified file '\(file)'", field: "file")
         }
         guard FileManager.default.fileExists(atPath: found.path) else {
-            throw APIError(.notFound, code: "file_gone", message: "'\(file)' is no longer on disk (the release's payload was cleaned up)", field: "file")
+            throw APIError(
+                .notFound, code: "file_gone", message: "'\(file)' is no longer on disk (the release's payload was cleaned up)", field: "file")
         }
         let png = await runBlocking { Result { try Spectrogram.png(path: found.path, cutoffHz: found.cutoff) } }
         switch png {
         case .success(let bytes):
-            return Response(status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes)))
+            return Response(
+                status: .ok, headers: [.contentType: "image/png", .cacheControl: "no-cache"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: bytes))
+            )
         case .failure(let error):
             throw APIError(.unprocessableContent, code: "undrawable", message: "cannot draw '\(file)': \(error)", field: "file")
         }

@@ -35,15 +35,16 @@ extension AppDatabase {
                 t.primaryKey(["ticketId", "seq"])
             }
             // History is evidence: the database itself refuses to rewrite it.
-            try db.execute(sql: """
-                CREATE TRIGGER ticketEvent_append_only_update BEFORE UPDATE ON ticketEvent
-                BEGIN SELECT RAISE(ABORT, 'ticketEvent is append-only'); END;
-                CREATE TRIGGER ticketEvent_append_only_delete BEFORE DELETE ON ticketEvent
-                BEGIN SELECT RAISE(ABORT, 'ticketEvent is append-only'); END;
-                CREATE TRIGGER ticketEvent_seq_increasing BEFORE INSERT ON ticketEvent
-                WHEN NEW.seq <= COALESCE((SELECT MAX(seq) FROM ticketEvent WHERE ticketId = NEW.ticketId), 0)
-                BEGIN SELECT RAISE(ABORT, 'ticketEvent seq must increase per ticket'); END;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TRIGGER ticketEvent_append_only_update BEFORE UPDATE ON ticketEvent
+                    BEGIN SELECT RAISE(ABORT, 'ticketEvent is append-only'); END;
+                    CREATE TRIGGER ticketEvent_append_only_delete BEFORE DELETE ON ticketEvent
+                    BEGIN SELECT RAISE(ABORT, 'ticketEvent is append-only'); END;
+                    CREATE TRIGGER ticketEvent_seq_increasing BEFORE INSERT ON ticketEvent
+                    WHEN NEW.seq <= COALESCE((SELECT MAX(seq) FROM ticketEvent WHERE ticketId = NEW.ticketId), 0)
+                    BEGIN SELECT RAISE(ABORT, 'ticketEvent seq must increase per ticket'); END;
+                    """)
         }
 
         migrator.registerMigration("v1-candidate") { db in

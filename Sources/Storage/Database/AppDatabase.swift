@@ -71,7 +71,6 @@ public struct AppDatabase: TicketStore {
     }
 }
 
-
 /// Bumps its count after each commit that touched the ticket or ticket-event tables (a GRDB
 /// transaction observer: it runs on the writer's queue, once the transaction is durable).
 final class TicketChangeCounter: TransactionObserver, Sendable {

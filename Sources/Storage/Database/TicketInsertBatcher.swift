@@ -64,7 +64,9 @@ final class TicketInsertBatcher: Sendable {
                                 outcome = try AppDatabase.insertOne(db, input.ticket, submittedJSON: input.json, at: input.at)
                                 return .commit
                             }
-                            results.append(outcome.map { .success($0) } ?? .failure(StorageError.corruptRow(ticketId: input.ticket.ticketId, reason: "no insert result")))
+                            results.append(
+                                outcome.map { .success($0) }
+                                    ?? .failure(StorageError.corruptRow(ticketId: input.ticket.ticketId, reason: "no insert result")))
                         } catch let error as DatabaseError {
                             // SQLite itself failing (a full disk, I/O, a lock) fails the whole batch: nothing
                             // of it is committed, and every submitter hears why.

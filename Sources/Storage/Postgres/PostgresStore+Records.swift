@@ -7,7 +7,8 @@ import Tickets
 extension PostgresStore {
     public func recordDownloadFile(_ file: DownloadFileRecord) async throws {
         try await run { client, logger in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO download_file (ticket_id, path, size, type, sha256, verified_at)
                 VALUES (\(file.ticketId), \(file.path), \(file.size), \(file.type), \(file.sha256), \(file.verifiedAt))
                 ON CONFLICT (ticket_id, path) DO UPDATE SET size = EXCLUDED.size, type = EXCLUDED.type, sha256 = EXCLUDED.sha256,
@@ -20,8 +21,9 @@ extension PostgresStore {
         try await run { client, logger in
             var hashes: [String: String] = [:]
             for try await (path, sha) in try await client.query(
-                "SELECT path, sha256 FROM download_file WHERE path = ANY(\(paths)) AND sha256 IS NOT NULL ORDER BY id", logger: logger)
-                .decode((String, String).self) {
+                "SELECT path, sha256 FROM download_file WHERE path = ANY(\(paths)) AND sha256 IS NOT NULL ORDER BY id", logger: logger
+            )
+            .decode((String, String).self) {
                 hashes[path] = sha
             }
             return hashes
@@ -31,9 +33,11 @@ extension PostgresStore {
     public func downloadFiles(ticketId: String) async throws -> [DownloadFileRecord] {
         try await run { client, logger in
             var files: [DownloadFileRecord] = []
-            for try await (id, path, size, type, sha, verified) in try await client.query("""
+            for try await (id, path, size, type, sha, verified) in try await client.query(
+                """
                 SELECT id, path, size, type, sha256, verified_at FROM download_file WHERE ticket_id = \(ticketId) ORDER BY path
-                """, logger: logger).decode((Int64, String, Int64, String, String?, Date?).self) {
+                """, logger: logger
+            ).decode((Int64, String, Int64, String, String?, Date?).self) {
                 var file = DownloadFileRecord(ticketId: ticketId, path: path, size: size, type: type, sha256: sha, verifiedAt: verified)
                 file.id = id
                 files.append(file)
@@ -50,7 +54,8 @@ extension PostgresStore {
         try await transaction { connection in
             try await connection.query("DELETE FROM candidate WHERE ticket_id = \(ticketId)", logger: self.logger)
             for (hash, title, indexer, score, payload) in rows {
-                try await connection.query("""
+                try await connection.query(
+                    """
                     INSERT INTO candidate (ticket_id, info_hash, title, indexer, score, payload, created_at)
                     VALUES (\(ticketId), \(hash), \(title), \(indexer), \(score), \(payload), \(now))
                     ON CONFLICT (ticket_id, info_hash) DO UPDATE SET title = EXCLUDED.title, indexer = EXCLUDED.indexer,
@@ -64,7 +69,8 @@ extension PostgresStore {
         try await run { client, logger in
             var out: [TorrentCandidate] = []
             for try await payload in try await client.query(
-                "SELECT payload FROM candidate WHERE ticket_id = \(ticketId) ORDER BY score DESC NULLS LAST, id", logger: logger).decode(String.self) {
+                "SELECT payload FROM candidate WHERE ticket_id = \(ticketId) ORDER BY score DESC NULLS LAST, id", logger: logger
+            ).decode(String.self) {
                 out.append(try TicketJSON.decoder().decode(TorrentCandidate.self, from: Data(payload.utf8)))
             }
             return out
@@ -74,12 +80,15 @@ extension PostgresStore {
     public func blocklist() async throws -> [BlocklistEntry] {
         try await run { client, logger in
             var out: [BlocklistEntry] = []
-            for try await (hash, title, reason, evidence, artist, album, source, ticketId, createdAt) in try await client.query("""
+            for try await (hash, title, reason, evidence, artist, album, source, ticketId, createdAt) in try await client.query(
+                """
                 SELECT info_hash, title, reason, evidence, artist, album, source, ticket_id, created_at FROM blocklist ORDER BY created_at DESC, added DESC
-                """, logger: logger).decode((String, String?, String, String, String?, String?, String, String?, Date).self) {
-                out.append(BlocklistEntry(
-                    infoHash: hash, title: title, reason: reason, evidence: (try? JSONValue(json: Data(evidence.utf8))) ?? .object([:]),
-                    artist: artist, album: album, source: source, ticketId: ticketId, createdAt: createdAt))
+                """, logger: logger
+            ).decode((String, String?, String, String, String?, String?, String, String?, Date).self) {
+                out.append(
+                    BlocklistEntry(
+                        infoHash: hash, title: title, reason: reason, evidence: (try? JSONValue(json: Data(evidence.utf8))) ?? .object([:]),
+                        artist: artist, album: album, source: source, ticketId: ticketId, createdAt: createdAt))
             }
             return out
         }
@@ -88,7 +97,8 @@ extension PostgresStore {
     public func addToBlocklist(_ entry: BlocklistEntry) async throws {
         let r = try BlocklistRecord(entry)
         try await run { client, logger in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO blocklist (info_hash, title, reason, evidence, artist, album, source, ticket_id, created_at)
                 VALUES (\(r.infoHash), \(r.title), \(r.reason), \(r.evidence), \(r.artist), \(r.album), \(r.source), \(r.ticketId), \(r.createdAt))
                 ON CONFLICT (info_hash) DO UPDATE SET title = EXCLUDED.title, reason = EXCLUDED.reason, evidence = EXCLUDED.evidence,
@@ -103,7 +113,8 @@ extension PostgresStore {
         try await run { client, logger in
             var removed = false
             for try await _ in try await client.query(
-                "DELETE FROM blocklist WHERE info_hash = \(infoHash.lowercased()) RETURNING info_hash", logger: logger) {
+                "DELETE FROM blocklist WHERE info_hash = \(infoHash.lowercased()) RETURNING info_hash", logger: logger)
+            {
                 removed = true
             }
             return removed
@@ -123,7 +134,9 @@ extension PostgresStore {
     public func setting(_ key: String) async throws -> String? {
         try await run { client, logger in
             var value: String?
-            for try await v in try await client.query("SELECT value FROM setting WHERE key = \(key)", logger: logger).decode(String.self) { value = v }
+            for try await v in try await client.query("SELECT value FROM setting WHERE key = \(key)", logger: logger).decode(String.self) {
+                value = v
+            }
             return value
         }
     }
@@ -145,18 +158,21 @@ extension PostgresStore {
         let (node, lease, mine) = (options.nodeId, options.leaseSecs, held.withLock { $0 })
         let (downloads, address, now) = (options.maxParallelDownloads, options.address, databaseNow)
         let renewed = try await run { client, logger in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO node (id, started_at, heartbeat_at, max_parallel_downloads, address)
                 VALUES (\(node), \(unescaped: now), \(unescaped: now), \(downloads), \(address))
                 ON CONFLICT (id) DO UPDATE SET heartbeat_at = EXCLUDED.heartbeat_at, max_parallel_downloads = EXCLUDED.max_parallel_downloads,
                     address = EXCLUDED.address
                 """, logger: logger)
             var renewed: [String: Int64] = [:]
-            for try await (id, version) in try await client.query("""
+            for try await (id, version) in try await client.query(
+                """
                 UPDATE ticket SET lease_expires = \(unescaped: now) + make_interval(secs => \(lease))
                 WHERE lease_node = \(node) AND id = ANY(\(Array(mine.keys)))
                 RETURNING id, lease_version
-                """, logger: logger).decode((String, Int64).self) {
+                """, logger: logger
+            ).decode((String, Int64).self) {
                 renewed[id] = version
             }
             return renewed
@@ -179,7 +195,8 @@ extension PostgresStore {
     public func registerNode() async throws {
         let (node, downloads, address, now) = (options.nodeId, options.maxParallelDownloads, options.address, databaseNow)
         try await run { client, logger in
-            try await client.query("""
+            try await client.query(
+                """
                 INSERT INTO node (id, started_at, heartbeat_at, max_parallel_downloads, address)
                 VALUES (\(node), \(unescaped: now), \(unescaped: now), \(downloads), \(address))
                 ON CONFLICT (id) DO UPDATE SET started_at = EXCLUDED.started_at, heartbeat_at = EXCLUDED.heartbeat_at,
@@ -192,19 +209,24 @@ extension PostgresStore {
         let (lease, now) = (options.leaseSecs, databaseNow)
         return try await run { client, logger in
             var held: [String: [String]] = [:]
-            for try await (node, id) in try await client.query("""
+            for try await (node, id) in try await client.query(
+                """
                 SELECT lease_node, id FROM ticket WHERE lease_node IS NOT NULL AND lease_expires > \(unescaped: now) ORDER BY id
-                """, logger: logger).decode((String, String).self) {
+                """, logger: logger
+            ).decode((String, String).self) {
                 held[node, default: []].append(id)
             }
             var out: [NodeStatus] = []
-            for try await (id, started, heartbeat, downloads, address, alive) in try await client.query("""
+            for try await (id, started, heartbeat, downloads, address, alive) in try await client.query(
+                """
                 SELECT id, started_at, heartbeat_at, max_parallel_downloads, address,
                     heartbeat_at > \(unescaped: now) - make_interval(secs => \(lease)) FROM node ORDER BY id
-                """, logger: logger).decode((String, Date, Date, Int, String, Bool).self) {
-                out.append(NodeStatus(
-                    id: id, startedAt: started, heartbeatAt: heartbeat, alive: alive, maxParallelDownloads: downloads, address: address,
-                    tickets: held[id] ?? []))
+                """, logger: logger
+            ).decode((String, Date, Date, Int, String, Bool).self) {
+                out.append(
+                    NodeStatus(
+                        id: id, startedAt: started, heartbeatAt: heartbeat, alive: alive, maxParallelDownloads: downloads, address: address,
+                        tickets: held[id] ?? []))
             }
             return out
         }
@@ -254,9 +276,11 @@ extension PostgresStore {
         var newest = lastId
         let node = options.nodeId
         if let lastId {
-            for try await (id, ticketId, seq, writer) in try await connection.query("""
+            for try await (id, ticketId, seq, writer) in try await connection.query(
+                """
                 SELECT id, ticket_id, seq, node FROM ticket_event WHERE id > \(lastId) ORDER BY id
-                """, logger: logger).decode((Int64, String, Int, String).self) {
+                """, logger: logger
+            ).decode((Int64, String, Int, String).self) {
                 newest = max(newest ?? id, id)
                 if writer != node { announced.yield(TicketAnnouncement(ticketId: ticketId, seq: seq, node: writer)) }
             }

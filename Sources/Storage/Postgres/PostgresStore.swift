@@ -96,7 +96,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     /// Parses a `postgres://` URL into a client configuration (TLS off unless `sslmode=require`).
     public static func configuration(url: String) throws -> PostgresClient.Configuration {
-        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, !host.isEmpty else {
+        guard let parts = URLComponents(string: url), ["postgres", "postgresql"].contains(parts.scheme ?? ""), let host = parts.host, !host.isEmpty
+        else {
             throw StorageError.unavailable(reason: "'\(Self.redacted(url))' is not a postgres://user:password@host:port/database URL")
         }
         let database = String(parts.path.drop(while: { $0 == "/" }))
@@ -128,7 +129,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let listener = Task { await self.listen() }
         await withGracefulShutdownHandler {
             try? await Task.sleep(for: .seconds(Int64.max / 4))
-        } onGracefulShutdown: {}
+        } onGracefulShutdown: {
+        }
         listener.cancel()
         if !(await Self.ends(listener, within: options.timeout)) {
             logger.warning("node \(options.nodeId): the event listener did not stop within \(options.timeout); left to end by itself")
@@ -177,7 +179,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let (client, logger, timeout) = (client, logger, options.timeout)
         let work = Task { try await body(client, logger) }
         let outcome: Result<T, any Error> = await withTaskCancellationHandler {
-            await Self.firstAnswer(within: timeout, orElse: .failure(StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)"))) {
+            await Self.firstAnswer(within: timeout, orElse: .failure(StorageError.unavailable(reason: "PostgreSQL did not answer within \(timeout)")))
+            {
                 await work.result
             }
         } onCancel: {
@@ -202,14 +205,17 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     /// failing, capped at a minute) and renew (a heartbeat every third of a lease).
     func answered() {
         let now = ContinuousClock.now
-        guard let lasted = outage.withLock({ state -> Duration? in
-            guard let since = state.since else { return nil }
-            state.since = nil
-            state.trustUntil = now + .seconds(options.leaseSecs) + min(now - since, .seconds(60))
-            return now - since
-        }) else { return }
+        guard
+            let lasted = outage.withLock({ state -> Duration? in
+                guard let since = state.since else { return nil }
+                state.since = nil
+                state.trustUntil = now + .seconds(options.leaseSecs) + min(now - since, .seconds(60))
+                return now - since
+            })
+        else { return }
         let seconds = String(format: "%.1f", lasted.inSeconds)
-        logger.notice("node \(options.nodeId): PostgreSQL answers again after \(seconds) s; other nodes' expired leases are trusted until they renew them")
+        logger.notice(
+            "node \(options.nodeId): PostgreSQL answers again after \(seconds) s; other nodes' expired leases are trusted until they renew them")
     }
 
     /// Whether other nodes' expired leases still count as live, because the database was away (``answered()``).
@@ -320,15 +326,18 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let details = String(decoding: try state.detailsJSON(), as: UTF8.self)
         let (node, key) = (options.nodeId, Self.duplicateKey(ticket))
         let result = try await transaction { connection in
-            let inserted = try await Self.tickets(try await connection.query("""
-                INSERT INTO ticket (id, ticket_json, state, state_details, priority, created_at, updated_at, duplicate_key)
-                VALUES (\(ticket.ticketId), \(submittedJSON), \(state.name.rawValue), \(details), \(ticket.priority ?? 0), \(now), \(now), \(key))
-                ON CONFLICT (id) DO NOTHING
-                RETURNING \(unescaped: self.ticketColumns)
-                """, logger: self.logger))
+            let inserted = try await Self.tickets(
+                try await connection.query(
+                    """
+                    INSERT INTO ticket (id, ticket_json, state, state_details, priority, created_at, updated_at, duplicate_key)
+                    VALUES (\(ticket.ticketId), \(submittedJSON), \(state.name.rawValue), \(details), \(ticket.priority ?? 0), \(now), \(now), \(key))
+                    ON CONFLICT (id) DO NOTHING
+                    RETURNING \(unescaped: self.ticketColumns)
+                    """, logger: self.logger))
             guard let row = inserted.first else {
-                let existing = try await Self.tickets(try await connection.query(
-                    "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(ticket.ticketId)", logger: self.logger))
+                let existing = try await Self.tickets(
+                    try await connection.query(
+                        "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(ticket.ticketId)", logger: self.logger))
                 guard let row = existing.first else { throw StorageError.ticketNotFound(ticket.ticketId) }
                 return (TicketChange(ticket: try row.record.stored(), events: []), false)
             }
@@ -344,18 +353,22 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     public func ticketsWithRelease(excluding id: String, limit: Int) async throws -> [StoredTicket] {
         let states: [String] = [TicketStateName.autoApproved, .approved, .downloading, .converting, .placing, .completed].map(\.rawValue)
         return try await run { client, logger in
-            try await Self.tickets(try await client.query("""
-                SELECT \(unescaped: self.ticketColumns) FROM ticket
-                WHERE id <> \(id) AND state = ANY(\(states)) AND approval_details IS NOT NULL
-                ORDER BY created_at DESC LIMIT \(limit)
-                """, logger: logger)).compactMap { try? $0.record.stored() }
+            try await Self.tickets(
+                try await client.query(
+                    """
+                    SELECT \(unescaped: self.ticketColumns) FROM ticket
+                    WHERE id <> \(id) AND state = ANY(\(states)) AND approval_details IS NOT NULL
+                    ORDER BY created_at DESC LIMIT \(limit)
+                    """, logger: logger)
+            ).compactMap { try? $0.record.stored() }
         }
     }
 
     public func ticketStates(holdingTorrent infoHash: String) async throws -> [String: TicketStateName] {
         try await run { client, logger in
             var states: [String: TicketStateName] = [:]
-            let rows = try await client.query("""
+            let rows = try await client.query(
+                """
                 SELECT ticket.id, ticket.state FROM ticket_torrent JOIN ticket ON ticket.id = ticket_torrent.ticket_id
                 WHERE ticket_torrent.info_hash = \(infoHash.lowercased())
                 """, logger: logger)
@@ -377,15 +390,19 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let names = states.map { $0.map(\.rawValue) }
         return try await run { client, logger in
             var total = 0
-            let count = names == nil
+            let count =
+                names == nil
                 ? try await client.query("SELECT COUNT(*) FROM ticket", logger: logger)
                 : try await client.query("SELECT COUNT(*) FROM ticket WHERE state = ANY(\(names ?? []))", logger: logger)
             for try await n in count.decode(Int.self) { total = n }
-            let rows = names == nil
-                ? try await client.query("""
+            let rows =
+                names == nil
+                ? try await client.query(
+                    """
                     SELECT \(unescaped: self.ticketColumns) FROM ticket ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
                     """, logger: logger)
-                : try await client.query("""
+                : try await client.query(
+                    """
                     SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE state = ANY(\(names ?? []))
                     ORDER BY created_at DESC, id LIMIT \(limit) OFFSET \(offset)
                     """, logger: logger)
@@ -395,8 +412,9 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     /// Reads a ticket's row for a write, locked until the transaction ends.
     func locked(_ connection: PostgresConnection, _ id: String) async throws -> LeasedRecord {
-        let rows = try await Self.tickets(try await connection.query(
-            "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id) FOR UPDATE", logger: logger))
+        let rows = try await Self.tickets(
+            try await connection.query(
+                "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id) FOR UPDATE", logger: logger))
         guard let row = rows.first else { throw StorageError.ticketNotFound(id) }
         return row
     }
@@ -418,7 +436,9 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     /// States a worker holds its ticket's lease through: work under way, and the approval it moves on from.
     static func keepsLease(_ state: TicketStateName) -> Bool { state.isTransient || state == .autoApproved }
 
-    public func updateTicket(id: String, at now: Date, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate) async throws -> TicketChange {
+    public func updateTicket(
+        id: String, at now: Date, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate
+    ) async throws -> TicketChange {
         try await write { connection in
             var row = try await self.locked(connection, id)
             let update = try decide(try row.record.stored())
@@ -456,15 +476,18 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         return try await write { connection in
             var skipped: [String] = []
             for _ in 0..<8 {
-                let rows = try await Self.tickets(try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT \(self.ticketColumns) FROM ticket t
-                    WHERE t.state = ANY($3) AND NOT (t.id = ANY($4))
-                      AND (t.wait_until IS NULL OR t.wait_until <= $5)
-                      AND (t.lease_node IS NULL OR (t.lease_expires <= \(dbNow) AND (t.lease_node = $1 OR NOT \(trusted))))
-                      AND NOT (\(elsewhere))
-                    ORDER BY t.priority DESC, t.created_at, t.id
-                    LIMIT 1 FOR UPDATE SKIP LOCKED
-                    """, binds: try Self.binds(node, lease, names, busyIds + skipped, now)), logger: self.logger))
+                let rows = try await Self.tickets(
+                    try await connection.query(
+                        PostgresQuery(
+                            unsafeSQL: """
+                                SELECT \(self.ticketColumns) FROM ticket t
+                                WHERE t.state = ANY($3) AND NOT (t.id = ANY($4))
+                                  AND (t.wait_until IS NULL OR t.wait_until <= $5)
+                                  AND (t.lease_node IS NULL OR (t.lease_expires <= \(dbNow) AND (t.lease_node = $1 OR NOT \(trusted))))
+                                  AND NOT (\(elsewhere))
+                                ORDER BY t.priority DESC, t.created_at, t.id
+                                LIMIT 1 FOR UPDATE SKIP LOCKED
+                                """, binds: try Self.binds(node, lease, names, busyIds + skipped, now)), logger: self.logger))
                 guard var row = rows.first else { return nil }
                 let id = row.record.id
                 // Claims of one album are serialised, and the rule checked again once it is this
@@ -473,9 +496,12 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                 try await connection.query(
                     "SELECT pg_advisory_xact_lock(hashtextextended(duplicate_key, 0)) FROM ticket WHERE id = \(id)", logger: self.logger)
                 var taken = false
-                for try await value in try await connection.query(PostgresQuery(unsafeSQL: """
-                    SELECT \(elsewhere) FROM ticket t WHERE t.id = $3
-                    """, binds: try Self.binds(node, lease, id)), logger: self.logger).decode(Bool.self) {
+                for try await value in try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT \(elsewhere) FROM ticket t WHERE t.id = $3
+                            """, binds: try Self.binds(node, lease, id)), logger: self.logger
+                ).decode(Bool.self) {
                     taken = value
                 }
                 if taken {
@@ -506,7 +532,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         return try await run { client, logger in
             var earliest: Date?
             for try await value in try await client.query(
-                "SELECT MIN(wait_until) FROM ticket WHERE wait_until IS NOT NULL AND state = ANY(\(names))", logger: logger).decode(Date?.self) {
+                "SELECT MIN(wait_until) FROM ticket WHERE wait_until IS NOT NULL AND state = ANY(\(names))", logger: logger
+            ).decode(Date?.self) {
                 earliest = value
             }
             return earliest
@@ -524,15 +551,17 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         // Just after an outage, other nodes' expired leases are left for them to renew (``answered()``).
         let trusted = trustsOtherLeases
         return try await write { connection in
-            let rows = try await Self.tickets(try await connection.query("""
-                SELECT \(unescaped: self.ticketColumns) FROM ticket
-                WHERE NOT (id = ANY(\(mine))) AND (
-                    (state = ANY(\(transient)) AND lease_node IS NULL)
-                    OR (\(atStart) AND state = ANY(\(transient)) AND lease_node = \(node))
-                    OR (lease_node IS NOT NULL AND lease_expires <= \(unescaped: self.databaseNow) AND (lease_node = \(node) OR NOT \(trusted))))
-                ORDER BY created_at
-                FOR UPDATE SKIP LOCKED
-                """, logger: self.logger))
+            let rows = try await Self.tickets(
+                try await connection.query(
+                    """
+                    SELECT \(unescaped: self.ticketColumns) FROM ticket
+                    WHERE NOT (id = ANY(\(mine))) AND (
+                        (state = ANY(\(transient)) AND lease_node IS NULL)
+                        OR (\(atStart) AND state = ANY(\(transient)) AND lease_node = \(node))
+                        OR (lease_node IS NOT NULL AND lease_expires <= \(unescaped: self.databaseNow) AND (lease_node = \(node) OR NOT \(trusted))))
+                    ORDER BY created_at
+                    FOR UPDATE SKIP LOCKED
+                    """, logger: self.logger))
             var changes: [TicketChange] = []
             for var row in rows {
                 let stored = try row.record.stored()
@@ -554,9 +583,10 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
                 }
                 row.leaseNode = nil
                 row.leaseLive = false
-                changes.append(try await self.apply(
-                    TicketUpdate(state: target, retryCount: stored.retryCount, note: (.recovered, .object(payload))),
-                    to: &row, connection: connection, at: now))
+                changes.append(
+                    try await self.apply(
+                        TicketUpdate(state: target, retryCount: stored.retryCount, note: (.recovered, .object(payload))),
+                        to: &row, connection: connection, at: now))
             }
             return changes
         }
@@ -564,8 +594,9 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     public func ticketWithEvents(id: String) async throws -> (ticket: StoredTicket, events: [TicketEvent])? {
         try await transaction { connection in
-            let rows = try await Self.tickets(try await connection.query(
-                "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id)", logger: self.logger))
+            let rows = try await Self.tickets(
+                try await connection.query(
+                    "SELECT \(unescaped: self.ticketColumns) FROM ticket WHERE id = \(id)", logger: self.logger))
             guard let row = rows.first else { return nil }
             return (try row.record.stored(), try await Self.events(connection, ticketId: id, since: 0, logger: self.logger))
         }
@@ -579,7 +610,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     static func events(_ connection: PostgresConnection, ticketId: String, since: Int, logger: Logger) async throws -> [TicketEvent] {
         var events: [TicketEvent] = []
-        let rows = try await connection.query("""
+        let rows = try await connection.query(
+            """
             SELECT seq, type, payload, created_at FROM ticket_event WHERE ticket_id = \(ticketId) AND seq > \(since) ORDER BY seq
             """, logger: logger)
         for try await (seq, type, payload, createdAt) in rows.decode((Int, String, String, Date).self) {
@@ -592,12 +624,14 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         try await run { client, logger in
             var counts: [TicketStateName: Int] = [:]
             for try await (state, n) in try await client.query("SELECT state, COUNT(*)::BIGINT FROM ticket GROUP BY state", logger: logger)
-                .decode((String, Int).self) {
+                .decode((String, Int).self)
+            {
                 if let name = TicketStateName(rawValue: state) { counts[name] = n }
             }
             var oldest: Date?
             for try await value in try await client.query(
-                "SELECT MIN(created_at) FROM ticket WHERE state = \(TicketStateName.pending.rawValue)", logger: logger).decode(Date?.self) {
+                "SELECT MIN(created_at) FROM ticket WHERE state = \(TicketStateName.pending.rawValue)", logger: logger
+            ).decode(Date?.self) {
                 oldest = value
             }
             return QueueStats(countByState: counts, total: counts.values.reduce(0, +), oldestPendingCreatedAt: oldest)
@@ -630,7 +664,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
             row.record.updatedAt = now
             try await self.saveRow(row.record, connection: connection)
             let event = try await Self.appendEvent(
-                connection, ticketId: ticketId, type: .searchQuerySet, payload: .object(["query": .string(query)]), at: now, node: node, logger: self.logger)
+                connection, ticketId: ticketId, type: .searchQuerySet, payload: .object(["query": .string(query)]), at: now, node: node,
+                logger: self.logger)
             return TicketChange(ticket: try row.record.stored(), events: [event])
         }
     }
@@ -643,7 +678,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
             let row = try await self.locked(connection, ticketId)
             try row.record.require(state: state)
             try self.checkLease(row, movingTo: nil)
-            let event = try await Self.appendEvent(connection, ticketId: ticketId, type: type, payload: payload, at: now, node: node, logger: self.logger)
+            let event = try await Self.appendEvent(
+                connection, ticketId: ticketId, type: type, payload: payload, at: now, node: node, logger: self.logger)
             return TicketChange(ticket: try row.record.stored(), events: [event])
         }
     }
@@ -659,8 +695,9 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         row.record = record
         var events: [TicketEvent] = []
         for note in notes {
-            events.append(try await Self.appendEvent(
-                connection, ticketId: record.id, type: note.type, payload: note.payload, at: now, node: options.nodeId, logger: logger))
+            events.append(
+                try await Self.appendEvent(
+                    connection, ticketId: record.id, type: note.type, payload: note.payload, at: now, node: options.nodeId, logger: logger))
         }
         return TicketChange(ticket: try record.stored(), events: events)
     }
@@ -673,21 +710,25 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let (node, lease) = (options.nodeId, options.leaseSecs)
         let mine = held.withLock { $0[id] }
         if Self.keepsLease(target), mine != nil, row.leaseNode == node {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE ticket SET lease_expires = \(unescaped: databaseNow) + make_interval(secs => \(lease)) WHERE id = \(id)
                 """, logger: logger)
         } else if target.isTransient {
             var version: Int64 = 0
-            for try await value in try await connection.query("""
+            for try await value in try await connection.query(
+                """
                 UPDATE ticket SET lease_node = \(node), lease_expires = \(unescaped: databaseNow) + make_interval(secs => \(lease)),
                     lease_version = lease_version + 1, last_node = \(node)
                 WHERE id = \(id) RETURNING lease_version
-                """, logger: logger).decode(Int64.self) {
+                """, logger: logger
+            ).decode(Int64.self) {
                 version = value
             }
             held.withLock { $0[id] = version }
         } else {
-            try await connection.query("""
+            try await connection.query(
+                """
                 UPDATE ticket SET lease_node = NULL, lease_expires = NULL,
                     last_node = CASE WHEN lease_node IS NULL THEN last_node ELSE lease_node END
                 WHERE id = \(id)
@@ -707,7 +748,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
             _ = try await write { connection in
                 // A ticket the worker left mid-stage (it could not write its way out) keeps the lease,
                 // expired now: the next heartbeat's recovery, on any node, puts it back to work.
-                try await connection.query("""
+                try await connection.query(
+                    """
                     UPDATE ticket SET
                         lease_node = CASE WHEN state = ANY(\(transient)) THEN lease_node END,
                         lease_expires = CASE WHEN state = ANY(\(transient)) THEN \(unescaped: self.databaseNow) END,
@@ -721,7 +763,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     }
 
     func saveRow(_ r: TicketRecord, connection: PostgresConnection) async throws {
-        try await connection.query("""
+        try await connection.query(
+            """
             UPDATE ticket SET state = \(r.state), state_details = \(r.stateDetails), priority = \(r.priority), retry_count = \(r.retryCount),
                 wait_until = \(r.waitUntil), error_message = \(r.errorMessage), error_history = \(r.errorHistory), search_query = \(r.searchQuery),
                 approval_state = \(r.approvalState), approval_details = \(r.approvalDetails), updated_at = \(r.updatedAt)
@@ -734,7 +777,8 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         let hashes = Array(record.heldTorrents())
         try await connection.query(
             "DELETE FROM ticket_torrent WHERE ticket_id = \(record.id) AND NOT (info_hash = ANY(\(hashes)))", logger: logger)
-        try await connection.query("""
+        try await connection.query(
+            """
             INSERT INTO ticket_torrent (ticket_id, info_hash) SELECT \(record.id), h FROM unnest(\(hashes)::TEXT[]) AS h
             ON CONFLICT DO NOTHING
             """, logger: logger)
@@ -747,11 +791,13 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     ) async throws -> TicketEvent {
         let text = try StoredText.json(payload)
         var (seq, id) = (0, Int64(0))
-        for try await (value, rowId) in try await connection.query("""
+        for try await (value, rowId) in try await connection.query(
+            """
             INSERT INTO ticket_event (ticket_id, seq, type, payload, created_at, node)
             SELECT \(ticketId), COALESCE(MAX(seq), 0) + 1, \(type.rawValue), \(text), \(now), \(node) FROM ticket_event WHERE ticket_id = \(ticketId)
             RETURNING seq, id
-            """, logger: logger).decode((Int, Int64).self) {
+            """, logger: logger
+        ).decode((Int, Int64).self) {
             (seq, id) = (value, rowId)
         }
         try await connection.query(

@@ -100,7 +100,8 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
         var held = Set<String>()
         if let hash = (try? approval())?.selectedCandidate?.torrent.infoHash.lowercased(), !hash.isEmpty { held.insert(hash) }
         if let name = try? stateName(), let state = try? TicketState(name: name, detailsJSON: Data(stateDetails.utf8)),
-           case .downloading(let details) = state, !details.torrentHash.isEmpty {
+            case .downloading(let details) = state, !details.torrentHash.isEmpty
+        {
             held.insert(details.torrentHash.lowercased())
         }
         return held
@@ -136,7 +137,7 @@ struct TicketRecord: Codable, FetchableRecord, PersistableRecord {
         waitUntil = update.waitUntil
         let details = try JSONValue(json: Data(stateDetails.utf8))
         var events: [(type: TicketEventType, payload: JSONValue)] = [
-            (.stateChange, .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details])),
+            (.stateChange, .object(["old_state": .string(from.rawValue), "new_state": .string(to.rawValue), "details": details]))
         ]
         if case .needsApproval(let waiting) = update.state { events.append((.needsApproval, try JSONValue(encoding: waiting))) }
         if let note = update.note { events.append(note) }

@@ -68,7 +68,9 @@ public protocol TicketStore: Sendable {
     func setSearchQuery(ticketId: String, query: String, whileIn state: TicketStateName, at now: Date) async throws -> TicketChange
 
     /// Appends an event to a ticket that stays in `state`.
-    func recordEvent(ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName, at now: Date) async throws -> TicketChange
+    func recordEvent(
+        ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName, at now: Date
+    ) async throws -> TicketChange
 
     /// Records (or refreshes) the integrity record of a file a ticket downloaded or placed.
     func recordDownloadFile(_ file: DownloadFileRecord) async throws
@@ -149,7 +151,8 @@ extension TicketStore {
         try await setSearchQuery(ticketId: ticketId, query: query, whileIn: state, at: Date())
     }
 
-    public func recordEvent(ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName) async throws -> TicketChange {
+    public func recordEvent(ticketId: String, type: TicketEventType, payload: JSONValue, whileIn state: TicketStateName) async throws -> TicketChange
+    {
         try await recordEvent(ticketId: ticketId, type: type, payload: payload, whileIn: state, at: Date())
     }
 

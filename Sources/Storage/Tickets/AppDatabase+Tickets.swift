@@ -17,12 +17,15 @@ extension AppDatabase {
     static func insertOne(_ db: Database, _ ticket: Ticket, submittedJSON: String, at now: Date) throws -> (change: TicketChange, created: Bool) {
         let state = TicketState.pending(.init(since: now))
         let details = String(decoding: try state.detailsJSON(), as: UTF8.self)
-        try db.cachedStatement(sql: """
-            INSERT INTO ticket (id, ticketJSON, state, stateDetails, priority, retryCount, errorHistory, createdAt, updatedAt)
-            VALUES (?, ?, ?, ?, ?, 0, '[]', ?, ?) ON CONFLICT (id) DO NOTHING
-            """).execute(arguments: [ticket.ticketId, submittedJSON, state.name.rawValue, details, ticket.priority ?? 0, now, now])
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO ticket (id, ticketJSON, state, stateDetails, priority, retryCount, errorHistory, createdAt, updatedAt)
+                VALUES (?, ?, ?, ?, ?, 0, '[]', ?, ?) ON CONFLICT (id) DO NOTHING
+                """
+        ).execute(arguments: [ticket.ticketId, submittedJSON, state.name.rawValue, details, ticket.priority ?? 0, now, now])
         guard db.changesCount > 0 else {
-            guard let existing = try TicketRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [ticket.ticketId]) else {
+            guard let existing = try TicketRecord.fetchOne(db.cachedStatement(sql: "SELECT * FROM ticket WHERE id = ?"), arguments: [ticket.ticketId])
+            else {
                 throw StorageError.corruptRow(ticketId: ticket.ticketId, reason: "neither inserted nor found")
             }
             return (TicketChange(ticket: try existing.stored(), events: []), false)
@@ -42,7 +45,8 @@ extension AppDatabase {
     public func ticketsWithRelease(excluding id: String, limit: Int) async throws -> [StoredTicket] {
         try await writer.read { db in
             let states: [TicketStateName] = [.autoApproved, .approved, .downloading, .converting, .placing, .completed]
-            return try TicketRecord
+            return
+                try TicketRecord
                 .filter(TicketRecord.Columns.id != id && states.map(\.rawValue).contains(TicketRecord.Columns.state))
                 .filter(sql: "approvalDetails IS NOT NULL")
                 .order(TicketRecord.Columns.createdAt.desc)
@@ -56,10 +60,12 @@ extension AppDatabase {
     /// a ticket that merely lists it among its candidates does not hold it.
     public func ticketStates(holdingTorrent infoHash: String) async throws -> [String: TicketStateName] {
         try await writer.read { db in
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT ticket.id, ticket.state FROM ticketTorrent JOIN ticket ON ticket.id = ticketTorrent.ticketId
-                WHERE ticketTorrent.infoHash = ?
-                """, arguments: [infoHash.lowercased()])
+            let rows = try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT ticket.id, ticket.state FROM ticketTorrent JOIN ticket ON ticket.id = ticketTorrent.ticketId
+                    WHERE ticketTorrent.infoHash = ?
+                    """, arguments: [infoHash.lowercased()])
             var states: [String: TicketStateName] = [:]
             for row in rows {
                 let id: String = row["id"]
@@ -83,7 +89,8 @@ extension AppDatabase {
                 request = request.filter(states.map(\.rawValue).contains(TicketRecord.Columns.state))
             }
             let total = try request.fetchCount(db)
-            let rows = try request
+            let rows =
+                try request
                 .order(TicketRecord.Columns.createdAt.desc, TicketRecord.Columns.id)
                 .limit(limit, offset: offset)
                 .fetchAll(db)
@@ -116,7 +123,8 @@ extension AppDatabase {
             // those: one `state IN (…)` query would sort every waiting ticket on every claim.
             var best: TicketRecord?
             for state in states.map(\.rawValue).sorted() {
-                let first = try TicketRecord
+                let first =
+                    try TicketRecord
                     .filter(TicketRecord.Columns.state == state)
                     .filter(!busy.contains(TicketRecord.Columns.id))
                     .filter(TicketRecord.Columns.waitUntil == nil || TicketRecord.Columns.waitUntil <= now)
@@ -142,9 +150,10 @@ extension AppDatabase {
             // `+state` keeps SQLite on the small `ticket_waiting` index (only tickets in a backoff)
             // rather than the claim index, which would visit every waiting ticket.
             try Date.fetchOne(
-                db.cachedStatement(sql: """
-                    SELECT MIN(waitUntil) FROM ticket WHERE waitUntil IS NOT NULL AND +state IN (\(databaseQuestionMarks(count: states.count)))
-                    """),
+                db.cachedStatement(
+                    sql: """
+                        SELECT MIN(waitUntil) FROM ticket WHERE waitUntil IS NOT NULL AND +state IN (\(databaseQuestionMarks(count: states.count)))
+                        """),
                 arguments: StatementArguments(states.map(\.rawValue).sorted()))
         }
     }
@@ -162,10 +171,13 @@ extension AppDatabase {
                 let target = stored.resumableState(at: now, note: "recovered after restart: was \(interrupted.rawValue)")
                 let update = TicketUpdate(
                     state: target, retryCount: stored.retryCount,
-                    note: (.recovered, .object([
-                        "interrupted_state": .string(interrupted.rawValue),
-                        "resumed_state": .string(target.name.rawValue),
-                    ])))
+                    note: (
+                        .recovered,
+                        .object([
+                            "interrupted_state": .string(interrupted.rawValue),
+                            "resumed_state": .string(target.name.rawValue),
+                        ])
+                    ))
                 return try Self.apply(update, to: &record, db: db, at: now)
             }
         }
@@ -176,7 +188,8 @@ extension AppDatabase {
     public func ticketWithEvents(id: String) async throws -> (ticket: StoredTicket, events: [TicketEvent])? {
         try await writer.read { db in
             guard let ticket = try TicketRecord.fetchOne(db, key: id)?.stored() else { return nil }
-            let events = try TicketEventRecord
+            let events =
+                try TicketEventRecord
                 .filter(TicketEventRecord.Columns.ticketId == id)
                 .order(TicketEventRecord.Columns.seq)
                 .fetchAll(db)
@@ -240,7 +253,8 @@ extension AppDatabase {
             record.searchQuery = query
             record.updatedAt = now
             try record.update(db)
-            let event = try TicketEventRecord.append(db, ticketId: ticketId, type: .searchQuerySet, payload: .object(["query": .string(query)]), at: now)
+            let event = try TicketEventRecord.append(
+                db, ticketId: ticketId, type: .searchQuerySet, payload: .object(["query": .string(query)]), at: now)
             return TicketChange(ticket: try record.stored(), events: [event])
         }
     }

@@ -78,9 +78,13 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         switch try c.decode(String.self, forKey: .kind) {
-        case "low_confidence": self = .lowConfidence(score: try c.decode(Double.self, forKey: .score), threshold: try c.decode(Double.self, forKey: .threshold))
-        case "track_count_mismatch": self = .trackCountMismatch(expected: try c.decode(Int.self, forKey: .expected), found: try c.decode(Int.self, forKey: .found))
-        case "duration_mismatch": self = .durationMismatch(expectedSecs: try c.decode(Int.self, forKey: .expectedSecs), foundSecs: try c.decode(Int.self, forKey: .foundSecs))
+        case "low_confidence":
+            self = .lowConfidence(score: try c.decode(Double.self, forKey: .score), threshold: try c.decode(Double.self, forKey: .threshold))
+        case "track_count_mismatch":
+            self = .trackCountMismatch(expected: try c.decode(Int.self, forKey: .expected), found: try c.decode(Int.self, forKey: .found))
+        case "duration_mismatch":
+            self = .durationMismatch(
+                expectedSecs: try c.decode(Int.self, forKey: .expectedSecs), foundSecs: try c.decode(Int.self, forKey: .foundSecs))
         case "name_similarity_low": self = .nameSimilarityLow(similarity: try c.decode(Double.self, forKey: .similarity))
         case "multiple_good_matches": self = .multipleGoodMatches(topScores: try c.decode([Double].self, forKey: .topScores))
         case "no_exact_match": self = .noExactMatch

@@ -206,7 +206,8 @@ public struct CompletionStats: Codable, Sendable, Equatable {
     /// Tracks converted while the rest of the release was still downloading.
     public var tracksConvertedDuringDownload: Int?
     public init(
-        totalDownloadBytes: Int64, downloadDurationSecs: Int, conversionDurationSecs: Int, finalSizeBytes: Int64, tracksConvertedDuringDownload: Int? = nil
+        totalDownloadBytes: Int64, downloadDurationSecs: Int, conversionDurationSecs: Int, finalSizeBytes: Int64,
+        tracksConvertedDuringDownload: Int? = nil
     ) {
         self.tracksConvertedDuringDownload = tracksConvertedDuringDownload
         self.totalDownloadBytes = totalDownloadBytes

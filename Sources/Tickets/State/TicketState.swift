@@ -77,23 +77,24 @@ public enum TicketState: Sendable, Equatable {
     /// Rebuilds a state from its stored name and details.
     public init(name: TicketStateName, detailsJSON data: Data) throws {
         let decoder = TicketJSON.decoder()
-        self = switch name {
-        case .pending: .pending(try decoder.decode(Pending.self, from: data))
-        case .searching: .searching(try decoder.decode(Searching.self, from: data))
-        case .matching: .matching(try decoder.decode(Matching.self, from: data))
-        case .needsApproval: .needsApproval(try decoder.decode(NeedsApproval.self, from: data))
-        case .wanted: .wanted(try decoder.decode(Wanted.self, from: data))
-        case .autoApproved: .autoApproved(try decoder.decode(AutoApproved.self, from: data))
-        case .approved: .approved(try decoder.decode(Approved.self, from: data))
-        case .rejected: .rejected(try decoder.decode(Rejected.self, from: data))
-        case .downloading: .downloading(try decoder.decode(Downloading.self, from: data))
-        case .paused: .paused(try decoder.decode(Paused.self, from: data))
-        case .converting: .converting(try decoder.decode(Converting.self, from: data))
-        case .placing: .placing(try decoder.decode(Placing.self, from: data))
-        case .completed: .completed(try decoder.decode(Completed.self, from: data))
-        case .failed: .failed(try decoder.decode(Failed.self, from: data))
-        case .cancelled: .cancelled(try decoder.decode(Cancelled.self, from: data))
-        }
+        self =
+            switch name {
+            case .pending: .pending(try decoder.decode(Pending.self, from: data))
+            case .searching: .searching(try decoder.decode(Searching.self, from: data))
+            case .matching: .matching(try decoder.decode(Matching.self, from: data))
+            case .needsApproval: .needsApproval(try decoder.decode(NeedsApproval.self, from: data))
+            case .wanted: .wanted(try decoder.decode(Wanted.self, from: data))
+            case .autoApproved: .autoApproved(try decoder.decode(AutoApproved.self, from: data))
+            case .approved: .approved(try decoder.decode(Approved.self, from: data))
+            case .rejected: .rejected(try decoder.decode(Rejected.self, from: data))
+            case .downloading: .downloading(try decoder.decode(Downloading.self, from: data))
+            case .paused: .paused(try decoder.decode(Paused.self, from: data))
+            case .converting: .converting(try decoder.decode(Converting.self, from: data))
+            case .placing: .placing(try decoder.decode(Placing.self, from: data))
+            case .completed: .completed(try decoder.decode(Completed.self, from: data))
+            case .failed: .failed(try decoder.decode(Failed.self, from: data))
+            case .cancelled: .cancelled(try decoder.decode(Cancelled.self, from: data))
+            }
     }
 
     /// The release chosen for download, when the state knows it.

@@ -35,7 +35,8 @@ extension Ticket {
             let ext = (track.destPath as NSString).pathExtension.lowercased()
             try check(
                 constraints.format.allowedExtensions.contains(ext), "\(at).dest_path",
-                "extension '.\(ext)' does not fit format \(constraints.format.rawValue) (expected \(constraints.format.allowedExtensions.sorted().map { "." + $0 }.joined(separator: " or ")))")
+                "extension '.\(ext)' does not fit format \(constraints.format.rawValue) (expected \(constraints.format.allowedExtensions.sorted().map { "." + $0 }.joined(separator: " or ")))"
+            )
             try checkDestination(track.destPath, field: "\(at).dest_path", roots: mediaRoots, seen: &seenPaths)
         }
         var seenImageIds = Set<String>()
@@ -46,7 +47,8 @@ extension Ticket {
             try check(seenImageIds.insert(image.catalogImageId).inserted, "\(at).catalog_image_id", "'\(image.catalogImageId)' appears twice")
             try check(!image.type.isEmpty, "\(at).type", "must not be empty")
             let ext = (image.destPath as NSString).pathExtension.lowercased()
-            try check(["jpg", "jpeg", "png"].contains(ext), "\(at).dest_path", "extension '.\(ext)' is not an image format we write (.jpg, .jpeg, .png)")
+            try check(
+                ["jpg", "jpeg", "png"].contains(ext), "\(at).dest_path", "extension '.\(ext)' is not an image format we write (.jpg, .jpeg, .png)")
             try checkDestination(image.destPath, field: "\(at).dest_path", roots: mediaRoots, seen: &seenPaths)
         }
     }

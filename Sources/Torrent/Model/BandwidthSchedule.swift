@@ -38,7 +38,8 @@ public struct BandwidthSchedule: Sendable, Equatable, CustomStringConvertible {
         for part in description.split(separator: ";").map({ $0.trimmingCharacters(in: .whitespaces) }) where !part.isEmpty {
             let fields = part.split(separator: " ", omittingEmptySubsequences: true)
             guard fields.count == 2 else { throw ParseError(description: "'\(part)' is not 'DAYS HH:MM-HH:MM' (e.g. 'Mon-Fri 08:00-23:00')") }
-            rules.append(Rule(days: try Self.days(String(fields[0])), start: try Self.times(String(fields[1])).0, end: try Self.times(String(fields[1])).1))
+            rules.append(
+                Rule(days: try Self.days(String(fields[0])), start: try Self.times(String(fields[1])).0, end: try Self.times(String(fields[1])).1))
         }
         self.rules = rules
     }
@@ -74,7 +75,8 @@ public struct BandwidthSchedule: Sendable, Equatable, CustomStringConvertible {
     private static func minutes(_ text: Substring) throws(ParseError) -> Int {
         let parts = text.split(separator: ":")
         guard parts.count == 2, let hours = Int(parts[0]), let minutes = Int(parts[1]), parts[1].count == 2,
-              (0...24).contains(hours), (0...59).contains(minutes), hours < 24 || minutes == 0 else {
+            (0...24).contains(hours), (0...59).contains(minutes), hours < 24 || minutes == 0
+        else {
             throw ParseError(description: "'\(text)' is not a time HH:MM")
         }
         return hours * 60 + minutes

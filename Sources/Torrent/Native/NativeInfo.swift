@@ -15,7 +15,8 @@ enum NativeInfo {
         let hashV1 = String(nulTerminated: v1), hashV2 = String(nulTerminated: v2)
         return TorrentMetadata(
             name: String(cString: lt_info_name(info)), infoHashV1: hashV1.isEmpty ? nil : hashV1, infoHashV2: hashV2.isEmpty ? nil : hashV2,
-            files: files, totalSize: lt_info_total_size(info), pieceLength: Int(lt_info_piece_length(info)), pieceCount: Int(lt_info_num_pieces(info)))
+            files: files, totalSize: lt_info_total_size(info), pieceLength: Int(lt_info_piece_length(info)), pieceCount: Int(lt_info_num_pieces(info))
+        )
     }
 
     /// Parses .torrent bytes, running `body` with the handle.

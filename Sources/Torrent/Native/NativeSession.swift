@@ -67,10 +67,12 @@ final class NativeSession {
         let context = Unmanaged.passRetained(wake)
         wakeContext?.release()
         wakeContext = context
-        lt_session_set_alert_notify(try session, { context in
-            guard let context else { return }
-            Unmanaged<AlertWake>.fromOpaque(context).takeUnretainedValue().signal()
-        }, context.toOpaque())
+        lt_session_set_alert_notify(
+            try session,
+            { context in
+                guard let context else { return }
+                Unmanaged<AlertWake>.fromOpaque(context).takeUnretainedValue().signal()
+            }, context.toOpaque())
     }
 
     var listenPort: Int { pointer.map { Int(lt_session_listen_port($0)) } ?? 0 }

@@ -53,7 +53,8 @@ public final class BandwidthScheduler: Service, Sendable {
     public var wanted: BandwidthState {
         let active = schedule.isActive(at: now(), calendar: calendar)
         let limits = active ? alternative : normal
-        return BandwidthState(limit: active ? "alternative" : "normal", downloadKbps: limits.download, uploadKbps: limits.upload, schedule: schedule.description)
+        return BandwidthState(
+            limit: active ? "alternative" : "normal", downloadKbps: limits.download, uploadKbps: limits.upload, schedule: schedule.description)
     }
 
     /// The limits last applied to the engine.
@@ -66,7 +67,8 @@ public final class BandwidthScheduler: Service, Sendable {
         do {
             try await session.setRateLimits(downloadKbps: state.downloadKbps, uploadKbps: state.uploadKbps)
             applied.withLock { $0 = state }
-            logger.info("bandwidth: \(state.limit) limits in force (download \(state.downloadKbps) KiB/s, upload \(state.uploadKbps) KiB/s; 0 = unlimited)")
+            logger.info(
+                "bandwidth: \(state.limit) limits in force (download \(state.downloadKbps) KiB/s, upload \(state.uploadKbps) KiB/s; 0 = unlimited)")
         } catch {
             logger.error("bandwidth: cannot apply the \(state.limit) limits: \(error)")
         }

@@ -78,7 +78,7 @@ extension TorrentSession {
             guard let status = try? native.status(hash) else { continue }
             if saveNow, status.needsSaveResume { requestResumeData(hash, onlyIfModified: true) }
             guard status.isComplete, !status.paused, !seedingDone.contains(hash),
-                  policy.isSatisfied(uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs)
+                policy.isSatisfied(uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs)
             else { continue }
             seedingDone.insert(hash)
             try? native.pause(hash)

@@ -39,7 +39,9 @@ struct DownloadJob: Sendable {
         }
         if resumed {
             let checked = await waitWhileChecking(hash)
-            report("resumed \(checked.name) from resume data at \(String(format: "%.1f", checked.percent)) % (\(Format.bytes(checked.wantedDoneBytes)) already here)")
+            report(
+                "resumed \(checked.name) from resume data at \(String(format: "%.1f", checked.percent)) % (\(Format.bytes(checked.wantedDoneBytes)) already here)"
+            )
         }
         let line = ProgressLine()
         let sampler = engineStats ? Task { await EngineSampler.sample(session, hash) } : nil
@@ -132,7 +134,9 @@ struct EngineSampler: Sendable {
         let mib = { (value: Double) in String(format: "%.1f MiB", value / 1_048_576) }
         func seconds(_ name: String) -> String { totals[name].map { String(format: "%.2f s", Double($0) / 1e6) } ?? "n/a" }
         func number(_ name: String) -> String { totals[name].map(String.init) ?? "n/a" }
-        let requests = samples > 0 ? String(format: "peak %d, mean %.1f blocks over %d peer(s)", requestPeak, Double(requestSum) / Double(samples), peers) : "n/a"
+        let requests =
+            samples > 0
+            ? String(format: "peak %d, mean %.1f blocks over %d peer(s)", requestPeak, Double(requestSum) / Double(samples), peers) : "n/a"
         var parts = [
             "disk job time \(seconds("disk.disk_job_time")) (writing \(seconds("disk.disk_write_time")), hashing \(seconds("disk.disk_hash_time")))",
             "blocks written \(number("disk.num_blocks_written"))",
@@ -142,7 +146,9 @@ struct EngineSampler: Sendable {
         // With POSIX disk I/O (docs/NOTES.md#libtorrent-disk-io-and-memory) jobs run on the network
         // thread: no job queue, no disk threads. The gauges are shown when a backend fills them.
         if (peak["disk.queued_disk_jobs"] ?? 0) > 0 || (peak["disk.num_running_threads"] ?? 0) > 0 {
-            parts.append("disk job queue \(gauge("disk.queued_disk_jobs", count)), running \(gauge("disk.num_running_disk_jobs", count)) on \(peak["disk.num_running_threads"].map(String.init) ?? "n/a") thread(s)")
+            parts.append(
+                "disk job queue \(gauge("disk.queued_disk_jobs", count)), running \(gauge("disk.num_running_disk_jobs", count)) on \(peak["disk.num_running_threads"].map(String.init) ?? "n/a") thread(s)"
+            )
         } else {
             parts.append("no disk job queue or disk thread (jobs run on the network thread)")
         }
@@ -161,9 +167,10 @@ final class ProgressLine: @unchecked Sendable {
         let now = Date()
         guard now.timeIntervalSince(lastPrinted) >= (interactive ? 0.5 : 2) else { return }
         lastPrinted = now
-        let text = String(format: "%5.1f%% of %@  %@/s  peers %d (seeds %d)  ETA %@  %@",
-                          p.percent, Format.bytes(p.wantedBytes), Format.bytes(Int64(p.downloadRate)), p.peers, p.seeds,
-                          Format.duration(p.etaSecs), p.state.rawValue)
+        let text = String(
+            format: "%5.1f%% of %@  %@/s  peers %d (seeds %d)  ETA %@  %@",
+            p.percent, Format.bytes(p.wantedBytes), Format.bytes(Int64(p.downloadRate)), p.peers, p.seeds,
+            Format.duration(p.etaSecs), p.state.rawValue)
         FileHandle.standardError.write(Data((interactive ? "\r\u{1B}[K" + text : text + "\n").utf8))
         drewLine = interactive
     }

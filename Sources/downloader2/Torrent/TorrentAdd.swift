@@ -19,7 +19,10 @@ struct TorrentAdd: AsyncParsableCommand {
     @Flag(help: "Keep seeding after the download completes, until interrupted.") var seed = false
     @Option(name: .customLong("peer"), help: "Connect to this peer (ip:port); repeatable.") var peers: [String] = []
     @Option(help: "Where resume data is kept (default: DIR/.downloader2-resume).") var resumeDir: String?
-    @Flag(help: "After the download, print libtorrent's own figures for it (disk queue, disk and hashing time, requests in flight), sampled while it ran.")
+    @Flag(
+        help:
+            "After the download, print libtorrent's own figures for it (disk queue, disk and hashing time, requests in flight), sampled while it ran."
+    )
     var engineStats = false
 
     func run() async throws {
@@ -34,9 +37,10 @@ struct TorrentAdd: AsyncParsableCommand {
             seedingPolicy: seed ? .seedForever : .stopWhenComplete, stallAfter: TimeInterval(config.torrent.stallTimeoutSecs), logger: logger)
         let group = ServiceGroup(
             configuration: .init(services: [.init(service: session)], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
-        let job = DownloadJob(session: session, source: source, directory: dir, wanted: wanted, peers: peers, seed: seed,
-                              metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), json: options.json,
-                              resumeDirectory: resumeDirectory, engineStats: engineStats)
+        let job = DownloadJob(
+            session: session, source: source, directory: dir, wanted: wanted, peers: peers, seed: seed,
+            metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs), json: options.json,
+            resumeDirectory: resumeDirectory, engineStats: engineStats)
         let outcome: Result<Void, any Error> = await withTaskGroup(of: Result<Void, any Error>?.self) { tasks in
             tasks.addTask {
                 do { try await group.run() } catch { return .failure(error) }

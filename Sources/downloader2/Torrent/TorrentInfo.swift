@@ -73,13 +73,17 @@ struct TorrentCreate: AsyncParsableCommand {
     }
 
     func run() throws {
-        let data = try TorrentCreator.create(from: path, trackers: trackers, pieceSize: pieceSize, kind: v1Only ? .v1Only : v2Only ? .v2Only : .hybrid)
+        let data = try TorrentCreator.create(
+            from: path, trackers: trackers, pieceSize: pieceSize, kind: v1Only ? .v1Only : v2Only ? .v2Only : .hybrid)
         guard FileManager.default.createFile(atPath: output, contents: data) else { throw CLIError("cannot write '\(output)'") }
         let metadata = try TorrentMetadata.parse(torrentFile: data)
         let magnet = try TorrentMetadata.magnetLink(forTorrentFile: data)
         if json {
-            let object: [String: Any] = ["file": output, "info_hash_v1": metadata.infoHashV1 ?? NSNull(), "info_hash_v2": metadata.infoHashV2 ?? NSNull(), "magnet": magnet]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
+            let object: [String: Any] = [
+                "file": output, "info_hash_v1": metadata.infoHashV1 ?? NSNull(), "info_hash_v2": metadata.infoHashV2 ?? NSNull(), "magnet": magnet,
+            ]
+            print(
+                String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]), as: UTF8.self))
         } else {
             print("wrote \(output): \(metadata.files.filter { !$0.isPadding }.count) file(s), \(Format.bytes(metadata.totalSize))")
             if let v1 = metadata.infoHashV1 { print("info-hash v1 \(v1)") }

@@ -13,7 +13,10 @@ struct AlbumConversionTests {
         for (index, tone) in tones.enumerated() { ToneAudio.writeWAV(dir.file("\(index).wav"), frequency: tone, seconds: 2) }
         FileManager.default.createFile(atPath: dir.file("2.wav"), contents: Data(repeating: 7, count: 10_000))
         let tracks = tones.indices.map { index in
-            (name: "Track \(index + 1)", job: ConversionJob(input: dir.file("\(index).wav"), output: dir.file("out/\(index).opus"), spec: OutputSpec(format: .opus)))
+            (
+                name: "Track \(index + 1)",
+                job: ConversionJob(input: dir.file("\(index).wav"), output: dir.file("out/\(index).opus"), spec: OutputSpec(format: .opus))
+            )
         }
         let reports = Mutex<[AlbumProgress]>([])
 

@@ -41,7 +41,9 @@ struct AudioPartsTests {
         let dir = TemporaryDirectory("audio-cli")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)
         let binary = ProcessTests.binary
-        let converted = try ExternalTool.run(binary, ["convert", dir.file("tone.wav"), dir.file("tone.ogg"), "--format", "ogg_vorbis", "--bitrate", "192", "--tag", "title=CLI", "--json"])
+        let converted = try ExternalTool.run(
+            binary,
+            ["convert", dir.file("tone.wav"), dir.file("tone.ogg"), "--format", "ogg_vorbis", "--bitrate", "192", "--tag", "title=CLI", "--json"])
         let result = try JSONSerialization.jsonObject(with: converted.stdout) as? [String: Any]
         #expect(result?["method"] as? String == "transcoded")
         let probed = try ExternalTool.run(binary, ["probe", dir.file("tone.ogg")])
@@ -72,7 +74,8 @@ struct AudioPartsTests {
         defer { withExtendedLifetime(disk) {} }
         let mountPoint = disk.path
         do {
-            _ = try await AudioConverter(width: 1).convert(ConversionJob(input: dir.file("tone.wav"), output: "\(mountPoint)/tone.flac", spec: OutputSpec(format: .flac)))
+            _ = try await AudioConverter(width: 1).convert(
+                ConversionJob(input: dir.file("tone.wav"), output: "\(mountPoint)/tone.flac", spec: OutputSpec(format: .flac)))
             Issue.record("a 20 s FLAC fitted in 256 KiB")
         } catch let error as AudioError {
             // Classified from libav's code (AVERROR(ENOSPC)), not from its message.

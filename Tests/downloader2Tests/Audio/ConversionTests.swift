@@ -40,10 +40,11 @@ struct ConversionTests {
         let output = dir.file("out/03 Tone Poem.\(format.fileExtension)")
 
         // When it is converted
-        let result = try await converter.convert(ConversionJob(
-            input: dir.file("source.wav"), output: output,
-            spec: OutputSpec(format: format, bitrateKbps: format.isLossless ? nil : 192), tags: Self.tags, cover: cover,
-            expectedDurationSecs: 3))
+        let result = try await converter.convert(
+            ConversionJob(
+                input: dir.file("source.wav"), output: output,
+                spec: OutputSpec(format: format, bitrateKbps: format.isLossless ? nil : 192), tags: Self.tags, cover: cover,
+                expectedDurationSecs: 3))
 
         // Then an independent reader sees exactly what was asked for
         #expect(result.method == .transcoded)
@@ -70,7 +71,9 @@ struct ConversionTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: dir.file("out")) == ["03 Tone Poem.\(format.fileExtension)"])
     }
 
-    @Test("The same source, tags and cover convert to the same bytes every time (a re-run after a crash finds its own file identical)", arguments: AudioFormat.allCases)
+    @Test(
+        "The same source, tags and cover convert to the same bytes every time (a re-run after a crash finds its own file identical)",
+        arguments: AudioFormat.allCases)
     func reproducible(format: AudioFormat) async throws {
         let dir = TemporaryDirectory("audio-same")
         ToneAudio.writeWAV(dir.file("source.wav"), frequency: 440, seconds: 2)
@@ -79,9 +82,10 @@ struct ConversionTests {
         var digests: [String] = []
         for run in 0..<2 {
             let output = dir.file("out\(run)/track.\(format.fileExtension)")
-            _ = try await converter.convert(ConversionJob(
-                input: dir.file("source.wav"), output: output,
-                spec: OutputSpec(format: format, bitrateKbps: format.isLossless ? nil : 192), tags: Self.tags, cover: cover))
+            _ = try await converter.convert(
+                ConversionJob(
+                    input: dir.file("source.wav"), output: output,
+                    spec: OutputSpec(format: format, bitrateKbps: format.isLossless ? nil : 192), tags: Self.tags, cover: cover))
             digests.append(try AudioCheck.sha256(output))
         }
         #expect(digests[0] == digests[1], "\(format): two conversions differ")
@@ -103,7 +107,8 @@ struct ConversionTests {
             try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-i", dir.file("tone.wav")] + source.arguments + [dir.file(source.name)])
             // When each is converted to Ogg Vorbis
             let output = dir.file("out/\(source.name).ogg")
-            try await converter.convert(ConversionJob(input: dir.file(source.name), output: output, spec: OutputSpec(format: .oggVorbis, bitrateKbps: 160)))
+            try await converter.convert(
+                ConversionJob(input: dir.file(source.name), output: output, spec: OutputSpec(format: .oggVorbis, bitrateKbps: 160)))
             // Then the tone and the length survive
             #expect(try AudioCheck.dominantFrequency(output, among: [440, 550, 660]) == 550, "\(source.name)")
             let probe = try AudioCheck.ffprobe(output)
@@ -126,7 +131,8 @@ struct ConversionTests {
         ToneAudio.writeWAV(dir.file("hires.wav"), frequency: 440, seconds: 1, rate: 96_000, channels: 2, bits: 24)
         func convert(_ input: String, _ format: AudioFormat, rate: Int? = nil) async throws -> AudioCheck.Probe {
             let output = dir.file("out/\(input)-\(format.rawValue)-\(rate ?? 0).\(format.fileExtension)")
-            try await converter.convert(ConversionJob(input: dir.file(input), output: output, spec: OutputSpec(format: format, bitrateKbps: 192, sampleRateHz: rate)))
+            try await converter.convert(
+                ConversionJob(input: dir.file(input), output: output, spec: OutputSpec(format: format, bitrateKbps: 192, sampleRateHz: rate)))
             return try AudioCheck.ffprobe(output)
         }
         #expect(try await convert("mono.wav", .mp3).channels == 1)
@@ -149,17 +155,21 @@ struct ConversionTests {
         try ExternalTool.run("ffmpeg", ["-v", "error", "-i", dir.file("tone.wav"), "-c:a", "flac", dir.file("tone.flac")])
         try ExternalTool.run("ffmpeg", ["-v", "error", "-i", dir.file("tone.wav"), "-c:a", "libmp3lame", "-b:a", "320k", dir.file("tone.mp3")])
 
-        let flac = try await converter.convert(ConversionJob(input: dir.file("tone.flac"), output: dir.file("out.flac"), spec: OutputSpec(format: .flac), tags: Self.tags))
+        let flac = try await converter.convert(
+            ConversionJob(input: dir.file("tone.flac"), output: dir.file("out.flac"), spec: OutputSpec(format: .flac), tags: Self.tags))
         #expect(flac.method == .remuxed, "\(flac.reason)")
         let pcm = { (path: String) in try ExternalTool.run("ffmpeg", ["-v", "error", "-i", path, "-f", "s16le", "-"]).stdout }
         #expect(try pcm(dir.file("out.flac")) == pcm(dir.file("tone.flac")), "remuxed audio is bit-identical")
         #expect(try AudioCheck.mutagen(dir.file("out.flac")).first("title") == "Tone Poem")
 
-        let same = try await converter.convert(ConversionJob(input: dir.file("tone.mp3"), output: dir.file("same.mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 320)))
+        let same = try await converter.convert(
+            ConversionJob(input: dir.file("tone.mp3"), output: dir.file("same.mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 320)))
         #expect(same.method == .remuxed, "\(same.reason)")
-        let smaller = try await converter.convert(ConversionJob(input: dir.file("tone.mp3"), output: dir.file("small.mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 128)))
+        let smaller = try await converter.convert(
+            ConversionJob(input: dir.file("tone.mp3"), output: dir.file("small.mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 128)))
         #expect(smaller.method == .transcoded, "\(smaller.reason)")
-        let forced = try await converter.convert(ConversionJob(input: dir.file("tone.flac"), output: dir.file("forced.flac"), spec: OutputSpec(format: .flac), allowRemux: false))
+        let forced = try await converter.convert(
+            ConversionJob(input: dir.file("tone.flac"), output: dir.file("forced.flac"), spec: OutputSpec(format: .flac), allowRemux: false))
         #expect(forced.method == .transcoded)
     }
 
@@ -169,7 +179,8 @@ struct ConversionTests {
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)
         try ExternalTool.run("ffmpeg", ["-v", "error", "-i", dir.file("tone.wav"), "-c:a", "libmp3lame", dir.file("tone.mp3")])
         await #expect(throws: AudioError.self) {
-            try await converter.convert(ConversionJob(input: dir.file("tone.mp3"), output: dir.file("out/tone.flac"), spec: OutputSpec(format: .flac)))
+            try await converter.convert(
+                ConversionJob(input: dir.file("tone.mp3"), output: dir.file("out/tone.flac"), spec: OutputSpec(format: .flac)))
         }
         #expect(!FileManager.default.fileExists(atPath: dir.file("out/tone.flac")))
     }
@@ -179,11 +190,13 @@ struct ConversionTests {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)
         try ToneAudio.writeCover(dir.file("art.jpg"), size: 48, color: "blue")
-        try await converter.convert(ConversionJob(
-            input: dir.file("tone.wav"), output: dir.file("tagged.flac"), spec: OutputSpec(format: .flac),
-            cover: try CoverArt(contentsOf: dir.file("art.jpg"))))
-        try await converter.convert(ConversionJob(
-            input: dir.file("tagged.flac"), output: dir.file("copy.opus"), spec: OutputSpec(format: .opus), embedSourceCover: true))
+        try await converter.convert(
+            ConversionJob(
+                input: dir.file("tone.wav"), output: dir.file("tagged.flac"), spec: OutputSpec(format: .flac),
+                cover: try CoverArt(contentsOf: dir.file("art.jpg"))))
+        try await converter.convert(
+            ConversionJob(
+                input: dir.file("tagged.flac"), output: dir.file("copy.opus"), spec: OutputSpec(format: .opus), embedSourceCover: true))
         #expect(try AudioCheck.mutagen(dir.file("copy.opus")).coverSHA256 == (try AudioCheck.sha256(dir.file("art.jpg"))))
     }
 }

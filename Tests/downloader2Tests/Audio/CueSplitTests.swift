@@ -50,14 +50,18 @@ struct CueSplitTests {
         // When the sheet is resolved and each track converted to FLAC
         let image = try CueImage(cuePath: dir.file("album.cue"))
         #expect(image.tracks.map(\.input) == Array(repeating: dir.file(imageName), count: 3))
-        #expect(image.tracks.map(\.range) == [SampleRange(start: 0, end: 105_840), SampleRange(start: 105_840, end: 220_500), SampleRange(start: 220_500, end: nil)])
+        #expect(
+            image.tracks.map(\.range) == [
+                SampleRange(start: 0, end: 105_840), SampleRange(start: 105_840, end: 220_500), SampleRange(start: 220_500, end: nil),
+            ])
         #expect(image.tracks[1].performer == "Guest Tone" && image.tracks[0].performer == "Tone Ensemble")
         let converter = AudioConverter(width: 2)
         for (index, track) in image.tracks.enumerated() {
             let output = dir.file("out/\(track.number).flac")
-            let result = try await converter.convert(ConversionJob(
-                input: track.input, range: track.range, output: output, spec: OutputSpec(format: .flac),
-                tags: TrackTags(title: track.title, artist: track.performer, trackNumber: track.number)))
+            let result = try await converter.convert(
+                ConversionJob(
+                    input: track.input, range: track.range, output: output, spec: OutputSpec(format: .flac),
+                    tags: TrackTags(title: track.title, artist: track.performer, trackNumber: track.number)))
             #expect(result.method == .transcoded)
             // Then the lengths are exact to the sample and the tone is the track's own
             let end = index + 1 < Self.starts.count ? Self.starts[index + 1] : Int64(Self.totalSamples)
@@ -79,7 +83,9 @@ struct CueSplitTests {
             let dir = TemporaryDirectory("cue")
             let text = Self.sheet(fileName: "image.wav", titles: item.titles)
             // python3 writes the legacy bytes, so the encoding is not produced by the code under test
-            try ExternalTool.run("python3", ["-c", "import sys; open(sys.argv[1], 'wb').write(sys.argv[2].encode(sys.argv[3]))", dir.file("album.cue"), text, item.encoding])
+            try ExternalTool.run(
+                "python3",
+                ["-c", "import sys; open(sys.argv[1], 'wb').write(sys.argv[2].encode(sys.argv[3]))", dir.file("album.cue"), text, item.encoding])
             let sheet = try CueSheet.parse([UInt8](try Data(contentsOf: URL(fileURLWithPath: dir.file("album.cue")))))
             #expect(sheet.encoding == item.expected, "\(item.encoding)")
             #expect(sheet.tracks.map(\.title) == item.titles, "\(item.encoding)")
@@ -93,7 +99,9 @@ struct CueSplitTests {
         let badTime = "FILE \"a.wav\" WAVE\n  TRACK 01 AUDIO\n    INDEX 01 00:61:00\n"
         let noFile = "TRACK 01 AUDIO\n  INDEX 01 00:00:00\n"
         let backwards = "FILE \"a.wav\" WAVE\n TRACK 01 AUDIO\n INDEX 01 00:20:00\n TRACK 02 AUDIO\n INDEX 01 00:10:00\n"
-        for (text, fragment) in [(noIndex, "track 1 has no INDEX 01"), (badTime, "line 3"), (noFile, "before any FILE"), (backwards, "track 2 starts at")] {
+        for (text, fragment) in [
+            (noIndex, "track 1 has no INDEX 01"), (badTime, "line 3"), (noFile, "before any FILE"), (backwards, "track 2 starts at"),
+        ] {
             #expect {
                 try CueSheet.parse(text: text)
             } throws: { error in

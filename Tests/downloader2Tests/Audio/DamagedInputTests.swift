@@ -42,7 +42,9 @@ struct DamagedInputTests {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.file("full.wav")))
         try bytes.prefix(bytes.count / 2).write(to: URL(fileURLWithPath: dir.file("cut.wav")))
         let error = await convertError(dir.file("cut.wav"), dir.file("cut.ogg"))
-        guard case .truncatedInput(_, let decoded, let declared)? = error else { Issue.record("expected truncatedInput, got \(String(describing: error))"); return }
+        guard case .truncatedInput(_, let decoded, let declared)? = error else {
+            Issue.record("expected truncatedInput, got \(String(describing: error))"); return
+        }
         #expect(abs(decoded - 2) < 0.1 && abs(declared - 4) < 0.1, "decoded \(decoded) of \(declared)")
         #expect(error?.isSourceDefect == true)
         try expectNothingWritten(dir, keeping: ["full.wav", "cut.wav"])
@@ -75,7 +77,10 @@ struct DamagedInputTests {
         var lastProgress = 0.0
         #expect(throws: AudioError.cancelled) {
             // The flag flips from inside the work itself, at 10 %, so the test does not race the encoder.
-            try Transcoder.run(ConversionJob(input: dir.file("long.wav"), output: dir.file("long.mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 320)), cancel: flag) { fraction in
+            try Transcoder.run(
+                ConversionJob(input: dir.file("long.wav"), output: dir.file("long.mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 320)),
+                cancel: flag
+            ) { fraction in
                 lastProgress = fraction
                 if fraction >= 0.1 { flag.cancel() }
             }
@@ -109,7 +114,8 @@ struct DamagedInputTests {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for n in 0..<6 {
                 group.addTask {
-                    let job = ConversionJob(input: dir.file("tone.wav"), output: dir.file("out\(n).mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 192))
+                    let job = ConversionJob(
+                        input: dir.file("tone.wav"), output: dir.file("out\(n).mp3"), spec: OutputSpec(format: .mp3, bitrateKbps: 192))
                     let id = "job-\(n)"
                     _ = try await pool.convert(job) { fraction in
                         running.enter(id)

@@ -13,7 +13,8 @@ struct ImageConversionTests {
         let path = dir.file(name)
         // Half transparent for the formats with alpha.
         let alpha = pixelFormat == "rgba" ? ["-vf", "format=rgba,colorchannelmixer=aa=0.5"] : []
-        try ExternalTool.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=\(color):s=\(size)", "-frames:v", "1"] + alpha + ["-pix_fmt", pixelFormat, path])
+        try ExternalTool.run(
+            "ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "color=c=\(color):s=\(size)", "-frames:v", "1"] + alpha + ["-pix_fmt", pixelFormat, path])
         return try CoverArt(contentsOf: path)
     }
 
@@ -21,8 +22,10 @@ struct ImageConversionTests {
     func inspect(_ image: CoverArt, _ name: String) throws -> (codec: String, width: Int, height: Int, rgb: [Double]) {
         let path = dir.file(name)
         #expect(FileManager.default.createFile(atPath: path, contents: Data(image.data)))
-        let probe = try ExternalTool.run("ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", path])
-        let fields = String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map(String.init)
+        let probe = try ExternalTool.run(
+            "ffprobe", ["-v", "error", "-select_streams", "v:0", "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", path])
+        let fields = String(decoding: probe.stdout, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ",").map(
+            String.init)
         let raw = dir.file(name + ".rgb")
         try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", raw])
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: raw)))
@@ -35,9 +38,11 @@ struct ImageConversionTests {
         zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
     }
 
-    @Test("JPEG (4:2:0, 4:4:4, grey) becomes PNG of the same size and colour", arguments: [
-        ("yuvj420p", "orange", [255.0, 165, 0]), ("yuvj444p", "0x3366cc", [51.0, 102, 204]), ("gray", "0x808080", [128.0, 128, 128]),
-    ])
+    @Test(
+        "JPEG (4:2:0, 4:4:4, grey) becomes PNG of the same size and colour",
+        arguments: [
+            ("yuvj420p", "orange", [255.0, 165, 0]), ("yuvj444p", "0x3366cc", [51.0, 102, 204]), ("gray", "0x808080", [128.0, 128, 128]),
+        ])
     func jpegToPNG(pixelFormat: String, color: String, rgb: [Double]) throws {
         let jpeg = try make("in-\(pixelFormat).jpg", color: color, pixelFormat: pixelFormat)
         #expect(jpeg.kind == .jpeg)
@@ -48,10 +53,12 @@ struct ImageConversionTests {
         #expect(close(seen.rgb, rgb), "\(seen.rgb) vs \(rgb)")
     }
 
-    @Test("PNG (RGB, RGBA over white, grey, palette, 16-bit) becomes JPEG of the same size and colour", arguments: [
-        ("rgb24", "0x2080c0", [32.0, 128, 192]), ("rgba", "0x0000ff", [127.0, 127, 255]), ("gray", "0x404040", [64.0, 64, 64]),
-        ("pal8", "0xc04020", [192.0, 64, 32]), ("rgb48be", "0x10e070", [16.0, 224, 112]),
-    ])
+    @Test(
+        "PNG (RGB, RGBA over white, grey, palette, 16-bit) becomes JPEG of the same size and colour",
+        arguments: [
+            ("rgb24", "0x2080c0", [32.0, 128, 192]), ("rgba", "0x0000ff", [127.0, 127, 255]), ("gray", "0x404040", [64.0, 64, 64]),
+            ("pal8", "0xc04020", [192.0, 64, 32]), ("rgb48be", "0x10e070", [16.0, 224, 112]),
+        ])
     func pngToJPEG(pixelFormat: String, color: String, rgb: [Double]) throws {
         let png = try make("in-\(pixelFormat).png", color: color, pixelFormat: pixelFormat, size: "80x120")
         #expect(png.kind == .png)

@@ -71,7 +71,8 @@ struct RipLogTests {
         let flac = dir.file("tone.flac")
         try ExternalTool.run("ffmpeg", ["-v", "error", "-i", wav, "-c:a", "flac", flac])
         let deep = dir.file("tone24.flac")
-        try ExternalTool.run("ffmpeg", ["-v", "error", "-i", wav, "-af", "volume=0.7", "-sample_fmt", "s32", "-bits_per_raw_sample", "24", "-c:a", "flac", deep])
+        try ExternalTool.run(
+            "ffmpeg", ["-v", "error", "-i", wav, "-af", "volume=0.7", "-sample_fmt", "s32", "-bits_per_raw_sample", "24", "-c:a", "flac", deep])
         for path in [wav, flac, deep] {
             #expect(try AudioInspector.pcmCRC32(path: path) == (try Self.referenceCRC(path)), "\(path)")
         }

@@ -4,7 +4,9 @@ import Testing
 
 @Suite("SafeName: every path component made from an id or a title")
 struct SafeNameTests {
-    @Test("never empty, '.', '..', and never holds '/' or NUL", arguments: ["", ".", "..", "...", "/", "a/b", "../../etc/passwd", "a\0b", ".hidden", " ", "\n"])
+    @Test(
+        "never empty, '.', '..', and never holds '/' or NUL",
+        arguments: ["", ".", "..", "...", "/", "a/b", "../../etc/passwd", "a\0b", ".hidden", " ", "\n"])
     func neverEscapes(_ raw: String) {
         let name = SafeName(raw).value
         #expect(!name.isEmpty)
@@ -21,7 +23,8 @@ struct SafeNameTests {
             String(repeating: "x", count: 300), String(repeating: "x", count: 301), String(repeating: "x", count: 300) + "/",
         ]
         let names = inputs.map { SafeName($0).value }
-        #expect(Set(names).count == inputs.count, "collisions: \(Dictionary(grouping: inputs, by: { SafeName($0).value }).filter { $0.value.count > 1 })")
+        #expect(
+            Set(names).count == inputs.count, "collisions: \(Dictionary(grouping: inputs, by: { SafeName($0).value }).filter { $0.value.count > 1 })")
     }
 
     @Test("long ids are cut to the byte limit and end in a hash of the whole input")

@@ -24,7 +24,8 @@ struct ConfigTests {
 
     @Test("a TOML file sets keys in every section, environment variables override it")
     func fileThenEnvironment() throws {
-        let path = write("""
+        let path = write(
+            """
             [server]
             port = 9000
             auth_token = "s3cret"
@@ -36,10 +37,12 @@ struct ConfigTests {
             [processing]
             retry_max_attempts = 5
             """)
-        let loaded = try AppConfig.load(path: path, environment: [
-            "DOWNLOADER2_SERVER_PORT": "9100", "DOWNLOADER2_PLACER_MEDIA_ROOTS": "/a, /b", "DOWNLOADER2_TORRENT_ENABLE_LSD": "false",
-            "DOWNLOADER2_MATCHER_AUTO_APPROVE_THRESHOLD": "0.9", "PATH": "/usr/bin",
-        ])
+        let loaded = try AppConfig.load(
+            path: path,
+            environment: [
+                "DOWNLOADER2_SERVER_PORT": "9100", "DOWNLOADER2_PLACER_MEDIA_ROOTS": "/a, /b", "DOWNLOADER2_TORRENT_ENABLE_LSD": "false",
+                "DOWNLOADER2_MATCHER_AUTO_APPROVE_THRESHOLD": "0.9", "PATH": "/usr/bin",
+            ])
         #expect(loaded.config.server.port == 9100)
         #expect(loaded.config.server.authToken == "s3cret")
         #expect(loaded.config.torrent.enableDht == false && loaded.config.torrent.enableLsd == false)
@@ -47,12 +50,14 @@ struct ConfigTests {
         #expect(loaded.config.placer.mediaRoots == ["/a", "/b"])
         #expect(loaded.config.processing.retryMaxAttempts == 5)
         #expect(loaded.config.matcher.autoApproveThreshold == 0.9)
-        #expect(try AppConfig.load(path: nil, environment: ["DOWNLOADER2_PLACER_MEDIA_ROOTS": #"["/x", "/y"]"#]).config.placer.mediaRoots == ["/x", "/y"])
+        #expect(
+            try AppConfig.load(path: nil, environment: ["DOWNLOADER2_PLACER_MEDIA_ROOTS": #"["/x", "/y"]"#]).config.placer.mediaRoots == ["/x", "/y"])
     }
 
     @Test("unknown keys, sections and variables are warnings that name them")
     func unknownKeysWarn() throws {
-        let path = write("""
+        let path = write(
+            """
             [server]
             prot = 1
             [qbittorrent]
@@ -87,7 +92,8 @@ struct ConfigTests {
         #expect(failure("[placer]\nfile_mode = \"rw-r--r--\"")?.key == "placer.file_mode")
         #expect(failure("[torznab]\nfeeds = [\"ftp://x/api\"]")?.key == "torznab.feeds")
         #expect(failure("[placer]\nowner = \"nobody-such-user:root\"")?.key == "placer.owner")
-        #expect(try AppConfig.load(path: write("[placer]\nowner = \"root:0\"\ndir_mode = \"0750\""), environment: [:]).config.placer.owner == "root:0")
+        #expect(
+            try AppConfig.load(path: write("[placer]\nowner = \"root:0\"\ndir_mode = \"0750\""), environment: [:]).config.placer.owner == "root:0")
         #expect(failure("server = 3")?.key == "server")
         let syntax = failure("[server\nport = 1")
         #expect(syntax?.key == nil && syntax?.description.contains("not valid TOML") == true)
@@ -101,7 +107,8 @@ struct ConfigTests {
 
     @Test("config.example.toml documents every key, with the defaults, and nothing else")
     func exampleDocumentsEveryKey() throws {
-        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../config.example.toml").standardized.path
+        let example = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../config.example.toml").standardized
+            .path
         let loaded = try AppConfig.load(path: example, environment: [:])
         #expect(loaded.warnings.isEmpty, "\(loaded.warnings)")
         #expect(loaded.config == AppConfig())

@@ -7,12 +7,15 @@ struct CandidateScorerTests {
     static let names = ["Airbag", "Paranoid Android", "Subterranean Homesick Alien", "Exit Music (For a Film)", "Let Down", "Karma Police"]
     let ticket = Ticket(
         ticketId: "m", search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997),
-        tracks: names.enumerated().map { TicketTrack(catalogTrackId: "t\($0.offset + 1)", trackNumber: $0.offset + 1, name: $0.element, destPath: "/m/\($0.offset).ogg") },
+        tracks: names.enumerated().map {
+            TicketTrack(catalogTrackId: "t\($0.offset + 1)", trackNumber: $0.offset + 1, name: $0.element, destPath: "/m/\($0.offset).ogg")
+        },
         constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 320))
 
     func candidate(_ title: String, seeders: Int = 20, files: [String]? = nil, hash: String? = nil) -> TorrentCandidate {
-        TorrentCandidate(title: title, indexer: "i", infoHash: hash ?? String(title.hashValue, radix: 16), sizeBytes: 400_000_000, seeders: seeders, leechers: 0,
-                         files: files.map { $0.map { TorrentFileEntry(path: $0, sizeBytes: 30_000_000) } })
+        TorrentCandidate(
+            title: title, indexer: "i", infoHash: hash ?? String(title.hashValue, radix: 16), sizeBytes: 400_000_000, seeders: seeders, leechers: 0,
+            files: files.map { $0.map { TorrentFileEntry(path: $0, sizeBytes: 30_000_000) } })
     }
 
     func albumFiles(_ folder: String, ext: String = "flac", names: [String] = names) -> [String] {
@@ -25,13 +28,16 @@ struct CandidateScorerTests {
         let right = candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", files: albumFiles("OK Computer"))
         let candidates = [
             candidate("Radiohead - OK Computer Live at the Astoria (1997) [FLAC]", seeders: 80, files: albumFiles("Live")),
-            candidate("Radiohead - OK Computer (Deluxe Edition) (2009) [FLAC]", seeders: 60, files: albumFiles("Deluxe") + ["Deluxe/CD2/01 - Lull.flac"]),
+            candidate(
+                "Radiohead - OK Computer (Deluxe Edition) (2009) [FLAC]", seeders: 60, files: albumFiles("Deluxe") + ["Deluxe/CD2/01 - Lull.flac"]),
             candidate("Radiohead - Discography (1993-2016) [FLAC]", seeders: 200, files: albumFiles("Discography/1997 - OK Computer")),
             right,
         ]
         let scored = scorer.score(ticket, candidates)
         #expect(scored.first?.torrent == right, "\(scored.map { "\($0.score) \($0.torrent.title)" })")
-        guard case .autoApprove(let best) = scorer.decide(ticket, scored) else { Issue.record("expected auto-approval: \(scored.map(\.score))"); return }
+        guard case .autoApprove(let best) = scorer.decide(ticket, scored) else {
+            Issue.record("expected auto-approval: \(scored.map(\.score))"); return
+        }
         #expect(best.trackMapping.count == 6 && best.score >= 0.85)
         #expect(best.reasoning.contains("6/6 tracks mapped") && best.reasoning.contains("lossless"))
         #expect(scored.first { $0.torrent.title.contains("Live") }!.reasoning.contains("live recording"))
@@ -56,16 +62,19 @@ struct CandidateScorerTests {
         #expect(blind[0].score <= CandidateScorer.scoreCapWithoutFiles)
         #expect(scorer.decide(ticket, blind) == .needsApproval(candidates: blind, recommendedIdx: 0, reason: .noExactMatch))
 
-        let partial = scorer.score(ticket, [candidate("Radiohead - OK Computer (1997) [FLAC]", files: albumFiles("A", names: Array(Self.names.prefix(3))))])
+        let partial = scorer.score(
+            ticket, [candidate("Radiohead - OK Computer (1997) [FLAC]", files: albumFiles("A", names: Array(Self.names.prefix(3))))])
         guard case .needsApproval(_, _, .trackCountMismatch(let expected, let found)) = scorer.decide(ticket, partial) else {
             Issue.record("expected a track count mismatch: \(partial.map(\.score))"); return
         }
         #expect(expected == 6 && found == 3)
 
-        let twins = scorer.score(ticket, [
-            candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", seeders: 20, files: albumFiles("A"), hash: "aa"),
-            candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", seeders: 21, files: albumFiles("B"), hash: "bb"),
-        ])
+        let twins = scorer.score(
+            ticket,
+            [
+                candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", seeders: 20, files: albumFiles("A"), hash: "aa"),
+                candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", seeders: 21, files: albumFiles("B"), hash: "bb"),
+            ])
         guard case .needsApproval(_, _, .multipleGoodMatches(let top)) = scorer.decide(ticket, twins) else {
             Issue.record("two equally good releases need a person: \(twins.map(\.score))"); return
         }

@@ -17,18 +17,25 @@ struct SecondOpinionTests {
     static let names = ["Airbag", "Paranoid Android", "Subterranean Homesick Alien", "Exit Music (For a Film)", "Let Down", "Karma Police"]
     let ticket = Ticket(
         ticketId: "llm", search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997),
-        tracks: names.enumerated().map { TicketTrack(catalogTrackId: "t\($0.offset + 1)", trackNumber: $0.offset + 1, name: $0.element, destPath: "/m/\($0.offset).ogg") },
+        tracks: names.enumerated().map {
+            TicketTrack(catalogTrackId: "t\($0.offset + 1)", trackNumber: $0.offset + 1, name: $0.element, destPath: "/m/\($0.offset).ogg")
+        },
         constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 320))
 
     func candidate(_ title: String, folder: String, hash: String, seeders: Int) -> TorrentCandidate {
-        TorrentCandidate(title: title, indexer: "i", infoHash: hash, sizeBytes: 400_000_000, seeders: seeders, leechers: 0,
-                         files: Self.names.enumerated().map { TorrentFileEntry(path: "\(folder)/\(String(format: "%02d", $0.offset + 1)) - \($0.element).flac", sizeBytes: 30_000_000) })
+        TorrentCandidate(
+            title: title, indexer: "i", infoHash: hash, sizeBytes: 400_000_000, seeders: seeders, leechers: 0,
+            files: Self.names.enumerated().map {
+                TorrentFileEntry(path: "\(folder)/\(String(format: "%02d", $0.offset + 1)) - \($0.element).flac", sizeBytes: 30_000_000)
+            })
     }
 
     /// Two equally good releases: the deterministic matcher cannot choose (MultipleGoodMatches).
     var twins: [TorrentCandidate] {
-        [candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", folder: "A", hash: "aa", seeders: 21),
-         candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", folder: "B", hash: "bb", seeders: 20)]
+        [
+            candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", folder: "A", hash: "aa", seeders: 21),
+            candidate("Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", folder: "B", hash: "bb", seeders: 20),
+        ]
     }
 
     final class Log: Sendable {
@@ -54,15 +61,24 @@ struct SecondOpinionTests {
         case "garbage": return (.ok, "<html>502 Bad Gateway</html>")
         case "error":
             return anthropic
-                ? (.tooManyRequests, #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}"#)
+                ? (
+                    .tooManyRequests,
+                    #"{"type":"error","error":{"type":"rate_limit_error","message":"Number of requests has exceeded your rate limit"}}"#
+                )
                 : (.unauthorized, #"{"error":{"message":"Incorrect API key provided","type":"invalid_request_error","code":"invalid_api_key"}}"#)
         default: content = "{}"
         }
         if anthropic {
-            return (.ok, #"{"id":"msg_01","type":"message","role":"assistant","model":"claude-fixture","content":[{"type":"tool_use","id":"toolu_01","name":"choose_release","input":\#(content)}],"stop_reason":"tool_use","usage":{"input_tokens":900,"output_tokens":40}}"#)
+            return (
+                .ok,
+                #"{"id":"msg_01","type":"message","role":"assistant","model":"claude-fixture","content":[{"type":"tool_use","id":"toolu_01","name":"choose_release","input":\#(content)}],"stop_reason":"tool_use","usage":{"input_tokens":900,"output_tokens":40}}"#
+            )
         }
         let escaped = String(decoding: try! JSONEncoder().encode(content), as: UTF8.self)
-        return (.ok, #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-fixture","choices":[{"index":0,"message":{"role":"assistant","content":\#(escaped),"refusal":null},"finish_reason":"stop"}],"usage":{"prompt_tokens":900,"completion_tokens":40,"total_tokens":940}}"#)
+        return (
+            .ok,
+            #"{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"gpt-fixture","choices":[{"index":0,"message":{"role":"assistant","content":\#(escaped),"refusal":null},"finish_reason":"stop"}],"usage":{"prompt_tokens":900,"completion_tokens":40,"total_tokens":940}}"#
+        )
     }
 
     static func withFixture(_ body: @Sendable (String, Log) async throws -> Void) async throws {
@@ -86,27 +102,39 @@ struct SecondOpinionTests {
     }
 
     func openAI(_ base: String, _ mode: String, timeout: Double = 60) -> SecondOpinionMatcher {
-        SecondOpinionMatcher(scorer: CandidateScorer(), client: OpenAIChatClient(model: "gpt-fixture", apiKey: Self.key, baseURL: "\(base)/\(mode)/v1", timeoutSecs: timeout))
+        SecondOpinionMatcher(
+            scorer: CandidateScorer(),
+            client: OpenAIChatClient(model: "gpt-fixture", apiKey: Self.key, baseURL: "\(base)/\(mode)/v1", timeoutSecs: timeout))
     }
 
     func anthropic(_ base: String, _ mode: String) -> SecondOpinionMatcher {
-        SecondOpinionMatcher(scorer: CandidateScorer(), client: AnthropicMessagesClient(model: "claude-fixture", apiKey: Self.key, baseURL: "\(base)/\(mode)", timeoutSecs: mode == "slow" ? 20 : 60))
+        SecondOpinionMatcher(
+            scorer: CandidateScorer(),
+            client: AnthropicMessagesClient(
+                model: "claude-fixture", apiKey: Self.key, baseURL: "\(base)/\(mode)", timeoutSecs: mode == "slow" ? 20 : 60))
     }
 
     @Test("OpenAI shape: a sure answer for a release that maps every track approves it; the request is the real chat-completions request")
     func openAISure() async throws {
         try await Self.withFixture { base, log in
             let report = await openAI(base, "sure").match(ticket, twins)
-            guard case .autoApprove(let chosen) = report.decision else { Issue.record("expected approval: \(String(describing: report.decision))"); return }
-            #expect(chosen.torrent.infoHash == "bb" && chosen.reasoning.contains("second opinion from openai gpt-fixture: candidate 1 (confidence 0.95)"))
+            guard case .autoApprove(let chosen) = report.decision else {
+                Issue.record("expected approval: \(String(describing: report.decision))"); return
+            }
+            #expect(
+                chosen.torrent.infoHash == "bb" && chosen.reasoning.contains("second opinion from openai gpt-fixture: candidate 1 (confidence 0.95)"))
             let request = try #require(log.all.first)
             #expect(request.path == "/sure/v1/chat/completions")
             #expect(request.headers["authorization"] == "Bearer \(Self.key)" && request.headers["content-type"] == "application/json")
             #expect(request.body["model"]?.stringValue == "gpt-fixture")
-            #expect(request.body["messages"] == .array([
-                .object(["role": .string("system"), "content": .string(SecondOpinionMatcher.systemPrompt)]),
-                .object(["role": .string("user"), "content": .string(SecondOpinionMatcher.prompt(ticket, CandidateScorer().score(ticket, twins)))]),
-            ]))
+            #expect(
+                request.body["messages"]
+                    == .array([
+                        .object(["role": .string("system"), "content": .string(SecondOpinionMatcher.systemPrompt)]),
+                        .object([
+                            "role": .string("user"), "content": .string(SecondOpinionMatcher.prompt(ticket, CandidateScorer().score(ticket, twins))),
+                        ]),
+                    ]))
             #expect(request.body["response_format"]?["type"]?.stringValue == "json_schema")
             #expect(request.body["response_format"]?["json_schema"]?["strict"] == .bool(true))
             #expect(request.body["response_format"]?["json_schema"]?["schema"] == SecondOpinionMatcher.schema)
@@ -142,17 +170,19 @@ struct SecondOpinionTests {
         }
     }
 
-    @Test("any bad answer, error status or timeout leaves the deterministic result, and names the problem",
-          arguments: [
+    @Test(
+        "any bad answer, error status or timeout leaves the deterministic result, and names the problem",
+        arguments: [
             ("extra-key", "unexpected key(s): release"), ("out-of-range", "choice 7 is not one of the 2 candidates"),
             ("string-choice", "'choice' must be an integer or null"), ("bad-confidence", "outside 0…1"),
             ("garbage", "not JSON"), ("error", "HTTP 401: Incorrect API key provided"), ("slow", "did not answer within 1.0 s"),
-          ])
+        ])
     func failures(mode: String, problem: String) async throws {
         try await Self.withFixture { base, _ in
             let deterministic = CandidateScorer().decide(ticket, CandidateScorer().score(ticket, twins))
             // Only the slow fixture meets the 1 s timeout; the others get room on a loaded machine.
-            for matcher in [openAI(base, mode, timeout: mode == "slow" ? 1 : 60), anthropic(base, mode)] where mode != "slow" || matcher.client is OpenAIChatClient {
+            for matcher in [openAI(base, mode, timeout: mode == "slow" ? 1 : 60), anthropic(base, mode)]
+            where mode != "slow" || matcher.client is OpenAIChatClient {
                 let report = await matcher.match(ticket, twins)
                 #expect(report.decision == deterministic, "\(mode)")
                 let said = report.secondOpinion ?? ""

@@ -27,7 +27,9 @@ struct TrackFileMatcherTests {
         #expect(e("Album/Disc 1/07 Song.mp3").disc == 1)
         #expect(e("Album/1-03 Song.flac").disc == 1 && e("Album/1-03 Song.flac").track == 3 && e("Album/1-03 Song.flac").title == "Song")
         #expect(e("Album/d2t05 Song.flac").disc == 2 && e("Album/d2t05 Song.flac").track == 5)
-        #expect(e("Radiohead - OK Computer - 04 - Exit Music.flac").track == 4 && e("Radiohead - OK Computer - 04 - Exit Music.flac").title == "Exit Music")
+        #expect(
+            e("Radiohead - OK Computer - 04 - Exit Music.flac").track == 4
+                && e("Radiohead - OK Computer - 04 - Exit Music.flac").title == "Exit Music")
         #expect(AudioFileEvidence.isAudio("a/b.FLAC") && !AudioFileEvidence.isAudio("a/cover.jpg") && !AudioFileEvidence.isAudio("a/rip.log"))
     }
 
@@ -56,22 +58,36 @@ struct TrackFileMatcherTests {
     static let okComputer = ["Airbag", "Paranoid Android", "Subterranean Homesick Alien", "Exit Music (For a Film)", "Let Down", "Karma Police"]
 
     func tracks(_ names: [String], disc: Int = 1, startId: Int = 1) -> [TicketTrack] {
-        names.enumerated().map { TicketTrack(catalogTrackId: "t\($0.offset + startId)", discNumber: disc, trackNumber: $0.offset + 1, name: $0.element, destPath: "/m/\($0.offset).ogg") }
+        names.enumerated().map {
+            TicketTrack(
+                catalogTrackId: "t\($0.offset + startId)", discNumber: disc, trackNumber: $0.offset + 1, name: $0.element,
+                destPath: "/m/\($0.offset).ogg")
+        }
     }
 
     @Test("an album's files map to its tracks whatever their order; scans and logs are ignored")
     func albumMapping() {
-        let files = [("Scans/front.jpg", 1), ("OK Computer.log", 1)] + Self.okComputer.enumerated().reversed().map { ("OK Computer/\(String(format: "%02d", $0.offset + 1)) - \($0.element).flac", 30_000_000) }
+        let files =
+            [("Scans/front.jpg", 1), ("OK Computer.log", 1)]
+            + Self.okComputer.enumerated().reversed().map {
+                ("OK Computer/\(String(format: "%02d", $0.offset + 1)) - \($0.element).flac", 30_000_000)
+            }
         let result = TrackFileMatcher.map(tracks(Self.okComputer), files: files.map { TorrentFileEntry(path: $0.0, sizeBytes: Int64($0.1)) })
         #expect(result.unmatchedTrackIds.isEmpty && result.unusedFiles.isEmpty)
-        #expect(result.mappings.map(\.torrentFilePath) == Self.okComputer.enumerated().map { "OK Computer/\(String(format: "%02d", $0.offset + 1)) - \($0.element).flac" })
+        #expect(
+            result.mappings.map(\.torrentFilePath)
+                == Self.okComputer.enumerated().map { "OK Computer/\(String(format: "%02d", $0.offset + 1)) - \($0.element).flac" })
         #expect(result.confidence > 0.95)
     }
 
     @Test("a two-disc set maps by disc folder when track numbers repeat")
     func multiDisc() {
         let discOne = tracks(["Intro", "Song A", "Song B"]), discTwo = tracks(["Intro", "Song C", "Song D"], disc: 2, startId: 4)
-        let files = (1...2).flatMap { disc in (disc == 1 ? discOne : discTwo).map { TorrentFileEntry(path: "Set/CD\(disc)/\(String(format: "%02d", $0.trackNumber)) \($0.name).flac", sizeBytes: 1) } }
+        let files = (1...2).flatMap { disc in
+            (disc == 1 ? discOne : discTwo).map {
+                TorrentFileEntry(path: "Set/CD\(disc)/\(String(format: "%02d", $0.trackNumber)) \($0.name).flac", sizeBytes: 1)
+            }
+        }
         let result = TrackFileMatcher.map(discOne + discTwo, files: files.shuffled())
         for mapping in result.mappings {
             let track = (discOne + discTwo).first { $0.catalogTrackId == mapping.catalogTrackId }!
@@ -84,7 +100,8 @@ struct TrackFileMatcherTests {
     func missingAndBonus() {
         var names = Self.okComputer
         names.remove(at: 2)
-        let files = names.enumerated().map { TorrentFileEntry(path: "A/\(String(format: "%02d", $0.offset + 1)) \($0.element).mp3", sizeBytes: 1) }
+        let files =
+            names.enumerated().map { TorrentFileEntry(path: "A/\(String(format: "%02d", $0.offset + 1)) \($0.element).mp3", sizeBytes: 1) }
             + [TorrentFileEntry(path: "A/12 Lull (Bonus).mp3", sizeBytes: 1)]
         let result = TrackFileMatcher.map(tracks(Self.okComputer), files: files)
         #expect(result.unmatchedTrackIds == ["t3"], "\(result.mappings)")
@@ -103,7 +120,10 @@ struct TrackFileMatcherTests {
         let unread = TrackFileMatcher.map(ticket, files: files)
         #expect(unread.imageCue && !unread.cueRead)
         #expect(unread.mappings.map(\.cueTrack) == [1, 2, 3, 4, 5, 6])
-        #expect(unread.mappings.allSatisfy { $0.torrentFilePath == "OKC/Radiohead - OK Computer.flac" && $0.confidence == TrackFileMatcher.unreadCueConfidence })
+        #expect(
+            unread.mappings.allSatisfy {
+                $0.torrentFilePath == "OKC/Radiohead - OK Computer.flac" && $0.confidence == TrackFileMatcher.unreadCueConfidence
+            })
 
         // The sheet lists the tracks in another order (a hidden first track): titles decide.
         let sheet = TrackFileMatcher.CueListing(titles: ["(untitled)"] + Self.okComputer)
@@ -114,7 +134,9 @@ struct TrackFileMatcherTests {
 
         // Two discs, one image each, told apart by the disc number in the name.
         let two = tracks(["A", "B"]) + tracks(["C", "D"], disc: 2, startId: 3)
-        let set = ["Set/Album CD2.flac", "Set/Album CD2.cue", "Set/Album CD1.flac", "Set/Album CD1.cue"].map { TorrentFileEntry(path: $0, sizeBytes: 1) }
+        let set = ["Set/Album CD2.flac", "Set/Album CD2.cue", "Set/Album CD1.flac", "Set/Album CD1.cue"].map {
+            TorrentFileEntry(path: $0, sizeBytes: 1)
+        }
         let discs = TrackFileMatcher.map(two, files: set)
         #expect(discs.mappings.map(\.torrentFilePath) == ["Set/Album CD1.flac", "Set/Album CD1.flac", "Set/Album CD2.flac", "Set/Album CD2.flac"])
         #expect(discs.mappings.map(\.cueTrack) == [1, 2, 1, 2])
@@ -123,11 +145,14 @@ struct TrackFileMatcherTests {
     @Test("durations: from the file list, else from size × a constant bitrate; a live recording is a mismatch")
     func durations() {
         let ticket = Self.okComputer.enumerated().map {
-            TicketTrack(catalogTrackId: "t\($0.offset)", trackNumber: $0.offset + 1, name: $0.element, durationSecs: 200, destPath: "/m/\($0.offset).ogg")
+            TicketTrack(
+                catalogTrackId: "t\($0.offset)", trackNumber: $0.offset + 1, name: $0.element, durationSecs: 200, destPath: "/m/\($0.offset).ogg")
         }
         func files(_ secs: Double, listed: Bool) -> [TorrentFileEntry] {
             Self.okComputer.enumerated().map {
-                TorrentFileEntry(path: "A/\(String(format: "%02d", $0.offset + 1)) \($0.element).mp3", sizeBytes: Int64(secs * 40_000), durationSecs: listed ? secs : nil)
+                TorrentFileEntry(
+                    path: "A/\(String(format: "%02d", $0.offset + 1)) \($0.element).mp3", sizeBytes: Int64(secs * 40_000),
+                    durationSecs: listed ? secs : nil)
             }
         }
         let estimated = TrackFileMatcher.map(ticket, files: files(200, listed: false), bitrateKbps: 320)
@@ -141,13 +166,17 @@ struct TrackFileMatcherTests {
         #expect(live.confidence < TrackFileMatcher.map(ticket, files: files(200, listed: true)).confidence)
 
         let scorer = CandidateScorer()
-        var candidate = TorrentCandidate(title: "Radiohead - OK Computer (1997) [MP3 320]", indexer: "i", infoHash: "a", sizeBytes: 1, seeders: 9, leechers: 0,
-                                         files: files(225, listed: false))
-        let ok = Ticket(ticketId: "d", search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997), tracks: ticket,
-                        constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 320))
+        var candidate = TorrentCandidate(
+            title: "Radiohead - OK Computer (1997) [MP3 320]", indexer: "i", infoHash: "a", sizeBytes: 1, seeders: 9, leechers: 0,
+            files: files(225, listed: false))
+        let ok = Ticket(
+            ticketId: "d", search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997), tracks: ticket,
+            constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 320))
         let scored = scorer.score(ok, [candidate])
         #expect(scored[0].reasoning.contains("durations from size × 320 kbps: 22:30 against 20:00 (mismatch)"), "\(scored[0].reasoning)")
-        #expect(scorer.decide(ok, scored) == .needsApproval(candidates: scored, recommendedIdx: 0, reason: .durationMismatch(expectedSecs: 1200, foundSecs: 1350)))
+        #expect(
+            scorer.decide(ok, scored)
+                == .needsApproval(candidates: scored, recommendedIdx: 0, reason: .durationMismatch(expectedSecs: 1200, foundSecs: 1350)))
         candidate.files = files(200, listed: false)
         guard case .autoApprove = scorer.decide(ok, scorer.score(ok, [candidate])) else { Issue.record("the right durations auto-approve"); return }
     }

@@ -30,15 +30,22 @@ struct CandidateFileListerTests {
             let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             try await app.test(.live) { client in
                 let base = "http://127.0.0.1:\(client.port!)"
-                let listed = TorrentCandidate(title: "listed", indexer: "i", infoHash: "aa", sizeBytes: 1, seeders: 1, leechers: 0,
-                                              files: [TorrentFileEntry(path: "01.flac", sizeBytes: 1)])
+                let listed = TorrentCandidate(
+                    title: "listed", indexer: "i", infoHash: "aa", sizeBytes: 1, seeders: 1, leechers: 0,
+                    files: [TorrentFileEntry(path: "01.flac", sizeBytes: 1)])
                 let candidates = [
                     listed,
-                    TorrentCandidate(title: "torrent", indexer: "i", downloadUrl: base + "/dl/album.torrent", infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
-                    TorrentCandidate(title: "redirect", indexer: "i", downloadUrl: base + "/dl/redirect", infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
+                    TorrentCandidate(
+                        title: "torrent", indexer: "i", downloadUrl: base + "/dl/album.torrent", infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
+                    TorrentCandidate(
+                        title: "redirect", indexer: "i", downloadUrl: base + "/dl/redirect", infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
                     TorrentCandidate(title: "magnet", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
-                    TorrentCandidate(title: "dead", indexer: "i", magnetUri: "magnet:?xt=urn:btih:" + String(repeating: "9e", count: 20), infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0),
-                    TorrentCandidate(title: "garbage", indexer: "i", downloadUrl: base + "/dl/garbage.torrent", infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0),
+                    TorrentCandidate(
+                        title: "dead", indexer: "i", magnetUri: "magnet:?xt=urn:btih:" + String(repeating: "9e", count: 20), infoHash: "",
+                        sizeBytes: 0, seeders: 0, leechers: 0),
+                    TorrentCandidate(
+                        title: "garbage", indexer: "i", downloadUrl: base + "/dl/garbage.torrent", infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0
+                    ),
                     TorrentCandidate(title: "nothing", indexer: "i", infoHash: "", sizeBytes: 0, seeders: 0, leechers: 0),
                 ]
                 let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(2), width: 4)
@@ -49,7 +56,9 @@ struct CandidateFileListerTests {
                 for (title, source) in [("torrent", "torrent_file"), ("redirect", "magnet_metadata"), ("magnet", "magnet_metadata")] {
                     let c = try #require(byTitle[title])
                     #expect(c.filesSource == source, "\(title): \(String(describing: c.filesUnavailableReason))")
-                    #expect(Set(c.files?.map { ($0.path as NSString).lastPathComponent } ?? []) == Set(ReleaseFixture.album.map { ($0.0 as NSString).lastPathComponent }), "\(title)")
+                    #expect(
+                        Set(c.files?.map { ($0.path as NSString).lastPathComponent } ?? [])
+                            == Set(ReleaseFixture.album.map { ($0.0 as NSString).lastPathComponent }), "\(title)")
                     #expect(c.infoHash == hash)
                 }
                 #expect(byTitle["torrent"]?.sizeBytes == ReleaseFixture.album.reduce(0) { $0 + Int64($1.1) })
@@ -93,29 +102,40 @@ struct CandidateFileListerTests {
             let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             try await app.test(.live) { client in
                 // Generous limits: the whole suite runs in parallel on two cores in CI.
-                let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
+                let lister = CandidateFileLister(
+                    torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
                 // One after the other, so each adds the torrent itself: from the magnet, then from the .torrent
                 // (whose indexer also gave the magnet, the source of its peer: a .torrent has only trackers).
                 let resolved = [
                     await lister.resolve([
-                        TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 1, leechers: 0),
+                        TorrentCandidate(
+                            title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0,
+                            seeders: 1, leechers: 0)
                     ])[0],
                     await lister.resolve([
-                        TorrentCandidate(title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet, downloadUrl: "http://127.0.0.1:\(client.port!)/dl/image.torrent",
-                                         infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0),
+                        TorrentCandidate(
+                            title: "Radiohead - OK Computer [FLAC image+cue]", indexer: "i", magnetUri: magnet,
+                            downloadUrl: "http://127.0.0.1:\(client.port!)/dl/image.torrent",
+                            infoHash: "", sizeBytes: 0, seeders: 1, leechers: 0)
                     ])[0],
                 ]
                 #expect(resolved.map(\.filesSource) == ["magnet_metadata", "torrent_file"])
                 for candidate in resolved {
-                    #expect(candidate.cueSheets == ["Image Album/Album.cue": ["(hidden)", "Airbag", "Paranoid Android"]], "\(candidate.filesSource ?? "?")")
+                    #expect(
+                        candidate.cueSheets == ["Image Album/Album.cue": ["(hidden)", "Airbag", "Paranoid Android"]],
+                        "\(candidate.filesSource ?? "?")")
                 }
                 let ticket = Ticket(
                     ticketId: "cue", search: TicketSearch(artist: "Radiohead", album: "OK Computer"),
-                    tracks: [TicketTrack(catalogTrackId: "a", trackNumber: 1, name: "Airbag", destPath: "/m/1.ogg"),
-                             TicketTrack(catalogTrackId: "b", trackNumber: 2, name: "Paranoid Android", destPath: "/m/2.ogg")],
+                    tracks: [
+                        TicketTrack(catalogTrackId: "a", trackNumber: 1, name: "Airbag", destPath: "/m/1.ogg"),
+                        TicketTrack(catalogTrackId: "b", trackNumber: 2, name: "Paranoid Android", destPath: "/m/2.ogg"),
+                    ],
                     constraints: TicketConstraints(format: .oggVorbis))
                 let scored = CandidateScorer().score(ticket, resolved[0])
-                #expect(scored.trackMapping.map(\.cueTrack) == [2, 3] && scored.reasoning.contains("tracks from the sheet's titles"), "\(scored.reasoning)")
+                #expect(
+                    scored.trackMapping.map(\.cueTrack) == [2, 3] && scored.reasoning.contains("tracks from the sheet's titles"),
+                    "\(scored.reasoning)")
             }
             #expect(await eventually { await engine.torrents.isEmpty })
             #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Image Album/Album.cue")), "the scratch data goes with the torrent")
@@ -146,10 +166,14 @@ struct CandidateFileListerTests {
                 let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
                 let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
                 let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
-                candidates.append(TorrentCandidate(title: "Radiohead - OK Computer [\(release.audio.uppercased())]", indexer: "i", magnetUri: magnet, infoHash: hash, sizeBytes: 0, seeders: 3, leechers: 0))
+                candidates.append(
+                    TorrentCandidate(
+                        title: "Radiohead - OK Computer [\(release.audio.uppercased())]", indexer: "i", magnetUri: magnet, infoHash: hash,
+                        sizeBytes: 0, seeders: 3, leechers: 0))
             }
             // Generous limits: the whole suite runs in parallel on two cores in CI.
-            let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
+            let lister = CandidateFileLister(
+                torrents: engine, scratchDirectory: dir.file("scratch"), metadataTimeout: .seconds(30), earlyTimeout: .seconds(30))
             let resolved = await lister.resolve(candidates)
             #expect(resolved.map(\.filesSource) == ["magnet_metadata", "magnet_metadata", "magnet_metadata"])
             let verified = try #require(resolved[0].ripLogs?.first, "the verified rip's log was not read ahead")
@@ -161,20 +185,24 @@ struct CandidateFileListerTests {
 
             let ticket = Ticket(
                 ticketId: "logs", search: TicketSearch(artist: "Radiohead", album: "OK Computer"),
-                tracks: [TicketTrack(catalogTrackId: "a", trackNumber: 1, name: "Airbag", destPath: "/m/1.ogg"),
-                         TicketTrack(catalogTrackId: "b", trackNumber: 2, name: "Paranoid Android", destPath: "/m/2.ogg")],
+                tracks: [
+                    TicketTrack(catalogTrackId: "a", trackNumber: 1, name: "Airbag", destPath: "/m/1.ogg"),
+                    TicketTrack(catalogTrackId: "b", trackNumber: 2, name: "Paranoid Android", destPath: "/m/2.ogg"),
+                ],
                 constraints: TicketConstraints(format: .oggVorbis))
             let scorer = CandidateScorer()
             var unread = resolved[0]
             unread.ripLogs = nil
             let (good, bad, plain) = (scorer.score(ticket, resolved[0]), scorer.score(ticket, resolved[1]), scorer.score(ticket, unread))
-            #expect(good.reasoning.contains("clean rip verified by AccurateRip") && good.reasoning.contains("Verified Rip.log: XLD"), "\(good.reasoning)")
+            #expect(
+                good.reasoning.contains("clean rip verified by AccurateRip") && good.reasoning.contains("Verified Rip.log: XLD"), "\(good.reasoning)")
             #expect(bad.reasoning.contains("rip log with errors"), "\(bad.reasoning)")
             // A little up for the verified rip, down for the one with errors, against the same files without a log.
             #expect(good.score > plain.score && good.score - plain.score <= 0.031, "\(good.score) against \(plain.score)")
             #expect(bad.score < plain.score, "\(bad.score) against \(plain.score)")
             #expect(await eventually { await engine.torrents.isEmpty })
-            #expect(!FileManager.default.fileExists(atPath: dir.file("scratch/Verified Rip/Verified Rip.log")), "the scratch data goes with the torrent")
+            #expect(
+                !FileManager.default.fileExists(atPath: dir.file("scratch/Verified Rip/Verified Rip.log")), "the scratch data goes with the torrent")
         }
     }
 }

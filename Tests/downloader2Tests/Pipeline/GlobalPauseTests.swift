@@ -12,7 +12,9 @@ import Tickets
 /// paused on its own stays paused.
 @Suite("Global pause and resume")
 struct GlobalPauseTests {
-    @Test("pause all: a running download stops, a new ticket is not claimed, a restart keeps the pause; resume all: both complete, a ticket paused alone stays")
+    @Test(
+        "pause all: a running download stops, a new ticket is not claimed, a restart keeps the pause; resume all: both complete, a ticket paused alone stays"
+    )
     func pauseAllSurvivesRestart() async throws {
         let dir = TemporaryDirectory("pause-all")
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))
@@ -27,7 +29,8 @@ struct GlobalPauseTests {
             return DownloadResult(directory: "/tmp", filesByTrackId: [:], totalBytes: 1000)
         })
         func orchestrator() -> Orchestrator {
-            Orchestrator(database: database, stages: stages.pipeline, settings: PipelineSettings(checkInterval: 0.1), logger: Logger(label: "pause-all"))
+            Orchestrator(
+                database: database, stages: stages.pipeline, settings: PipelineSettings(checkInterval: 0.1), logger: Logger(label: "pause-all"))
         }
         func ticket(_ id: String) -> Ticket {
             var ticket = Fixtures.ticket(id: id, root: dir.file("media"))
@@ -37,11 +40,12 @@ struct GlobalPauseTests {
         let first = orchestrator()
         try await withRunning([first]) {
             for id in ["busy", "alone"] { _ = try await first.submit(ticket(id), submittedJSON: Fixtures.json(ticket(id))) }
-            #expect(try await eventually(within: 20) {
-                let busy = try await database.ticket(id: "busy")?.state.name
-                let alone = try await database.ticket(id: "alone")?.state.name
-                return busy == .downloading && alone == .downloading
-            })
+            #expect(
+                try await eventually(within: 20) {
+                    let busy = try await database.ticket(id: "busy")?.state.name
+                    let alone = try await database.ticket(id: "alone")?.state.name
+                    return busy == .downloading && alone == .downloading
+                })
             // One ticket is paused on its own first
             _ = try await first.pause("alone")
             // When everything is paused
@@ -70,11 +74,12 @@ struct GlobalPauseTests {
             // When everything is resumed
             let resumed = try await second.resumeAll()
             #expect(resumed.map(\.id) == ["busy"], "only what the global pause stopped")
-            #expect(try await eventually(within: 20) {
-                let busy = try await database.ticket(id: "busy")?.state.name
-                let new = try await database.ticket(id: "new")?.state.name
-                return busy == .completed && new == .completed
-            })
+            #expect(
+                try await eventually(within: 20) {
+                    let busy = try await database.ticket(id: "busy")?.state.name
+                    let new = try await database.ticket(id: "new")?.state.name
+                    return busy == .completed && new == .completed
+                })
             #expect(try await database.ticket(id: "alone")?.state.name == .paused, "a ticket paused on its own stays paused")
             #expect(await !second.isPausedAll)
         }
@@ -87,17 +92,22 @@ struct GlobalPauseTests {
         // Four tracks of 90 s, converted one at a time (in no promised order)
         let seconds = [90.0, 90, 90, 90]
         try FileManager.default.createDirectory(atPath: dir.file("src"), withIntermediateDirectories: true)
-        for (index, length) in seconds.enumerated() { ToneAudio.writeWAV(dir.file("src/\(index).wav"), frequency: 220 + 110 * Double(index), seconds: length) }
+        for (index, length) in seconds.enumerated() {
+            ToneAudio.writeWAV(dir.file("src/\(index).wav"), frequency: 220 + 110 * Double(index), seconds: length)
+        }
         var ticket = Fixtures.ticket(id: "conv", root: dir.file("media"))
         ticket.tracks = seconds.enumerated().map { index, length in
-            TicketTrack(catalogTrackId: "t\(index)", discNumber: 1, trackNumber: index + 1, name: "Track \(index + 1)", durationSecs: length, destPath: dir.file("media/\(index).ogg"))
+            TicketTrack(
+                catalogTrackId: "t\(index)", discNumber: 1, trackNumber: index + 1, name: "Track \(index + 1)", durationSecs: length,
+                destPath: dir.file("media/\(index).ogg"))
         }
         ticket.images = []
         let files = Dictionary(uniqueKeysWithValues: seconds.indices.map { ("t\($0)", dir.file("src/\($0).wav")) })
         let scripted = ScriptedStages(download: { _, _, _ in DownloadResult(directory: dir.file("src"), filesByTrackId: files, totalBytes: 1000) })
         let convert = AudioConvertStage(converter: AudioConverter(width: 1), workRoot: dir.file("work"))
         let stages = PipelineStages(search: scripted, match: scripted, download: scripted, convert: convert, place: scripted)
-        let orchestrator = Orchestrator(database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.1), logger: Logger(label: "pause-convert"))
+        let orchestrator = Orchestrator(
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.1), logger: Logger(label: "pause-convert"))
         let work = dir.file("work/conv")
         func outputs() -> [String] {
             ((try? FileManager.default.contentsOfDirectory(atPath: work)) ?? []).filter { $0.hasSuffix(".ogg") && !$0.hasPrefix(".") }.sorted()

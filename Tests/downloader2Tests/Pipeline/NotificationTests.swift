@@ -30,7 +30,8 @@ struct NotificationTests {
         let status: @Sendable (Int) -> HTTPResponse.Status
         let answer: @Sendable (String) -> String
 
-        init(status: @escaping @Sendable (Int) -> HTTPResponse.Status = { _ in .ok }, answer: @escaping @Sendable (String) -> String = { _ in "{}" }) {
+        init(status: @escaping @Sendable (Int) -> HTTPResponse.Status = { _ in .ok }, answer: @escaping @Sendable (String) -> String = { _ in "{}" })
+        {
             self.status = status
             self.answer = answer
         }
@@ -73,21 +74,21 @@ struct NotificationTests {
                 try await apps[2].test(.live) { subsonicClient in
                     // Given three targets, read from TOML like the service does
                     let toml = """
-                    [[notify]]
-                    type = "webhook"
-                    url = "http://127.0.0.1:\(hookClient.port!)/hook"
-                    secret = "s3cret-hmac-key"
-                    [[notify]]
-                    type = "webhook"
-                    url = "http://127.0.0.1:\(flakyClient.port!)/hook"
-                    events = ["completed"]
-                    [[notify]]
-                    type = "subsonic"
-                    url = "http://127.0.0.1:\(subsonicClient.port!)"
-                    username = "navidrome-user"
-                    password = "sesame-open"
-                    scan_interval_secs = 2
-                    """
+                        [[notify]]
+                        type = "webhook"
+                        url = "http://127.0.0.1:\(hookClient.port!)/hook"
+                        secret = "s3cret-hmac-key"
+                        [[notify]]
+                        type = "webhook"
+                        url = "http://127.0.0.1:\(flakyClient.port!)/hook"
+                        events = ["completed"]
+                        [[notify]]
+                        type = "subsonic"
+                        url = "http://127.0.0.1:\(subsonicClient.port!)"
+                        username = "navidrome-user"
+                        password = "sesame-open"
+                        scan_interval_secs = 2
+                        """
                     try toml.write(toFile: dir.file("config.toml"), atomically: true, encoding: .utf8)
                     let config = try AppConfig.load(path: dir.file("config.toml"), environment: [:]).config
                     #expect(config.notify.map(\.kind) == [.webhook, .webhook, .subsonic])
@@ -96,11 +97,14 @@ struct NotificationTests {
                     let stages = ScriptedStages(
                         match: { ticket, candidates, _ in
                             if ticket.id == "n-wait" {
-                                return .needsApproval(.init(
-                                    candidates: [ScoredCandidate(torrent: candidates[0], score: 0.5, trackMapping: [], reasoning: "scripted")],
-                                    recommendedIdx: 0, confidence: 0.5, reason: .lowConfidence(score: 0.5, threshold: 0.85), waitingSince: Date()))
+                                return .needsApproval(
+                                    .init(
+                                        candidates: [ScoredCandidate(torrent: candidates[0], score: 0.5, trackMapping: [], reasoning: "scripted")],
+                                        recommendedIdx: 0, confidence: 0.5, reason: .lowConfidence(score: 0.5, threshold: 0.85), waitingSince: Date())
+                                )
                             }
-                            return .autoApproved(ScoredCandidate(torrent: candidates[0], score: 0.95, trackMapping: [], reasoning: "scripted"), confidence: 0.95)
+                            return .autoApproved(
+                                ScoredCandidate(torrent: candidates[0], score: 0.95, trackMapping: [], reasoning: "scripted"), confidence: 0.95)
                         },
                         download: { ticket, _, _ in
                             if ticket.id == "n-fail" { throw StageError(code: "stalled", message: "no seeds", retryable: false) }
@@ -109,13 +113,16 @@ struct NotificationTests {
                         convert: { ticket, _, _ in
                             // What placement records, so the webhook can list the files with their SHA-256
                             for track in ticket.ticket.tracks {
-                                try await database.recordDownloadFile(DownloadFileRecord(
-                                    ticketId: ticket.id, path: track.destPath, size: 1234, type: "placed_track", sha256: String(repeating: "a", count: 64), verifiedAt: Date()))
+                                try await database.recordDownloadFile(
+                                    DownloadFileRecord(
+                                        ticketId: ticket.id, path: track.destPath, size: 1234, type: "placed_track",
+                                        sha256: String(repeating: "a", count: 64), verifiedAt: Date()))
                             }
                             return ScriptedStages.converted(ticket)
                         })
                     let orchestrator = Orchestrator(
-                        database: database, stages: stages.pipeline, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
+                        database: database, stages: stages.pipeline,
+                        settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
                         logger: Logger(label: "notify"))
                     let notifier = Notifier(targets: config.notify, database: database, events: orchestrator.events, backoff: { _ in 0.2 })
                     try await withRunning([orchestrator, notifier]) {
@@ -125,10 +132,11 @@ struct NotificationTests {
                             var ticket = Fixtures.ticket(id: id, root: dir.file("media"))
                             ticket.search.album = "Album \(id)"
                             _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
-                            #expect(try await eventually(within: 20) {
-                                let state = try await database.ticket(id: id)?.state.name
-                                return state == .completed || state == .failed || state == .needsApproval
-                            })
+                            #expect(
+                                try await eventually(within: 20) {
+                                    let state = try await database.ticket(id: id)?.state.name
+                                    return state == .completed || state == .failed || state == .needsApproval
+                                })
                         }
                         var second = Fixtures.ticket(id: "n-done-2", root: dir.file("media"))
                         second.search.album = "Album n-done-2"
@@ -136,8 +144,9 @@ struct NotificationTests {
                         #expect(try await eventually(within: 20) { try await database.ticket(id: "n-done-2")?.state.name == .completed })
 
                         // Then every target got exactly its calls
-                        #expect(await eventually(within: 20) { hooks.recorded.count == 4 && flaky.recorded.count == 3 && subsonic.recorded.count == 2 },
-                                "hooks \(hooks.recorded.count), flaky \(flaky.recorded.count), subsonic \(subsonic.recorded.count)")
+                        #expect(
+                            await eventually(within: 20) { hooks.recorded.count == 4 && flaky.recorded.count == 3 && subsonic.recorded.count == 2 },
+                            "hooks \(hooks.recorded.count), flaky \(flaky.recorded.count), subsonic \(subsonic.recorded.count)")
                     }
                     // The signed webhook: four events, each verified with openssl's HMAC
                     let events = hooks.recorded.compactMap { (try? JSONValue(json: $0.body))?["event"]?.stringValue }
@@ -151,7 +160,9 @@ struct NotificationTests {
                     let done = try #require(hooks.recorded.map { try JSONValue(json: $0.body) }.first { $0["ticket_id"]?.stringValue == "n-done" })
                     #expect(done["album"]?["artist"]?.stringValue == "Radiohead")
                     guard case .array(let files)? = done["files"] else { Issue.record("no files: \(done)"); return }
-                    #expect(files.count == Fixtures.ticket(id: "x", root: "/m").tracks.count && files.allSatisfy { $0["sha256"]?.stringValue?.count == 64 })
+                    #expect(
+                        files.count == Fixtures.ticket(id: "x", root: "/m").tracks.count
+                            && files.allSatisfy { $0["sha256"]?.stringValue?.count == 64 })
                     let failed = try #require(hooks.recorded.map { try JSONValue(json: $0.body) }.first { $0["ticket_id"]?.stringValue == "n-fail" })
                     #expect(failed["error"]?["code"]?.stringValue == "stalled")
 
@@ -164,7 +175,10 @@ struct NotificationTests {
                     // Subsonic: a scan per completion, the second held back to the end of the 2 s interval;
                     // token authentication (t = md5(password + salt), checked with Python's hashlib), no password sent
                     for call in subsonic.recorded {
-                        let query = Dictionary(uniqueKeysWithValues: (URLComponents(string: "http://x/?" + call.query)?.queryItems ?? []).map { ($0.name, $0.value ?? "") })
+                        let query = Dictionary(
+                            uniqueKeysWithValues: (URLComponents(string: "http://x/?" + call.query)?.queryItems ?? []).map {
+                                ($0.name, $0.value ?? "")
+                            })
                         #expect(query["u"] == "navidrome-user" && query["c"] == "downloader2" && query["v"] == "1.16.1" && query["f"] == "json")
                         #expect(query["t"] == (try Self.md5("sesame-open" + (query["s"] ?? ""))), "\(call.query)")
                         #expect(query["p"] == nil && !call.query.contains("sesame"))
@@ -188,7 +202,8 @@ struct NotificationTests {
         try await app.test(.live) { client in
             let target = NotifyTarget(kind: .webhook, url: "http://127.0.0.1:\(client.port!)/hook", attempts: 3)
             let orchestrator = Orchestrator(
-                database: database, stages: ScriptedStages().pipeline, settings: PipelineSettings(checkInterval: 0.2), logger: Logger(label: "notify"))
+                database: database, stages: ScriptedStages().pipeline, settings: PipelineSettings(checkInterval: 0.2), logger: Logger(label: "notify")
+            )
             let notifier = Notifier(targets: [target], database: database, events: orchestrator.events, backoff: { _ in 0.1 })
             try await withRunning([orchestrator, notifier]) {
                 let ticket = Fixtures.ticket(id: "n-down", root: dir.file("media"))

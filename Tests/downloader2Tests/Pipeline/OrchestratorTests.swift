@@ -16,7 +16,9 @@ struct OrchestratorTests {
         database = try AppDatabase.open(path: dir.file("db.sqlite"))
     }
 
-    func orchestrator(_ stages: ScriptedStages, retry: RetryPolicy = RetryPolicy(maxAttempts: 2, initialDelay: 0.05, maxDelay: 1), parallel: Int = 4) -> Orchestrator {
+    func orchestrator(
+        _ stages: ScriptedStages, retry: RetryPolicy = RetryPolicy(maxAttempts: 2, initialDelay: 0.05, maxDelay: 1), parallel: Int = 4
+    ) -> Orchestrator {
         Orchestrator(
             database: database, stages: stages.pipeline,
             settings: PipelineSettings(maxParallelTickets: parallel, checkInterval: 0.2, retry: retry), logger: Logger(label: "test"))
@@ -44,8 +46,10 @@ struct OrchestratorTests {
             #expect(try await eventually { try await state("happy") == .completed })
         }
         let events = try await database.events(ticketId: "happy")
-        #expect(events.filter { $0.type == .stateChange }.compactMap { $0.payload["new_state"]?.stringValue } ==
-            ["searching", "matching", "auto_approved", "downloading", "converting", "placing", "completed"])
+        #expect(
+            events.filter { $0.type == .stateChange }.compactMap { $0.payload["new_state"]?.stringValue } == [
+                "searching", "matching", "auto_approved", "downloading", "converting", "placing", "completed",
+            ])
         #expect(events.map(\.seq) == Array(1...events.count))
         guard case .completed(let done) = try await database.ticket(id: "happy")?.state else { Issue.record("not completed"); return }
         #expect(done.stats.totalDownloadBytes == 1000 && done.stats.finalSizeBytes == 500)
@@ -61,10 +65,11 @@ struct OrchestratorTests {
         let reached = ManagedFlag(), release = ManagedFlag()
         let stages = ScriptedStages(convert: { ticket, _, context in
             for index in 0..<3 {
-                await context.reportProgress(.object([
-                    "stage": .string("converting"), "current_track_idx": .number(Double(index)), "total_tracks": .number(3),
-                    "current_track_name": .string("Track \(index + 1)"),
-                ]))
+                await context.reportProgress(
+                    .object([
+                        "stage": .string("converting"), "current_track_idx": .number(Double(index)), "total_tracks": .number(3),
+                        "current_track_name": .string("Track \(index + 1)"),
+                    ]))
                 // The scripted stage's pace: past the orchestrator's ~1/s progress throttle, which runs on
                 // the wall clock (the orchestrator takes no injected clock yet).
                 try await Task.sleep(for: .milliseconds(1100))
@@ -84,7 +89,9 @@ struct OrchestratorTests {
             try await submit(o, "conv")
             #expect(await eventually { reached.isSet })
             guard case .converting(let details)? = try await database.ticket(id: "conv")?.state else { Issue.record("not converting"); return }
-            #expect(details.currentTrackIdx == 2 && details.currentTrackName == "Track 3" && details.totalTracks == Fixtures.ticket(id: "x", root: "/").tracks.count)
+            #expect(
+                details.currentTrackIdx == 2 && details.currentTrackName == "Track 3"
+                    && details.totalTracks == Fixtures.ticket(id: "x", root: "/").tracks.count)
             release.set()
             #expect(try await eventually { try await state("conv") == .completed })
         }
@@ -146,7 +153,8 @@ struct OrchestratorTests {
         let stored = try #require(try await database.ticket(id: "stall"))
         #expect(stored.approval?.selectedCandidate?.torrent.infoHash == Fixtures.candidate(1).infoHash && stored.retryCount == 0)
         let fallback = try #require(try await database.events(ticketId: "stall").first { $0.type == .fallback })
-        #expect(fallback.payload["from_info_hash"]?.stringValue == Fixtures.candidate(0).infoHash && fallback.payload["code"]?.stringValue == "stalled")
+        #expect(
+            fallback.payload["from_info_hash"]?.stringValue == Fixtures.candidate(0).infoHash && fallback.payload["code"]?.stringValue == "stalled")
         #expect(stages.calls("download") == 2 && stages.discarded.withLock { $0 } == [Fixtures.candidate(0).infoHash])
 
         // With nothing to fall back to, a stall is an ordinary failure (no retries allowed here).
@@ -162,8 +170,10 @@ struct OrchestratorTests {
     @Test("a ticket below the threshold waits for a person, and an approval sends it on")
     func approvalResumesWork() async throws {
         let stages = ScriptedStages(match: { _, _, _ in
-            .needsApproval(.init(candidates: [Fixtures.scored(0, score: 0.6), Fixtures.scored(1, score: 0.5)], recommendedIdx: 0,
-                                 confidence: 0.6, reason: .lowConfidence(score: 0.6, threshold: 0.85), waitingSince: Date()))
+            .needsApproval(
+                .init(
+                    candidates: [Fixtures.scored(0, score: 0.6), Fixtures.scored(1, score: 0.5)], recommendedIdx: 0,
+                    confidence: 0.6, reason: .lowConfidence(score: 0.6, threshold: 0.85), waitingSince: Date()))
         })
         let o = orchestrator(stages)
         try await running(o) { () async throws in
@@ -238,13 +248,14 @@ struct OrchestratorTests {
             var empty = Fixtures.ticket(id: "empty", root: dir.path)
             empty.search.album += " (Live)"
             _ = try await o.submit(empty, submittedJSON: Fixtures.json(empty))
-            #expect(try await eventually {
-                let broken = try await state("broken"), empty = try await state("empty")
-                return broken == .failed && empty == .failed
-            })
+            #expect(
+                try await eventually {
+                    let broken = try await state("broken"), empty = try await state("empty")
+                    return broken == .failed && empty == .failed
+                })
         }
         guard case .failed(let broken) = try await database.ticket(id: "broken")?.state,
-              case .failed(let empty) = try await database.ticket(id: "empty")?.state
+            case .failed(let empty) = try await database.ticket(id: "empty")?.state
         else { Issue.record("expected failures"); return }
         #expect(broken.failedAtState == .downloading && !broken.retryable && broken.code == "corrupt_torrent")
         #expect(empty.code == "no_candidates" && empty.retryable && empty.failedAtState == .searching)
@@ -271,10 +282,11 @@ struct OrchestratorTests {
             try await submit(o, "stopme")
             #expect(try await eventually { try await state("stopme") == .downloading })
             _ = try await o.cancel("stopme")
-            #expect(await eventually {
-                let active = await o.activeTicketCount
-                return stopped.reason != nil && active == 0
-            })
+            #expect(
+                await eventually {
+                    let active = await o.activeTicketCount
+                    return stopped.reason != nil && active == 0
+                })
         }
         #expect(stopped.reason == .cancelledByUser)
         #expect(try await state("stopme") == .cancelled)
@@ -340,10 +352,11 @@ struct OrchestratorTests {
         }
         let o = orchestrator(stages, parallel: 1)
         try await running(o) { () async throws in
-            #expect(try await eventually {
-                for id in ["low", "high", "mid"] where try await state(id) != .completed { return false }
-                return true
-            })
+            #expect(
+                try await eventually {
+                    for id in ["low", "high", "mid"] where try await state(id) != .completed { return false }
+                    return true
+                })
         }
         #expect(order.items == ["high", "mid", "low"])
         #expect(order.maxConcurrent == 1)

@@ -40,7 +40,8 @@ struct PartialSuccessTests {
             convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp-\(id)"), partialSuccess: mode),
             place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
         let orchestrator = Orchestrator(
-            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)), logger: Logger(label: "partial"))
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
+            logger: Logger(label: "partial"))
         let ticket = PipelineEndToEndTests.ticket(id: id, media: media)
         try await withRunning([orchestrator]) {
             _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))

@@ -69,15 +69,17 @@ struct PipelineEndToEndTests {
             // An indexer that answers slowly, on purpose (the behaviour under test).
             if delay > .zero { try await Task.sleep(for: delay) }
             // An indexer that is down for its first `failFirst` answers (a proxy in front of it answers 502).
-            if failures.withLock({ n in defer { n -= 1 }; return n > 0 }) {
+            if failures.withLock({ n in
+                defer { n -= 1 }; return n > 0
+            }) {
                 return Response(status: .badGateway, body: ResponseBody(byteBuffer: ByteBuffer(string: "upstream down")))
             }
             let json = """
-            {"Results":[
-             {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))","InfoHash":null,"Size":9000000,"Seeders":1,"Peers":1},
-             {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","\(field)":"\(link())","InfoHash":"\(hash)","Size":2000000,"Seeders":5,"Peers":5}
-            ],"Indexers":[]}
-            """
+                {"Results":[
+                 {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))","InfoHash":null,"Size":9000000,"Seeders":1,"Peers":1},
+                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","\(field)":"\(link())","InfoHash":"\(hash)","Size":2000000,"Seeders":5,"Peers":5}
+                ],"Indexers":[]}
+                """
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
         return router
@@ -88,7 +90,9 @@ struct PipelineEndToEndTests {
             ticketId: id,
             search: TicketSearch(artist: "Tone Ensemble", album: "Sine Waves", year: 2024),
             tracks: names.enumerated().map { index, name in
-                TicketTrack(catalogTrackId: "cat-\(index + 1)", trackNumber: index + 1, name: name, durationSecs: seconds, destPath: "\(media)/Tone Ensemble/Sine Waves/0\(index + 1).ogg")
+                TicketTrack(
+                    catalogTrackId: "cat-\(index + 1)", trackNumber: index + 1, name: name, durationSecs: seconds,
+                    destPath: "\(media)/Tone Ensemble/Sine Waves/0\(index + 1).ogg")
             },
             images: [TicketImage(catalogImageId: "cover-1", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/cover.jpg")],
             constraints: TicketConstraints(format: .oggVorbis, bitrateKbps: 192),
@@ -99,9 +103,11 @@ struct PipelineEndToEndTests {
     static func orchestrator(
         dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, registry: PrometheusCollectorRegistry
     ) -> Orchestrator {
-        let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))
+        let lister = CandidateFileLister(
+            torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))
         let stages = PipelineStages(
-            search: IndexerSearchStage(search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
+            search: IndexerSearchStage(
+                search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
             match: CandidateMatchStage(matcher: CandidateScorer()),
             download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
             convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
@@ -144,10 +150,12 @@ struct PipelineEndToEndTests {
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
                 let registry = PrometheusCollectorRegistry()
-                let orchestrator = Self.orchestrator(dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, registry: registry)
+                let orchestrator = Self.orchestrator(
+                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, registry: registry)
                 var ticket = Self.ticket(id: "e2e-1", media: media)
                 // The release's cover is a JPEG; this destination asks for PNG.
-                ticket.images.append(TicketImage(catalogImageId: "cover-png", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/folder.png"))
+                ticket.images.append(
+                    TicketImage(catalogImageId: "cover-png", type: "cover_front", destPath: "\(media)/Tone Ensemble/Sine Waves/folder.png"))
 
                 // When the ticket is submitted
                 try await withRunning([orchestrator]) {
@@ -180,7 +188,9 @@ struct PipelineEndToEndTests {
                     #expect(abs(probe.durationSecs - 4) < 0.05)
                     #expect(try AudioCheck.dominantFrequency(track.destPath, among: Self.tones) == Self.tones[index], "\(track.name)")
                     let tags = try AudioCheck.mutagen(track.destPath)
-                    #expect(tags.first("title") == track.name && tags.first("album") == "Sine Waves" && tags.first("catalog_track_id") == track.catalogTrackId)
+                    #expect(
+                        tags.first("title") == track.name && tags.first("album") == "Sine Waves"
+                            && tags.first("catalog_track_id") == track.catalogTrackId)
                     #expect(tags.first("tracknumber") == "\(index + 1)" && tags.first("tracktotal") == "3" && tags.first("date") == "2024")
                     #expect(tags.coverSHA256 == coverHash)
                 }
@@ -198,7 +208,9 @@ struct PipelineEndToEndTests {
                 #expect(metrics.contains("downloader2_converted_audio_seconds_total 12"), "\(metrics)")
                 #expect(metrics.contains("downloader2_tickets_completed_total 1"))
                 let rows = try await database.downloadFiles(ticketId: ticket.ticketId)
-                #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
+                #expect(
+                    Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path))
+                        == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
                 // Every downloaded file has its integrity record, equal to the seeder's original.
                 let downloaded = rows.filter { !$0.type.hasPrefix("placed_") }
                 let sourceNames = try FileManager.default.contentsOfDirectory(atPath: folder).sorted()
@@ -215,7 +227,8 @@ struct PipelineEndToEndTests {
                 #expect(await eventually { await engine.isSeedingDone(hash) })
                 #expect(await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: true).sweep().isEmpty)
                 #expect(FileManager.default.fileExists(atPath: payload))
-                #expect(await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: false).sweep() == [hash])
+                #expect(
+                    await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: false).sweep() == [hash])
                 #expect(await engine.torrents.isEmpty && !FileManager.default.fileExists(atPath: payload))
             }
         }
@@ -233,11 +246,16 @@ struct PipelineEndToEndTests {
             let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
             let searches = Mutex(0)
-            let router = Self.indexer(field: "MagnetUri", link: { searches.withLock { $0 += 1 }; return magnet }, hash: hash)
+            let router = Self.indexer(
+                field: "MagnetUri",
+                link: {
+                    searches.withLock { $0 += 1 }; return magnet
+                }, hash: hash)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
                 let orchestrator = Self.orchestrator(
-                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: dir.file("media"), registry: PrometheusCollectorRegistry())
+                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: dir.file("media"),
+                    registry: PrometheusCollectorRegistry())
                 let first = Self.ticket(id: "dup-1", media: dir.file("media/one"))
                 let second = Self.ticket(id: "dup-2", media: dir.file("media/two"))
                 try await withRunning([orchestrator]) {

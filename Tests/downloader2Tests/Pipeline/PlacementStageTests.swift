@@ -39,7 +39,9 @@ struct PlacementStageTests {
         let stages = PipelineStages(
             search: scripted, match: scripted, download: scripted, convert: FileWritingConvert(workDirectory: dir.file("work")),
             place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([root])), database: database))
-        let orchestrator = Orchestrator(database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)), logger: Logger(label: "test"))
+        let orchestrator = Orchestrator(
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
+            logger: Logger(label: "test"))
         for ticket in tickets { _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket)) }
         let tasks = Task { try await orchestrator.run() }
         _ = try await eventually(within: 60) {
@@ -77,7 +79,9 @@ struct PlacementStageTests {
         try FileManager.default.createDirectory(atPath: root + "/abc", withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: ticket.tracks[1].destPath, contents: Data("someone else's file".utf8)))
         let (database, stored) = try await run([ticket])
-        guard case .failed(let failure) = stored["conflict"]?.state else { Issue.record("expected failure: \(String(describing: stored["conflict"]?.state))"); return }
+        guard case .failed(let failure) = stored["conflict"]?.state else {
+            Issue.record("expected failure: \(String(describing: stored["conflict"]?.state))"); return
+        }
         #expect(failure.code == "destination_exists" && !failure.retryable && failure.failedAtState == .placing)
         #expect(failure.error.contains("track t2") && failure.error.contains("overwrite"))
         #expect(FileManager.default.contents(atPath: ticket.tracks[1].destPath) == Data("someone else's file".utf8))

@@ -41,7 +41,8 @@ struct RSSSyncTests {
                 switch p.get("t") {
                 case "caps":
                     self.calls.withLock { $0.append("caps") }
-                    body = #"<?xml version="1.0"?><caps><searching><music-search available="yes" supportedParams="q,artist,album"/></searching></caps>"#
+                    body =
+                        #"<?xml version="1.0"?><caps><searching><music-search available="yes" supportedParams="q,artist,album"/></searching></caps>"#
                 case "music":
                     self.calls.withLock { $0.append("search:\(p.get("artist") ?? "")|\(p.get("album") ?? "")") }
                     body = self.items(artist: p.get("artist"))
@@ -66,7 +67,9 @@ struct RSSSyncTests {
         return ticket
     }
 
-    @Test("a release listed later is found by the feed, not by a scheduled search, and completes; other wanted tickets and a failing feed are untouched")
+    @Test(
+        "a release listed later is found by the feed, not by a scheduled search, and completes; other wanted tickets and a failing feed are untouched"
+    )
     func pickedUpFromTheFeed() async throws {
         let dir = TemporaryDirectory("rss")
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))
@@ -78,13 +81,18 @@ struct RSSSyncTests {
             let broken = TorznabClient(name: "broken", baseURL: "\(base)/broken/api", apiKey: "rss-key")
             // The search stage asks the fixture for real; matching takes the first candidate.
             let stages = ScriptedStages(search: { ticket, _, _ in
-                try await torznab.search(IndexerQuery(text: "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)", artist: ticket.ticket.search.artist, album: ticket.ticket.search.album))
-                    .filter { ReleaseTitleParser.parse($0.title, artist: ticket.ticket.search.artist, album: ticket.ticket.search.album).agreement == 1 }
+                try await torznab.search(
+                    IndexerQuery(
+                        text: "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)", artist: ticket.ticket.search.artist,
+                        album: ticket.ticket.search.album)
+                )
+                .filter { ReleaseTitleParser.parse($0.title, artist: ticket.ticket.search.artist, album: ticket.ticket.search.album).agreement == 1 }
             })
             // The next scheduled search is an hour away: only the feed can bring the album in time.
             let orchestrator = Orchestrator(
                 database: database, stages: stages.pipeline,
-                settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 0), wanted: WantedPolicy(intervals: [3600], giveUpAfter: 86_400)),
+                settings: PipelineSettings(
+                    checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 0), wanted: WantedPolicy(intervals: [3600], giveUpAfter: 86_400)),
                 logger: Logger(label: "rss"))
             let rss = RSSSync(indexers: [broken, torznab], database: database, orchestrator: orchestrator, interval: .milliseconds(200))
             try await withRunning([orchestrator, rss]) {
@@ -92,11 +100,12 @@ struct RSSSyncTests {
                     let t = ticket(id, artist: artist, album: album, root: dir.file("media/\(id)"))
                     _ = try await orchestrator.submit(t, submittedJSON: Fixtures.json(t))
                 }
-                #expect(try await eventually(within: 20) {
-                    let dummy = try await database.ticket(id: "dummy")?.state.name
-                    let mezzanine = try await database.ticket(id: "mezzanine")?.state.name
-                    return dummy == .wanted && mezzanine == .wanted
-                })
+                #expect(
+                    try await eventually(within: 20) {
+                        let dummy = try await database.ticket(id: "dummy")?.state.name
+                        let mezzanine = try await database.ticket(id: "mezzanine")?.state.name
+                        return dummy == .wanted && mezzanine == .wanted
+                    })
                 // Feed rounds while the album is not listed: the same artist's other album sends nothing to search.
                 let readsBefore = indexer.log.filter { $0.hasPrefix("rss") }.count
                 #expect(await eventually(within: 10) { indexer.log.filter { $0.hasPrefix("rss") }.count >= readsBefore + 2 })

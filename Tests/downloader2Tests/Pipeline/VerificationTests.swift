@@ -38,34 +38,34 @@ struct VerificationTests {
     static func writeEACLog(for folder: String) throws {
         let tracks = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".flac") }.sorted()
         var text = """
-        Exact Audio Copy V1.0 beta 3 from 29. August 2011
+            Exact Audio Copy V1.0 beta 3 from 29. August 2011
 
-        EAC extraction logfile from 29. November 2026, 12:00
+            EAC extraction logfile from 29. November 2026, 12:00
 
-        Tone Ensemble / Sine Waves
+            Tone Ensemble / Sine Waves
 
-        Used drive  : PLEXTOR DVDR   PX-716A   Adapter: 1  ID: 0
+            Used drive  : PLEXTOR DVDR   PX-716A   Adapter: 1  ID: 0
 
-        Read mode               : Secure
-        Read offset correction                      : 30
+            Read mode               : Secure
+            Read offset correction                      : 30
 
-        """
+            """
         for (index, name) in tracks.enumerated() {
             let crc = String(format: "%08X", try RipLogTests.referenceCRC("\(folder)/\(name)"))
             text += """
 
-            Track \(String(format: "%2d", index + 1))
+                Track \(String(format: "%2d", index + 1))
 
-                 Filename C:\\Rips\\\(name.replacingOccurrences(of: ".flac", with: ".wav"))
+                     Filename C:\\Rips\\\(name.replacingOccurrences(of: ".flac", with: ".wav"))
 
-                 Peak level 98.8 %
-                 Track quality 100.0 %
-                 Test CRC \(crc)
-                 Copy CRC \(crc)
-                 Accurately ripped (confidence 5)  [1A2B3C4D]  (AR v2)
-                 Copy OK
+                     Peak level 98.8 %
+                     Track quality 100.0 %
+                     Test CRC \(crc)
+                     Copy CRC \(crc)
+                     Accurately ripped (confidence 5)  [1A2B3C4D]  (AR v2)
+                     Copy OK
 
-            """
+                """
         }
         text += "\nNo errors occurred\n\nEnd of status report\n"
         try text.write(toFile: "\(folder)/rip.log", atomically: true, encoding: .utf8)
@@ -102,12 +102,15 @@ struct VerificationTests {
     static func indexer(good: String?, bad: String) -> Router<BasicRequestContext> {
         let router = Router()
         router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
-            let quiet = good.map { #",{"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"quiet","MagnetUri":"\#($0)","InfoHash":null,"Size":2000000,"Seeders":4,"Peers":4}"# } ?? ""
+            let quiet =
+                good.map {
+                    #",{"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"quiet","MagnetUri":"\#($0)","InfoHash":null,"Size":2000000,"Seeders":4,"Peers":4}"#
+                } ?? ""
             let json = """
-            {"Results":[
-             {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"busy","MagnetUri":"\(bad)","InfoHash":null,"Size":2000000,"Seeders":30,"Peers":30}\(quiet)
-            ],"Indexers":[]}
-            """
+                {"Results":[
+                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"busy","MagnetUri":"\(bad)","InfoHash":null,"Size":2000000,"Seeders":30,"Peers":30}\(quiet)
+                ],"Indexers":[]}
+                """
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
         return router
@@ -118,20 +121,24 @@ struct VerificationTests {
     static func orchestrator(
         dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, label: String
     ) -> Orchestrator {
-        let lister = CandidateFileLister(torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(10), earlyTimeout: .seconds(10))
+        let lister = CandidateFileLister(
+            torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(10), earlyTimeout: .seconds(10))
         let stages = PipelineStages(
-            search: IndexerSearchStage(search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
+            search: IndexerSearchStage(
+                search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
             match: CandidateMatchStage(matcher: CandidateScorer(), verifiesDownloads: true),
             download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
             convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
             place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database),
             verify: ReleaseVerifyStage(fakeLossless: .reject))
         return Orchestrator(
-            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)), logger: Logger(label: label))
+            database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
+            logger: Logger(label: label))
     }
 
-    @Test("the bad release of two that list the same files is refused and blocklisted; the ticket completes from the good one, untouched by a person",
-          arguments: Bad.allCases)
+    @Test(
+        "the bad release of two that list the same files is refused and blocklisted; the ticket completes from the good one, untouched by a person",
+        arguments: Bad.allCases)
     func fallsBackFromBadRelease(_ kind: Bad) async throws {
         let dir = TemporaryDirectory("verify")
         let media = dir.file("media")
@@ -151,10 +158,13 @@ struct VerificationTests {
             let peer = "&x.pe=127.0.0.1:\(await seeder.listenPort)"
             let goodMagnet = try TorrentMetadata.magnetLink(forTorrentFile: goodTorrent) + peer
             let badMagnet = try TorrentMetadata.magnetLink(forTorrentFile: badTorrent) + peer
-            let indexer = Application(router: Self.indexer(good: goodMagnet, bad: badMagnet), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            let indexer = Application(
+                router: Self.indexer(good: goodMagnet, bad: badMagnet), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
-                let orchestrator = Self.orchestrator(dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, label: "verify")
-                let ticket = PipelineEndToEndTests.ticket(id: "verify-\(kind == .fakeLossless ? "fake" : "short")", media: media, seconds: Self.seconds)
+                let orchestrator = Self.orchestrator(
+                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, label: "verify")
+                let ticket = PipelineEndToEndTests.ticket(
+                    id: "verify-\(kind == .fakeLossless ? "fake" : "short")", media: media, seconds: Self.seconds)
 
                 // When the ticket is submitted and nobody touches it
                 try await withRunning([orchestrator]) {
@@ -173,7 +183,8 @@ struct VerificationTests {
                 for (index, track) in ticket.tracks.enumerated() {
                     let probe = try AudioCheck.ffprobe(track.destPath)
                     #expect(abs(probe.durationSecs - Self.seconds) < 0.05, "\(track.destPath): \(probe.durationSecs) s")
-                    #expect(try AudioCheck.dominantFrequency(track.destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[index])
+                    #expect(
+                        try AudioCheck.dominantFrequency(track.destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[index])
                 }
 
                 // after the bad one was downloaded first, refused with its evidence, and fallen back from
@@ -244,7 +255,8 @@ struct VerificationTests {
             let badMagnet = try TorrentMetadata.magnetLink(forTorrentFile: badTorrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
             let indexer = Application(router: Self.indexer(good: nil, bad: badMagnet), configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
-                let orchestrator = Self.orchestrator(dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, label: "verify-alone")
+                let orchestrator = Self.orchestrator(
+                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: media, label: "verify-alone")
                 let ticket = PipelineEndToEndTests.ticket(id: "verify-alone", media: media, seconds: Self.seconds)
                 try await withRunning([orchestrator]) {
                     _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))

@@ -26,11 +26,14 @@ struct WantedTests {
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))
         let searches = Mutex(0)
         let stages = ScriptedStages(search: { _, _, _ in
-            searches.withLock { $0 += 1; return $0 } <= 2 ? [] : [Fixtures.candidate(0)]
+            searches.withLock {
+                $0 += 1; return $0
+            } <= 2 ? [] : [Fixtures.candidate(0)]
         })
         let policy = WantedPolicy(intervals: [0.3, 0.6], giveUpAfter: 3600)
         let orchestrator = Orchestrator(
-            database: database, stages: stages.pipeline, settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 1), wanted: policy),
+            database: database, stages: stages.pipeline,
+            settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 1), wanted: policy),
             logger: Logger(label: "wanted"))
         let ticket = Fixtures.ticket(id: "w1", root: dir.file("media"))
         // A webhook told of each fruitless search and of the completion
@@ -73,7 +76,8 @@ struct WantedTests {
         let stages = ScriptedStages(search: { _, _, _ in [] })
         func orchestrator(_ policy: WantedPolicy) -> Orchestrator {
             Orchestrator(
-                database: database, stages: stages.pipeline, settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 0), wanted: policy),
+                database: database, stages: stages.pipeline,
+                settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 0), wanted: policy),
                 logger: Logger(label: "wanted"))
         }
         func ticket(_ id: String) -> Ticket {
@@ -95,10 +99,11 @@ struct WantedTests {
         let first = orchestrator(patient)
         try await withRunning([first]) {
             for id in ["later", "forced", "dropped"] { _ = try await first.submit(ticket(id), submittedJSON: Fixtures.json(ticket(id))) }
-            #expect(try await eventually(within: 20) {
-                let states = try await ["later", "forced", "dropped"].asyncMap { try await database.ticket(id: $0)?.state.name }
-                return states.allSatisfy { $0 == .wanted }
-            })
+            #expect(
+                try await eventually(within: 20) {
+                    let states = try await ["later", "forced", "dropped"].asyncMap { try await database.ticket(id: $0)?.state.name }
+                    return states.allSatisfy { $0 == .wanted }
+                })
         }
         let second = orchestrator(patient)
         try await withRunning([second]) {
@@ -109,7 +114,9 @@ struct WantedTests {
             #expect((later.waitUntil?.timeIntervalSinceNow ?? 0) > 3000, "the next search stays an hour away")
             // force-search takes it back to pending at once; cancel ends it
             _ = try await second.forceSearch("forced", query: "Radiohead OK Computer live")
-            #expect(try await eventually(within: 20) { try await database.ticket(id: "forced")?.state.name == .wanted }, "searched at once (and still nothing)")
+            #expect(
+                try await eventually(within: 20) { try await database.ticket(id: "forced")?.state.name == .wanted },
+                "searched at once (and still nothing)")
             #expect(stages.calls("search") == 5, "the given-up one, three first searches, the forced one: no early search after the restart")
             _ = try await second.cancel("dropped")
             #expect(try await database.ticket(id: "dropped")?.state.name == .cancelled)

@@ -15,8 +15,11 @@ struct HashingTests {
     @Test("known vectors: empty input and \"abc\"")
     func knownVectors() throws {
         let hasher = SHA256Hasher()
-        #expect(try hasher.hashFile(atPath: write("empty", Data())) == FileDigest(sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", size: 0))
-        #expect(try hasher.hashFile(atPath: write("abc", Data("abc".utf8))).sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        #expect(
+            try hasher.hashFile(atPath: write("empty", Data()))
+                == FileDigest(sha256: "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", size: 0))
+        #expect(
+            try hasher.hashFile(atPath: write("abc", Data("abc".utf8))).sha256 == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         #expect(try hasher.hash(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 

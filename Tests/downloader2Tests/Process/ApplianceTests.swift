@@ -6,7 +6,10 @@ import Testing
 /// package that installs, runs `doctor`, and removes and purges cleanly.
 @Suite("The NAS appliance: dist/downloader2 and its .deb", .serialized)
 struct ApplianceTests {
-    static var repository: URL { URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent() }
+    static var repository: URL {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+    }
     static var binary: String { repository.appendingPathComponent("dist/downloader2").path }
 
     static func package() throws -> String {
@@ -25,7 +28,9 @@ struct ApplianceTests {
         return (result.status, String(decoding: result.stdout, as: UTF8.self) + result.stderr)
     }
 
-    @Test("dist/downloader2 needs no Swift toolchain: with /opt/swift hidden, version, serve (healthy, a ticket accepted), convert and torrent create work")
+    @Test(
+        "dist/downloader2 needs no Swift toolchain: with /opt/swift hidden, version, serve (healthy, a ticket accepted), convert and torrent create work"
+    )
     func noToolchain() async throws {
         guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
             Issue.record("\(Self.binary) is missing: run `make dist` (make test does)")
@@ -77,7 +82,9 @@ struct ApplianceTests {
         #expect(run.output.hasSuffix("done\n") || run.output.contains("done\n"))
     }
 
-    @Test("the .deb installs (files, user, a unit systemd-analyze accepts), its doctor runs on the installed config, remove keeps data, purge removes it")
+    @Test(
+        "the .deb installs (files, user, a unit systemd-analyze accepts), its doctor runs on the installed config, remove keeps data, purge removes it"
+    )
     func debianPackage() async throws {
         let deb = try Self.package()
         let installed = try await Self.shell("dpkg-query -W -f='${Status}' downloader2 2>/dev/null || true")
@@ -91,11 +98,15 @@ struct ApplianceTests {
         let install = try await Self.shell("DEBIAN_FRONTEND=noninteractive dpkg -i '\(deb)' 2>&1")
         #expect(install.status == 0, "\(install.output)")
         let control = try await Self.shell("dpkg-deb -f '\(deb)' Depends")
-        #expect(control.output.contains("libtorrent-rasterbar2.0") && control.output.contains("libavcodec59") && control.output.contains("libcurl4"), "Depends: \(control.output)")
+        #expect(
+            control.output.contains("libtorrent-rasterbar2.0") && control.output.contains("libavcodec59") && control.output.contains("libcurl4"),
+            "Depends: \(control.output)")
         for path in ["/usr/bin/downloader2", "/lib/systemd/system/downloader2.service", "/etc/downloader2/config.toml", "/var/lib/downloader2"] {
             #expect(FileManager.default.fileExists(atPath: path), "\(path) installed")
         }
-        #expect(try await Self.shell("dpkg-query -W -f='${Conffiles}' downloader2").output.contains("/etc/downloader2/config.toml"), "the config is a conffile")
+        #expect(
+            try await Self.shell("dpkg-query -W -f='${Conffiles}' downloader2").output.contains("/etc/downloader2/config.toml"),
+            "the config is a conffile")
         #expect(try await Self.shell("getent passwd downloader2").status == 0, "the system user exists")
         #expect(try await Self.shell("stat -c %U /var/lib/downloader2").output.trimmingCharacters(in: .whitespacesAndNewlines) == "downloader2")
         let verify = try await Self.shell("systemd-analyze verify /lib/systemd/system/downloader2.service 2>&1")
@@ -112,7 +123,9 @@ struct ApplianceTests {
         try "keep me".write(toFile: "/var/lib/downloader2/marker", atomically: true, encoding: .utf8)
         #expect(try await Self.shell("dpkg -r downloader2 2>&1").status == 0)
         #expect(!FileManager.default.fileExists(atPath: "/usr/bin/downloader2"))
-        #expect(FileManager.default.fileExists(atPath: "/var/lib/downloader2/marker") && FileManager.default.fileExists(atPath: "/etc/downloader2/config.toml"))
+        #expect(
+            FileManager.default.fileExists(atPath: "/var/lib/downloader2/marker")
+                && FileManager.default.fileExists(atPath: "/etc/downloader2/config.toml"))
         #expect(try await Self.shell("dpkg -P downloader2 2>&1").status == 0)
         #expect(!FileManager.default.fileExists(atPath: "/var/lib/downloader2") && !FileManager.default.fileExists(atPath: "/etc/downloader2"))
         #expect(try await Self.shell("getent passwd downloader2").status != 0, "the user is gone")

@@ -73,43 +73,43 @@ struct ClusterEndToEndTests {
     /// A node's config; without `databaseURL` the node must find it in `DOWNLOADER2_DATABASE_URL`.
     func config(_ dir: TemporaryDirectory, node: String, port: Int, jackett: Int, databaseURL: String?) throws -> String {
         let text = """
-        [server]
-        host = "127.0.0.1"
-        port = \(port)
-        auth_token = "\(Self.token)"
-        [database]
-        path = "\(dir.file("unused-\(node).sqlite"))"
-        \(databaseURL.map { "url = \"\($0)\"" } ?? "")
-        [cluster]
-        node_id = "\(node)"
-        lease_secs = \(Self.leaseSecs)
-        [jackett]
-        url = "http://127.0.0.1:\(jackett)"
-        api_key = "k"
-        timeout_secs = 5
-        [torrent]
-        download_path = "\(dir.file("dl"))"
-        listen_interfaces = "127.0.0.1:0"
-        enable_dht = false
-        enable_lsd = false
-        enable_upnp = false
-        enable_natpmp = false
-        metadata_timeout_secs = 10
-        keep_payload = true
-        [converter]
-        temp_dir = "\(dir.file("tmp-\(node)"))"
-        [processing]
-        check_interval_secs = 1
-        max_parallel_tickets = 4
-        max_parallel_downloads = 3
-        retry_max_attempts = 3
-        retry_initial_delay_secs = 1
-        retry_max_delay_secs = 2
-        [placer]
-        media_roots = ["\(dir.file("media"))"]
-        [wanted]
-        enabled = false
-        """
+            [server]
+            host = "127.0.0.1"
+            port = \(port)
+            auth_token = "\(Self.token)"
+            [database]
+            path = "\(dir.file("unused-\(node).sqlite"))"
+            \(databaseURL.map { "url = \"\($0)\"" } ?? "")
+            [cluster]
+            node_id = "\(node)"
+            lease_secs = \(Self.leaseSecs)
+            [jackett]
+            url = "http://127.0.0.1:\(jackett)"
+            api_key = "k"
+            timeout_secs = 5
+            [torrent]
+            download_path = "\(dir.file("dl"))"
+            listen_interfaces = "127.0.0.1:0"
+            enable_dht = false
+            enable_lsd = false
+            enable_upnp = false
+            enable_natpmp = false
+            metadata_timeout_secs = 10
+            keep_payload = true
+            [converter]
+            temp_dir = "\(dir.file("tmp-\(node)"))"
+            [processing]
+            check_interval_secs = 1
+            max_parallel_tickets = 4
+            max_parallel_downloads = 3
+            retry_max_attempts = 3
+            retry_initial_delay_secs = 1
+            retry_max_delay_secs = 2
+            [placer]
+            media_roots = ["\(dir.file("media"))"]
+            [wanted]
+            enabled = false
+            """
         let path = dir.file("\(node).toml")
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         return path
@@ -135,7 +135,9 @@ struct ClusterEndToEndTests {
         }
     }
 
-    @Test("12 tickets for 6 albums on two nodes: both work, each completes once, each album downloads once; a node killed mid-download is taken over; PostgreSQL away for 10 s loses nothing")
+    @Test(
+        "12 tickets for 6 albums on two nodes: both work, each completes once, each album downloads once; a node killed mid-download is taken over; PostgreSQL away for 10 s loses nothing"
+    )
     func twoNodes() async throws {
         let dir = TemporaryDirectory("cluster-e2e")
         let postgres = try await PostgresServer.start()
@@ -157,7 +159,8 @@ struct ClusterEndToEndTests {
         for album in Self.albums { folders[album] = try Self.writeAlbum(album, in: dir.file("seed")) }
         var hashes: [String] = []
         for album in Self.albums {
-            let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folders[album]!, pieceSize: 16384, kind: .v1Only)).infoHash
+            let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folders[album]!, pieceSize: 16384, kind: .v1Only))
+                .infoHash
             hashes.append(hash)
             torrents[album] = (hash, Data())
         }
@@ -167,11 +170,15 @@ struct ClusterEndToEndTests {
             let data = try TorrentCreator.create(from: folders[album]!, trackers: [tracker.announceURL], pieceSize: 16384, kind: .v1Only)
             torrents[album] = (torrents[album]!.hash, data)
         }
-        let albumBytes = try Dictionary(uniqueKeysWithValues: Self.albums.map { album in
-            (torrents[album]!.hash, try FileManager.default.contentsOfDirectory(atPath: folders[album]!).reduce(Int64(0)) { sum, name in
-                sum + ((try FileManager.default.attributesOfItem(atPath: folders[album]! + "/" + name)[.size] as? Int64) ?? 0)
+        let albumBytes = try Dictionary(
+            uniqueKeysWithValues: Self.albums.map { album in
+                (
+                    torrents[album]!.hash,
+                    try FileManager.default.contentsOfDirectory(atPath: folders[album]!).reduce(Int64(0)) { sum, name in
+                        sum + ((try FileManager.default.attributesOfItem(atPath: folders[album]! + "/" + name)[.size] as? Int64) ?? 0)
+                    }
+                )
             })
-        })
 
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
@@ -220,8 +227,9 @@ struct ClusterEndToEndTests {
                     // Posted before the subscription took: a second event (the cancel) must reach it.
                     _ = try await b.send("DELETE", "/api/v1/ticket/\(canary)")
                 }
-                try #require(subscribed || (await eventually(within: 30) { !seen.events.withLock { $0.filter { $0.ticketId == canary } }.isEmpty }),
-                             "the WebSocket on node B delivered no event of the canary ticket; seen: \(seen.events.withLock { $0.count })")
+                try #require(
+                    subscribed || (await eventually(within: 30) { !seen.events.withLock { $0.filter { $0.ticketId == canary } }.isEmpty }),
+                    "the WebSocket on node B delivered no event of the canary ticket; seen: \(seen.events.withLock { $0.count })")
                 _ = try await b.send("DELETE", "/api/v1/ticket/\(canary)")
 
                 // 12 tickets, two per album, sent to either node.
@@ -248,8 +256,9 @@ struct ClusterEndToEndTests {
                     guard held.withLock({ ($0["node-b"] ?? []).isEmpty == false }) else { return false }
                     for ticketId in held.withLock({ $0["node-a"] ?? [] }) {
                         guard let view = try? await b.send("GET", "/api/v1/ticket/\(ticketId)"),
-                              view.json["state"]?.stringValue == "downloading",
-                              let percent = view.json["state_details"]?["progress_pct"]?.doubleValue, percent >= 15, percent < 90 else { continue }
+                            view.json["state"]?.stringValue == "downloading",
+                            let percent = view.json["state_details"]?["progress_pct"]?.doubleValue, percent >= 15, percent < 90
+                        else { continue }
                         victim = ticketId
                         nodeA.stop(SIGKILL)
                         return true
@@ -274,15 +283,18 @@ struct ClusterEndToEndTests {
                 defer { if follower.isRunning { follower.terminate() } }
 
                 // Node B takes the victim over once its lease has expired.
-                #expect(await eventually(within: Double(Self.leaseSecs) * 4) {
-                    guard let view = try? await b.send("GET", "/api/v1/ticket/\(victimId)"), case .array(let history)? = view.json["history"] else { return false }
-                    return history.contains { $0["type"]?.stringValue == "recovered" && $0["payload"]?["node"]?.stringValue == "node-a" }
-                }, "node B took over node A's ticket")
+                #expect(
+                    await eventually(within: Double(Self.leaseSecs) * 4) {
+                        guard let view = try? await b.send("GET", "/api/v1/ticket/\(victimId)"), case .array(let history)? = view.json["history"]
+                        else { return false }
+                        return history.contains { $0["type"]?.stringValue == "recovered" && $0["payload"]?["node"]?.stringValue == "node-a" }
+                    }, "node B took over node A's ticket")
 
                 // Node B goes on from the resume data node A left on the shared download folder (no
                 // piece hashed again), and takes it over: node A's copy is gone.
-                #expect(await eventually(within: 60) { nodeB.log.contains("torrent \(victimHash) continues from node node-a's resume data") },
-                        "node B adopted node A's resume data of \(victimHash)")
+                #expect(
+                    await eventually(within: 60) { nodeB.log.contains("torrent \(victimHash) continues from node node-a's resume data") },
+                    "node B adopted node A's resume data of \(victimHash)")
                 #expect(!FileManager.default.fileExists(atPath: dir.file("dl/.resume/node-a/\(victimHash).resume")))
 
                 // Node A comes back, its database URL from the environment this time, and joins again.
@@ -290,10 +302,13 @@ struct ClusterEndToEndTests {
                     ["serve", "--config", try config(dir, node: "node-a", port: ports.a, jackett: client.port!, databaseURL: nil)],
                     environment: ["DOWNLOADER2_DATABASE_URL": databaseURL], log: dir.file("node-a.log"))
                 #expect(await eventually(within: 90) { (try? await a.send("GET", "/api/v1/health").status) == 200 })
-                #expect(await eventually(within: 30) {
-                    guard let answer = try? await b.send("GET", "/api/v1/nodes"), case .array(let list)? = answer.json["nodes"] else { return false }
-                    return list.contains { $0["id"]?.stringValue == "node-a" && $0["alive"] == .bool(true) }
-                }, "node A is alive again in /nodes")
+                #expect(
+                    await eventually(within: 30) {
+                        guard let answer = try? await b.send("GET", "/api/v1/nodes"), case .array(let list)? = answer.json["nodes"] else {
+                            return false
+                        }
+                        return list.contains { $0["id"]?.stringValue == "node-a" && $0["alive"] == .bool(true) }
+                    }, "node A is alive again in /nodes")
 
                 // PostgreSQL goes away for 10 s in the middle of the work, then comes back.
                 try await postgres.stopServer()
@@ -305,7 +320,9 @@ struct ClusterEndToEndTests {
 
                 // Every ticket completes.
                 let done = await eventually(within: 300) {
-                    guard let page = try? await b.send("GET", "/api/v1/tickets?limit=100"), case .array(let list)? = page.json["tickets"] else { return false }
+                    guard let page = try? await b.send("GET", "/api/v1/tickets?limit=100"), case .array(let list)? = page.json["tickets"] else {
+                        return false
+                    }
                     let real = list.filter { $0["ticket_id"]?.stringValue != canary }
                     return real.count == 12 && real.allSatisfy { $0["state"]?.stringValue == "completed" || $0["state"]?.stringValue == "failed" }
                 }
@@ -319,14 +336,18 @@ struct ClusterEndToEndTests {
                             report += "\(id): \(view["state"] ?? .null)\n"
                             for node in ["node-a", "node-b"] {
                                 let log = (try? String(contentsOfFile: dir.file("\(node).log"), encoding: .utf8)) ?? ""
-                                report += log.split(separator: "\n").filter { $0.contains(id) }.suffix(12).map { "  \(node): \($0)" }.joined(separator: "\n") + "\n"
+                                report +=
+                                    log.split(separator: "\n").filter { $0.contains(id) }.suffix(12).map { "  \(node): \($0)" }.joined(
+                                        separator: "\n") + "\n"
                             }
                         }
                     }
                     // The logs outlive the test's folder, for the post-mortem.
                     let kept = NSTemporaryDirectory() + "cluster-e2e-failure-" + UUID().uuidString.prefix(8)
                     try? FileManager.default.createDirectory(atPath: kept, withIntermediateDirectories: true)
-                    for node in ["node-a", "node-b"] { try? FileManager.default.copyItem(atPath: dir.file("\(node).log"), toPath: kept + "/\(node).log") }
+                    for node in ["node-a", "node-b"] {
+                        try? FileManager.default.copyItem(atPath: dir.file("\(node).log"), toPath: kept + "/\(node).log")
+                    }
                     Issue.record("not every ticket ended (the nodes' logs are kept in \(kept)):\n\(report)")
                 }
                 // The last events reach the socket after the store has them: wait until the socket has
@@ -334,7 +355,8 @@ struct ClusterEndToEndTests {
                 _ = await eventually(within: 30) {
                     for id in ids {
                         guard let view = try? await b.send("GET", "/api/v1/ticket/\(id)"), case .array(let history)? = view.json["history"],
-                              seen.stored(id).count >= history.count else { return false }
+                            seen.stored(id).count >= history.count
+                        else { return false }
                     }
                     return true
                 }
@@ -344,12 +366,16 @@ struct ClusterEndToEndTests {
                 var takenOver = Set<String>()
                 for id in ids {
                     let view = try await b.send("GET", "/api/v1/ticket/\(id)")
-                    #expect(view.json["state"]?.stringValue == "completed", "\(id): \(view.json["state"] ?? .null) \(view.json["error_message"] ?? .null)")
+                    #expect(
+                        view.json["state"]?.stringValue == "completed", "\(id): \(view.json["state"] ?? .null) \(view.json["error_message"] ?? .null)"
+                    )
                     guard case .array(let history)? = view.json["history"] else { Issue.record("\(id): no history"); continue }
                     if history.contains(where: { $0["type"]?.stringValue == "recovered" && $0["payload"]?["node"]?.stringValue == "node-a" }) {
                         takenOver.insert(id)
                     }
-                    let completions = history.filter { $0["type"]?.stringValue == "state_change" && $0["payload"]?["new_state"]?.stringValue == "completed" }
+                    let completions = history.filter {
+                        $0["type"]?.stringValue == "state_change" && $0["payload"]?["new_state"]?.stringValue == "completed"
+                    }
                     #expect(completions.count == 1, "\(id) completed once")
                     let storedSeqs = history.compactMap { $0["seq"]?.intValue }
                     #expect(storedSeqs == Array(1...storedSeqs.count))
@@ -362,7 +388,9 @@ struct ClusterEndToEndTests {
                 // Both nodes did work: the store records which node wrote each event.
                 let writers = try await postgres.withClient { client in
                     var nodes = Set<String>()
-                    for try await node in try await client.query("SELECT DISTINCT node FROM ticket_event", logger: Logger(label: "check")).decode(String.self) {
+                    for try await node in try await client.query("SELECT DISTINCT node FROM ticket_event", logger: Logger(label: "check")).decode(
+                        String.self)
+                    {
                         nodes.insert(node)
                     }
                     return nodes
@@ -383,7 +411,9 @@ struct ClusterEndToEndTests {
                     let size = albumBytes[torrent.hash] ?? 1
                     let ratio = Double(sent) / Double(size)
                     let wasTakenOver = takenOver.contains { $0.contains(album.lowercased()) }
-                    print("cluster: album \(album)\(wasTakenOver ? " (taken over from node A)" : ""): the seeder sent \(sent) bytes for \(size) (\(String(format: "%.2f", ratio))×)")
+                    print(
+                        "cluster: album \(album)\(wasTakenOver ? " (taken over from node A)" : ""): the seeder sent \(sent) bytes for \(size) (\(String(format: "%.2f", ratio))×)"
+                    )
                     if wasTakenOver {
                         #expect(ratio < 2.0, "album \(album), taken over: sent \(sent) bytes for \(size)")
                     } else {

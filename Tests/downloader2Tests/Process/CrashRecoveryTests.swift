@@ -13,9 +13,11 @@ import Torrent
 struct CrashRecoveryTests {
     static let seconds = 6.0
 
-    @Test("SIGKILL on entering a stage, restart: completed, every file whole, no .partial left, events contiguous, records match", arguments: [
-        "searching", "matching", "downloading", "converting", "placing",
-    ])
+    @Test(
+        "SIGKILL on entering a stage, restart: completed, every file whole, no .partial left, events contiguous, records match",
+        arguments: [
+            "searching", "matching", "downloading", "converting", "placing",
+        ])
     func killAt(stage: String) async throws {
         let e2e = ServiceEndToEndTests()
         let dir = TemporaryDirectory("crash-\(stage)")
@@ -41,9 +43,11 @@ struct CrashRecoveryTests {
         }
     }
 
-    @Test("a fault that passes: the ticket fails retryably while it lasts, then completes with the same invariants", arguments: [
-        "indexer_502", "disk_full_convert", "disk_full_place",
-    ])
+    @Test(
+        "a fault that passes: the ticket fails retryably while it lasts, then completes with the same invariants",
+        arguments: [
+            "indexer_502", "disk_full_convert", "disk_full_place",
+        ])
     func recoversAfter(fault: String) async throws {
         let e2e = ServiceEndToEndTests()
         let dir = TemporaryDirectory("fault-\(fault)")
@@ -76,7 +80,8 @@ struct CrashRecoveryTests {
                 let sawFailure = Mutex(false)
                 // (a retryable failure schedules its retry: a `retry_scheduled` event names its code)
                 await e2e.follow(port: port, ticketId: ticket.ticketId, since: 0, seen: ServiceEndToEndTests.Seen()) { event in
-                    let failedHere = event.type == .retryScheduled || (event.type == .stateChange && event.payload["new_state"]?.stringValue == "failed")
+                    let failedHere =
+                        event.type == .retryScheduled || (event.type == .stateChange && event.payload["new_state"]?.stringValue == "failed")
                     guard failedHere else { return ServiceEndToEndTests.isFinal(event) }
                     let code = event.payload["code"]?.stringValue ?? event.payload["details"]?["code"]?.stringValue
                     if code == expected {
@@ -89,7 +94,8 @@ struct CrashRecoveryTests {
 
                 // Then a retry completes it
                 await e2e.follow(port: port, ticketId: ticket.ticketId, since: 0, seen: ServiceEndToEndTests.Seen()) { event in
-                    event.type == .stateChange && ["completed", "cancelled", "rejected", "needs_approval"].contains(event.payload["new_state"]?.stringValue ?? "")
+                    event.type == .stateChange
+                        && ["completed", "cancelled", "rejected", "needs_approval"].contains(event.payload["new_state"]?.stringValue ?? "")
                 }
                 let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
                 #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null): \(service.log.suffix(3000))")
@@ -114,7 +120,8 @@ struct CrashRecoveryTests {
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             let port = PortBox()
-            let router = PipelineEndToEndTests.indexer(field: "Link", link: { "http://127.0.0.1:\(port.value)/dl/album.torrent" }, hash: hash, torrent: torrent)
+            let router = PipelineEndToEndTests.indexer(
+                field: "Link", link: { "http://127.0.0.1:\(port.value)/dl/album.torrent" }, hash: hash, torrent: torrent)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
                 port.value = client.port!
@@ -139,7 +146,8 @@ struct CrashRecoveryTests {
                 try await seeder.forceReannounce(hash)
                 #expect(await eventually(within: 60) { (await tracker.seeders(of: hash) ?? 0) >= 1 }, "the seeder registered: \(tracker.process.log)")
                 await e2e.follow(port: apiPort, ticketId: ticket.ticketId, since: 0, seen: ServiceEndToEndTests.Seen()) { event in
-                    event.type == .stateChange && ["completed", "cancelled", "rejected", "needs_approval"].contains(event.payload["new_state"]?.stringValue ?? "")
+                    event.type == .stateChange
+                        && ["completed", "cancelled", "rejected", "needs_approval"].contains(event.payload["new_state"]?.stringValue ?? "")
                 }
                 let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
                 #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null): \(service.log.suffix(3000))")

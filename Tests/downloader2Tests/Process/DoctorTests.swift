@@ -24,13 +24,16 @@ struct DoctorTests {
     func doctor(_ dir: TemporaryDirectory, _ lines: [String]) async throws -> (status: Int32, report: Report?, text: String) {
         try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("doctor.toml"), atomically: true, encoding: .utf8)
         let config = dir.file("doctor.toml")
-        let json = try await runBlocking { Result { try ExternalTool.outcome(ServiceProcess.binary, ["doctor", "--config", config, "--json"]) } }.get()
+        let json = try await runBlocking { Result { try ExternalTool.outcome(ServiceProcess.binary, ["doctor", "--config", config, "--json"]) } }
+            .get()
         let text = try await runBlocking { Result { try ExternalTool.outcome(ServiceProcess.binary, ["doctor", "--config", config]) } }.get()
         let report = try? TicketJSON.decoder().decode(Report.self, from: json.stdout)
         return (json.status, report, String(decoding: text.stdout, as: UTF8.self))
     }
 
-    func base(_ dir: TemporaryDirectory, media: [String], jackett: String = "", key: String = "doctor-secret-key", port: Int = 0, minFreeMb: Int = 1) -> [String] {
+    func base(
+        _ dir: TemporaryDirectory, media: [String], jackett: String = "", key: String = "doctor-secret-key", port: Int = 0, minFreeMb: Int = 1
+    ) -> [String] {
         [
             "[database]", "path = \"\(dir.file("data/db.sqlite"))\"",
             "[jackett]", "url = \"\(jackett)\"", "api_key = \"\(key)\"", "timeout_secs = 10",
@@ -46,7 +49,8 @@ struct DoctorTests {
         let dir = TemporaryDirectory("doctor-ok")
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         try await FixtureIndexer.serve { base, _ in
-            let result = try await doctor(dir, self.base(dir, media: [dir.file("media")], jackett: base, key: FixtureIndexer.apiKey, port: try freeLoopbackPort()))
+            let result = try await doctor(
+                dir, self.base(dir, media: [dir.file("media")], jackett: base, key: FixtureIndexer.apiKey, port: try freeLoopbackPort()))
             let report = try #require(result.report, "doctor --json printed JSON")
             #expect(result.status == 0, "\(report.checks.filter { $0.status != "ok" })")
             for name in ["config", "media_root", "free_space", "same_file_system", "indexer", "listen_port", "encoder"] {
@@ -74,12 +78,16 @@ struct DoctorTests {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        #expect(withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } } == 0)
+        #expect(
+            withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(holder, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            } == 0)
         #expect(listen(holder, 1) == 0)
 
         try await FixtureIndexer.serve { base, _ in
             // The fixture accepts only its own key: doctor's key is refused.
-            let result = try await doctor(dir, self.base(dir, media: [dir.file("missing"), readOnly.path, full.path], jackett: base, port: port, minFreeMb: 1))
+            let result = try await doctor(
+                dir, self.base(dir, media: [dir.file("missing"), readOnly.path, full.path], jackett: base, port: port, minFreeMb: 1))
             let report = try #require(result.report)
             #expect(result.status == 1)
             #expect(report.status == "error")

@@ -18,7 +18,8 @@ struct OpenAPIFuzzTests {
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         let port = try freeLoopbackPort()
         let service = try ServiceProcess(
-            ["serve"], environment: StorageFaultTests.environment(dir, port: port, database: dir.file("data/db.sqlite"), token: Self.token), log: dir.file("serve.log"))
+            ["serve"], environment: StorageFaultTests.environment(dir, port: port, database: dir.file("data/db.sqlite"), token: Self.token),
+            log: dir.file("serve.log"))
         let http = LiveHTTP(port: port, token: Self.token)
         #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
         // A ticket in the store, so the {id} routes have something real to find as well.
@@ -39,18 +40,25 @@ struct OpenAPIFuzzTests {
 
         // Every operation fuzzed against the running binary (loopback only, bounded examples)
         let python = try AudioCheck.python(with: "schemathesis")
-        let run = await runBlocking { Result { try ExternalTool.run(python, [
-            "-m", "schemathesis.cli", "run", path, "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(Self.token)",
-            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
-            "--max-examples", "25", "--seed", "20261129", "--workers", "1", "--request-timeout", "10",
-            "--phases", "examples,coverage,fuzzing", "--generation-database", "none", "--no-color",
-            "--exclude-path", "/api/v1/ws",
-        ]) } }
+        let run = await runBlocking {
+            Result {
+                try ExternalTool.run(
+                    python,
+                    [
+                        "-m", "schemathesis.cli", "run", path, "--url", "http://127.0.0.1:\(port)", "-H", "Authorization: Bearer \(Self.token)",
+                        "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
+                        "--max-examples", "25", "--seed", "20261129", "--workers", "1", "--request-timeout", "10",
+                        "--phases", "examples,coverage,fuzzing", "--generation-database", "none", "--no-color",
+                        "--exclude-path", "/api/v1/ws",
+                    ])
+            }
+        }
         switch run {
         case .success(let output):
             #expect(String(decoding: output.stdout, as: UTF8.self).contains("passed"))
         case .failure(let error):
-            let report = (error as? ExternalTool.ToolFailure).map { String(decoding: $0.output.stdout, as: UTF8.self) + $0.output.stderr } ?? "\(error)"
+            let report =
+                (error as? ExternalTool.ToolFailure).map { String(decoding: $0.output.stdout, as: UTF8.self) + $0.output.stderr } ?? "\(error)"
             Issue.record("schemathesis found problems:\n\(report.suffix(8000))\nservice log:\n\(service.log.suffix(3000))")
         }
         // And the service survived it all

@@ -29,7 +29,8 @@ struct PauseResumeTests {
             // Slow enough that the pause lands mid-download on any machine.
             try await seeder.setRateLimits(downloadKbps: 0, uploadKbps: 100)
             let jackettPort = Mutex(0)
-            let router = PipelineEndToEndTests.indexer(field: "Link", link: { "http://127.0.0.1:\(jackettPort.withLock { $0 })/dl/album.torrent" }, hash: hash, torrent: torrent)
+            let router = PipelineEndToEndTests.indexer(
+                field: "Link", link: { "http://127.0.0.1:\(jackettPort.withLock { $0 })/dl/album.torrent" }, hash: hash, torrent: torrent)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await indexer.test(.live) { client in
                 jackettPort.withLock { $0 = client.port! }
@@ -51,7 +52,8 @@ struct PauseResumeTests {
                 let seen = ServiceEndToEndTests.Seen()
                 await e2e.follow(port: port, ticketId: ticket.ticketId, since: 0, seen: seen, within: 120) { event in
                     ServiceEndToEndTests.isFinal(event)
-                        || (event.type == .progress && event.payload["stage"]?.stringValue == "downloading" && (event.payload["percent"]?.doubleValue ?? 0) >= 20)
+                        || (event.type == .progress && event.payload["stage"]?.stringValue == "downloading"
+                            && (event.payload["percent"]?.doubleValue ?? 0) >= 20)
                 }
                 #expect(!seen.stored.contains(where: ServiceEndToEndTests.isFinal), "still downloading when paused")
                 let paused = try await http.send("POST", "/api/v1/ticket/\(ticket.ticketId)/pause")
@@ -84,27 +86,36 @@ struct PauseResumeTests {
                 #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused")
                 // A negative check: how long it watches for a claim of the paused ticket.
                 try await Task.sleep(for: .seconds(2))
-                #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused", "nothing claims a paused ticket")
+                #expect(
+                    try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused",
+                    "nothing claims a paused ticket")
 
                 // Resumed, it completes, and the seeder sent the payload once
                 let resumed = try await http.send("POST", "/api/v1/ticket/\(ticket.ticketId)/resume")
                 #expect(resumed.status == 200 && resumed.json["state"]?.stringValue == "auto_approved", "\(resumed.json)")
                 try await seeder.setRateLimits(downloadKbps: 0, uploadKbps: 0)
-                await e2e.follow(port: port, ticketId: ticket.ticketId, since: seen.lastSeq, seen: seen, within: 120) { ServiceEndToEndTests.isFinal($0) }
+                await e2e.follow(port: port, ticketId: ticket.ticketId, since: seen.lastSeq, seen: seen, within: 120) {
+                    ServiceEndToEndTests.isFinal($0)
+                }
                 let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
-                #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null)\n\((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(3000) ?? "")")
+                #expect(
+                    answer.json["state"]?.stringValue == "completed",
+                    "\(answer.json["state"] ?? .null)\n\((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(3000) ?? "")")
                 let sent = try await seeder.progress(hash).allTimeUpload
                 // On failure, what is needed to tell a second download from bytes lost in flight at the
                 // pause: the seeder's count at the pause, and what the service logged about the torrent.
                 let resumeLines = ((try? String(contentsOfFile: log, encoding: .utf8)) ?? "").split(separator: "\n")
-                    .filter { $0.localizedCaseInsensitiveContains("resume") || $0.localizedCaseInsensitiveContains(hash) }.suffix(20).joined(separator: "\n")
+                    .filter { $0.localizedCaseInsensitiveContains("resume") || $0.localizedCaseInsensitiveContains(hash) }.suffix(20).joined(
+                        separator: "\n")
                 // Beyond the payload: the one piece the release check samples before the download (into
                 // a folder of its own), and at most 4 pieces in flight when the pause cut the
                 // connection. A pause that let requests drain (libtorrent's graceful pause) lost 5.5–9
                 // pieces here under load: whatever the seeder had sent when the process stopped.
                 let allowance = Int64(5 * pieceSize)
-                #expect(sent <= payload + allowance,
-                        "the seeder sent \(sent) bytes for a \(payload)-byte payload (allowed: \(allowance) more), \(after) of them before the pause; the service logged:\n\(resumeLines)")
+                #expect(
+                    sent <= payload + allowance,
+                    "the seeder sent \(sent) bytes for a \(payload)-byte payload (allowed: \(allowance) more), \(after) of them before the pause; the service logged:\n\(resumeLines)"
+                )
                 #expect(try await http.send("POST", "/api/v1/ticket/\(ticket.ticketId)/resume").status == 409)
                 for track in ticket.tracks { #expect(FileManager.default.fileExists(atPath: track.destPath)) }
             }

@@ -29,7 +29,8 @@ struct ProcessTests {
     }
 
     func start(port: Int, arguments: [String] = ["serve"], environment extra: [String: String] = [:]) throws -> ServiceProcess {
-        try ServiceProcess(arguments, environment: environment(port: port).merging(extra) { $1 }, log: dir.file("serve-\(port)-\(UUID().uuidString.prefix(4)).log"))
+        try ServiceProcess(
+            arguments, environment: environment(port: port).merging(extra) { $1 }, log: dir.file("serve-\(port)-\(UUID().uuidString.prefix(4)).log"))
     }
 
     /// A server with the media root made, on a free port, once it answers `/health`.
@@ -80,16 +81,20 @@ struct ProcessTests {
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         try await FixtureIndexer.serve { base, log in
             let port = try freeLoopbackPort()
-            let process = try start(port: port, environment: [
-                "DOWNLOADER2_TORZNAB_FEEDS": "\(base)/torznab/api?apikey=\(FixtureIndexer.apiKey)",
-                "DOWNLOADER2_TORRENT_METADATA_TIMEOUT_SECS": "2",
-            ])
+            let process = try start(
+                port: port,
+                environment: [
+                    "DOWNLOADER2_TORZNAB_FEEDS": "\(base)/torznab/api?apikey=\(FixtureIndexer.apiKey)",
+                    "DOWNLOADER2_TORRENT_METADATA_TIMEOUT_SECS": "2",
+                ])
             defer { process.stop(SIGKILL) }
             let http = LiveHTTP(port: port, token: Self.token)
             #expect(await waitHealthy(http))
             let config = try await http.send("GET", "/api/v1/config")
             #expect(config.json["torznab"]?["feeds"] == .array([.string("\(base)/torznab/api?apikey=***")]))
-            #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(Fixtures.ticket(id: "feed-1", root: dir.file("media")))).status == 201)
+            #expect(
+                try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(Fixtures.ticket(id: "feed-1", root: dir.file("media")))).status
+                    == 201)
             // Without file lists nothing is verified: the matcher asks a person, with the candidates ranked.
             #expect(await eventually { (try? await http.send("GET", "/api/v1/ticket/feed-1").json["state"]) == .string("needs_approval") })
             let ticket = try await http.send("GET", "/api/v1/ticket/feed-1")
@@ -148,7 +153,8 @@ struct ProcessTests {
 
     @Test("a bad configuration value stops start-up with exit code 2 and names the key")
     func badConfigExitsWith2() throws {
-        let result = try ExternalTool.outcome(Self.binary, ["serve"], environment: environment(port: 1).merging(["DOWNLOADER2_SERVER_PORT": "99999"]) { $1 })
+        let result = try ExternalTool.outcome(
+            Self.binary, ["serve"], environment: environment(port: 1).merging(["DOWNLOADER2_SERVER_PORT": "99999"]) { $1 })
         let message = result.stderr
         #expect(result.status == 2)
         #expect(message.contains("server.port") && message.contains("DOWNLOADER2_SERVER_PORT"))
@@ -159,7 +165,8 @@ struct ProcessTests {
         let (server, _, port) = try await startHealthy()
         defer { server.stop(SIGKILL) }
         let file = dir.file("ticket.json")
-        #expect(FileManager.default.createFile(atPath: file, contents: Data(Fixtures.json(Fixtures.ticket(id: "cli-1", root: dir.file("media"))).utf8)))
+        #expect(
+            FileManager.default.createFile(atPath: file, contents: Data(Fixtures.json(Fixtures.ticket(id: "cli-1", root: dir.file("media"))).utf8)))
         let submitted = try run(["submit", file], port: port)
         #expect(submitted.status == 0 && submitted.output.contains("cli-1: created"))
         let status = try run(["status", "cli-1", "--json"], port: port)
@@ -168,15 +175,23 @@ struct ProcessTests {
         let missing = try run(["status", "nope"], port: port)
         #expect(missing.status == 1 && missing.errors.contains("404"))
         let readable = try run(["release", "parse", "T-Pain-Rappa_Ternt_Sanga-CD-FLAC-2005-PERFECT"], port: port)
-        #expect(readable.status == 0 && readable.output.contains("T-Pain / Rappa Ternt Sanga (2005)") && readable.output.contains("flac"), "\(readable.output)")
-        let parsed = try run(["release", "parse", "--json", "Radiohead - OK Computer (1997) [FLAC / Lossless / CD / Log (100%) / Cue]", "Burial-Untrue-2007-FTD"], port: port)
+        #expect(
+            readable.status == 0 && readable.output.contains("T-Pain / Rappa Ternt Sanga (2005)") && readable.output.contains("flac"),
+            "\(readable.output)")
+        let parsed = try run(
+            ["release", "parse", "--json", "Radiohead - OK Computer (1997) [FLAC / Lossless / CD / Log (100%) / Cue]", "Burial-Untrue-2007-FTD"],
+            port: port)
         let lines = parsed.output.split(separator: "\n").map { try? JSONValue(json: Data($0.utf8)) }
         #expect(parsed.status == 0 && lines.count == 2)
         #expect(lines.first??["artist"] == .string("Radiohead") && lines.first??["format"] == .string("flac"))
         #expect(lines.last??["scene_group"] == .string("FTD") && lines.last??["year"] == .number(2007))
         let candidates = [
-            TorrentCandidate(title: "Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", indexer: "i", infoHash: "aa", sizeBytes: 1, seeders: 9, leechers: 0,
-                             files: [TorrentFileEntry(path: "OKC/01 - Airbag.flac", sizeBytes: 1), TorrentFileEntry(path: "OKC/02 - Paranoid Android.flac", sizeBytes: 1)]),
+            TorrentCandidate(
+                title: "Radiohead - OK Computer (1997) [FLAC / Lossless / CD]", indexer: "i", infoHash: "aa", sizeBytes: 1, seeders: 9, leechers: 0,
+                files: [
+                    TorrentFileEntry(path: "OKC/01 - Airbag.flac", sizeBytes: 1),
+                    TorrentFileEntry(path: "OKC/02 - Paranoid Android.flac", sizeBytes: 1),
+                ]),
             TorrentCandidate(title: "Radiohead - OK Computer (1997) [FLAC]", indexer: "i", infoHash: "bb", sizeBytes: 1, seeders: 0, leechers: 0),
         ]
         let candidatesFile = dir.file("candidates.json")

@@ -24,10 +24,14 @@ struct SecretLeakTests {
         router.get("jk/api/v2.0/indexers/all/results") { request, _ -> Response in
             guard request.uri.queryParameters.get("apikey") == key else { return text(.unauthorized, "bad key") }
             let link = "http://127.0.0.1:\(port())/dl/missing.torrent?jackett_apikey=\(key)&path=abc"
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: """
-                {"Results":[{"Title":"Radiohead - OK Computer (1997) [FLAC / Lossless / CD]","Tracker":"t","Link":"\(link)","MagnetUri":null,\
-                "InfoHash":"\(String(repeating: "5e", count: 20))","Size":412345678,"Seeders":12,"Peers":15}],"Indexers":[]}
-                """)))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(
+                    byteBuffer: ByteBuffer(
+                        string: """
+                            {"Results":[{"Title":"Radiohead - OK Computer (1997) [FLAC / Lossless / CD]","Tracker":"t","Link":"\(link)","MagnetUri":null,\
+                            "InfoHash":"\(String(repeating: "5e", count: 20))","Size":412345678,"Seeders":12,"Peers":15}],"Indexers":[]}
+                            """)))
         }
         router.get("dl/missing.torrent") { request, _ in text(.notFound, "no torrent at \(request.uri.description)") }
         router.get("t401/api") { request, _ in text(.unauthorized, "key \(request.uri.queryParameters.get("apikey") ?? "") refused") }
@@ -73,7 +77,9 @@ struct SecretLeakTests {
             // that no failure of any kind lets the key out)
             let ticket = Fixtures.ticket(id: "leak", root: dir.file("media"))
             #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
-            let waiting = await eventually(within: 90) { (try? await http.send("GET", "/api/v1/ticket/leak").json["state"]?.stringValue) == "needs_approval" }
+            let waiting = await eventually(within: 90) {
+                (try? await http.send("GET", "/api/v1/ticket/leak").json["state"]?.stringValue) == "needs_approval"
+            }
             #expect(waiting, "the release without a file list waits for a person: \(service.log.suffix(2000))")
             // When a person approves it, the download stage fetches the 404 link and the ticket fails
             #expect(try await http.send("POST", "/api/v1/ticket/leak/approve", body: #"{"candidate_idx":0}"#).status == 200)
@@ -86,7 +92,8 @@ struct SecretLeakTests {
             #expect(described.contains("***"), "errors keep their shape with the key masked: \(described.prefix(3000))")
             // …and the key is nowhere
             var texts: [(String, String)] = []
-            for path in ["/api/v1/ticket/leak", "/api/v1/tickets", "/api/v1/ticket/leak/events", "/api/v1/config", "/api/v1/stats", "/api/v1/health"] {
+            for path in ["/api/v1/ticket/leak", "/api/v1/tickets", "/api/v1/ticket/leak/events", "/api/v1/config", "/api/v1/stats", "/api/v1/health"]
+            {
                 texts.append((path, "\(try await http.send("GET", path).json)"))
             }
             let metrics = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!).0

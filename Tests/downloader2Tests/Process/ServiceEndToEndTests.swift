@@ -34,36 +34,36 @@ struct ServiceEndToEndTests {
         jackettPath: String = "", apiKey: String = "k", indexerTimeoutSecs: Int = 5, stallTimeoutSecs: Int = 120, extraSections: String = ""
     ) throws -> String {
         let text = """
-        [server]
-        host = "127.0.0.1"
-        port = \(port)
-        auth_token = "\(Self.token)"
-        [database]
-        path = "\(dir.file("data/db.sqlite"))"
-        [jackett]
-        url = "http://127.0.0.1:\(jackett)\(jackettPath)"
-        api_key = "\(apiKey)"
-        timeout_secs = \(indexerTimeoutSecs)
-        [torrent]
-        download_path = "\(dir.file("dl"))"
-        listen_interfaces = "127.0.0.1:0"
-        enable_dht = false
-        enable_lsd = false
-        enable_upnp = false
-        enable_natpmp = false
-        metadata_timeout_secs = 5
-        stall_timeout_secs = \(stallTimeoutSecs)
-        [converter]
-        temp_dir = "\(tempDir ?? dir.file("tmp"))"
-        [processing]
-        check_interval_secs = 1
-        retry_max_attempts = \(retries)
-        retry_initial_delay_secs = 1
-        retry_max_delay_secs = 2
-        [placer]
-        media_roots = ["\(media ?? dir.file("media"))"]
-        \(extraSections)
-        """
+            [server]
+            host = "127.0.0.1"
+            port = \(port)
+            auth_token = "\(Self.token)"
+            [database]
+            path = "\(dir.file("data/db.sqlite"))"
+            [jackett]
+            url = "http://127.0.0.1:\(jackett)\(jackettPath)"
+            api_key = "\(apiKey)"
+            timeout_secs = \(indexerTimeoutSecs)
+            [torrent]
+            download_path = "\(dir.file("dl"))"
+            listen_interfaces = "127.0.0.1:0"
+            enable_dht = false
+            enable_lsd = false
+            enable_upnp = false
+            enable_natpmp = false
+            metadata_timeout_secs = 5
+            stall_timeout_secs = \(stallTimeoutSecs)
+            [converter]
+            temp_dir = "\(tempDir ?? dir.file("tmp"))"
+            [processing]
+            check_interval_secs = 1
+            retry_max_attempts = \(retries)
+            retry_initial_delay_secs = 1
+            retry_max_delay_secs = 2
+            [placer]
+            media_roots = ["\(media ?? dir.file("media"))"]
+            \(extraSections)
+            """
         try text.write(toFile: dir.file("downloader2.toml"), atomically: true, encoding: .utf8)
         return dir.file("downloader2.toml")
     }
@@ -109,7 +109,8 @@ struct ServiceEndToEndTests {
             let start = infoHash.index(infoHash.startIndex, offsetBy: offset)
             return "%" + infoHash[start..<infoHash.index(start, offsetBy: 2)]
         }.joined()
-        let url = URL(string: "http://127.0.0.1:\(tracker.port)/announce?info_hash=\(escaped)&peer_id=-XX0000-deadpeer0001&port=1&left=1000&compact=1")!
+        let url = URL(
+            string: "http://127.0.0.1:\(tracker.port)/announce?info_hash=\(escaped)&peer_id=-XX0000-deadpeer0001&port=1&left=1000&compact=1")!
         #expect(await eventually(within: 10) { (try? await URLSession.shared.data(from: url)) != nil }, "opentracker answers")
     }
 
@@ -136,91 +137,106 @@ struct ServiceEndToEndTests {
             // Slow enough that the kill lands mid-download on any machine.
             try await seeder.setRateLimits(downloadKbps: 0, uploadKbps: killMidDownload ? 150 : 0)
             let jackettPort = Mutex(0)
-            let router = PipelineEndToEndTests.indexer(field: "Link", link: { "http://127.0.0.1:\(jackettPort.withLock { $0 })/dl/album.torrent" }, hash: hash, torrent: torrent)
+            let router = PipelineEndToEndTests.indexer(
+                field: "Link", link: { "http://127.0.0.1:\(jackettPort.withLock { $0 })/dl/album.torrent" }, hash: hash, torrent: torrent)
             let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             // A webhook receiver: the service tells it about the completion ([[notify]])
             let hook = NotificationTests.Receiver()
             let hookApp = Application(router: hook.router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             try await hookApp.test(.live) { hookClient in
-            try await indexer.test(.live) { client in
-                jackettPort.withLock { $0 = client.port! }
-                let port = try freeLoopbackPort()
-                let config = try config(dir, port: port, jackett: client.port!, extraSections: """
-                    [[notify]]
-                    type = "webhook"
-                    url = "http://127.0.0.1:\(hookClient.port!)/hook"
-                    events = ["completed"]
-                    """)
-                let log = dir.file("serve.log")
-                var process = try start(config: config, log: log)
-                defer { process.stop(SIGKILL) }
-                let http = LiveHTTP(port: port, token: Self.token)
-                #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
-
-                // When a ticket is POSTed and followed on the WebSocket
-                let ticket = PipelineEndToEndTests.ticket(id: "svc-\(killMidDownload ? "kill" : "plain")", media: dir.file("media"), seconds: Self.seconds)
-                #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
-                let seen = Seen()
-                let pid = process.pid
-                await follow(port: port, ticketId: ticket.ticketId, since: 0, seen: seen) { event in
-                    if Self.isFinal(event) { return true }
-                    // The kill variant: SIGKILL once a fifth of the album is here
-                    if killMidDownload, event.type == .progress, event.payload["stage"]?.stringValue == "downloading",
-                       (event.payload["percent"]?.doubleValue ?? 0) >= 20 {
-                        kill(pid, SIGKILL)
-                        return true
-                    }
-                    return false
-                }
-                if killMidDownload {
-                    process.stop(SIGKILL)
-                    #expect(process.process.terminationReason == .uncaughtSignal, "the service was killed mid-download")
-                    #expect(!seen.stored.contains(where: Self.isFinal), "killed before the end")
-                    // Then, restarted, it continues from where it was and finishes
-                    process = try start(config: config, log: log)
+                try await indexer.test(.live) { client in
+                    jackettPort.withLock { $0 = client.port! }
+                    let port = try freeLoopbackPort()
+                    let config = try config(
+                        dir, port: port, jackett: client.port!,
+                        extraSections: """
+                            [[notify]]
+                            type = "webhook"
+                            url = "http://127.0.0.1:\(hookClient.port!)/hook"
+                            events = ["completed"]
+                            """)
+                    let log = dir.file("serve.log")
+                    var process = try start(config: config, log: log)
+                    defer { process.stop(SIGKILL) }
+                    let http = LiveHTTP(port: port, token: Self.token)
                     #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
-                    await follow(port: port, ticketId: ticket.ticketId, since: seen.lastSeq, seen: seen) { Self.isFinal($0) }
-                }
 
-                // Then it completed, every stored event reached the client exactly once, in order
-                let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
-                #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null)\n\((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(3000) ?? "")")
-                #expect(await eventually(within: 30) { !hook.recorded.isEmpty }, "the [[notify]] webhook was called")
-                guard case .array(let history)? = answer.json["history"] else { Issue.record("no history: \(answer.json)"); return }
-                let storedSeqs = history.compactMap { $0["seq"]?.intValue }
-                #expect(storedSeqs == Array(1...storedSeqs.count), "stored events are 1…n with no gap or duplicate")
-                #expect(seen.stored.map(\.seq) == storedSeqs, "the WebSocket delivered each once, in order")
-                if killMidDownload {
-                    #expect(seen.stored.contains { $0.type == .recovered }, "the restart recovered the interrupted download")
+                    // When a ticket is POSTed and followed on the WebSocket
+                    let ticket = PipelineEndToEndTests.ticket(
+                        id: "svc-\(killMidDownload ? "kill" : "plain")", media: dir.file("media"), seconds: Self.seconds)
+                    #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
+                    let seen = Seen()
+                    let pid = process.pid
+                    await follow(port: port, ticketId: ticket.ticketId, since: 0, seen: seen) { event in
+                        if Self.isFinal(event) { return true }
+                        // The kill variant: SIGKILL once a fifth of the album is here
+                        if killMidDownload, event.type == .progress, event.payload["stage"]?.stringValue == "downloading",
+                            (event.payload["percent"]?.doubleValue ?? 0) >= 20
+                        {
+                            kill(pid, SIGKILL)
+                            return true
+                        }
+                        return false
+                    }
+                    if killMidDownload {
+                        process.stop(SIGKILL)
+                        #expect(process.process.terminationReason == .uncaughtSignal, "the service was killed mid-download")
+                        #expect(!seen.stored.contains(where: Self.isFinal), "killed before the end")
+                        // Then, restarted, it continues from where it was and finishes
+                        process = try start(config: config, log: log)
+                        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+                        await follow(port: port, ticketId: ticket.ticketId, since: seen.lastSeq, seen: seen) { Self.isFinal($0) }
+                    }
+
+                    // Then it completed, every stored event reached the client exactly once, in order
+                    let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
+                    #expect(
+                        answer.json["state"]?.stringValue == "completed",
+                        "\(answer.json["state"] ?? .null)\n\((try? String(contentsOfFile: log, encoding: .utf8))?.suffix(3000) ?? "")")
+                    #expect(await eventually(within: 30) { !hook.recorded.isEmpty }, "the [[notify]] webhook was called")
+                    guard case .array(let history)? = answer.json["history"] else { Issue.record("no history: \(answer.json)"); return }
+                    let storedSeqs = history.compactMap { $0["seq"]?.intValue }
+                    #expect(storedSeqs == Array(1...storedSeqs.count), "stored events are 1…n with no gap or duplicate")
+                    #expect(seen.stored.map(\.seq) == storedSeqs, "the WebSocket delivered each once, in order")
+                    if killMidDownload {
+                        #expect(seen.stored.contains { $0.type == .recovered }, "the restart recovered the interrupted download")
+                    }
+                    // Every dest_path: Vorbis, the right length, its own tone, tagged, with the cover
+                    for (index, track) in ticket.tracks.enumerated() {
+                        let probe = try AudioCheck.ffprobe(track.destPath)
+                        #expect(probe.codec == "vorbis" && abs(probe.durationSecs - Self.seconds) < 0.05)
+                        #expect(
+                            try AudioCheck.dominantFrequency(track.destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[index]
+                        )
+                        let tags = try AudioCheck.mutagen(track.destPath)
+                        #expect(tags.first("title") == track.name && tags.coverSHA256 != nil)
+                    }
+                    // `status --follow` replays the history to the end and exits 0 for a completed ticket
+                    let followed = try ExternalTool.run(ProcessTests.binary, ["status", ticket.ticketId, "--follow", "--config", config])
+                    let text = String(decoding: followed.stdout, as: UTF8.self)
+                    for step in ["→ searching", "→ downloading", "→ converting", "→ placing", "→ completed"] {
+                        #expect(text.contains(step), "status --follow printed: \(text)")
+                    }
+                    process.stop()
+                    let rows = try await AppDatabase.open(path: dir.file("data/db.sqlite")).downloadFiles(ticketId: ticket.ticketId)
+                    #expect(
+                        Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path))
+                            == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
+                    #expect(rows.filter { $0.type == "audio" }.count == ticket.tracks.count, "each downloaded source recorded too")
+                    // The webhook heard of the completion once, with every placed file and its SHA-256
+                    let heard = hook.recorded.compactMap { try? JSONValue(json: $0.body) }
+                    #expect(
+                        heard.count == 1 && heard.first?["ticket_id"]?.stringValue == ticket.ticketId
+                            && heard.first?["event"]?.stringValue == "completed", "\(heard)")
+                    if case .array(let files)? = heard.first?["files"] {
+                        let placed = Dictionary(uniqueKeysWithValues: rows.filter { $0.type.hasPrefix("placed_") }.map { ($0.path, $0.sha256 ?? "") })
+                        #expect(
+                            files.count == placed.count && files.allSatisfy { placed[$0["path"]?.stringValue ?? ""] == $0["sha256"]?.stringValue },
+                            "\(files)")
+                    } else {
+                        Issue.record("the webhook body lists no files: \(heard)")
+                    }
                 }
-                // Every dest_path: Vorbis, the right length, its own tone, tagged, with the cover
-                for (index, track) in ticket.tracks.enumerated() {
-                    let probe = try AudioCheck.ffprobe(track.destPath)
-                    #expect(probe.codec == "vorbis" && abs(probe.durationSecs - Self.seconds) < 0.05)
-                    #expect(try AudioCheck.dominantFrequency(track.destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[index])
-                    let tags = try AudioCheck.mutagen(track.destPath)
-                    #expect(tags.first("title") == track.name && tags.coverSHA256 != nil)
-                }
-                // `status --follow` replays the history to the end and exits 0 for a completed ticket
-                let followed = try ExternalTool.run(ProcessTests.binary, ["status", ticket.ticketId, "--follow", "--config", config])
-                let text = String(decoding: followed.stdout, as: UTF8.self)
-                for step in ["→ searching", "→ downloading", "→ converting", "→ placing", "→ completed"] {
-                    #expect(text.contains(step), "status --follow printed: \(text)")
-                }
-                process.stop()
-                let rows = try await AppDatabase.open(path: dir.file("data/db.sqlite")).downloadFiles(ticketId: ticket.ticketId)
-                #expect(Set(rows.filter { $0.type.hasPrefix("placed_") }.map(\.path)) == Set(ticket.tracks.map(\.destPath) + ticket.images.map(\.destPath)))
-                #expect(rows.filter { $0.type == "audio" }.count == ticket.tracks.count, "each downloaded source recorded too")
-                // The webhook heard of the completion once, with every placed file and its SHA-256
-                let heard = hook.recorded.compactMap { try? JSONValue(json: $0.body) }
-                #expect(heard.count == 1 && heard.first?["ticket_id"]?.stringValue == ticket.ticketId && heard.first?["event"]?.stringValue == "completed", "\(heard)")
-                if case .array(let files)? = heard.first?["files"] {
-                    let placed = Dictionary(uniqueKeysWithValues: rows.filter { $0.type.hasPrefix("placed_") }.map { ($0.path, $0.sha256 ?? "") })
-                    #expect(files.count == placed.count && files.allSatisfy { placed[$0["path"]?.stringValue ?? ""] == $0["sha256"]?.stringValue }, "\(files)")
-                } else {
-                    Issue.record("the webhook body lists no files: \(heard)")
-                }
-            }
             }
         }
     }

@@ -37,7 +37,8 @@ struct StorageFaultTests {
         return path
     }
 
-    @Test("the disk under the database fills: POST gets a clear 503, reads still work, nothing stored is damaged, and it recovers when space is freed")
+    @Test(
+        "the disk under the database fills: POST gets a clear 503, reads still work, nothing stored is damaged, and it recovers when space is freed")
     func databaseDiskFull() async throws {
         let dir = TemporaryDirectory("db-full")
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
@@ -65,7 +66,9 @@ struct StorageFaultTests {
         // When space comes back, the same request succeeds, and the service never stopped
         try FileManager.default.removeItem(atPath: filler)
         let accepted = await eventually(within: 30) {
-            (try? await http.send("POST", "/api/v1/ticket", body: Fixtures.json(Fixtures.ticket(id: "during-full", root: dir.file("media"))))).map { [200, 201].contains($0.status) } ?? false
+            (try? await http.send("POST", "/api/v1/ticket", body: Fixtures.json(Fixtures.ticket(id: "during-full", root: dir.file("media"))))).map {
+                [200, 201].contains($0.status)
+            } ?? false
         }
         #expect(accepted, "accepted again after space was freed: \(service.log.suffix(2000))")
         #expect(service.process.isRunning)
@@ -89,7 +92,10 @@ struct StorageFaultTests {
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         let port = try freeLoopbackPort()
         let service = try ServiceProcess(
-            ["serve"], environment: Self.environment(dir, port: port, database: dir.file("data/db.sqlite")).merging(["DOWNLOADER2_PROCESSING_MAX_PARALLEL_TICKETS": "8"]) { $1 },
+            ["serve"],
+            environment: Self.environment(dir, port: port, database: dir.file("data/db.sqlite")).merging([
+                "DOWNLOADER2_PROCESSING_MAX_PARALLEL_TICKETS": "8"
+            ]) { $1 },
             log: dir.file("serve.log"))
         let http = LiveHTTP(port: port, token: Self.token, maxConnections: 64)
         #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
@@ -106,7 +112,8 @@ struct StorageFaultTests {
             return try await group.reduce(into: [String: [Int: Int]]()) { $0[$1.0, default: [:]][$1.1, default: 0] += 1 }
         }
         #expect(statuses["POST"] == [201: 1000], "\(statuses)")
-        #expect(statuses["GET"]?.keys.allSatisfy { $0 == 200 || $0 == 404 } == true, "GETs answer 200, or 404 for a ticket not posted yet: \(statuses)")
+        #expect(
+            statuses["GET"]?.keys.allSatisfy { $0 == 200 || $0 == 404 } == true, "GETs answer 200, or 404 for a ticket not posted yet: \(statuses)")
         let list = try await http.send("GET", "/api/v1/tickets?limit=1")
         #expect(list.json["total"] == .number(1000))
         service.stop()

@@ -68,10 +68,11 @@ struct TorrentCLITests {
             let resumeFile = dir.file("dl/.downloader2-resume/\(try TorrentMetadata.parse(torrentFile: torrent).infoHash).resume")
             func inode() -> Int? { (try? FileManager.default.attributesOfItem(atPath: resumeFile))?[.systemFileNumber] as? Int }
             var seen: [Int?] = [inode()]
-            #expect(await eventually(within: 60) {
-                if let current = inode(), current != seen.last { seen.append(current) }
-                return seen.count >= 3
-            }, "no resume data saved after the progress was shown")
+            #expect(
+                await eventually(within: 60) {
+                    if let current = inode(), current != seen.last { seen.append(current) }
+                    return seen.count >= 3
+                }, "no resume data saved after the progress was shown")
             #expect(first.process.isRunning, "the first run cannot have finished: its seeder has half the file")
             first.stop(SIGKILL)
             #expect(first.process.terminationReason == .uncaughtSignal)

@@ -24,16 +24,17 @@ enum FixtureIndexer {
         let q = query.lowercased()
         if q == "radiohead ok computer" {
             return #"""
-            {"Results":[
-             {"Title":"Radiohead - OK Computer (1997) [FLAC / Lossless / CD]","Tracker":"redacted","Link":"http://127.0.0.1:1/dl/1","MagnetUri":null,"InfoHash":"\#(okComputerHash.uppercased())","Size":412345678,"Seeders":12,"Peers":15,"PublishDate":"2021-05-01T10:00:00+00:00"},
-             {"Title":"Radiohead - OK Computer [FLAC] (same torrent, other tracker)","Tracker":"other","Link":null,"MagnetUri":"magnet:?xt=urn:btih:\#(okComputerHash)&dn=x","InfoHash":null,"Size":412345678,"Seeders":40,"Peers":41,"PublishDate":null},
-             {"Title":"Radiohead - OK Computer (1997) MP3 320","Tracker":"other","Link":null,"MagnetUri":"magnet:?xt=urn:btih:\#(String(repeating: "3c", count: 20))","InfoHash":null,"Size":98000000,"Seeders":3,"Peers":3,"PublishDate":null},
-             {"Title":"no link at all","Tracker":"x","Link":null,"MagnetUri":null,"InfoHash":null,"Size":1,"Seeders":1,"Peers":1}
-            ],"Indexers":[{"ID":"redacted","Name":"Redacted","Status":2,"Results":3,"Error":null}]}
-            """#
+                {"Results":[
+                 {"Title":"Radiohead - OK Computer (1997) [FLAC / Lossless / CD]","Tracker":"redacted","Link":"http://127.0.0.1:1/dl/1","MagnetUri":null,"InfoHash":"\#(okComputerHash.uppercased())","Size":412345678,"Seeders":12,"Peers":15,"PublishDate":"2021-05-01T10:00:00+00:00"},
+                 {"Title":"Radiohead - OK Computer [FLAC] (same torrent, other tracker)","Tracker":"other","Link":null,"MagnetUri":"magnet:?xt=urn:btih:\#(okComputerHash)&dn=x","InfoHash":null,"Size":412345678,"Seeders":40,"Peers":41,"PublishDate":null},
+                 {"Title":"Radiohead - OK Computer (1997) MP3 320","Tracker":"other","Link":null,"MagnetUri":"magnet:?xt=urn:btih:\#(String(repeating: "3c", count: 20))","InfoHash":null,"Size":98000000,"Seeders":3,"Peers":3,"PublishDate":null},
+                 {"Title":"no link at all","Tracker":"x","Link":null,"MagnetUri":null,"InfoHash":null,"Size":1,"Seeders":1,"Peers":1}
+                ],"Indexers":[{"ID":"redacted","Name":"Redacted","Status":2,"Results":3,"Error":null}]}
+                """#
         }
         if q == "bjork homogenic" {
-            return #"{"Results":[{"Title":"Björk - Homogenic (1997) [FLAC]","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\#(homogenicHash)","Size":300000000,"Seeders":7,"Peers":9}],"Indexers":[]}"#
+            return
+                #"{"Results":[{"Title":"Björk - Homogenic (1997) [FLAC]","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\#(homogenicHash)","Size":300000000,"Seeders":7,"Peers":9}],"Indexers":[]}"#
         }
         return #"{"Results":[],"Indexers":[]}"#
     }
@@ -48,7 +49,9 @@ enum FixtureIndexer {
             <torznab:attr name="infohash" value="\(item.hash)"/><torznab:attr name="category" value="3040"/></item>
             """
         }.joined()
-        return #"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel><title>fixture</title>"# + body + "</channel></rss>"
+        return
+            #"<?xml version="1.0" encoding="UTF-8"?><rss version="2.0" xmlns:torznab="http://torznab.com/schemas/2015/feed"><channel><title>fixture</title>"#
+            + body + "</channel></rss>"
     }
 
     static func router(_ log: Log) -> Router<BasicRequestContext> {
@@ -65,11 +68,15 @@ enum FixtureIndexer {
             }
             let query = request.uri.queryParameters.get("Query") ?? ""
             log.record(query)
-            return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: jackettResults(for: query))))
+            return Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: ResponseBody(byteBuffer: ByteBuffer(string: jackettResults(for: query))))
         }
         router.get("garbage/api/v2.0/indexers/all/results") { _, _ in "<html>Jackett is updating, try later" }
         router.get("flaky/api/v2.0/indexers/all/results") { request, _ -> Response in
-            if log.flakyFailures.withLock({ n in defer { n -= 1 }; return n > 0 }) {
+            if log.flakyFailures.withLock({ n in
+                defer { n -= 1 }; return n > 0
+            }) {
                 return Response(status: .badGateway, body: ResponseBody(byteBuffer: ByteBuffer(string: "upstream down")))
             }
             let query = request.uri.queryParameters.get("Query") ?? ""
@@ -80,11 +87,17 @@ enum FixtureIndexer {
             guard p.get("apikey") == apiKey else { return xml(#"<?xml version="1.0"?><error code="100" description="Incorrect user credentials"/>"#) }
             switch p.get("t") {
             case "caps":
-                return xml(#"<?xml version="1.0"?><caps><searching><search available="yes" supportedParams="q"/><music-search available="yes" supportedParams="q,artist,album,year"/></searching></caps>"#)
+                return xml(
+                    #"<?xml version="1.0"?><caps><searching><search available="yes" supportedParams="q"/><music-search available="yes" supportedParams="q,artist,album,year"/></searching></caps>"#
+                )
             case "music":
                 log.record("music:\(p.get("artist") ?? "")|\(p.get("album") ?? "")|\(p.get("year") ?? "")")
                 guard p.get("artist") == "Radiohead" else { return xml(torznabItems([])) }
-                return xml(torznabItems([("Radiohead - OK Computer (1997) [FLAC]", okComputerHash, 25), ("Radiohead - OK Computer OKNOTOK (2017) [FLAC 24-96]", String(repeating: "4d", count: 20), 9)]))
+                return xml(
+                    torznabItems([
+                        ("Radiohead - OK Computer (1997) [FLAC]", okComputerHash, 25),
+                        ("Radiohead - OK Computer OKNOTOK (2017) [FLAC 24-96]", String(repeating: "4d", count: 20), 9),
+                    ]))
             default:
                 log.record("search:\(p.get("q") ?? "")")
                 return xml(torznabItems([]))

@@ -127,8 +127,10 @@ struct HTTPFetcherBrokenServerTests {
             #expect(error.isRetryable)
             #expect(message.lowercased().contains("partial"), "\(message)")
         }
-        let outcome = await CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(server.port)", apiKey: "k")], retries: 1, retryDelay: .milliseconds(10))
-            .search(TicketSearch(artist: "Radiohead", album: "OK Computer"))
+        let outcome = await CandidateSearch(
+            indexers: [JackettClient(baseURL: "http://127.0.0.1:\(server.port)", apiKey: "k")], retries: 1, retryDelay: .milliseconds(10)
+        )
+        .search(TicketSearch(artist: "Radiohead", album: "OK Computer"))
         guard case .unavailable = outcome.errors.first else { Issue.record("\(outcome.errors)"); return }
         #expect(outcome.candidates.isEmpty)
     }

@@ -56,14 +56,17 @@ struct IndexerSearchTests {
             #expect(wrong.candidates.isEmpty && wrong.queries.count == 1, "a refused key is not asked again per tier")
             guard case .unauthorized(_, let message) = wrong.errors.first else { Issue.record("\(wrong.errors)"); return }
             #expect(message.contains("Invalid API key"))
-            let torznabWrong = await CandidateSearch(indexers: [TorznabClient(name: "t", baseURL: base + "/torznab/api", apiKey: "wrong")]).search(Self.okComputer)
+            let torznabWrong = await CandidateSearch(indexers: [TorznabClient(name: "t", baseURL: base + "/torznab/api", apiKey: "wrong")]).search(
+                Self.okComputer)
             guard case .unauthorized = torznabWrong.errors.first else { Issue.record("\(torznabWrong.errors)"); return }
 
-            let garbage = await CandidateSearch(indexers: [JackettClient(baseURL: base + "/garbage", apiKey: FixtureIndexer.apiKey)]).search(Self.okComputer)
+            let garbage = await CandidateSearch(indexers: [JackettClient(baseURL: base + "/garbage", apiKey: FixtureIndexer.apiKey)]).search(
+                Self.okComputer)
             guard case .badResponse(_, let reason) = garbage.errors.first else { Issue.record("\(garbage.errors)"); return }
             #expect(reason.contains("not Jackett's JSON"))
 
-            let flaky = CandidateSearch(indexers: [JackettClient(baseURL: base + "/flaky", apiKey: FixtureIndexer.apiKey)], retries: 2, retryDelay: .milliseconds(20))
+            let flaky = CandidateSearch(
+                indexers: [JackettClient(baseURL: base + "/flaky", apiKey: FixtureIndexer.apiKey)], retries: 2, retryDelay: .milliseconds(20))
             let recovered = await flaky.search(Self.okComputer)
             #expect(recovered.errors.isEmpty && recovered.candidates.count == 2)
         }
@@ -86,7 +89,8 @@ struct IndexerSearchTests {
             #expect(found.count == 2)
         }
         do {
-            _ = try await IndexerSearchStage(search: CandidateSearch(indexers: [])).search(ticket, query: nil, context: StageContext(ticketId: ticket.id))
+            _ = try await IndexerSearchStage(search: CandidateSearch(indexers: [])).search(
+                ticket, query: nil, context: StageContext(ticketId: ticket.id))
             Issue.record("no indexers must fail")
         } catch let error as StageError {
             #expect(error.code == "no_indexers" && error.message.contains("[jackett]"))
@@ -97,9 +101,14 @@ struct IndexerSearchTests {
     func planner() {
         let tiers = QueryPlanner.tiers(for: TicketSearch(artist: "Sigur Rós", album: "Ágætis byrjun (20th Anniversary Edition)"))
         #expect(tiers.map(\.text) == ["Sigur Rós Ágætis byrjun (20th Anniversary Edition)", "Sigur Ros Agætis byrjun", "Agætis byrjun"])
-        #expect(QueryPlanner.tiers(for: TicketSearch(artist: "Simon & Garfunkel", album: "Bookends")).map(\.text) == ["Simon & Garfunkel Bookends", "Simon and Garfunkel Bookends"])
+        #expect(
+            QueryPlanner.tiers(for: TicketSearch(artist: "Simon & Garfunkel", album: "Bookends")).map(\.text) == [
+                "Simon & Garfunkel Bookends", "Simon and Garfunkel Bookends",
+            ])
         #expect(QueryPlanner.tiers(for: TicketSearch(artist: "Weezer", album: "Weezer")).count == 1)
         #expect(QueryPlanner.tiers(for: TicketSearch(artist: "Queen", album: "Greatest Hits")).count == 1)
-        #expect(QueryPlanner.tiers(for: TicketSearch(artist: "Sinéad O’Connor", album: "I Do Not Want What I Haven’t Got"))[1].text == "Sinead O'Connor I Do Not Want What I Haven't Got")
+        #expect(
+            QueryPlanner.tiers(for: TicketSearch(artist: "Sinéad O’Connor", album: "I Do Not Want What I Haven’t Got"))[1].text
+                == "Sinead O'Connor I Do Not Want What I Haven't Got")
     }
 }

@@ -36,7 +36,9 @@ struct GuidedReadingTests {
     @Test("the ticket's artist decides where it ends: no separator, hyphenated scene artists; a different artist is left alone")
     func guided() {
         let blonde = ReleaseTitleParser.parse("Frank Ocean Blonde 2016", artist: "Frank Ocean", album: "Blonde")
-        #expect(blonde.info.artist == "Frank Ocean" && blonde.info.album == "Blonde" && blonde.info.year == 2016 && blonde.artistFound && blonde.agreement == 1)
+        #expect(
+            blonde.info.artist == "Frank Ocean" && blonde.info.album == "Blonde" && blonde.info.year == 2016 && blonde.artistFound
+                && blonde.agreement == 1)
         let gaga = ReleaseTitleParser.parse("Lady Gaga Born This Way 2CD FLAC 2011 WRE", artist: "Lady Gaga", album: "Born This Way")
         #expect(gaga.info.album == "Born This Way" && gaga.info.format == .flac && gaga.info.year == 2011)
         let capone = ReleaseTitleParser.parse("Capone-N-Noreaga-Bang_Bang_(Cd_Single)-2000-EGO", artist: "Capone-N-Noreaga", album: "Bang Bang")

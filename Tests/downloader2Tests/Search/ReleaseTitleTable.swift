@@ -2,7 +2,13 @@
 /// Keys are the JSON names of `ReleaseInfo`; fields not listed are not checked.
 let releaseTitleTable: [(String, [String: any Sendable])] = [
     // Gazelle-style (RED/OPS): "Artist - Album (Year) [Format / Bitrate / Source / Log / Cue]"
-    ("Radiohead - OK Computer (1997) [FLAC / Lossless / CD / Log (100%) / Cue]", ["artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "lossless": true, "source": "cd", "has_log": true, "has_cue": true, "style": "gazelle"]),
+    (
+        "Radiohead - OK Computer (1997) [FLAC / Lossless / CD / Log (100%) / Cue]",
+        [
+            "artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "lossless": true, "source": "cd", "has_log": true,
+            "has_cue": true, "style": "gazelle",
+        ]
+    ),
     ("Radiohead - Kid A (2000) [FLAC / 24bit Lossless / Vinyl]", ["album": "Kid A", "format": "flac", "bit_depth": 24, "source": "vinyl"]),
     ("Radiohead - In Rainbows (2007) [MP3 / 320 / WEB]", ["album": "In Rainbows", "format": "mp3", "bitrate": "320", "source": "web"]),
     ("Radiohead - Amnesiac (2001) [MP3 / V0 (VBR) / CD]", ["album": "Amnesiac", "bitrate": "V0", "source": "cd"]),
@@ -10,19 +16,37 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     ("Björk - Homogenic (1997) [FLAC / Lossless / CD / Log (99%) / Cue]", ["artist": "Björk", "album": "Homogenic", "has_log": true]),
     ("Portishead - Dummy (1994) [FLAC / 24bit Lossless / WEB]", ["artist": "Portishead", "bit_depth": 24, "source": "web"]),
     ("Massive Attack - Mezzanine (1998) [FLAC / Lossless / CD]", ["artist": "Massive Attack", "album": "Mezzanine", "year": 1998]),
-    ("Boards of Canada - Music Has the Right to Children (1998) [FLAC / Lossless / WEB]", ["album": "Music Has the Right to Children", "source": "web"]),
-    ("Aphex Twin - Selected Ambient Works 85-92 (1992) [FLAC / Lossless / CD / Log (100%) / Cue]", ["artist": "Aphex Twin", "album": "Selected Ambient Works 85-92", "year": 1992]),
+    (
+        "Boards of Canada - Music Has the Right to Children (1998) [FLAC / Lossless / WEB]",
+        ["album": "Music Has the Right to Children", "source": "web"]
+    ),
+    (
+        "Aphex Twin - Selected Ambient Works 85-92 (1992) [FLAC / Lossless / CD / Log (100%) / Cue]",
+        ["artist": "Aphex Twin", "album": "Selected Ambient Works 85-92", "year": 1992]
+    ),
     ("Daft Punk - Discovery (2001) [FLAC / Lossless / CD / Log (100%)]", ["artist": "Daft Punk", "album": "Discovery", "discography": false]),
-    ("Kendrick Lamar - To Pimp a Butterfly (2015) [FLAC / 24bit Lossless / WEB]", ["artist": "Kendrick Lamar", "album": "To Pimp a Butterfly", "bit_depth": 24]),
+    (
+        "Kendrick Lamar - To Pimp a Butterfly (2015) [FLAC / 24bit Lossless / WEB]",
+        ["artist": "Kendrick Lamar", "album": "To Pimp a Butterfly", "bit_depth": 24]
+    ),
     ("Fleetwood Mac - Rumours (1977) [FLAC / 24bit Lossless / Vinyl]", ["source": "vinyl", "year": 1977]),
-    ("The Beatles - Abbey Road (1969) [FLAC / Lossless / CD / Remaster]", ["artist": "The Beatles", "album": "Abbey Road", "editions": ["remaster"]]),
-    ("The Beatles - Abbey Road (2019) [FLAC / 24bit Lossless / WEB / 50th Anniversary Super Deluxe]", ["year": 2019, "editions": ["deluxe", "anniversary", "super deluxe"]]),
+    (
+        "The Beatles - Abbey Road (1969) [FLAC / Lossless / CD / Remaster]",
+        ["artist": "The Beatles", "album": "Abbey Road", "editions": ["remaster"]]
+    ),
+    (
+        "The Beatles - Abbey Road (2019) [FLAC / 24bit Lossless / WEB / 50th Anniversary Super Deluxe]",
+        ["year": 2019, "editions": ["deluxe", "anniversary", "super deluxe"]]
+    ),
     ("Nirvana - Nevermind (1991) [MP3 / 256 / WEB]", ["bitrate": "256", "format": "mp3"]),
     ("Miles Davis - Kind of Blue (1959) [FLAC / 24bit Lossless / SACD]", ["source": "sacd", "year": 1959]),
     ("John Coltrane - A Love Supreme (1965) [FLAC / Lossless / CD / Log (100%) / Cue]", ["artist": "John Coltrane", "album": "A Love Supreme"]),
     ("Joy Division - Unknown Pleasures (1979) [FLAC / Lossless / Cassette]", ["source": "cassette"]),
     ("Pink Floyd - The Dark Side of the Moon (1973) [FLAC / 24bit Lossless / Blu-Ray]", ["source": "bluray", "album": "The Dark Side of the Moon"]),
-    ("Sufjan Stevens - Carrie & Lowell (2015) [AAC / 256 / WEB]", ["artist": "Sufjan Stevens", "album": "Carrie & Lowell", "format": "aac", "bitrate": "256"]),
+    (
+        "Sufjan Stevens - Carrie & Lowell (2015) [AAC / 256 / WEB]",
+        ["artist": "Sufjan Stevens", "album": "Carrie & Lowell", "format": "aac", "bitrate": "256"]
+    ),
     ("Bon Iver - 22, A Million (2016) [FLAC / Lossless / WEB]", ["album": "22, A Million", "year": 2016]),
     ("Grimes - Art Angels (2015) [MP3 / 320 / WEB]", ["album": "Art Angels", "bitrate": "320"]),
     ("Burial - Untrue (2007) [FLAC / Lossless / CD / Log (100%) / Cue] {HDBCD013}", ["artist": "Burial", "album": "Untrue", "has_cue": true]),
@@ -56,7 +80,10 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     ("Dire Straits - Brothers in Arms (1985) [FLAC / 16bit Lossless / 44.1kHz / CD]", ["bit_depth": 16, "sample_rate_hz": 44100]),
     ("Eagles - Hotel California (1976) [FLAC / 24bit / 48kHz / WEB]", ["bit_depth": 24, "sample_rate_hz": 48000]),
     // Plain tracker titles
-    ("Radiohead - OK Computer (1997) [FLAC]", ["artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "lossless": true, "style": "plain"]),
+    (
+        "Radiohead - OK Computer (1997) [FLAC]",
+        ["artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "lossless": true, "style": "plain"]
+    ),
     ("Radiohead - OK Computer OKNOTOK 1997 2017 (2017) [FLAC] [24-96]", ["album": "OK Computer OKNOTOK 1997 2017", "year": 2017, "bit_depth": 24]),
     ("Muse - Absolution (2003) [MP3 V0]", ["bitrate": "V0", "format": "mp3"]),
     ("Muse - Origin of Symmetry 2001 FLAC", ["album": "Origin of Symmetry", "year": 2001, "format": "flac"]),
@@ -77,7 +104,10 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     ("Led Zeppelin - Complete Studio Albums (2014) [FLAC]", ["discography": true]),
     ("Genesis - Box Set 1970-1975 (2008) [FLAC]", ["discography": true]),
     ("The Smiths - The Complete Collection (2011) [FLAC]", ["discography": true]),
-    ("VA - Now That's What I Call Music! 100 (2018) MP3 320kbps", ["artist": "Various Artists", "album": "Now That's What I Call Music! 100", "various_artists": true, "compilation": true, "bitrate": "320"]),
+    (
+        "VA - Now That's What I Call Music! 100 (2018) MP3 320kbps",
+        ["artist": "Various Artists", "album": "Now That's What I Call Music! 100", "various_artists": true, "compilation": true, "bitrate": "320"]
+    ),
     ("VA - Café del Mar Volumen Uno (1994) [FLAC]", ["various_artists": true, "album": "Café del Mar Volumen Uno"]),
     ("Various Artists - Pulp Fiction Soundtrack (1994) [MP3 V0]", ["various_artists": true, "bitrate": "V0"]),
     ("Eminem - The Marshall Mathers LP (2000) [FLAC]", ["album": "The Marshall Mathers LP"]),
@@ -116,9 +146,21 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     ("Four Tet - Morning/Evening EP (2015) [FLAC]", ["ep": true]),
     ("Foo Fighters - Wasting Light (2011) [FLAC] [Blu-ray Audio]", ["source": "bluray"]),
     // ruTracker-style: "(Genre) [Source] Artist - Album - Year, Format (tracks/image + .cue), lossless"
-    ("(Rock) [CD] Radiohead - OK Computer - 1997, FLAC (tracks + .cue), lossless", ["artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "source": "cd", "has_cue": true, "image_cue": false, "lossless": true, "style": "rutracker"]),
-    ("(Progressive Rock) [LP] [24/96] Yes - Close to the Edge - 1972, FLAC (image+.cue)", ["artist": "Yes", "album": "Close to the Edge", "source": "vinyl", "bit_depth": 24, "sample_rate_hz": 96000, "image_cue": true]),
-    ("(Jazz) [CD] Miles Davis - Bitches Brew - 1970, APE (image+.cue), lossless", ["format": "ape", "image_cue": true, "lossless": true, "year": 1970]),
+    (
+        "(Rock) [CD] Radiohead - OK Computer - 1997, FLAC (tracks + .cue), lossless",
+        [
+            "artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "source": "cd", "has_cue": true, "image_cue": false,
+            "lossless": true, "style": "rutracker",
+        ]
+    ),
+    (
+        "(Progressive Rock) [LP] [24/96] Yes - Close to the Edge - 1972, FLAC (image+.cue)",
+        ["artist": "Yes", "album": "Close to the Edge", "source": "vinyl", "bit_depth": 24, "sample_rate_hz": 96000, "image_cue": true]
+    ),
+    (
+        "(Jazz) [CD] Miles Davis - Bitches Brew - 1970, APE (image+.cue), lossless",
+        ["format": "ape", "image_cue": true, "lossless": true, "year": 1970]
+    ),
     ("(Electronic) [WEB] Boards of Canada - Tomorrow's Harvest - 2013, FLAC (tracks), lossless", ["source": "web", "album": "Tomorrow's Harvest"]),
     ("(Pop) Madonna - Ray of Light - 1998, MP3, 320 kbps", ["format": "mp3", "bitrate": "320", "year": 1998, "style": "rutracker"]),
     ("(Metal) [CD] Metallica - Master of Puppets - 1986, FLAC (image+.cue), lossless [Remastered]", ["image_cue": true, "editions": ["remastered"]]),
@@ -135,10 +177,19 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     ("(Russian Rock) [CD] Кино - Группа крови - 1988, FLAC (image+.cue), lossless", ["artist": "Кино", "album": "Группа крови", "year": 1988]),
     ("(Shoegaze) [CD] My Bloody Valentine - Loveless - 1991, FLAC (tracks+.cue) lossless [Deluxe Edition]", ["editions": ["deluxe"]]),
     ("(Rock) Сборник - Русский рок - 2005, MP3, 192 kbps", ["compilation": true, "bitrate": "192"]),
-    ("(Jazz) [CD] Bill Evans Trio - Sunday at the Village Vanguard - 1961, FLAC (image+.cue), lossless [Remaster]", ["album": "Sunday at the Village Vanguard", "live": false]),
+    (
+        "(Jazz) [CD] Bill Evans Trio - Sunday at the Village Vanguard - 1961, FLAC (image+.cue), lossless [Remaster]",
+        ["album": "Sunday at the Village Vanguard", "live": false]
+    ),
     // Scene names
-    ("Radiohead-OK_Computer-CD-FLAC-1997-GRP", ["artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "source": "cd", "scene_group": "GRP", "style": "scene"]),
-    ("Daft_Punk_-_Random_Access_Memories-(88883716862)-WEB-2013-OMA", ["artist": "Daft Punk", "album": "Random Access Memories", "year": 2013, "source": "web", "scene_group": "OMA"]),
+    (
+        "Radiohead-OK_Computer-CD-FLAC-1997-GRP",
+        ["artist": "Radiohead", "album": "OK Computer", "year": 1997, "format": "flac", "source": "cd", "scene_group": "GRP", "style": "scene"]
+    ),
+    (
+        "Daft_Punk_-_Random_Access_Memories-(88883716862)-WEB-2013-OMA",
+        ["artist": "Daft Punk", "album": "Random Access Memories", "year": 2013, "source": "web", "scene_group": "OMA"]
+    ),
     ("Kendrick_Lamar-DAMN-WEB-2017-ENRAGED", ["artist": "Kendrick Lamar", "album": "DAMN", "scene_group": "ENRAGED", "source": "web"]),
     ("Metallica-Hardwired_To_Self-Destruct-2CD-2016-SDR", ["album": "Hardwired To Self-Destruct", "source": "cd", "year": 2016]),
     ("Drake-Scorpion-WEB-2018-PMEDIA", ["artist": "Drake", "album": "Scorpion", "scene_group": "PMEDIA"]),
@@ -172,8 +223,10 @@ let releaseTitleTable: [(String, [String: any Sendable])] = [
     // A wide gap where a " - " was lost.
     ("Obscure Band   Quiet Album (2019) FLAC", ["artist": "Obscure Band", "album": "Quiet Album", "year": 2019]),
     // ruTracker soundtracks name the composer in "(by …)"; the album is the name after the slash.
-    ("Чужой / Alien (Original Motion Picture Soundtrack) (by Jerry Goldsmith) - 2007 (1979), FLAC (tracks+.cue), lossless",
-     ["artist": "Jerry Goldsmith", "album": "Alien (Original Motion Picture Soundtrack)", "year": 1979, "format": "flac"]),
+    (
+        "Чужой / Alien (Original Motion Picture Soundtrack) (by Jerry Goldsmith) - 2007 (1979), FLAC (tracks+.cue), lossless",
+        ["artist": "Jerry Goldsmith", "album": "Alien (Original Motion Picture Soundtrack)", "year": 1979, "format": "flac"]
+    ),
     // Several albums, each with its year: a discography.
     ("Some Singer - First Record (1971), Second Record (1973), MP3, 320 kbps", ["artist": "Some Singer", "discography": true, "year": 1971]),
     // A scene label before the artist, named by its catalogue number's prefix; a series the catalogue number abbreviates.

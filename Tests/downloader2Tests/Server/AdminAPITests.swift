@@ -61,7 +61,10 @@ struct AdminAPITests {
         try await store("f2", in: .autoApproved)
         _ = try await h.database.updateTicket(id: "f2") { _ in TicketUpdate(state: Fixtures.state(.downloading)) }
         _ = try await h.database.updateTicket(id: "f2") { _ in
-            TicketUpdate(state: .failed(.init(failedAtState: .downloading, code: "disk_full", error: "no space", retryable: true, retryCount: 3, failedAt: Date())), retryCount: 3)
+            TicketUpdate(
+                state: .failed(
+                    .init(failedAtState: .downloading, code: "disk_full", error: "no space", retryable: true, retryCount: 3, failedAt: Date())),
+                retryCount: 3)
         }
         try await store("ok", in: .completed)
         try await h.test { api in
@@ -103,7 +106,10 @@ struct StatusAPITests {
     func auth() async throws {
         try await h.test { api in
             #expect(try await api.send(.get, "/api/v1/health", token: nil).status == .ok)
-            for (method, path) in [(.get, "/api/v1/tickets"), (.post, "/api/v1/ticket"), (.get, "/api/v1/stats"), (.get, "/api/v1/config"), (.delete, "/api/v1/ticket/x")] as [(HTTPRequest.Method, String)] {
+            for (method, path) in [
+                (.get, "/api/v1/tickets"), (.post, "/api/v1/ticket"), (.get, "/api/v1/stats"), (.get, "/api/v1/config"),
+                (.delete, "/api/v1/ticket/x"),
+            ] as [(HTTPRequest.Method, String)] {
                 let missing = try await api.send(method, path, token: nil)
                 #expect(missing.status == .unauthorized && missing.errorCode == "unauthorized", "\(path)")
                 #expect(missing.headers[.wwwAuthenticate] == "Bearer")
@@ -142,7 +148,9 @@ struct StatusAPITests {
             #expect(config.json["server"]?["auth_token"] == .string("***"))
             #expect(config.json["jackett"]?["api_key"] == .string("***"))
             #expect(config.json["server"]?["host"] == .string("127.0.0.1"))
-            #expect(config.json["database"]?["url"] == .string("***") || config.json["database"]?["url"] == .string(""), "the database URL may hold a password")
+            #expect(
+                config.json["database"]?["url"] == .string("***") || config.json["database"]?["url"] == .string(""),
+                "the database URL may hold a password")
             // With SQLite the node list is this node alone, named by [cluster] node_id or the host name.
             let nodes = try await api.get("/api/v1/nodes")
             #expect(nodes.json["database"] == .string("sqlite"))
@@ -162,7 +170,6 @@ struct StatusAPITests {
         }
     }
 }
-
 
 @Suite("REST API: health checks")
 struct HealthChecksAPITests {

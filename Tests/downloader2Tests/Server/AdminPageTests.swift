@@ -14,7 +14,8 @@ import Server
 @Suite("Admin page in a real browser")
 struct AdminPageTests {
     static let screenshots: String = {
-        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../.build/admin-screenshots").standardized.path
+        let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../.build/admin-screenshots")
+            .standardized.path
         try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         return path
     }()
@@ -28,8 +29,11 @@ struct AdminPageTests {
         broken.search.album = "Kid A"
         try await harness.database.storeTicket(broken, in: .searching)
         _ = try await harness.database.updateTicket(id: "ui-failed") { _ in
-            TicketUpdate(state: .failed(.init(failedAtState: .downloading, code: "stalled", error: "no data and no seed for too long (0 seeds, 0 peers)",
-                                              retryable: true, retryCount: 3, failedAt: Date())))
+            TicketUpdate(
+                state: .failed(
+                    .init(
+                        failedAtState: .downloading, code: "stalled", error: "no data and no seed for too long (0 seeds, 0 peers)",
+                        retryable: true, retryCount: 3, failedAt: Date())))
         }
         try await Self.inBrowser(harness) { browser, page in
             // The page asks for the token; a wrong one is refused with a message
@@ -93,22 +97,29 @@ struct AdminPageTests {
         let folder = harness.dir.file("dl/Sine Waves")
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         let mp3 = harness.dir.file("fake.mp3")
-        try ExternalTool.run("ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "anoisesrc=color=white:amplitude=0.4:r=44100", "-t", "3", "-b:a", "128k", mp3])
+        try ExternalTool.run(
+            "ffmpeg", ["-v", "error", "-f", "lavfi", "-i", "anoisesrc=color=white:amplitude=0.4:r=44100", "-t", "3", "-b:a", "128k", mp3])
         try ExternalTool.run("ffmpeg", ["-v", "error", "-i", mp3, "-c:a", "flac", "\(folder)/01 - First.flac"])
         let hash = String(repeating: "ef", count: 20)
         let ticket = Fixtures.ticket(id: "ui-verify", root: harness.mediaRoot)
         try await harness.database.storeTicket(ticket, in: .downloading)
-        _ = try await harness.database.recordEvent(ticketId: "ui-verify", type: .verified, payload: .object([
-            "accepted": .bool(false), "verdict": .string("transcode"), "info_hash": .string(hash), "title": .string("Sine Waves [FLAC]"),
-            "directory": .string(harness.dir.file("dl")),
-            "problems": .array([.string("fake lossless: 1 of 1 lossless files are lossy transcodes (cutoff at 16000 Hz)")]),
-            "rip_logs": .array([.string("rip.log: EAC V1.0 beta log, secure mode, AccurateRip 1/1 tracks, no errors")]),
-            "files": .array([.object([
-                "path": .string("Sine Waves/01 - First.flac"), "codec": .string("flac"), "sample_rate": .number(44100), "bits_per_sample": .number(16),
-                "duration_secs": .number(3), "verdict": .string("transcode"), "cutoff_hz": .number(16000), "drop_db": .number(55),
-            ])]),
-        ]), whileIn: .downloading)
-        try await harness.database.addToBlocklist(BlocklistEntry(infoHash: hash, title: "Sine Waves [FLAC]", reason: "fake lossless", album: "Sine Waves", source: "verification"))
+        _ = try await harness.database.recordEvent(
+            ticketId: "ui-verify", type: .verified,
+            payload: .object([
+                "accepted": .bool(false), "verdict": .string("transcode"), "info_hash": .string(hash), "title": .string("Sine Waves [FLAC]"),
+                "directory": .string(harness.dir.file("dl")),
+                "problems": .array([.string("fake lossless: 1 of 1 lossless files are lossy transcodes (cutoff at 16000 Hz)")]),
+                "rip_logs": .array([.string("rip.log: EAC V1.0 beta log, secure mode, AccurateRip 1/1 tracks, no errors")]),
+                "files": .array([
+                    .object([
+                        "path": .string("Sine Waves/01 - First.flac"), "codec": .string("flac"), "sample_rate": .number(44100),
+                        "bits_per_sample": .number(16),
+                        "duration_secs": .number(3), "verdict": .string("transcode"), "cutoff_hz": .number(16000), "drop_db": .number(55),
+                    ])
+                ]),
+            ]), whileIn: .downloading)
+        try await harness.database.addToBlocklist(
+            BlocklistEntry(infoHash: hash, title: "Sine Waves [FLAC]", reason: "fake lossless", album: "Sine Waves", source: "verification"))
         try await Self.inBrowser(harness) { browser, _ in
             let field = try await browser.wait(for: "#token")
             try await browser.type(APIHarness.token, into: field)
@@ -122,7 +133,9 @@ struct AdminPageTests {
             _ = try await browser.wait(for: ".verification", containing: "AccurateRip 1/1")
             try await browser.click("button.spectrogram")
             _ = try await browser.wait(for: "img[alt^=\"Spectrogram\"]")
-            #expect(try await browser.script("return document.querySelector('img[alt^=\"Spectrogram\"]').naturalWidth") == .number(640), "a decoded 640-pixel PNG")
+            #expect(
+                try await browser.script("return document.querySelector('img[alt^=\"Spectrogram\"]').naturalWidth") == .number(640),
+                "a decoded 640-pixel PNG")
             try await browser.screenshot(to: Self.screenshots + "/7-verification.png")
 
             // The blocklist, and its remove button
@@ -146,15 +159,18 @@ struct AdminPageTests {
             let orchestratorB = Orchestrator(database: b, stages: ScriptedStages().pipeline, settings: PipelineSettings(), logger: logger)
             // Node A's server, with other nodes' events relayed to its WebSocket as `serve` does.
             let remoteEvents = EventBus()
-            let membership = Task { try? await ClusterMembership(store: a, orchestrator: orchestratorA, remoteEvents: remoteEvents, logger: logger).run() }
+            let membership = Task {
+                try? await ClusterMembership(store: a, orchestrator: orchestratorA, remoteEvents: remoteEvents, logger: logger).run()
+            }
             defer { membership.cancel() }
             var config = AppConfig()
             config.server.authToken = APIHarness.token
             config.server.host = "127.0.0.1"
             config.server.port = 0
             config.placer.mediaRoots = [dir.file("media")]
-            let nodeA = ServerDependencies(config: config, database: a, orchestrator: orchestratorA, authToken: APIHarness.token, logger: logger,
-                                           remoteEvents: remoteEvents, cluster: a)
+            let nodeA = ServerDependencies(
+                config: config, database: a, orchestrator: orchestratorA, authToken: APIHarness.token, logger: logger,
+                remoteEvents: remoteEvents, cluster: a)
             try await Self.inBrowser(nodeA, logDirectory: dir.path) { browser, _ in
                 let field = try await browser.wait(for: "#token")
                 try await browser.type(APIHarness.token, into: field)
@@ -184,7 +200,9 @@ struct AdminPageTests {
         try await inBrowser(harness.dependencies, logDirectory: harness.dir.path, body)
     }
 
-    static func inBrowser(_ dependencies: ServerDependencies, logDirectory: String, _ body: @escaping @Sendable (WebDriver, String) async throws -> Void) async throws {
+    static func inBrowser(
+        _ dependencies: ServerDependencies, logDirectory: String, _ body: @escaping @Sendable (WebDriver, String) async throws -> Void
+    ) async throws {
         let driverPort = try freeLoopbackPort()
         let driver = try ExternalProcess("chromedriver", ["--port=\(driverPort)"], logDirectory: logDirectory)
         defer { driver.stop() }

@@ -17,7 +17,9 @@ struct BlocklistAPITests {
             let empty = try await api.get("/api/v1/blocklist")
             #expect(empty.status == .ok && empty.json["count"] == .number(0) && empty.json["entries"] == .array([]))
 
-            let added = try await api.post("/api/v1/blocklist", #"{"info_hash": "\#(Self.hash.uppercased())", "reason": "fake: made from MP3", "album": "Sine Waves", "artist": "Tone Ensemble"}"#)
+            let added = try await api.post(
+                "/api/v1/blocklist",
+                #"{"info_hash": "\#(Self.hash.uppercased())", "reason": "fake: made from MP3", "album": "Sine Waves", "artist": "Tone Ensemble"}"#)
             #expect(added.status == .created, "\(added.json)")
             #expect(added.json["info_hash"] == .string(Self.hash), "stored in lower case")
             #expect(added.json["source"] == .string("operator") && added.json["album"] == .string("Sine Waves"))

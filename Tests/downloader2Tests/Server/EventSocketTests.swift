@@ -44,7 +44,9 @@ struct EventSocketTests {
                     if !acted {
                         acted = true
                         _ = try await harness.orchestrator.forceSearch("ws-1", query: "radiohead okc")
-                        harness.orchestrator.events.publish([TicketEvent(ticketId: "ws-1", seq: 0, type: .progress, payload: .object(["percent": .number(50)]), at: Date())])
+                        harness.orchestrator.events.publish([
+                            TicketEvent(ticketId: "ws-1", seq: 0, type: .progress, payload: .object(["percent": .number(50)]), at: Date())
+                        ])
                         _ = try await harness.orchestrator.cancel("ws-1")
                     }
                     if first.all.contains(where: { $0.type == .stateChange }) { break }

@@ -21,9 +21,10 @@ struct OpenAPIRouteTests {
         let registered = Set(router.routes.map { "\($0.method.rawValue) \($0.path.description)" })
         let paths = try #require(try await document()["paths"] as? [String: [String: Any]])
         let methods: Set<String> = ["get", "put", "post", "delete", "patch", "head", "options"]
-        let documented = Set(paths.flatMap { path, operations in
-            operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
-        })
+        let documented = Set(
+            paths.flatMap { path, operations in
+                operations.keys.filter(methods.contains).map { "\($0.uppercased()) \(path)" }
+            })
         #expect(registered.count > 20, "the router lists its routes: \(registered.sorted())")
         #expect(registered.subtracting(documented).isEmpty, "routes the document does not describe: \(registered.subtracting(documented).sorted())")
         #expect(documented.subtracting(registered).isEmpty, "operations no route serves: \(documented.subtracting(registered).sorted())")
@@ -50,17 +51,21 @@ struct OpenAPIRouteTests {
         let list = try await h.raw(.get, "/api/v1/tickets?limit=5")
         let viewObject = try #require(try JSONSerialization.jsonObject(with: view.body) as? [String: Any])
         let listObject = try #require(try JSONSerialization.jsonObject(with: list.body) as? [String: Any])
-        #expect(Set(viewObject.keys).subtracting(properties("TicketView")).isEmpty,
-                "TicketView keys missing from the schema: \(Set(viewObject.keys).subtracting(properties("TicketView")).sorted())")
-        #expect(Set(listObject.keys).subtracting(properties("TicketList")).isEmpty,
-                "TicketList keys missing from the schema: \(Set(listObject.keys).subtracting(properties("TicketList")).sorted())")
+        #expect(
+            Set(viewObject.keys).subtracting(properties("TicketView")).isEmpty,
+            "TicketView keys missing from the schema: \(Set(viewObject.keys).subtracting(properties("TicketView")).sorted())")
+        #expect(
+            Set(listObject.keys).subtracting(properties("TicketList")).isEmpty,
+            "TicketList keys missing from the schema: \(Set(listObject.keys).subtracting(properties("TicketList")).sorted())")
         let submitted = try #require(viewObject["ticket"] as? [String: Any])
-        #expect(Set(submitted.keys).subtracting(properties("Ticket")).isEmpty,
-                "Ticket keys missing from the schema: \(Set(submitted.keys).subtracting(properties("Ticket")).sorted())")
+        #expect(
+            Set(submitted.keys).subtracting(properties("Ticket")).isEmpty,
+            "Ticket keys missing from the schema: \(Set(submitted.keys).subtracting(properties("Ticket")).sorted())")
         let history = try #require(viewObject["history"] as? [[String: Any]])
         for event in history {
-            #expect(Set(event.keys).subtracting(properties("TicketEvent")).isEmpty,
-                    "TicketEvent keys missing from the schema: \(Set(event.keys).subtracting(properties("TicketEvent")).sorted())")
+            #expect(
+                Set(event.keys).subtracting(properties("TicketEvent")).isEmpty,
+                "TicketEvent keys missing from the schema: \(Set(event.keys).subtracting(properties("TicketEvent")).sorted())")
         }
         #expect(!history.isEmpty)
     }

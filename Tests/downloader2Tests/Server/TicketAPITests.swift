@@ -39,7 +39,10 @@ struct TicketAPITests {
             (ticketJSON("bad-2") { $0.tracks[1].destPath = h.mediaRoot + "/../x.ogg" }, "invalid_ticket", "tracks[1].dest_path"),
             (ticketJSON("bad-3") { $0.tracks[1].destPath = $0.tracks[0].destPath }, "invalid_ticket", "tracks[1].dest_path"),
             (ticketJSON("bad-4").replacingOccurrences(of: "\"ogg_vorbis\"", with: "\"wma\""), "invalid_field", "constraints.format"),
-            (ticketJSON("bad-5").replacingOccurrences(of: "\"track_number\":2", with: "\"track_number\":\"two\""), "invalid_field", "tracks[1].track_number"),
+            (
+                ticketJSON("bad-5").replacingOccurrences(of: "\"track_number\":2", with: "\"track_number\":\"two\""), "invalid_field",
+                "tracks[1].track_number"
+            ),
             (ticketJSON("bad-6").replacingOccurrences(of: "\"name\":\"Airbag\"", with: "\"name\":null"), "invalid_field", "tracks[0].name"),
             (ticketJSON("bad-7") { $0.search.artist = "" }, "invalid_ticket", "search.artist"),
         ]
@@ -99,7 +102,8 @@ struct TicketAPITests {
             #expect(again.json == first.json, "nothing changed: the same answer")
             let before = h.database.ticketGeneration
             // An event recorded by the pipeline (not through the API) is in the next answer.
-            _ = try await h.database.recordEvent(ticketId: "moving", type: .progress, payload: .object(["percent": .number(42)]), whileIn: .downloading)
+            _ = try await h.database.recordEvent(
+                ticketId: "moving", type: .progress, payload: .object(["percent": .number(42)]), whileIn: .downloading)
             #expect(h.database.ticketGeneration > before)
             let withEvent = try await api.get("/api/v1/ticket/moving")
             guard case .array(let history) = withEvent.json["history"] else { Issue.record("no history"); return }

@@ -12,7 +12,9 @@ struct TicketViewJSONTests {
     static let awkward = "quote \" backslash \\ slash / newline \n tab \t return \r bell \u{07} escape \u{1B} unit \u{1F} del \u{7F} é 東京 😀 \u{2028}"
 
     static func ticket(_ n: Int, full: Bool) -> Ticket {
-        let durations: [Double?] = [284, 383.5, 0.1, 1e-7, 123_456_789.125, 0, nil, 3e20, 59.999999999, -0.0, 999_999_999, 1e9, 1e15, 9_007_199_254_740_992, -42]
+        let durations: [Double?] = [
+            284, 383.5, 0.1, 1e-7, 123_456_789.125, 0, nil, 3e20, 59.999999999, -0.0, 999_999_999, 1e9, 1e15, 9_007_199_254_740_992, -42,
+        ]
         return Ticket(
             ticketId: "ticket-\(n)",
             createdAt: full ? Date(timeIntervalSince1970: 1_700_000_000.999) : nil,
@@ -41,19 +43,25 @@ struct TicketViewJSONTests {
             .failed(.init(failedAtState: .searching, code: "no_candidates", error: awkward, retryable: true, retryCount: 2, failedAt: at)),
             .wanted(.init(reason: "nothing on the indexers", nextSearchAt: at, searches: 4)),
             .paused(.init(pausedFrom: .downloading, pausedAt: at, pausedBy: "operator")),
-            .completed(.init(
-                completedAt: at,
-                stats: CompletionStats(totalDownloadBytes: 109_000_000, downloadDurationSecs: 14, conversionDurationSecs: 3, finalSizeBytes: 40_000_000),
-                missing: [.init(kind: "track", catalogId: "t3", destPath: "/srv/media/3.ogg", reason: "not in the release")])),
+            .completed(
+                .init(
+                    completedAt: at,
+                    stats: CompletionStats(
+                        totalDownloadBytes: 109_000_000, downloadDurationSecs: 14, conversionDurationSecs: 3, finalSizeBytes: 40_000_000),
+                    missing: [.init(kind: "track", catalogId: "t3", destPath: "/srv/media/3.ogg", reason: "not in the release")])),
         ]
     }()
 
     static func stored(_ n: Int, state: TicketState, full: Bool) -> StoredTicket {
         let ticket = ticket(n, full: full)
-        let errors = full
+        let errors =
+            full
             ? [
-                TicketErrorEntry(timestamp: Date(timeIntervalSince1970: 1_764_000_000.5), state: .searching, code: "indexer_timeout", message: awkward, retryCount: 1),
-                TicketErrorEntry(timestamp: Date(timeIntervalSince1970: 1_764_000_100), state: .downloading, code: "stalled", message: "no peers", retryCount: 2),
+                TicketErrorEntry(
+                    timestamp: Date(timeIntervalSince1970: 1_764_000_000.5), state: .searching, code: "indexer_timeout", message: awkward,
+                    retryCount: 1),
+                TicketErrorEntry(
+                    timestamp: Date(timeIntervalSince1970: 1_764_000_100), state: .downloading, code: "stalled", message: "no peers", retryCount: 2),
             ] : []
         return StoredTicket(
             ticket: ticket, submittedJSON: "{}", state: state, priority: ticket.priority ?? 0, retryCount: errors.count,
@@ -63,7 +71,9 @@ struct TicketViewJSONTests {
     }
 
     static let history = [
-        TicketEvent(ticketId: "ticket-1", seq: 1, type: .created, payload: .object(["state": .string("pending")]), at: Date(timeIntervalSince1970: 1_764_000_000.25)),
+        TicketEvent(
+            ticketId: "ticket-1", seq: 1, type: .created, payload: .object(["state": .string("pending")]),
+            at: Date(timeIntervalSince1970: 1_764_000_000.25)),
         TicketEvent(
             ticketId: "ticket-1", seq: 2, type: .stateChange,
             payload: .object(["old_state": .string("pending"), "new_state": .string("searching"), "details": .object(["query": .string(awkward)])]),
@@ -80,7 +90,8 @@ struct TicketViewJSONTests {
                     let encoded = try TicketJSON.encoder().encode(TicketView(stored, history: history))
                     #expect(
                         written == encoded,
-                        "state \(state.name), full \(full), history \(history != nil):\nwritten \(String(decoding: written, as: UTF8.self))\nencoded \(String(decoding: encoded, as: UTF8.self))")
+                        "state \(state.name), full \(full), history \(history != nil):\nwritten \(String(decoding: written, as: UTF8.self))\nencoded \(String(decoding: encoded, as: UTF8.self))"
+                    )
                 }
             }
         }

@@ -81,7 +81,9 @@ struct SharedStoreTests {
             let taken = try await b.recoverInterruptedTickets()
             #expect(Set(taken.map(\.ticket.id)) == ["kept", "lost"])
             let recovered = try #require(taken.first?.events.last)
-            #expect(recovered.type == .recovered && recovered.payload["node"] == .string("node-a") && recovered.payload["reason"] == .string("lease_expired"))
+            #expect(
+                recovered.type == .recovered && recovered.payload["node"] == .string("node-a")
+                    && recovered.payload["reason"] == .string("lease_expired"))
             #expect(try await b.ticket(id: "lost")?.state.name == .pending)
             #expect(try await b.nodes().first { $0.id == "node-b" }?.tickets == [], "a recovered ticket has no worker: no lease")
 
@@ -216,7 +218,9 @@ struct SharedStoreTests {
         }
     }
 
-    @Test("after an outage longer than a lease, a node that lived through it is not taken for dead: its leases and its albums stay its own until it could renew")
+    @Test(
+        "after an outage longer than a lease, a node that lived through it is not taken for dead: its leases and its albums stay its own until it could renew"
+    )
     func outageIsNoDeath() async throws {
         try await StoreOpener.with(.postgres) { opener in
             let server = try #require(opener.server)
@@ -290,7 +294,8 @@ struct SharedStoreTests {
             }
             #expect(ticket?.state.name == .pending)
             _ = try await b.claimNextTicket(inStates: [.pending], toSearching)
-            let heard = try await firstElements(1, of: a.announcements.filter { $0.ticketId == "t" && $0.seq == 2 }, within: 60, "B's claim announced to A")
+            let heard = try await firstElements(
+                1, of: a.announcements.filter { $0.ticketId == "t" && $0.seq == 2 }, within: 60, "B's claim announced to A")
             #expect(heard.first?.node == "node-b")
         }
     }

@@ -14,7 +14,11 @@ struct StorageTests {
         let db = try AppDatabase.open(path: path)
         #expect(FileManager.default.fileExists(atPath: path))
         #expect(try await db.journalMode() == "wal")
-        #expect(try await db.appliedMigrations() == ["v1-ticket", "v1-ticketEvent", "v1-candidate", "v1-downloadFile", "v2-ticketTorrent", "v3-blocklist", "v4-setting", "v5-queue-indexes"])
+        #expect(
+            try await db.appliedMigrations() == [
+                "v1-ticket", "v1-ticketEvent", "v1-candidate", "v1-downloadFile", "v2-ticketTorrent", "v3-blocklist", "v4-setting",
+                "v5-queue-indexes",
+            ])
         try await db.ping()
     }
 
@@ -37,7 +41,9 @@ struct StorageTests {
         }
         await #expect(throws: DatabaseError.self) {
             try await db.writer.write {
-                try $0.execute(sql: "INSERT INTO ticketEvent (ticketId, seq, type, payload, createdAt) VALUES (?, 2, 'progress', '{}', '2026-01-01')", arguments: [a.ticketId])
+                try $0.execute(
+                    sql: "INSERT INTO ticketEvent (ticketId, seq, type, payload, createdAt) VALUES (?, 2, 'progress', '{}', '2026-01-01')",
+                    arguments: [a.ticketId])
             }
         }
         #expect(try await db.events(ticketId: a.ticketId).map(\.seq) == seqs)

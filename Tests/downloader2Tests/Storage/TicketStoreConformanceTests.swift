@@ -131,7 +131,9 @@ struct TicketStoreConformanceTests {
         }
     }
 
-    @Test("claiming takes priority first, then age, skips backoff and busy tickets, and moves the ticket in the same write", arguments: Backend.allCases)
+    @Test(
+        "claiming takes priority first, then age, skips backoff and busy tickets, and moves the ticket in the same write", arguments: Backend.allCases
+    )
     func claimOrder(_ backend: Backend) async throws {
         try await StoreOpener.with(backend) { opener in
             let db = try await opener.open()
@@ -158,7 +160,9 @@ struct TicketStoreConformanceTests {
         }
     }
 
-    @Test("claiming across states takes the best of all of them (priority, then age, then id); the next wake-up counts only their backoffs", arguments: Backend.allCases)
+    @Test(
+        "claiming across states takes the best of all of them (priority, then age, then id); the next wake-up counts only their backoffs",
+        arguments: Backend.allCases)
     func claimAcrossStates(_ backend: Backend) async throws {
         try await StoreOpener.with(backend) { opener in
             let db = try await opener.open()
@@ -176,11 +180,15 @@ struct TicketStoreConformanceTests {
             try await db.storeTicket(ticket("c-wanted", priority: 2), in: .wanted, createdAt: now)
             // Not claimable, and its backoff is not one the queue waits for.
             try await db.storeTicket(ticket("e-searching", priority: 9), in: .pending, createdAt: now.addingTimeInterval(-200))
-            _ = try await db.updateTicket(id: "e-searching") { _ in TicketUpdate(state: Fixtures.state(.searching), waitUntil: now.addingTimeInterval(5)) }
+            _ = try await db.updateTicket(id: "e-searching") { _ in
+                TicketUpdate(state: Fixtures.state(.searching), waitUntil: now.addingTimeInterval(5))
+            }
             let states: Set<TicketStateName> = [.pending, .approved, .autoApproved, .wanted]
             #expect(try await db.nextWakeTime(inStates: states) == nil)
 
-            let claim: @Sendable (StoredTicket) -> TicketUpdate = { ticket in TicketUpdate(state: Fixtures.state(ticket.state.selectedCandidate == nil ? .searching : .downloading)) }
+            let claim: @Sendable (StoredTicket) -> TicketUpdate = { ticket in
+                TicketUpdate(state: Fixtures.state(ticket.state.selectedCandidate == nil ? .searching : .downloading))
+            }
             var order: [String] = []
             while let claimed = try await db.claimNextTicket(inStates: states, claim) { order.append(claimed.ticket.id) }
             #expect(order == ["c-wanted", "d-pending", "b-approved", "a-pending"])
@@ -221,20 +229,24 @@ struct TicketStoreConformanceTests {
             #expect(try await db.candidates(ticketId: ticket.ticketId) == [Fixtures.candidate(2), Fixtures.candidate(1)])
             try await db.saveCandidates(ticketId: ticket.ticketId, [Fixtures.candidate(3)])
             #expect(try await db.candidates(ticketId: ticket.ticketId) == [Fixtures.candidate(3)])
-            var file = DownloadFileRecord(ticketId: ticket.ticketId, path: "/x/01.flac", size: 123, type: "audio", sha256: String(repeating: "a", count: 64), verifiedAt: nil)
+            var file = DownloadFileRecord(
+                ticketId: ticket.ticketId, path: "/x/01.flac", size: 123, type: "audio", sha256: String(repeating: "a", count: 64), verifiedAt: nil)
             try await db.recordDownloadFile(file)
             file.sha256 = String(repeating: "b", count: 64)
             file.size = 456
             try await db.recordDownloadFile(file)
-            try await db.recordDownloadFile(DownloadFileRecord(ticketId: ticket.ticketId, path: "/x/00.log", size: 9, type: "log", sha256: nil, verifiedAt: nil))
+            try await db.recordDownloadFile(
+                DownloadFileRecord(ticketId: ticket.ticketId, path: "/x/00.log", size: 9, type: "log", sha256: nil, verifiedAt: nil))
             let files = try await db.downloadFiles(ticketId: ticket.ticketId)
             #expect(files.map(\.path) == ["/x/00.log", "/x/01.flac"])
             #expect(files.last?.size == 456 && files.last?.type == "audio")
-            #expect(try await db.recordedHashes(paths: ["/x/01.flac", "/x/00.log", "/elsewhere"]) == ["/x/01.flac": String(repeating: "b", count: 64)])
+            #expect(
+                try await db.recordedHashes(paths: ["/x/01.flac", "/x/00.log", "/elsewhere"]) == ["/x/01.flac": String(repeating: "b", count: 64)])
         }
     }
 
-    @Test("who holds a torrent: the chosen release and the download, not a candidate listed; duplicates find the release", arguments: Backend.allCases)
+    @Test(
+        "who holds a torrent: the chosen release and the download, not a candidate listed; duplicates find the release", arguments: Backend.allCases)
     func holders(_ backend: Backend) async throws {
         try await StoreOpener.with(backend) { opener in
             let db = try await opener.open()
@@ -308,7 +320,9 @@ struct TicketStoreConformanceTests {
         }
     }
 
-    @Test("a store opened again (a restart) puts tickets left mid-stage back where their work can start, with a recovered event", arguments: Backend.allCases)
+    @Test(
+        "a store opened again (a restart) puts tickets left mid-stage back where their work can start, with a recovered event",
+        arguments: Backend.allCases)
     func interruptedTicketsResume(_ backend: Backend) async throws {
         try await StoreOpener.with(backend) { opener in
             var ids: [TicketStateName: String] = [:]

@@ -29,7 +29,8 @@ struct APIHarness {
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         self.config = config
         database = try AppDatabase.open(path: config.database.path)
-        orchestrator = Orchestrator(database: database, stages: ScriptedStages().pipeline, settings: PipelineSettings(), logger: Logger(label: "test"))
+        orchestrator = Orchestrator(
+            database: database, stages: ScriptedStages().pipeline, settings: PipelineSettings(), logger: Logger(label: "test"))
     }
 
     var dependencies: ServerDependencies {

@@ -36,7 +36,8 @@ enum AudioCheck {
 
     /// Mono 8 kHz samples of the decoded file.
     static func monoSamples(_ path: String, rate: Int = 8_000) throws -> [Int16] {
-        let data = try ExternalTool.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:a:0", "-ac", "1", "-ar", "\(rate)", "-f", "s16le", "-"]).stdout
+        let data = try ExternalTool.run("ffmpeg", ["-v", "error", "-i", path, "-map", "0:a:0", "-ac", "1", "-ar", "\(rate)", "-f", "s16le", "-"])
+            .stdout
         return data.withUnsafeBytes { Array($0.bindMemory(to: Int16.self)) }
     }
 
@@ -73,22 +74,22 @@ enum AudioCheck {
     /// Tags and cover as mutagen reads them.
     static func mutagen(_ path: String) throws -> Tags {
         let script = """
-        import mutagen, sys, json, hashlib, base64
-        from mutagen.flac import Picture
-        m = mutagen.File(sys.argv[1])
-        tags, cover = {}, None
-        def add(k, v): tags.setdefault(k.lower(), []).append(str(v))
-        for k, v in (m.tags.items() if m.tags is not None else []):
-            if k.startswith('APIC'): cover = bytes(v.data); continue
-            if k == 'covr': cover = bytes(v[0]); continue
-            if k.lower() == 'metadata_block_picture': cover = Picture(base64.b64decode(v[0])).data; continue
-            if k.startswith('----'): [add(k, bytes(x).decode()) for x in v]; continue
-            if hasattr(v, 'text'): [add(k, x) for x in v.text]
-            elif isinstance(v, list): [add(k, ('%d/%d' % x) if isinstance(x, tuple) else x) for x in v]
-            else: add(k, v)
-        if getattr(m, 'pictures', None): cover = m.pictures[0].data
-        print(json.dumps({'kind': type(m).__name__, 'tags': tags, 'cover': hashlib.sha256(cover).hexdigest() if cover else None}))
-        """
+            import mutagen, sys, json, hashlib, base64
+            from mutagen.flac import Picture
+            m = mutagen.File(sys.argv[1])
+            tags, cover = {}, None
+            def add(k, v): tags.setdefault(k.lower(), []).append(str(v))
+            for k, v in (m.tags.items() if m.tags is not None else []):
+                if k.startswith('APIC'): cover = bytes(v.data); continue
+                if k == 'covr': cover = bytes(v[0]); continue
+                if k.lower() == 'metadata_block_picture': cover = Picture(base64.b64decode(v[0])).data; continue
+                if k.startswith('----'): [add(k, bytes(x).decode()) for x in v]; continue
+                if hasattr(v, 'text'): [add(k, x) for x in v.text]
+                elif isinstance(v, list): [add(k, ('%d/%d' % x) if isinstance(x, tuple) else x) for x in v]
+                else: add(k, v)
+            if getattr(m, 'pictures', None): cover = m.pictures[0].data
+            print(json.dumps({'kind': type(m).__name__, 'tags': tags, 'cover': hashlib.sha256(cover).hexdigest() if cover else None}))
+            """
         let output = try ExternalTool.run(try pythonWithMutagen(), ["-c", script, path])
         let json = try #require(try JSONSerialization.jsonObject(with: output.stdout) as? [String: Any], "mutagen printed no JSON object for \(path)")
         return Tags(kind: json["kind"] as? String ?? "", values: json["tags"] as? [String: [String]] ?? [:], coverSHA256: json["cover"] as? String)

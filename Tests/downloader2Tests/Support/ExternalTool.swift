@@ -31,7 +31,8 @@ enum ExternalTool {
         if let environment { process.environment = environment }
         let out = Pipe()
         // stderr goes to a file, so only one pipe is read and neither can fill up and block the program.
-        let errPath = (NSTemporaryDirectory() as NSString).appendingPathComponent("\((tool as NSString).lastPathComponent)-\(UUID().uuidString).stderr")
+        let errPath = (NSTemporaryDirectory() as NSString).appendingPathComponent(
+            "\((tool as NSString).lastPathComponent)-\(UUID().uuidString).stderr")
         FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { try? FileManager.default.removeItem(atPath: errPath) }
         process.standardOutput = out

@@ -75,7 +75,9 @@ final class LoopbackTracker: @unchecked Sendable {
         let config = (directory as NSString).appendingPathComponent("opentracker.conf")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         #expect(FileManager.default.createFile(atPath: whitelist, contents: Data(infoHashes.map { $0 + "\n" }.joined().utf8)))
-        #expect(FileManager.default.createFile(atPath: config, contents: Data("listen.tcp_udp 127.0.0.1:\(self.port)\naccess.whitelist \(whitelist)\n".utf8)))
+        #expect(
+            FileManager.default.createFile(
+                atPath: config, contents: Data("listen.tcp_udp 127.0.0.1:\(self.port)\naccess.whitelist \(whitelist)\n".utf8)))
         process = try ExternalProcess("opentracker", ["-f", config], logDirectory: directory, currentDirectory: directory)
     }
 
@@ -89,7 +91,8 @@ final class LoopbackTracker: @unchecked Sendable {
             index = next
         }
         guard let url = URL(string: "http://127.0.0.1:\(port)/scrape?info_hash=\(escaped)"),
-              let (data, _) = try? await URLSession.shared.data(from: url) else { return nil }
+            let (data, _) = try? await URLSession.shared.data(from: url)
+        else { return nil }
         // Bencoded: d5:filesd20:<hash>d8:completei<N>e…
         let text = String(decoding: data, as: UTF8.self)
         guard let range = text.range(of: "8:completei") else { return 0 }

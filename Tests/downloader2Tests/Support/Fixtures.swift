@@ -27,8 +27,11 @@ enum Fixtures {
             ticketId: id,
             search: TicketSearch(artist: "Radiohead", album: "OK Computer", year: 1997, label: "Parlophone", genres: ["alternative rock"]),
             tracks: [
-                TicketTrack(catalogTrackId: "t1", discNumber: 1, trackNumber: 1, name: "Airbag", durationSecs: 284, destPath: "\(root)/abc/d1t01.\(ext)"),
-                TicketTrack(catalogTrackId: "t2", discNumber: 1, trackNumber: 2, name: "Paranoid Android", durationSecs: 383, destPath: "\(root)/abc/d1t02.\(ext)"),
+                TicketTrack(
+                    catalogTrackId: "t1", discNumber: 1, trackNumber: 1, name: "Airbag", durationSecs: 284, destPath: "\(root)/abc/d1t01.\(ext)"),
+                TicketTrack(
+                    catalogTrackId: "t2", discNumber: 1, trackNumber: 2, name: "Paranoid Android", durationSecs: 383,
+                    destPath: "\(root)/abc/d1t02.\(ext)"),
             ],
             images: [TicketImage(catalogImageId: "img1", type: "cover_front", destPath: "\(root)/abc/cover.jpg")],
             constraints: TicketConstraints(format: format, bitrateKbps: 320, sampleRateHz: 44100),
@@ -43,7 +46,8 @@ enum Fixtures {
 
     static func candidate(_ n: Int = 0) -> TorrentCandidate {
         TorrentCandidate(
-            title: "Radiohead - OK Computer (1997) [FLAC] \(n)", indexer: "test", magnetUri: "magnet:?xt=urn:btih:\(String(repeating: "\(n % 10)", count: 40))",
+            title: "Radiohead - OK Computer (1997) [FLAC] \(n)", indexer: "test",
+            magnetUri: "magnet:?xt=urn:btih:\(String(repeating: "\(n % 10)", count: 40))",
             infoHash: String(repeating: "\(n % 10)", count: 40), sizeBytes: 400_000_000, seeders: 10 + n, leechers: 1)
     }
 
@@ -61,8 +65,10 @@ enum Fixtures {
         case .searching: .searching(.init(startedAt: now))
         case .matching: .matching(.init(candidates: [candidate(0), candidate(1)], startedAt: now))
         case .needsApproval:
-            .needsApproval(.init(candidates: [scored(0, score: 0.7), scored(1, score: 0.6)], recommendedIdx: 0, confidence: 0.7,
-                                 reason: .lowConfidence(score: 0.7, threshold: 0.85), waitingSince: now))
+            .needsApproval(
+                .init(
+                    candidates: [scored(0, score: 0.7), scored(1, score: 0.6)], recommendedIdx: 0, confidence: 0.7,
+                    reason: .lowConfidence(score: 0.7, threshold: 0.85), waitingSince: now))
         case .autoApproved: .autoApproved(.init(selected: scored(0), confidence: 0.9))
         case .approved: .approved(.init(selected: scored(1), approvedBy: "tester", approvedAt: now))
         case .rejected: .rejected(.init(rejectedBy: "tester", reason: "wrong album", rejectedAt: now))
@@ -71,7 +77,11 @@ enum Fixtures {
         case .wanted: .wanted(.init(reason: "no release found", nextSearchAt: now.addingTimeInterval(900), searches: 1))
         case .converting: .converting(.init(currentTrackIdx: 0, totalTracks: 2, currentTrackName: "Airbag", startedAt: now))
         case .placing: .placing(.init(filesPlaced: 0, totalFiles: 3, startedAt: now))
-        case .completed: .completed(.init(completedAt: now, stats: CompletionStats(totalDownloadBytes: 1, downloadDurationSecs: 1, conversionDurationSecs: 1, finalSizeBytes: 1)))
+        case .completed:
+            .completed(
+                .init(
+                    completedAt: now,
+                    stats: CompletionStats(totalDownloadBytes: 1, downloadDurationSecs: 1, conversionDurationSecs: 1, finalSizeBytes: 1)))
         case .failed: .failed(.init(failedAtState: .searching, code: "test", error: "test failure", retryable: true, retryCount: 0, failedAt: now))
         case .cancelled: .cancelled(.init(cancelledAt: now, cancelledAtState: .pending))
         }

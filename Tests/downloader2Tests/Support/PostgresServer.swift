@@ -26,7 +26,9 @@ final class PostgresServer: Sendable {
 
     static func binaries() -> String? {
         let candidates = ["/usr/lib/postgresql/15/bin", "/usr/lib/postgresql/16/bin", "/usr/local/bin"]
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0 + "/initdb") && FileManager.default.isExecutableFile(atPath: $0 + "/pg_ctl") }
+        return candidates.first {
+            FileManager.default.isExecutableFile(atPath: $0 + "/initdb") && FileManager.default.isExecutableFile(atPath: $0 + "/pg_ctl")
+        }
     }
 
     /// Creates and starts a server; `initdb` and `pg_ctl` run on a Dispatch thread, never holding one of
@@ -92,7 +94,8 @@ final class PostgresServer: Sendable {
     }
 
     var configuration: PostgresClient.Configuration {
-        var configuration = PostgresClient.Configuration(host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
+        var configuration = PostgresClient.Configuration(
+            host: "127.0.0.1", port: port, username: "postgres", password: nil, database: "postgres", tls: .disable)
         configuration.options.minimumConnections = 0
         configuration.options.maximumConnections = 8
         return configuration

@@ -34,7 +34,8 @@ final class ScriptedStages: SearchStage, MatchStage, DownloadStage, ConvertStage
 
     /// A conversion that produced every track (the scripted place stage reads no file).
     static func converted(_ ticket: StoredTicket) -> ConvertedRelease {
-        ConvertedRelease(outputsByTrackId: Dictionary(uniqueKeysWithValues: ticket.ticket.tracks.map { ($0.catalogTrackId, "/scripted/\($0.catalogTrackId)") }))
+        ConvertedRelease(
+            outputsByTrackId: Dictionary(uniqueKeysWithValues: ticket.ticket.tracks.map { ($0.catalogTrackId, "/scripted/\($0.catalogTrackId)") }))
     }
 
     func calls(_ stage: String) -> Int { counts.withLock { $0[stage, default: 0] } }

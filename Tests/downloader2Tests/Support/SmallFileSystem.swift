@@ -23,7 +23,9 @@ final class SmallFileSystem: @unchecked Sendable {
             (status, message) = Self.run("mount", ["-t", "tmpfs", "-o", "size=\(size)", "tmpfs", path])
         }
         guard status == 0 else {
-            Issue.record("cannot mount a \(size) \(ext4 ? "MiB ext4 image" : "tmpfs") at \(path) (exited \(status): \(message)); this scenario needs root, as CI runs")
+            Issue.record(
+                "cannot mount a \(size) \(ext4 ? "MiB ext4 image" : "tmpfs") at \(path) (exited \(status): \(message)); this scenario needs root, as CI runs"
+            )
             throw CancellationError()
         }
         self.path = path

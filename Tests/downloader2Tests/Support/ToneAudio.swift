@@ -9,7 +9,9 @@ enum ToneAudio {
 
     /// A WAV of consecutive tones, the same tone on every channel; `bits` 16 or 24.
     /// `noise` (a fraction of full scale) adds white noise, so FLAC cannot shrink the file to nothing.
-    static func writeWAV(_ path: String, segments: [Segment], rate: Int = 44_100, channels: Int = 2, bits: Int = 16, amplitude: Double = 0.5, noise: Double = 0) {
+    static func writeWAV(
+        _ path: String, segments: [Segment], rate: Int = 44_100, channels: Int = 2, bits: Int = 16, amplitude: Double = 0.5, noise: Double = 0
+    ) {
         let bytesPerSample = bits / 8
         let frames = segments.reduce(0) { $0 + $1.samples }
         var data = [UInt8]()
@@ -36,8 +38,11 @@ enum ToneAudio {
     }
 
     /// One tone for `seconds`.
-    static func writeWAV(_ path: String, frequency: Double, seconds: Double, rate: Int = 44_100, channels: Int = 2, bits: Int = 16, noise: Double = 0) {
-        writeWAV(path, segments: [Segment(frequency: frequency, samples: Int(seconds * Double(rate)))], rate: rate, channels: channels, bits: bits, noise: noise)
+    static func writeWAV(_ path: String, frequency: Double, seconds: Double, rate: Int = 44_100, channels: Int = 2, bits: Int = 16, noise: Double = 0)
+    {
+        writeWAV(
+            path, segments: [Segment(frequency: frequency, samples: Int(seconds * Double(rate)))], rate: rate, channels: channels, bits: bits,
+            noise: noise)
     }
 
     /// A small valid JPEG made by ffmpeg (a solid colour), for cover-art tests.

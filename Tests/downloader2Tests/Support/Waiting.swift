@@ -19,7 +19,9 @@ func firstElements<S: AsyncSequence & Sendable>(
     let finished = try await withThrowingTaskGroup(of: Bool.self) { group in
         group.addTask {
             for try await element in sequence where matches(element) {
-                let done = collected.withLock { $0.append(element); return $0.count >= count }
+                let done = collected.withLock {
+                    $0.append(element); return $0.count >= count
+                }
                 if done { return true }
             }
             return false

@@ -32,13 +32,20 @@ struct WebDriver: Sendable {
     /// Opens a headless chromium session (no sandbox: the tests run as root).
     static func start(driverPort: Int, width: Int = 1200, height: Int = 900) async throws -> WebDriver {
         let base = "http://127.0.0.1:\(driverPort)"
-        let capabilities: JSONValue = .object(["capabilities": .object(["alwaysMatch": .object([
-            "browserName": .string("chrome"),
-            "goog:chromeOptions": .object([
-                "binary": .string("/usr/bin/chromium"),
-                "args": .array(["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"].map { .string($0) }),
-            ]),
-        ])])])
+        let capabilities: JSONValue = .object([
+            "capabilities": .object([
+                "alwaysMatch": .object([
+                    "browserName": .string("chrome"),
+                    "goog:chromeOptions": .object([
+                        "binary": .string("/usr/bin/chromium"),
+                        "args": .array(
+                            ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--window-size=\(width),\(height)"].map {
+                                .string($0)
+                            }),
+                    ]),
+                ])
+            ])
+        ])
         let value = try await send("POST", base + "/session", capabilities)
         guard let id = value["sessionId"]?.stringValue else { throw Failure(description: "no session id in \(value)") }
         return WebDriver(base: base, sessionId: id)

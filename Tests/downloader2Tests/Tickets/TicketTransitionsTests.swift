@@ -15,7 +15,8 @@ struct TicketTransitionsTests {
             // wanted: searched again on a schedule, force-searched, given up
             "searching>wanted", "wanted>searching", "wanted>pending", "wanted>failed", "wanted>cancelled",
             // pause and resume
-            "downloading>paused", "converting>paused", "approved>paused", "auto_approved>paused", "paused>approved", "paused>auto_approved", "paused>cancelled",
+            "downloading>paused", "converting>paused", "approved>paused", "auto_approved>paused", "paused>approved", "paused>auto_approved",
+            "paused>cancelled",
             // recovery and backoff
             "searching>pending", "matching>pending",
             "downloading>approved", "downloading>auto_approved", "converting>approved", "converting>auto_approved",

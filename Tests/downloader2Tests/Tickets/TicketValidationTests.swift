@@ -34,13 +34,13 @@ struct TicketValidationTests {
     @Test("the design's example ticket (docs/ARCHITECTURE.md) decodes field for field")
     func seedExampleDecodes() throws {
         let json = """
-        {"ticket_id":"uuid","created_at":"2024-12-24T10:00:00Z",
-         "search":{"artist":"Radiohead","album":"OK Computer","year":1997,"label":"Parlophone","genres":["alternative rock","art rock"]},
-         "tracks":[{"catalog_track_id":"t1","disc_number":1,"track_number":1,"name":"Airbag","duration_secs":284,"dest_path":"/media/albums/abc123/d1t01.ogg"}],
-         "images":[{"catalog_image_id":"img1","type":"cover_front","dest_path":"/media/albums/abc123/cover.jpg"}],
-         "constraints":{"format":"ogg_vorbis","bitrate_kbps":320,"sample_rate_hz":44100,"embed_metadata":true,"embed_cover":true},
-         "metadata_to_embed":{"artist":"Radiohead","album":"OK Computer","year":1997,"genre":"Alternative Rock"}}
-        """
+            {"ticket_id":"uuid","created_at":"2024-12-24T10:00:00Z",
+             "search":{"artist":"Radiohead","album":"OK Computer","year":1997,"label":"Parlophone","genres":["alternative rock","art rock"]},
+             "tracks":[{"catalog_track_id":"t1","disc_number":1,"track_number":1,"name":"Airbag","duration_secs":284,"dest_path":"/media/albums/abc123/d1t01.ogg"}],
+             "images":[{"catalog_image_id":"img1","type":"cover_front","dest_path":"/media/albums/abc123/cover.jpg"}],
+             "constraints":{"format":"ogg_vorbis","bitrate_kbps":320,"sample_rate_hz":44100,"embed_metadata":true,"embed_cover":true},
+             "metadata_to_embed":{"artist":"Radiohead","album":"OK Computer","year":1997,"genre":"Alternative Rock"}}
+            """
         let ticket = try TicketJSON.decoder().decode(Ticket.self, from: Data(json.utf8))
         #expect(ticket.ticketId == "uuid")
         #expect(ticket.createdAt == Date(timeIntervalSince1970: 1_735_034_400))

@@ -37,7 +37,8 @@ struct BandwidthScheduleTests {
         #expect(nights.isActive(at: Self.monday(plusDays: 6, 3), calendar: Self.utc), "Sunday 03:00: Saturday's night")
 
         let two = try BandwidthSchedule(parsing: "Mon-Fri 08:00-18:00; Sat,Sun 10:00-22:00")
-        #expect(two.isActive(at: Self.monday(plusDays: 5, 10), calendar: Self.utc) && !two.isActive(at: Self.monday(plusDays: 5, 9), calendar: Self.utc))
+        #expect(
+            two.isActive(at: Self.monday(plusDays: 5, 10), calendar: Self.utc) && !two.isActive(at: Self.monday(plusDays: 5, 9), calendar: Self.utc))
         let always = try BandwidthSchedule(parsing: "daily 00:00-24:00")
         #expect(always.isActive(at: Self.monday(0), calendar: Self.utc) && always.isActive(at: Self.monday(plusDays: 6, 23, 59), calendar: Self.utc))
         #expect(!(try BandwidthSchedule(parsing: "")).isActive(at: Self.monday(12), calendar: Self.utc), "empty: never")

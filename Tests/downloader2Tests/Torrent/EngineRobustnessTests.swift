@@ -52,8 +52,9 @@ struct EngineRobustnessTests {
                 trackers: ["http://127.0.0.1:\(closedPort)/announce"])
             #expect(hash == seedHash)
             _ = try await session.waitUntilComplete(hash)
-            let trackerErrors = try await firstElements(1, of: events, where: { if case .trackerError = $0 { true } else { false } },
-                                                        within: 60, "a tracker error event")
+            let trackerErrors = try await firstElements(
+                1, of: events, where: { if case .trackerError = $0 { true } else { false } },
+                within: 60, "a tracker error event")
             guard case .trackerError(let h, let url, let message)? = trackerErrors.first else { Issue.record("no tracker error"); return }
             #expect(h == hash && url.contains("\(closedPort)") && !message.isEmpty)
             await #expect(throws: TorrentError.self) { try await session.pause(String(repeating: "cd", count: 20)) }
@@ -101,7 +102,9 @@ struct EngineRobustnessTests {
         #expect(filesEqual(folder + "/disc2.flac", dir.file("leech/Big/disc2.flac")))
     }
 
-    @Test("a node takes over another node's half-done torrent from its resume data on the shared folder (no piece hashed again, that node's copy moved); a node on its own folder downloads it again, whole")
+    @Test(
+        "a node takes over another node's half-done torrent from its resume data on the shared folder (no piece hashed again, that node's copy moved); a node on its own folder downloads it again, whole"
+    )
     func adoptOtherNodesResumeData() async throws {
         let folder = try ReleaseFixture.write(in: dir.file("seed"), name: "Big", files: [("disc1.flac", 6_000_000), ("disc2.flac", 6_000_000)])
         let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
@@ -110,7 +113,8 @@ struct EngineRobustnessTests {
         try await withRunning([seeder]) {
             let seedHash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
             // Node A downloads the first file, then stops (its resume data stays on the shared folder).
-            let nodeA = try TorrentSession(settings: .loopback(), resumeDirectory: root + "/node-a", sharedResumeRoot: root, seedingPolicy: .seedForever)
+            let nodeA = try TorrentSession(
+                settings: .loopback(), resumeDirectory: root + "/node-a", sharedResumeRoot: root, seedingPolicy: .seedForever)
             let hash = try await withRunning([nodeA]) {
                 let hash = try await nodeA.add(
                     torrentFile: torrent, savePath: dir.file("shared/t1"), wantedFiles: [0], peers: ["127.0.0.1:\(await seeder.listenPort)"])
@@ -121,7 +125,8 @@ struct EngineRobustnessTests {
 
             // A node that does not share the download folder sees no resume data of node A's: it
             // downloads the torrent again, whole, into its own folder.
-            let alone = try TorrentSession(settings: .loopback(), resumeDirectory: dir.file("alone/.resume/node-c"), sharedResumeRoot: dir.file("alone/.resume"))
+            let alone = try TorrentSession(
+                settings: .loopback(), resumeDirectory: dir.file("alone/.resume/node-c"), sharedResumeRoot: dir.file("alone/.resume"))
             try await withRunning([alone]) {
                 #expect(await alone.adoptOtherNodesResumeData(hash, savePath: dir.file("alone/t1")) == nil)
                 let again = try await alone.add(torrentFile: torrent, savePath: dir.file("alone/t1"), peers: ["127.0.0.1:\(await seeder.listenPort)"])

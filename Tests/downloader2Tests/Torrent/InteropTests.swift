@@ -23,11 +23,14 @@ struct InteropTests {
     @Test("aria2c seeds, our engine downloads by magnet, finding the seed only through opentracker")
     func aria2SeedsWeDownload() async throws {
         let r = try release { try LoopbackTracker(whitelist: [$0], in: dir.file("tracker")) }
-        let aria = try ExternalProcess("aria2c", ["--interface=127.0.0.1",
-            "--dir=\(dir.file("seed"))", "--check-integrity=true", "--seed-ratio=0.0", "--listen-port=\(try freeLoopbackPort())",
-            "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--disable-ipv6=true",
-            "--summary-interval=0", "--console-log-level=warn", dir.file("album.torrent"),
-        ], logDirectory: dir.path)
+        let aria = try ExternalProcess(
+            "aria2c",
+            [
+                "--interface=127.0.0.1",
+                "--dir=\(dir.file("seed"))", "--check-integrity=true", "--seed-ratio=0.0", "--listen-port=\(try freeLoopbackPort())",
+                "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--disable-ipv6=true",
+                "--summary-interval=0", "--console-log-level=warn", dir.file("album.torrent"),
+            ], logDirectory: dir.path)
         defer { aria.stop() }
         #expect(await eventually(within: 60) { (await r.tracker.seeders(of: r.hash) ?? 0) >= 1 }, "aria2c never registered: \(aria.log)")
 
@@ -53,11 +56,14 @@ struct InteropTests {
             _ = try await seeder.add(torrentFile: r.torrent, savePath: dir.file("seed"), seedMode: true)
             #expect(await eventually(within: 60) { (await r.tracker.seeders(of: r.hash) ?? 0) >= 1 }, "our seed never registered")
 
-            let aria = try ExternalProcess("aria2c", ["--interface=127.0.0.1",
-                "--dir=\(dir.file("aria"))", "--seed-time=0", "--check-integrity=true", "--listen-port=\(try freeLoopbackPort())",
-                "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--disable-ipv6=true",
-                "--summary-interval=0", "--console-log-level=warn", dir.file("album.torrent"),
-            ], logDirectory: dir.path)
+            let aria = try ExternalProcess(
+                "aria2c",
+                [
+                    "--interface=127.0.0.1",
+                    "--dir=\(dir.file("aria"))", "--seed-time=0", "--check-integrity=true", "--listen-port=\(try freeLoopbackPort())",
+                    "--enable-dht=false", "--enable-dht6=false", "--bt-enable-lpd=false", "--enable-peer-exchange=false", "--disable-ipv6=true",
+                    "--summary-interval=0", "--console-log-level=warn", dir.file("album.torrent"),
+                ], logDirectory: dir.path)
             let status = await aria.waitForExit(within: 60)
             #expect(status == 0, "aria2c: \(aria.log)")
         }

@@ -56,11 +56,14 @@ struct SwarmTests {
         assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
     }
 
-    @Test("files kept open: each piece is hashed from its blocks as they are written, none read back; libtorrent's POSIX disk I/O reads every block back",
-          arguments: [true, false])
+    @Test(
+        "files kept open: each piece is hashed from its blocks as they are written, none read back; libtorrent's POSIX disk I/O reads every block back",
+        arguments: [true, false])
     func piecesHashedAsWritten(keepFilesOpen: Bool) async throws {
         let blocks = Int64((ReleaseFixture.album.reduce(0) { $0 + $1.1 } + 16383) / 16384)
-        let seed = try await leechV1Album { $0.keepFilesOpen = keepFilesOpen } whenComplete: { leecher in
+        let seed = try await leechV1Album {
+            $0.keepFilesOpen = keepFilesOpen
+        } whenComplete: { leecher in
             let counters = try #require(await leecher.engineCounters(["disk.num_blocks_written", "disk.num_read_back"]))
             let written = counters["disk.num_blocks_written"] ?? 0
             let readBack = counters["disk.num_read_back"] ?? -1
@@ -75,10 +78,13 @@ struct SwarmTests {
         assertSameFiles(seed.folder, downloadedUnder: dir.file("leech"))
     }
 
-    @Test("os_cache = false (the default): pieces go to disk whole, past the page cache, files byte-identical and hashed as written; os_cache = true leaves them in the page cache",
-          arguments: [false, true])
+    @Test(
+        "os_cache = false (the default): pieces go to disk whole, past the page cache, files byte-identical and hashed as written; os_cache = true leaves them in the page cache",
+        arguments: [false, true])
     func pastThePageCache(osCache: Bool) async throws {
-        let seed = try await leechV1Album { $0.osCache = osCache } whenComplete: { leecher in
+        let seed = try await leechV1Album {
+            $0.osCache = osCache
+        } whenComplete: { leecher in
             let counters = try #require(await leecher.engineCounters(["disk.num_read_back"]))
             #expect(counters["disk.num_read_back"] == 0, "one peer sends each piece's blocks in order: every piece hashed as written")
         }
@@ -116,8 +122,9 @@ struct SwarmTests {
         }
     }
 
-    @Test("a disk that fills up, past the page cache (the default) or through it: the download stops with the error named, no space left on device, and is not taken for complete",
-          arguments: [false, true])
+    @Test(
+        "a disk that fills up, past the page cache (the default) or through it: the download stops with the error named, no space left on device, and is not taken for complete",
+        arguments: [false, true])
     func fullDisk(osCache: Bool) async throws {
         let seed = try await seeder(.v1Only)
         // 6 MiB of ext4 (about 4 MiB free) for an album of 7.5 MB; ext4 takes O_DIRECT, tmpfs would not.
@@ -150,8 +157,9 @@ struct SwarmTests {
         try await withRunning([seed.session, leecher]) {
             _ = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
             // libtorrent 2.0.8 leaves seed mode when a read fails (here: paused, nothing claimed).
-            #expect(await eventually(within: 30) { (try? await seed.session.progress(seed.hash))?.isComplete == false },
-                    "the seeder stopped claiming the deleted file once it was read")
+            #expect(
+                await eventually(within: 30) { (try? await seed.session.progress(seed.hash))?.isComplete == false },
+                "the seeder stopped claiming the deleted file once it was read")
         }
         #expect(!FileManager.default.fileExists(atPath: missing), "a read must not create the file it could not find")
     }
@@ -170,8 +178,9 @@ struct SwarmTests {
             try await Task.sleep(for: .milliseconds(300))
             #expect(try await leecher.progress(hash).wantedDoneBytes == 0)
             #expect(metadata.name == "Radiohead - OK Computer (1997) [FLAC]")
-            #expect(Set(metadata.files.filter { !$0.isPadding }.map { ($0.path as NSString).lastPathComponent }) ==
-                Set(ReleaseFixture.album.map { ($0.0 as NSString).lastPathComponent }))
+            #expect(
+                Set(metadata.files.filter { !$0.isPadding }.map { ($0.path as NSString).lastPathComponent })
+                    == Set(ReleaseFixture.album.map { ($0.0 as NSString).lastPathComponent }))
             #expect(metadata.infoHash == seed.hash)
             try await leecher.downloadAllFiles(hash)
             _ = try await leecher.waitUntilComplete(hash)
@@ -192,7 +201,8 @@ struct SwarmTests {
         let outcome: Result<TorrentProgress, any Error> = try await withRunning([seed.session, leecher]) {
             let hash = try await leecher.add(magnet: magnet, savePath: dir.file("leech"), holdPayload: true, peers: ["127.0.0.1:\(port)"])
             let metadata = try await leecher.waitForMetadata(hash, timeout: .seconds(20))
-            let wanted = Set(metadata.files.filter { wantedNames.contains(String($0.path.split(separator: "/", maxSplits: 1).last ?? "")) }.map(\.index))
+            let wanted = Set(
+                metadata.files.filter { wantedNames.contains(String($0.path.split(separator: "/", maxSplits: 1).last ?? "")) }.map(\.index))
             #expect(wanted.count == 2)
             try await leecher.selectFiles(hash, wanted: wanted)
             await #expect(throws: TorrentError.self) { try await leecher.selectFiles(hash, wanted: [99]) }
@@ -215,8 +225,9 @@ struct SwarmTests {
         }
     }
 
-    @Test("peers are dialled over TCP unless dial_utp is set; uTP is still accepted, and enable_utp = false refuses it",
-          arguments: [(dial: false, enable: true), (dial: true, enable: true), (dial: true, enable: false)])
+    @Test(
+        "peers are dialled over TCP unless dial_utp is set; uTP is still accepted, and enable_utp = false refuses it",
+        arguments: [(dial: false, enable: true), (dial: true, enable: true), (dial: true, enable: false)])
     func transports(dial: Bool, enable: Bool) async throws {
         var settings = TorrentSettings.loopback()
         settings.enableUTP = enable
