@@ -28,9 +28,11 @@ struct ParserAccuracyTests {
         }
     }
 
-    static func corpus() throws -> [Row] {
+    /// The rows of `file` in Tests/ReleaseTitleCorpus: `corpus.tsv` (the development set, which the
+    /// parser was tuned on) or `heldout.tsv` (frozen before it was ever parsed; see HELDOUT.md).
+    static func corpus(_ file: String = "corpus.tsv") throws -> [Row] {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .appendingPathComponent("ReleaseTitleCorpus/corpus.tsv").path
+            .appendingPathComponent("ReleaseTitleCorpus/\(file)").path
         let text = try String(contentsOfFile: path, encoding: .utf8)
         return text.split(separator: "\n", omittingEmptySubsequences: true).dropFirst().compactMap { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
@@ -83,12 +85,15 @@ struct ParserAccuracyTests {
         }
     }
 
-    /// The share this parser has reached, raised with every improvement so it can never slip back.
-    /// Issue 16 asks for 97 % (the suite must fail below 95 %); the parser reached it, and this floor holds it.
+    /// The share of the development set read right, raised with every improvement so it can never
+    /// slip back. Measured on the titles the parser was tuned on: a development figure.
     static let floor = 0.97
+    /// The share of the held-out set read right: the figure that describes titles the parser has not
+    /// seen. Recorded when the set was first measured (HELDOUT.md) and only ever raised; the goal is 95 %.
+    static let heldOutFloor = 0.74
 
     /// Parses every row, prints each miss and the figures, and returns the counts read right.
-    static func measure(_ rows: [Row]) -> (right: Int, guidedRight: Int, unguidedRight: Int) {
+    static func measure(_ rows: [Row], set name: String) -> (right: Int, guidedRight: Int, unguidedRight: Int) {
         var right = 0
         var bySource: [String: (right: Int, total: Int)] = [:]
         var readRight = Set<String>()
@@ -100,38 +105,50 @@ struct ParserAccuracyTests {
                 right += 1
                 bySource[row.origin]!.right += 1
             } else {
-                print("miss: \(row.title)  —  \(wrong.joined(separator: "; "))")
+                print("miss (\(name)): \(row.title)  —  \(wrong.joined(separator: "; "))")
             }
         }
         for (source, figures) in bySource.sorted(by: { $0.value.total > $1.value.total }) {
             print(
                 String(
-                    format: "parser: %d/%d (%.1f %%) %@", figures.right, figures.total, 100 * Double(figures.right) / Double(figures.total), source))
+                    format: "parser %@: %d/%d (%.1f %%) %@", name, figures.right, figures.total, 100 * Double(figures.right) / Double(figures.total), source))
         }
-        print(String(format: "parser: %d/%d (%.1f %%)", right, rows.count, 100 * Double(right) / Double(max(rows.count, 1))))
+        print(String(format: "parser %@: %d/%d (%.1f %%)", name, right, rows.count, 100 * Double(right) / Double(max(rows.count, 1))))
         // The guided reading (what the scorer uses) on the titles that name an artist.
         let named = rows.filter { !$0.artist.isEmpty }
         var guidedRight = 0
         for row in named {
             let wrong = Self.problems(row, guided: true)
-            if wrong.isEmpty { guidedRight += 1 } else { print("guided miss: \(row.title)  —  \(wrong.joined(separator: "; "))") }
+            if wrong.isEmpty { guidedRight += 1 } else { print("guided miss (\(name)): \(row.title)  —  \(wrong.joined(separator: "; "))") }
         }
         let unguidedRight = named.filter { readRight.contains($0.title) }.count
         print(
             String(
-                format: "parser (guided by the labelled artist and album): %d/%d (%.1f %%), unguided on the same titles %d", guidedRight, named.count,
+                format: "parser %@ (guided by the labelled artist and album): %d/%d (%.1f %%), unguided on the same titles %d", name, guidedRight,
+                named.count,
                 100 * Double(guidedRight) / Double(max(named.count, 1)), unguidedRight))
         return (right, guidedRight, unguidedRight)
     }
 
-    @Test("at least the recorded floor of the real titles read right (bar 95 %, goal 97 %); one line per miss, figures per source")
+    @Test("the development set at least its recorded floor (97 %); one line per miss, figures per source")
     func accuracy() async throws {
         let rows = try Self.corpus()
         // Measured off Swift's cooperative pool: tens of seconds of parsing on one of its two
         // threads would starve the tests that run beside this one.
-        let (right, guidedRight, unguidedRight) = await runBlocking { Self.measure(rows) }
+        let (right, guidedRight, unguidedRight) = await runBlocking { Self.measure(rows, set: "development") }
         #expect(guidedRight >= unguidedRight, "the guidance never makes a reading worse overall")
         #expect(rows.count >= 650, "the corpus is read whole")
         #expect(Double(right) >= Self.floor * Double(rows.count), "parser: \(right)/\(rows.count) is below the floor of \(Self.floor)")
+    }
+
+    @Test("the held-out set, never tuned on, at least its recorded floor; one line per miss, figures per source")
+    func heldOutAccuracy() async throws {
+        let rows = try Self.corpus("heldout.tsv")
+        let (right, guidedRight, unguidedRight) = await runBlocking { Self.measure(rows, set: "held-out") }
+        #expect(rows.count >= 400, "the held-out set is read whole")
+        #expect(guidedRight >= unguidedRight, "the guidance never makes a reading worse overall")
+        #expect(
+            Double(right) >= Self.heldOutFloor * Double(rows.count),
+            "parser held-out: \(right)/\(rows.count) is below the floor of \(Self.heldOutFloor)")
     }
 }
