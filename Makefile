@@ -64,7 +64,7 @@ accuracy: deps
 	$(SWIFT) build $(TEST_BUILD) --build-tests
 	$(SWIFT) test $(TEST_BUILD) --skip-build --filter MatchingAccuracyTests 2>&1 | grep -E '^(ok|MISS|miss|wrong|accuracy)' ; exit $${PIPESTATUS[0]}
 
-## The release-title parser against the real corpus: one line per miss, then `parser: N/M` per source and overall.
+## The release-title parser on the development corpus and the held-out set: one line per miss, then `parser development: N/M` and `parser held-out: N/M`, per source and overall.
 parser-accuracy: deps
 	$(SWIFT) build $(TEST_BUILD) --build-tests
 	$(SWIFT) test $(TEST_BUILD) --skip-build --filter ParserAccuracyTests 2>&1 | grep -E '^(miss|guided miss|parser)' ; exit $${PIPESTATUS[0]}

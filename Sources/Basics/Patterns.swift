@@ -22,7 +22,7 @@ package enum Patterns {
         do {
             compiled = try NSRegularExpression(pattern: pattern, options: caseInsensitive ? [.caseInsensitive] : [])
         } catch {
-            failed.withLock { $0.insert(pattern) }
+            _ = failed.withLock { $0.insert(pattern) }
             compiled = never
         }
         cache.withLock { $0[key] = Compiled(compiled) }

@@ -111,7 +111,8 @@ struct ParserAccuracyTests {
         for (source, figures) in bySource.sorted(by: { $0.value.total > $1.value.total }) {
             print(
                 String(
-                    format: "parser %@: %d/%d (%.1f %%) %@", name, figures.right, figures.total, 100 * Double(figures.right) / Double(figures.total), source))
+                    format: "parser %@: %d/%d (%.1f %%) %@", name, figures.right, figures.total, 100 * Double(figures.right) / Double(figures.total),
+                    source))
         }
         print(String(format: "parser %@: %d/%d (%.1f %%)", name, right, rows.count, 100 * Double(right) / Double(max(rows.count, 1))))
         // The guided reading (what the scorer uses) on the titles that name an artist.

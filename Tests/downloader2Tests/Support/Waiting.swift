@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 import Testing
 
 /// A wait that ran out: what was awaited, how long, and what had arrived by then.
@@ -15,11 +16,11 @@ func firstElements<S: AsyncSequence & Sendable>(
     _ count: Int, of sequence: S, where matches: @escaping @Sendable (S.Element) -> Bool = { _ in true },
     within seconds: Double, _ what: String
 ) async throws -> [S.Element] where S.Element: Sendable {
-    let collected = Mutex<[S.Element]>([])
+    let collected = Collected<S.Element>()
     let finished = try await withThrowingTaskGroup(of: Bool.self) { group in
         group.addTask {
             for try await element in sequence where matches(element) {
-                let done = collected.withLock {
+                let done = collected.items.withLock {
                     $0.append(element); return $0.count >= count
                 }
                 if done { return true }
@@ -35,7 +36,7 @@ func firstElements<S: AsyncSequence & Sendable>(
         group.cancelAll()
         return first
     }
-    let got = collected.withLock { $0 }
+    let got = collected.items.withLock { $0 }
     guard finished, got.count >= count else { throw WaitTimedOut(what: what, seconds: seconds, seen: "\(got)") }
     return Array(got.prefix(count))
 }
@@ -56,4 +57,9 @@ func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escapi
         }
         return value
     }
+}
+
+/// What a bounded wait has collected so far, shared with the task that collects it.
+final class Collected<Element: Sendable>: Sendable {
+    let items = Mutex<[Element]>([])
 }
