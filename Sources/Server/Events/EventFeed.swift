@@ -45,6 +45,11 @@ public struct EventFeed: Sendable {
         _ live: AsyncStream<TicketEvent>, ticketId: String?, since: Int, send: (TicketEvent) async throws -> Void
     ) async throws {
         var delivered: [String: Int] = [:]
+        // Following every ticket "from now on": a ticket's events stored after this moment are all
+        // due, even when a later one arrives first (another node's event comes through the store's
+        // announcement, this node's straight from its bus, so a claim here can overtake the
+        // creation there). The margin covers stored times kept to the second and a little clock skew.
+        let from = Date().addingTimeInterval(-2)
         if let ticketId {
             delivered[ticketId] = since
             for event in try await database.events(ticketId: ticketId, since: since) {
@@ -60,6 +65,13 @@ public struct EventFeed: Sendable {
                 continue
             }
             let last = delivered[event.ticketId]
+            if last == nil, ticketId == nil, event.seq > 1 {
+                // The first event of this ticket seen here is not its first: send the earlier ones
+                // stored since the subscription, so the order holds and none is dropped later as old.
+                for earlier in try await database.events(ticketId: event.ticketId, since: 0) where earlier.seq < event.seq && earlier.at >= from {
+                    try await send(earlier)
+                }
+            }
             if let last, event.seq <= last { continue }
             if let last, event.seq > last + 1 {
                 for missed in try await database.events(ticketId: event.ticketId, since: last) where missed.seq < event.seq {
