@@ -41,24 +41,6 @@ func firstElements<S: AsyncSequence & Sendable>(
     return Array(got.prefix(count))
 }
 
-/// Runs `body`, failing with `what` if it has not finished after `seconds`: the bound of a wait
-/// whose end is a message or an event (a WebSocket conversation, a stream read to its end).
-func withTimeout<T: Sendable>(_ seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-    try await withThrowingTaskGroup(of: T?.self) { group in
-        group.addTask { try await body() }
-        group.addTask {
-            // The bound of the wait, not a wait for something to be ready.
-            try await Task.sleep(for: .seconds(seconds))
-            return nil
-        }
-        defer { group.cancelAll() }
-        guard let first = try await group.next(), let value = first else {
-            throw WaitTimedOut(what: what, seconds: seconds, seen: "no end")
-        }
-        return value
-    }
-}
-
 /// What a bounded wait has collected so far, shared with the task that collects it.
 final class Collected<Element: Sendable>: Sendable {
     let items = Mutex<[Element]>([])
