@@ -26,7 +26,7 @@ public struct EventFeed: Sendable {
     public func run(ticketId: String?, since: Int, send: @escaping @Sendable (TicketEvent) async throws -> Void) async throws {
         let live = bus.subscribe()
         guard let remote else {
-            try await deliver(live, ticketId: ticketId, since: since, send: send)
+            try await deliver(live, ticketId: ticketId, since: since, reordered: false, send: send)
             return
         }
         // This node's events and the other nodes', in one stream (both subscribed before the replay).
@@ -35,20 +35,20 @@ public struct EventFeed: Sendable {
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { for await event in live { sink.yield(event) } }
             group.addTask { for await event in others { sink.yield(event) } }
-            group.addTask { try await self.deliver(merged, ticketId: ticketId, since: since, send: send) }
+            group.addTask { try await self.deliver(merged, ticketId: ticketId, since: since, reordered: true, send: send) }
             defer { group.cancelAll() }
             try await group.next()
         }
     }
 
     private func deliver(
-        _ live: AsyncStream<TicketEvent>, ticketId: String?, since: Int, send: (TicketEvent) async throws -> Void
+        _ live: AsyncStream<TicketEvent>, ticketId: String?, since: Int, reordered: Bool, send: (TicketEvent) async throws -> Void
     ) async throws {
         var delivered: [String: Int] = [:]
         // Following every ticket "from now on": a ticket's events stored after this moment are all
         // due, even when a later one arrives first (another node's event comes through the store's
         // announcement, this node's straight from its bus, so a claim here can overtake the
-        // creation there). The margin covers stored times kept to the second and a little clock skew.
+        // creation there; `reordered`: two streams are merged). The margin covers stored times kept to the second and a little clock skew.
         let from = Date().addingTimeInterval(-2)
         if let ticketId {
             delivered[ticketId] = since
@@ -65,7 +65,7 @@ public struct EventFeed: Sendable {
                 continue
             }
             let last = delivered[event.ticketId]
-            if last == nil, ticketId == nil, event.seq > 1 {
+            if reordered, last == nil, ticketId == nil, event.seq > 1 {
                 // The first event of this ticket seen here is not its first: send the earlier ones
                 // stored since the subscription, so the order holds and none is dropped later as old.
                 for earlier in try await database.events(ticketId: event.ticketId, since: 0) where earlier.seq < event.seq && earlier.at >= from {
