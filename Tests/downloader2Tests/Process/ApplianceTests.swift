@@ -62,7 +62,8 @@ struct ApplianceTests {
               DOWNLOADER2_TORRENT_ENABLE_NATPMP=false DOWNLOADER2_TORRENT_LISTEN_INTERFACES=127.0.0.1:0
             "$B" serve > '\(dir.file("serve.log"))' 2>&1 &
             pid=$!
-            for i in $(seq 1 100); do curl -sf http://127.0.0.1:\(port)/api/v1/health >/dev/null && break; sleep 0.1; done
+            # Until it answers (or has ended): up to 90 s, the bound of the wait and not a wait in itself.
+            for i in $(seq 1 900); do curl -sf http://127.0.0.1:\(port)/api/v1/health >/dev/null && break; kill -0 $pid || break; sleep 0.1; done
             curl -sf http://127.0.0.1:\(port)/api/v1/health
             echo
             curl -s -o /dev/null -w 'POST %{http_code}\\n' -H 'Authorization: Bearer appliance-token' --data-binary @'\(dir.file("ticket.json"))' http://127.0.0.1:\(port)/api/v1/ticket

@@ -206,8 +206,8 @@ struct ClusterEndToEndTests {
                 }
                 let a = LiveHTTP(port: ports.a, token: Self.token)
                 let b = LiveHTTP(port: ports.b, token: Self.token)
-                #expect(await eventually(within: 90) { (try? await a.send("GET", "/api/v1/health").status) == 200 })
-                #expect(await eventually(within: 90) { (try? await b.send("GET", "/api/v1/health").status) == 200 })
+                await nodeA.waitUntilHealthy(a)
+                await nodeB.waitUntilHealthy(b)
                 let nodes = try await b.send("GET", "/api/v1/nodes")
                 #expect(nodes.json["database"] == .string("postgresql") && nodes.json["this_node"] == .string("node-b"))
                 guard case .array(let listed)? = nodes.json["nodes"] else { Issue.record("no nodes: \(nodes.json)"); return }
@@ -301,7 +301,7 @@ struct ClusterEndToEndTests {
                 restartedA = try ServiceProcess(
                     ["serve", "--config", try config(dir, node: "node-a", port: ports.a, jackett: client.port!, databaseURL: nil)],
                     environment: ["DOWNLOADER2_DATABASE_URL": databaseURL], log: dir.file("node-a.log"))
-                #expect(await eventually(within: 90) { (try? await a.send("GET", "/api/v1/health").status) == 200 })
+                await restartedA?.waitUntilHealthy(a)
                 #expect(
                     await eventually(within: 30) {
                         guard let answer = try? await b.send("GET", "/api/v1/nodes"), case .array(let list)? = answer.json["nodes"] else {

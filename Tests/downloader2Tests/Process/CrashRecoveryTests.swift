@@ -70,7 +70,7 @@ struct CrashRecoveryTests {
                 let ticket = PipelineEndToEndTests.ticket(id: "fault-\(fault)", media: media, seconds: Self.seconds)
                 let http = LiveHTTP(port: port, token: ServiceEndToEndTests.token)
                 let service = try ServiceProcess(["serve", "--config", config], log: dir.file("serve.log"))
-                #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+                await service.waitUntilHealthy(http)
                 // Given the fault in place
                 let filler = disk.map { try? StorageFaultTests.fill($0.path) } ?? nil
                 #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
@@ -130,7 +130,7 @@ struct CrashRecoveryTests {
                 let ticket = PipelineEndToEndTests.ticket(id: "fault-tracker", media: dir.file("media"), seconds: Self.seconds)
                 let http = LiveHTTP(port: apiPort, token: ServiceEndToEndTests.token)
                 let service = try ServiceProcess(["serve", "--config", config], log: dir.file("serve.log"))
-                #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+                await service.waitUntilHealthy(http)
                 #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
 
                 // When the download stalls for want of a tracker
@@ -165,7 +165,7 @@ struct CrashRecoveryTests {
 
         // Given the service working on a ticket
         var service = try ServiceProcess(["serve", "--config", config], log: dir.file("serve.log"))
-        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+        await service.waitUntilHealthy(http)
         #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
 
         // When it is killed the moment the ticket enters the stage
@@ -186,7 +186,7 @@ struct CrashRecoveryTests {
 
         // Then, restarted, it finishes
         service = try ServiceProcess(["serve", "--config", config], log: dir.file("serve.log"))
-        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+        await service.waitUntilHealthy(http)
         await e2e.follow(port: port, ticketId: ticket.ticketId, since: 0, seen: ServiceEndToEndTests.Seen()) { ServiceEndToEndTests.isFinal($0) }
         let answer = try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)")
         #expect(answer.json["state"]?.stringValue == "completed", "\(answer.json["state"] ?? .null): \(service.log.suffix(3000))")

@@ -21,7 +21,7 @@ struct OpenAPIFuzzTests {
             ["serve"], environment: StorageFaultTests.environment(dir, port: port, database: dir.file("data/db.sqlite"), token: Self.token),
             log: dir.file("serve.log"))
         let http = LiveHTTP(port: port, token: Self.token)
-        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+        await service.waitUntilHealthy(http)
         // A ticket in the store, so the {id} routes have something real to find as well.
         let ticket = Fixtures.ticket(id: "fuzz-ticket", root: dir.file("media"))
         #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)

@@ -44,7 +44,7 @@ struct PauseResumeTests {
                 var process = try e2e.start(config: config, log: log, environment: debug)
                 defer { process.stop(SIGKILL) }
                 let http = LiveHTTP(port: port, token: ServiceEndToEndTests.token)
-                #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+                await process.waitUntilHealthy(http)
                 let ticket = PipelineEndToEndTests.ticket(id: "pause-1", media: dir.file("media"), seconds: 8)
                 #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket)).status == 201)
 
@@ -82,7 +82,7 @@ struct PauseResumeTests {
                 // After a restart it is still paused
                 process.stop()
                 process = try e2e.start(config: config, log: log, environment: debug)
-                #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+                await process.waitUntilHealthy(http)
                 #expect(try await http.send("GET", "/api/v1/ticket/\(ticket.ticketId)").json["state"]?.stringValue == "paused")
                 // A negative check: how long it watches for a claim of the paused ticket.
                 try await Task.sleep(for: .seconds(2))

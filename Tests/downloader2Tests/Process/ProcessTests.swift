@@ -39,12 +39,8 @@ struct ProcessTests {
         let port = try freeLoopbackPort()
         let process = try start(port: port)
         let http = LiveHTTP(port: port, token: Self.token)
-        #expect(await waitHealthy(http))
+        await process.waitUntilHealthy(http)
         return (process, http, port)
-    }
-
-    func waitHealthy(_ http: LiveHTTP) async -> Bool {
-        await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }
     }
 
     @Test("a ticket POSTed, the process killed with SIGKILL and restarted, is still there with its events")
@@ -53,7 +49,7 @@ struct ProcessTests {
         let port = try freeLoopbackPort()
         let http = LiveHTTP(port: port, token: Self.token)
         let first = try start(port: port)
-        #expect(await waitHealthy(http))
+        await first.waitUntilHealthy(http)
         let ticket = Fixtures.ticket(id: "survivor", root: dir.file("media"))
         let created = try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(ticket))
         #expect(created.status == 201)
@@ -64,7 +60,7 @@ struct ProcessTests {
 
         let second = try start(port: port)
         defer { second.stop(SIGKILL) }
-        #expect(await waitHealthy(http))
+        await second.waitUntilHealthy(http)
         let after = try await http.send("GET", "/api/v1/ticket/survivor")
         #expect(after.status == 200)
         #expect(after.json["ticket"]?["search"]?["album"] == .string("OK Computer"))
@@ -89,7 +85,7 @@ struct ProcessTests {
                 ])
             defer { process.stop(SIGKILL) }
             let http = LiveHTTP(port: port, token: Self.token)
-            #expect(await waitHealthy(http))
+            await process.waitUntilHealthy(http)
             let config = try await http.send("GET", "/api/v1/config")
             #expect(config.json["torznab"]?["feeds"] == .array([.string("\(base)/torznab/api?apikey=***")]))
             #expect(
@@ -113,7 +109,7 @@ struct ProcessTests {
     func gracefulShutdown() async throws {
         let port = try freeLoopbackPort()
         let process = try start(port: port)
-        #expect(await waitHealthy(LiveHTTP(port: port, token: nil)))
+        await process.waitUntilHealthy(LiveHTTP(port: port, token: nil))
         process.stop()
         #expect(process.process.terminationReason == .exit && process.process.terminationStatus == 0)
     }

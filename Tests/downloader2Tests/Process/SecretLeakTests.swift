@@ -70,7 +70,7 @@ struct SecretLeakTests {
                 extraSections: "[torznab]\nfeeds = [\(feeds.joined(separator: ", "))]\ntimeout_secs = 3")
             let service = try ServiceProcess(["serve", "--config", config], environment: ["LOG_LEVEL": "debug"], log: dir.file("serve.log"))
             let http = LiveHTTP(port: port, token: ServiceEndToEndTests.token)
-            #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+            await service.waitUntilHealthy(http)
 
             // Given a ticket whose only release links a .torrent that 404s, while every feed fails (how
             // each fails may vary on a loaded machine, a 502 can become a timeout; what is checked is

@@ -159,7 +159,7 @@ struct ServiceEndToEndTests {
                     var process = try start(config: config, log: log)
                     defer { process.stop(SIGKILL) }
                     let http = LiveHTTP(port: port, token: Self.token)
-                    #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+                    await process.waitUntilHealthy(http)
 
                     // When a ticket is POSTed and followed on the WebSocket
                     let ticket = PipelineEndToEndTests.ticket(
@@ -184,7 +184,7 @@ struct ServiceEndToEndTests {
                         #expect(!seen.stored.contains(where: Self.isFinal), "killed before the end")
                         // Then, restarted, it continues from where it was and finishes
                         process = try start(config: config, log: log)
-                        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 })
+                        await process.waitUntilHealthy(http)
                         await follow(port: port, ticketId: ticket.ticketId, since: seen.lastSeq, seen: seen) { Self.isFinal($0) }
                     }
 

@@ -49,7 +49,7 @@ struct StorageFaultTests {
         // No indexer: tickets stay pending-then-failed quickly, so the pipeline writes too.
         let service = try ServiceProcess(["serve"], environment: Self.environment(dir, port: port, database: database), log: dir.file("serve.log"))
         let http = LiveHTTP(port: port, token: Self.token)
-        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+        await service.waitUntilHealthy(http)
         let before = Fixtures.ticket(id: "before-full", root: dir.file("media"))
         #expect(try await http.send("POST", "/api/v1/ticket", body: Fixtures.json(before)).status == 201)
 
@@ -98,7 +98,7 @@ struct StorageFaultTests {
             ]) { $1 },
             log: dir.file("serve.log"))
         let http = LiveHTTP(port: port, token: Self.token, maxConnections: 64)
-        #expect(await eventually(within: 60) { (try? await http.send("GET", "/api/v1/health").status) == 200 }, "healthy: \(service.log)")
+        await service.waitUntilHealthy(http)
         let bodies = (0..<1000).map { Fixtures.json(Fixtures.ticket(id: "burst-\($0)", root: dir.file("media"))) }
         // The orchestrator works on the tickets (they fail: no indexer) while the requests come in.
         let statuses = try await withThrowingTaskGroup(of: (String, Int).self) { group in

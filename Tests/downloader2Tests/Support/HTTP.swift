@@ -19,9 +19,11 @@ struct LiveHTTP: Sendable {
         session = URLSession(configuration: configuration)
     }
 
-    func send(_ method: String, _ path: String, body: String? = nil) async throws -> (status: Int, json: JSONValue) {
+    /// `timeout` (seconds) bounds this request alone; the session's default is 60 s.
+    func send(_ method: String, _ path: String, body: String? = nil, timeout: Double? = nil) async throws -> (status: Int, json: JSONValue) {
         var request = URLRequest(url: URL(string: base + path)!)
         request.httpMethod = method
+        if let timeout { request.timeoutInterval = timeout }
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body {
             request.httpBody = Data(body.utf8)

@@ -41,4 +41,35 @@ final class ServiceProcess: @unchecked Sendable {
     }
 
     deinit { stop(SIGKILL) }
+
+    /// Waits until the service answers `GET /api/v1/health` with 200: the thing itself, not a delay.
+    /// Gives up at once when the process has ended, or after `seconds`; either way the issue says what
+    /// it saw (the exit status, the last answer or error, the log's end), so a failure on a slow
+    /// machine can be told from a failure of the service.
+    @discardableResult
+    func waitUntilHealthy(_ http: LiveHTTP, within seconds: Double = 90, sourceLocation: SourceLocation = #_sourceLocation) async -> Bool {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var last = "no answer yet"
+        while ContinuousClock.now < deadline {
+            if !process.isRunning {
+                Issue.record(
+                    "the service ended (status \(process.terminationStatus), \(process.terminationReason == .exit ? "exit" : "signal")) before it was healthy; last: \(last)\n\(log.suffix(4000))",
+                    sourceLocation: sourceLocation)
+                return false
+            }
+            do {
+                let answer = try await http.send("GET", "/api/v1/health", timeout: 5)
+                if answer.status == 200 { return true }
+                last = "HTTP \(answer.status) \(answer.json)"
+            } catch {
+                last = "\(error)"
+            }
+            // The poll interval of a wait for a state (bounded by `seconds`), not a wait in itself.
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        Issue.record(
+            "the service (pid \(pid), running: \(process.isRunning)) was not healthy after \(Int(seconds)) s; last: \(last)\n\(log.suffix(4000))",
+            sourceLocation: sourceLocation)
+        return false
+    }
 }
