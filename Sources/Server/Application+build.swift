@@ -33,14 +33,17 @@ public struct ServerDependencies: Sendable {
     public var cluster: (any SharedTicketStore)?
     /// When this process started (`GET /nodes` with SQLite).
     public var startedAt = Date()
+    /// The interactive search (`GET /search`, `GET /ticket/{id}/search`); nil answers 503.
+    public var search: InteractiveSearch?
 
     public init(
         config: AppConfig, database: any TicketStore, orchestrator: Orchestrator, authToken: String, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil,
         bandwidth: (@Sendable () -> BandwidthState)? = nil, rss: (@Sendable () -> RSSRound?)? = nil,
-        remoteEvents: EventBus? = nil, cluster: (any SharedTicketStore)? = nil
+        remoteEvents: EventBus? = nil, cluster: (any SharedTicketStore)? = nil, search: InteractiveSearch? = nil
     ) {
+        self.search = search
         self.remoteEvents = remoteEvents
         self.cluster = cluster
         self.rss = rss
@@ -84,6 +87,7 @@ public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContex
     BlocklistRoutes(deps: deps).register(on: api)
     VerificationRoutes(deps: deps).register(on: api)
     StatusRoutes(deps: deps).register(on: api)
+    SearchRoutes(deps: deps).register(on: api)
     registerEventSocketHint(on: api)
     return router
 }

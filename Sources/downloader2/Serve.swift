@@ -47,8 +47,11 @@ struct Serve: AsyncParsableCommand {
         let port = await torrents.listenPort
         logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
         let registry = PrometheusCollectorRegistry()
+        // Indexer pauses (429 / Retry-After) outlive a restart: kept beside the database.
+        let indexerHealth = IndexerHealth(path: config.indexerPausesPath(nodeId: shared == nil ? nil : nodeId))
+        let search = CandidateSearch(indexers: config.indexerClients(), health: indexerHealth)
         let orchestrator = Orchestrator(
-            database: database, stages: stages(config, database, torrents, matcher: matcher, scratch: ".metadata" + nodeFolder),
+            database: database, stages: stages(config, database, torrents, matcher: matcher, search: search, scratch: ".metadata" + nodeFolder),
             settings: PipelineSettings(
                 maxParallelTickets: config.processing.maxParallelTickets,
                 maxParallelDownloads: config.processing.maxParallelDownloads,
@@ -71,7 +74,7 @@ struct Serve: AsyncParsableCommand {
             indexers: config.wanted.enabled ? config.indexerClients() : [], database: database, orchestrator: orchestrator,
             interval: .seconds(config.wanted.rssIntervalMins * 60), logger: logger)
         let remoteEvents = EventBus()
-        let health = HealthMonitor(config: config, logger: logger, live: { notifier.healthChecks() })
+        let health = HealthMonitor(config: config, logger: logger, indexers: indexerHealth, live: { notifier.healthChecks() })
         let app = buildApplication(
             ServerDependencies(
                 config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
@@ -84,7 +87,8 @@ struct Serve: AsyncParsableCommand {
                     }
                     registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
                     registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
-                }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store))
+                }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store,
+                search: InteractiveSearch(search: search, autoApproveThreshold: config.matcher.autoApproveThreshold)))
         let where_ = shared == nil ? config.database.path : "\(PostgresStore.redacted(config.database.url)) as node \(nodeId)"
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(where_)")
         var clusterServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -140,9 +144,8 @@ struct Serve: AsyncParsableCommand {
 
     /// The real stages: indexers, matcher, BitTorrent engine, libav, placement.
     private func stages(
-        _ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher, scratch: String
+        _ config: AppConfig, _ database: any TicketStore, _ torrents: TorrentSession, matcher: any Matcher, search: CandidateSearch, scratch: String
     ) -> PipelineStages {
-        let indexers = config.indexerClients()
         let lister = CandidateFileLister(
             torrents: torrents, scratchDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(scratch),
             metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs))
@@ -162,7 +165,7 @@ struct Serve: AsyncParsableCommand {
             durationToleranceSecs: config.converter.durationToleranceSecs,
             partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
         return PipelineStages(
-            search: IndexerSearchStage(search: CandidateSearch(indexers: indexers), lister: lister),
+            search: IndexerSearchStage(search: search, lister: lister),
             match: CandidateMatchStage(matcher: matcher, verifiesDownloads: config.verify.fakeLossless != "off"),
             download: download, convert: convert, place: FilePlacementStage(placer: placer, database: database),
             verify: ReleaseVerifyStage(

@@ -105,6 +105,28 @@ extension Orchestrator {
         return change.ticket
     }
 
+    /// Approves a release a person chose from an interactive search (it need not be among the
+    /// ticket's candidates): from `needs_approval` or `failed`, like an approval by index. The
+    /// ticket's own candidates that score well enough stay its fallbacks.
+    public func approve(_ id: String, release chosen: ScoredCandidate, by approver: String? = nil) async throws -> StoredTicket {
+        let approvedBy = approver ?? settings.approver
+        let minScore = settings.fallbackMinScore
+        let change = try await apply(id) { ticket in
+            let others: [ScoredCandidate]
+            switch ticket.state {
+            case .needsApproval(let waiting): others = waiting.candidates
+            case .failed: others = []
+            default: throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .approved))
+            }
+            var selected = chosen
+            selected.reasoning += "; chosen from an interactive search"
+            let alternatives = fallbackCandidates(others, chosen: selected, ticket: ticket.ticket, minScore: minScore)
+            return TicketUpdate(state: .approved(.init(selected: selected, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives)))
+        }
+        wake.signal()
+        return change.ticket
+    }
+
     /// Rejects a ticket waiting for a person.
     public func reject(_ id: String, reason: String?, by rejecter: String? = nil) async throws -> StoredTicket {
         try await apply(id) { [settings] _ in

@@ -67,7 +67,7 @@ extension Orchestrator {
             throw StageError.noCandidates(searched)
         }
         try await database.saveCandidates(ticketId: ticket.id, candidates)
-        let matching = try await move(ticket, to: .matching(.init(candidates: candidates, startedAt: Date())))
+        let matching = try await move(ticket, to: .matching(.init(candidates: candidates, startedAt: Date())), note: context.takeNote())
         let outcome = try await stages.match.match(matching, candidates: candidates, context: context)
         try context.checkCancellation()
         let note = dropped == 0 ? "" : "; \(dropped) blocklisted release\(dropped == 1 ? "" : "s") dropped before matching"
@@ -217,8 +217,8 @@ extension Orchestrator {
     }
 
     /// One checked state change, published once it has committed.
-    func move(_ ticket: StoredTicket, to state: TicketState) async throws -> StoredTicket {
-        let moved = try await apply(ticket.id) { _ in TicketUpdate(state: state) }.ticket
+    func move(_ ticket: StoredTicket, to state: TicketState, note: (type: TicketEventType, payload: JSONValue)? = nil) async throws -> StoredTicket {
+        let moved = try await apply(ticket.id) { _ in TicketUpdate(state: state, note: note) }.ticket
         snapshots.begin(ticket.id, moved.state)
         return moved
     }
@@ -237,6 +237,20 @@ extension Orchestrator {
                 if let fallback = Self.fallback(from: ticket, after: error, entry: entry) { return fallback }
                 if let waiting = Self.waitForPerson(ticket, after: error, entry: entry, at: now) { return waiting }
                 if let wanted = Self.keepWanted(ticket, after: error, entry: entry, policy: wantedPolicy, at: now) { return wanted }
+                if let notBefore = error.notBefore, notBefore > now {
+                    // An indexer asked for a pause: wait for it, without spending a retry.
+                    return TicketUpdate(
+                        state: ticket.resumableState(at: now, note: "waiting for \(error.code)"), error: entry, retryCount: ticket.retryCount,
+                        waitUntil: notBefore,
+                        note: (
+                            .retryScheduled,
+                            .object([
+                                "code": .string(error.code), "error": .string(error.message), "retry_count": .number(Double(ticket.retryCount)),
+                                "delay_secs": .number(notBefore.timeIntervalSince(now).rounded(.up)),
+                                "retry_at": .string(ISO8601DateFormatter().string(from: notBefore)),
+                            ])
+                        ))
+                }
                 if error.retryable, policy.allowsRetry(afterRetries: ticket.retryCount) {
                     let delay = policy.delay(afterRetries: ticket.retryCount)
                     let retryAt = now.addingTimeInterval(delay)

@@ -20,7 +20,7 @@ public struct IndexerSearchStage: SearchStage {
     public func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
         guard !search.indexers.isEmpty else {
             throw StageError(
-                code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key, or [torznab] feeds", retryable: false)
+                code: "no_indexers", message: "no indexer is configured: set [jackett] url and api_key, or [[torznab]] feeds", retryable: false)
         }
         let outcome = await search.search(ticket.ticket.search, override: query)
         await context.reportProgress(
@@ -28,6 +28,10 @@ public struct IndexerSearchStage: SearchStage {
                 "stage": .string("searching"), "queries": .array(outcome.queries.map { .string($0) }),
                 "candidates": .number(Double(outcome.candidates.count)),
             ]))
+        if !outcome.errors.isEmpty {
+            // Kept in the history: which indexer failed or asked for a pause, on which query.
+            context.note(.searchReport, .object(["indexers": .array(outcome.reports.map(\.json))]))
+        }
         if !outcome.candidates.isEmpty {
             guard let lister else { return outcome.candidates }
             try context.checkCancellation()
@@ -37,13 +41,15 @@ public struct IndexerSearchStage: SearchStage {
         if !unauthorized.isEmpty, unauthorized.count == outcome.errors.count, unauthorized.count >= search.indexers.count {
             throw StageError(code: "indexer_auth", message: unauthorized.map(\.description).joined(separator: "; "), retryable: false)
         }
-        if let first = outcome.errors.first {
-            throw StageError(
-                code: "indexer_unavailable",
-                message:
-                    "nothing found for \(outcome.queries.map { "'\($0)'" }.joined(separator: ", ")); \(outcome.errors.map(\.description).joined(separator: "; "))",
-                retryable: first.isRetryable || outcome.errors.contains { $0.isRetryable })
+        guard !outcome.errors.isEmpty else { return [] }
+        let message =
+            "nothing found for \(outcome.queries.map { "'\($0)'" }.joined(separator: ", ")); \(outcome.errors.map(\.description).joined(separator: "; "))"
+        // Every indexer that could have answered asked for a pause: the ticket waits for the first to end.
+        let answered = Set(
+            outcome.reports.filter { report in !report.failures.contains { if case .rateLimited = $0 { true } else { false } } }.map(\.indexer))
+        if answered.isEmpty, let resumeAt = outcome.resumeAt {
+            throw StageError(code: "indexer_rate_limited", message: message, retryable: true, notBefore: resumeAt)
         }
-        return []
+        throw StageError(code: "indexer_unavailable", message: message, retryable: outcome.errors.contains { $0.mayPass })
     }
 }

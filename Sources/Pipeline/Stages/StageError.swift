@@ -1,3 +1,4 @@
+import Foundation
 import Basics
 
 /// A stage's failure as the Orchestrator needs it: a stable code, a message for people, and
@@ -6,12 +7,16 @@ public struct StageError: Error, Sendable, Equatable, CustomStringConvertible {
     public var code: String
     public var message: String
     public var retryable: Bool
+    /// Not before this moment, and without spending a retry: what an indexer's pause (429 with
+    /// `Retry-After`) asks of the ticket that met it.
+    public var notBefore: Date?
 
     /// The message is redacted here: it goes into the error history, events, the API and the log.
-    public init(code: String, message: String, retryable: Bool) {
+    public init(code: String, message: String, retryable: Bool, notBefore: Date? = nil) {
         self.code = code
         self.message = Secrets.shared.redact(message)
         self.retryable = retryable
+        self.notBefore = notBefore
     }
 
     public var description: String { "\(code): \(message)" }

@@ -54,7 +54,9 @@ public final class RSSSync: Service, Sendable {
         var fresh: [TorrentCandidate] = []
         for indexer in indexers {
             do {
-                let items = try await indexer.recentReleases()
+                let answer = try await indexer.recentReleases()
+                let items = answer.candidates
+                round.failures += answer.failures.map(\.description)
                 round.itemsRead += items.count
                 fresh += items.filter { seen.insert(SeenReleases.key($0)) }
             } catch {

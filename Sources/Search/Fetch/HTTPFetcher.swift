@@ -125,6 +125,10 @@ public struct HTTPFetcher: Sendable {
             _ = d2_curl_get_string(curl, CURLINFO_REDIRECT_URL, &location)
             if let location { return .success(.redirect(String(cString: location))) }
         }
+        if status == 429 || status == 503, let retryAfter = header(curl, "Retry-After").flatMap({ FetchError.retryAfterSeconds($0) }) {
+            return .failure(.rateLimited(url: shown, status: status, retryAfter: retryAfter))
+        }
+        if status == 429 { return .failure(.rateLimited(url: shown, status: status, retryAfter: nil)) }
         guard (200..<300).contains(status) else {
             let excerpt = String(decoding: sink.data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return .failure(.httpStatus(url: shown, status: status, excerpt: Secrets.shared.redact(excerpt)))
@@ -132,6 +136,13 @@ public struct HTTPFetcher: Sendable {
         var contentType: UnsafeMutablePointer<CChar>?
         _ = d2_curl_get_string(curl, CURLINFO_CONTENT_TYPE, &contentType)
         return .success(.done(.body(sink.data, status: status, contentType: contentType.map { String(cString: $0) }, finalURL: url)))
+    }
+
+    /// The last value of a response header of the last request, nil when absent.
+    private func header(_ curl: UnsafeMutableRawPointer, _ name: String) -> String? {
+        var found: UnsafeMutablePointer<curl_header>?
+        guard curl_easy_header(curl, name, 0, UInt32(CURLH_HEADER), -1, &found) == CURLHE_OK, let value = found?.pointee.value else { return nil }
+        return String(cString: value)
     }
 
     private func classify(_ code: CURLcode, url: String) -> FetchError {

@@ -5,14 +5,14 @@ import FoundationXML
 #endif
 import Tickets
 
-/// A Torznab feed (Prowlarr, Jackett's per-indexer feeds, others): `t=caps` read once, then
-/// `t=music` with artist/album/year where the feed supports it, else `t=search&q=`.
+/// A Torznab feed (Prowlarr, Jackett's per-indexer feeds, others): `t=caps` read once, then each
+/// search built from what the caps say the feed takes (``TorznabCaps/request(for:)``).
 public actor TorznabClient: IndexerClient {
     public nonisolated let name: String
     let baseURL: String
     let apiKey: String
     let fetcher: HTTPFetcher
-    private var musicSearch: Bool?
+    private var caps: TorznabCaps?
 
     public init(name: String, baseURL: String, apiKey: String, fetcher: HTTPFetcher = HTTPFetcher()) {
         self.name = name
@@ -23,35 +23,38 @@ public actor TorznabClient: IndexerClient {
         Secrets.shared.register(apiKey, origin: baseURL)
     }
 
-    public func search(_ query: IndexerQuery) async throws(IndexerError) -> [TorrentCandidate] {
-        if musicSearch == nil {
-            let caps = try await get(["t": "caps"])
-            musicSearch = TorznabFeed.supportsMusicSearch(caps)
+    /// The feed's caps, read on first use; a feed whose caps are unreadable is searched with `q` alone.
+    public func capabilities() async throws(IndexerError) -> TorznabCaps {
+        if let caps { return caps }
+        let read: TorznabCaps
+        do {
+            read = TorznabCaps.parse(try await get([("t", "caps")])) ?? .unknown
+        } catch {
+            switch error {
+            case .unauthorized, .rateLimited: throw error
+            default: read = .unknown
+            }
         }
-        var items: [String: String] = ["apikey": apiKey, "cat": musicCategory]
-        if musicSearch == true, query.artist != nil || query.album != nil {
-            items["t"] = "music"
-            if let artist = query.artist { items["artist"] = artist }
-            if let album = query.album { items["album"] = album }
-            if let year = query.year { items["year"] = String(year) }
-        } else {
-            items["t"] = "search"
-            items["q"] = query.text
-        }
-        return try TorznabFeed.candidates(try await get(items), indexer: name)
+        caps = read
+        return read
+    }
+
+    public func search(_ query: IndexerQuery) async throws(IndexerError) -> IndexerAnswer {
+        let caps = try await capabilities()
+        return try TorznabFeed.answer(try await get(caps.request(for: query)), indexer: name)
     }
 
     /// `t=search` with no `q`, music categories: the feed of recent releases.
-    public func recentReleases() async throws(IndexerError) -> [TorrentCandidate] {
-        try TorznabFeed.candidates(try await get(["t": "search", "cat": musicCategory]), indexer: name)
+    public func recentReleases() async throws(IndexerError) -> IndexerAnswer {
+        let caps = try await capabilities()
+        let categories = caps.musicCategories.isEmpty ? musicCategory : caps.musicCategories.joined(separator: ",")
+        return try TorznabFeed.answer(try await get([("t", "search"), ("cat", categories)]), indexer: name)
     }
 
-    private func get(_ items: [String: String]) async throws(IndexerError) -> Data {
-        var components = URLComponents(string: baseURL)
-        var query = items
-        query["apikey"] = apiKey
-        components?.queryItems = query.sorted { $0.key < $1.key }.map { URLQueryItem(name: $0.key, value: $0.value) }
-        guard let url = components?.url?.absoluteString else { throw .badResponse(indexer: name, reason: "cannot build a URL from \(baseURL)") }
+    private func get(_ items: [(String, String)]) async throws(IndexerError) -> Data {
+        guard let url = url(baseURL, items + (apiKey.isEmpty ? [] : [("apikey", apiKey)])) else {
+            throw .badResponse(indexer: name, reason: "cannot build a URL from \(baseURL)")
+        }
         let answer: FetchResult
         do {
             answer = try await fetcher.get(url)
@@ -63,14 +66,9 @@ public actor TorznabClient: IndexerClient {
     }
 }
 
-/// Reading Torznab XML: `<item>`s with `torznab:attr` seeders/peers/infohash/magneturl, or `<error>`.
+/// Reading Torznab XML: `<item>`s with `*:attr` seeders/peers/infohash/magneturl and the rest, or `<error>`.
 enum TorznabFeed {
-    static func supportsMusicSearch(_ caps: Data) -> Bool {
-        let text = String(decoding: caps, as: UTF8.self)
-        return text.regexRange(#"<music-search[^>]*available="yes""#) != nil
-    }
-
-    static func candidates(_ data: Data, indexer: String) throws(IndexerError) -> [TorrentCandidate] {
+    static func answer(_ data: Data, indexer: String) throws(IndexerError) -> IndexerAnswer {
         let reader = TorznabReader()
         let parser = XMLParser(data: data)
         parser.delegate = reader
@@ -78,11 +76,14 @@ enum TorznabFeed {
             throw .badResponse(indexer: indexer, reason: "not a Torznab XML feed (\(parser.parserError.map { "\($0)" } ?? "unparseable"))")
         }
         if let (code, message) = reader.error {
-            if ["100", "101", "102"].contains(code) { throw .unauthorized(indexer: indexer, message: "Torznab error \(code): \(message)") }
-            throw .badResponse(indexer: indexer, reason: "Torznab error \(code): \(message)")
+            // Newznab/Torznab 100–199 are account and credential errors (Lidarr reads them so too).
+            if let number = Int(code), (100..<200).contains(number) {
+                throw .unauthorized(indexer: indexer, message: "Torznab error \(code): \(message)")
+            }
+            throw .failed(indexer: indexer, message: "Torznab error \(code): \(message)")
         }
         guard reader.sawChannel else { throw .badResponse(indexer: indexer, reason: "no <channel> in the feed") }
-        return reader.items.compactMap { $0.candidate(indexer: indexer) }
+        return IndexerAnswer(candidates: reader.items.compactMap { $0.candidate(indexer: indexer) })
     }
 }
 
@@ -92,22 +93,35 @@ private final class TorznabReader: NSObject, XMLParserDelegate {
         var fields: [String: String] = [:]
         var attrs: [String: String] = [:]
         var enclosure: String?
+        var enclosureLength: String?
+        /// `<jackettindexer>` / `<prowlarrindexer>`: the tracker behind an aggregate feed.
+        var tracker: String?
 
         func candidate(indexer: String) -> TorrentCandidate? {
             guard let title = fields["title"], !title.isEmpty else { return nil }
-            let magnet = attrs["magneturl"] ?? (fields["link"]?.hasPrefix("magnet:") == true ? fields["link"] : nil)
+            let magnet = [attrs["magneturl"], fields["link"], enclosure].compactMap { $0 }.first { $0.lowercased().hasPrefix("magnet:") }
             let link = enclosure ?? fields["link"]
-            let hash = attrs["infohash"]?.lowercased() ?? infoHash(ofMagnet: magnet)
+            // A hash that is not one (Prowlarr's fixtures write "(removed)") is no hash.
+            let stated = attrs["infohash"]?.lowercased().trimmingCharacters(in: .whitespaces)
+            let hash = stated.flatMap { $0.count == 40 && $0.allSatisfy(\.isHexDigit) ? $0 : nil } ?? infoHash(ofMagnet: magnet)
             guard hash != nil || magnet != nil || link != nil else { return nil }
-            let seeders = Int(attrs["seeders"] ?? "") ?? 0
-            let peers = Int(attrs["peers"] ?? "") ?? seeders
-            let formatter = DateFormatter()
-            formatter.locale = Locale(identifier: "en_US_POSIX")
-            formatter.dateFormat = "EEE, dd MMM yyyy HH:mm:ss Z"
-            return TorrentCandidate(
-                title: title, indexer: attrs["indexer"] ?? indexer, magnetUri: magnet, downloadUrl: link?.hasPrefix("magnet:") == true ? nil : link,
-                infoHash: hash ?? "", sizeBytes: Int64(fields["size"] ?? attrs["size"] ?? "") ?? 0, seeders: seeders,
-                leechers: max(peers - seeders, 0), publishDate: fields["pubDate"].flatMap { formatter.date(from: $0) })
+            // Torznab `peers` counts everyone (seeders and leechers); `leechers` is given by some feeds.
+            let seeders = max(Int(attrs["seeders"] ?? "") ?? 0, 0)
+            let leechers = Int(attrs["leechers"] ?? "") ?? (Int(attrs["peers"] ?? "").map { $0 - seeders } ?? 0)
+            // Prowlarr writes `<size>` always, empty when unknown: then the attribute, then the enclosure's length.
+            let sizes: [Int64] = [fields["size"], attrs["size"], enclosureLength].compactMap { $0.flatMap { Int64($0) } }
+            let size: Int64 = sizes.first(where: { $0 > 0 }) ?? 0
+            var candidate = TorrentCandidate(
+                title: title, indexer: tracker.flatMap { $0.isEmpty ? nil : $0 } ?? indexer, magnetUri: magnet,
+                downloadUrl: link?.hasPrefix("magnet:") == true ? nil : link, infoHash: hash ?? "", sizeBytes: size, seeders: seeders,
+                leechers: max(leechers, 0), publishDate: fields["pubDate"].flatMap(IndexerDates.rfc822))
+            candidate.fileCount = (attrs["files"] ?? fields["files"]).flatMap { Int($0) }
+            candidate.grabs = (attrs["grabs"] ?? fields["grabs"]).flatMap { Int($0) }
+            candidate.minimumRatio = attrs["minimumratio"].flatMap { Double($0) }
+            candidate.minimumSeedTimeSecs = attrs["minimumseedtime"].flatMap { Int($0) }
+            candidate.downloadVolumeFactor = attrs["downloadvolumefactor"].flatMap { Double($0) }
+            candidate.uploadVolumeFactor = attrs["uploadvolumefactor"].flatMap { Double($0) }
+            return candidate
         }
     }
 
@@ -117,29 +131,81 @@ private final class TorznabReader: NSObject, XMLParserDelegate {
     private var current: Item?
     private var text = ""
 
+    /// `torznab:attr`, `newznab:attr`, or any other prefix the feed chose for its namespace.
+    private static func localName(_ element: String) -> Substring {
+        element.split(separator: ":").last ?? Substring(element)
+    }
+
     func parser(
         _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]
     ) {
         text = ""
-        switch element {
+        switch Self.localName(element) {
         case "channel": sawChannel = true
         case "item": current = Item()
         case "error": error = (attributes["code"] ?? "?", attributes["description"] ?? "")
-        case "enclosure": current?.enclosure = attributes["url"]
-        case "torznab:attr", "attr":
-            if let name = attributes["name"], let value = attributes["value"] { current?.attrs[name] = value }
+        case "enclosure":
+            current?.enclosure = attributes["url"]
+            current?.enclosureLength = attributes["length"]
+        case "attr":
+            if let name = attributes["name"], let value = attributes["value"] { current?.attrs[name.lowercased()] = value }
         default: break
         }
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) { text += string }
 
+    func parser(_ parser: XMLParser, foundCDATA block: Data) { text += String(decoding: block, as: UTF8.self) }
+
     func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
-        if element == "item", let item = current {
+        let name = Self.localName(element)
+        if name == "item", let item = current {
             items.append(item)
             current = nil
-        } else if current != nil, ["title", "link", "size", "pubDate", "guid"].contains(element) {
-            current?.fields[element] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if current != nil, ["title", "link", "size", "pubDate", "guid", "files", "grabs"].contains(name) {
+            current?.fields[String(name)] = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        } else if current != nil, name == "jackettindexer" || name == "prowlarrindexer" {
+            current?.tracker = text.trimmingCharacters(in: .whitespacesAndNewlines)
         }
+    }
+}
+
+/// The date formats indexers write.
+enum IndexerDates {
+    /// RSS `pubDate`: `Sat, 01 May 2021 10:00:00 +0000` (the weekday is optional).
+    static func rfc822(_ text: String) -> Date? {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        for format in ["EEE, dd MMM yyyy HH:mm:ss Z", "dd MMM yyyy HH:mm:ss Z", "EEE, dd MMM yyyy HH:mm:ss zzz"] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) { return date }
+        }
+        return nil
+    }
+
+    /// Jackett's JSON dates: ISO 8601 with up to seven fractional digits (.NET's ticks) and an offset,
+    /// `Z`, or none at all (read as UTC): `2020-07-01T12:39:19.3915488+01:00`.
+    static func iso8601(_ text: String) -> Date? {
+        let pattern = #"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:\.(\d+))?(Z|[+-]\d{2}:?\d{2})?$"#
+        guard let regex = try? NSRegularExpression(pattern: pattern),
+            let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text))
+        else { return nil }
+        func group(_ index: Int) -> String? {
+            Range(match.range(at: index), in: text).map { String(text[$0]) }
+        }
+        var components = DateComponents()
+        components.calendar = Calendar(identifier: .gregorian)
+        (components.year, components.month, components.day) = (Int(group(1)!), Int(group(2)!), Int(group(3)!))
+        (components.hour, components.minute, components.second) = (Int(group(4)!), Int(group(5)!), Int(group(6)!))
+        var offset = 0
+        if let zone = group(8), zone != "Z" {
+            let digits = zone.dropFirst().filter(\.isNumber)
+            let minutes = (Int(digits.prefix(2)) ?? 0) * 60 + (Int(digits.suffix(2)) ?? 0)
+            offset = (zone.hasPrefix("-") ? -minutes : minutes) * 60
+        }
+        components.timeZone = TimeZone(secondsFromGMT: offset)
+        guard let whole = components.date else { return nil }
+        let fraction = group(7).flatMap { Double("0." + $0) } ?? 0
+        return whole.addingTimeInterval(fraction)
     }
 }

@@ -37,13 +37,34 @@ public struct AppConfig: Sendable, Equatable {
     public struct Jackett: Sendable, Equatable {
         public var url = ""
         public var apiKey = ""
-        public var timeoutSecs = 30
+        /// One `indexers/all` search waits for every tracker behind Jackett, each up to Jackett's own
+        /// 100 s: the whole search gets longer than that, and is not repeated at once when it runs out.
+        public var timeoutSecs = 120
     }
 
     public struct Torznab: Sendable, Equatable {
-        /// Torznab feed URLs with their `apikey` parameter (Prowlarr, Jackett per-indexer feeds).
+        /// Torznab feed URLs with their `apikey` parameter (Prowlarr, Jackett per-indexer feeds): the
+        /// older form, still read beside `[[torznab]]` entries.
         public var feeds: [String] = []
         public var timeoutSecs = 30
+        /// `[[torznab]]` entries.
+        public var indexers: [TorznabIndexer] = []
+    }
+
+    /// One `[[torznab]]` entry: a feed URL as Jackett's "Copy Torznab Feed" or Prowlarr gives it, its
+    /// key apart (or inside the URL), and the name it is shown under.
+    public struct TorznabIndexer: Sendable, Equatable {
+        public var url: String
+        public var apiKey = ""
+        public var name = ""
+        public var timeoutSecs: Int?
+
+        public init(url: String, apiKey: String = "", name: String = "", timeoutSecs: Int? = nil) {
+            self.url = url
+            self.apiKey = apiKey
+            self.name = name
+            self.timeoutSecs = timeoutSecs
+        }
     }
 
     public struct Torrent: Sendable, Equatable {

@@ -42,6 +42,11 @@ extension AppConfig {
     /// response can carry one: the keys marked secret, and the key inside each feed URL.
     func registerSecrets() {
         Secrets.shared.register(jackett.apiKey, origin: jackett.url)
+        for entry in torznab.indexers {
+            let endpoint = IndexerEndpoint(torznabFeed: entry.url)
+            Secrets.shared.register(entry.apiKey, origin: endpoint?.baseURL ?? entry.url)
+            if let endpoint { Secrets.shared.register(endpoint.apiKey, origin: endpoint.baseURL) }
+        }
         for target in notify {
             Secrets.shared.register(target.secret)
             Secrets.shared.register(target.password)
@@ -73,6 +78,11 @@ extension AppConfig {
         for (sectionName, sectionValue) in root {
             if sectionName == "notify" {
                 notify = try Self.notifyTargets(sectionValue, source: source)
+                continue
+            }
+            // `[[torznab]]` entries; `[torznab]` (a table: feeds, timeout_secs) is read as before.
+            if sectionName == "torznab", let entries = sectionValue.array {
+                torznab.indexers = try Self.torznabIndexers(entries.map { $0 }, source: source)
                 continue
             }
             guard sections.contains(sectionName) else {
@@ -133,6 +143,10 @@ extension AppConfig {
         }
         var json = sections.mapValues { JSONValue.object($0) }
         json["notify"] = notifyJSON()
+        if case .object(var section)? = json["torznab"] {
+            section["indexers"] = torznabIndexersJSON()
+            json["torznab"] = .object(section)
+        }
         return .object(json)
     }
 

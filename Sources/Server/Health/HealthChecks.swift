@@ -9,12 +9,12 @@ import Search
 /// answering and accepting their keys, the BitTorrent port, the libav encoders.
 public enum HealthChecks {
     /// Runs every check. `listenPort` is false inside `serve`, whose own engine holds the port.
-    public static func run(_ config: AppConfig, listenPort: Bool = true) async -> [HealthCheck] {
+    public static func run(_ config: AppConfig, listenPort: Bool = true, indexers health: IndexerHealth? = nil) async -> [HealthCheck] {
         var checks: [HealthCheck] = []
         checks += config.placer.mediaRoots.map(mediaRoot)
         checks += freeSpace(config)
         checks += sameFileSystem(config)
-        checks += await indexers(config)
+        checks += await indexers(config, health: health)
         if listenPort { checks += listenPorts(config.torrent.listenInterfaces) }
         checks += encoders()
         return checks
@@ -89,28 +89,58 @@ public enum HealthChecks {
         }
     }
 
-    static func indexers(_ config: AppConfig) async -> [HealthCheck] {
+    /// Each indexer asked once (unless it asked for a pause, which is reported instead), the trackers
+    /// an aggregate names as failing, and what the service's own searches last met (`health`).
+    static func indexers(_ config: AppConfig, health: IndexerHealth? = nil) async -> [HealthCheck] {
         let clients = config.indexerClients()
         guard !clients.isEmpty else {
             return [
                 HealthCheck(
                     "indexer", "(none)", .warning, "no indexer is configured: tickets cannot be searched",
-                    hint: "set [jackett] url and api_key, or [torznab] feeds")
+                    hint: "set [jackett] url and api_key, or [[torznab]] feeds")
             ]
         }
         var checks: [HealthCheck] = []
+        var named = Set<String>()
         for client in clients {
+            named.insert(client.name)
+            if let until = await health?.pausedUntil(client.name) {
+                checks.append(
+                    HealthCheck(
+                        "indexer", client.name, .warning,
+                        "paused until \(ISO8601DateFormatter().string(from: until)): it asked for a pause (HTTP 429 / Retry-After)",
+                        hint: "searches wait for it; other indexers go on"))
+                continue
+            }
             do {
-                _ = try await client.search(IndexerQuery(text: "downloader2 health check"))
+                let answer = try await client.search(IndexerQuery(text: "downloader2 health check"))
                 checks.append(HealthCheck("indexer", client.name, .ok, "answers and accepts its key"))
+                for failure in answer.failures {
+                    named.insert(failure.indexer)
+                    checks.append(
+                        HealthCheck(
+                            "indexer", failure.indexer, .warning, failure.description, hint: "fix it in \(client.name), or disable that tracker there"
+                        ))
+                }
             } catch .unauthorized {
                 checks.append(
                     HealthCheck(
                         "indexer", client.name, .error, "refuses its API key", hint: "check the key in the configuration (it is never printed)"))
+            } catch .rateLimited(_, let until) {
+                checks.append(
+                    HealthCheck(
+                        "indexer", client.name, .warning,
+                        "asked for a pause until \(ISO8601DateFormatter().string(from: until)) (HTTP 429 / Retry-After)"))
             } catch {
                 checks.append(
                     HealthCheck("indexer", client.name, .error, "\(error)", hint: "is the indexer running and reachable from this machine?"))
             }
+        }
+        // What the searches themselves last met, for trackers this check did not already name.
+        for (name, entry) in await health?.snapshot() ?? [:] where !named.contains(name) {
+            guard let error = entry.lastError, let at = entry.lastErrorAt, at > (entry.lastSuccessAt ?? .distantPast) else { continue }
+            checks.append(
+                HealthCheck("indexer", name, .warning, "last search, \(ISO8601DateFormatter().string(from: at)): \(error.description)"))
         }
         return checks
     }

@@ -7,7 +7,11 @@ import Tickets
 struct AdminRoutes: Sendable {
     let deps: ServerDependencies
 
-    struct ApproveBody: Decodable { var candidateIdx: Int? }
+    /// `candidate_idx` picks among the ticket's candidates; `release` is one from an interactive search.
+    struct ApproveBody: Decodable {
+        var candidateIdx: Int?
+        var release: ScoredCandidate?
+    }
     struct RejectBody: Decodable { var reason: String? }
     struct ForceSearchBody: Decodable { var query: String }
 
@@ -55,6 +59,17 @@ struct AdminRoutes: Sendable {
         let input = try body.decode(ApproveBody.self, from: try await body.bytes(of: request), allowEmpty: true, emptyValue: ApproveBody())
         if let idx = input.candidateIdx, idx < 0 {
             throw APIError(.unprocessableContent, code: "invalid_candidate_idx", message: "candidate_idx must be 0 or more", field: "candidate_idx")
+        }
+        if let release = input.release {
+            guard input.candidateIdx == nil else {
+                throw APIError(.unprocessableContent, code: "invalid_field", message: "give candidate_idx or release, not both", field: "release")
+            }
+            guard !release.torrent.infoHash.isEmpty || release.torrent.magnetUri != nil || release.torrent.downloadUrl != nil else {
+                throw APIError(
+                    .unprocessableContent, code: "invalid_field", message: "the release has no info_hash, magnet_uri or download_url",
+                    field: "release")
+            }
+            return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.approve(id, release: release)))
         }
         return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.approve(id, candidateIdx: input.candidateIdx)))
     }

@@ -21,6 +21,18 @@ public struct TorrentCandidate: Codable, Sendable, Equatable {
     /// The EAC/XLD logs of a lossless release, read before the download like the sheets.
     public var ripLogs: [RipLogNote]?
     public var publishDate: Date?
+    /// What the indexer says beyond the file list (Torznab attributes, Jackett's JSON fields): how many
+    /// files, how often grabbed, the tracker's seeding rules and whether the download counts
+    /// (`download_volume_factor` 0 is freeleech) and the upload counts double.
+    public var fileCount: Int?
+    public var grabs: Int?
+    public var minimumRatio: Double?
+    public var minimumSeedTimeSecs: Int?
+    public var downloadVolumeFactor: Double?
+    public var uploadVolumeFactor: Double?
+
+    /// The download does not count against the user's ratio on its tracker.
+    public var isFreeleech: Bool { downloadVolumeFactor == 0 }
 
     public init(
         title: String, indexer: String, magnetUri: String? = nil, downloadUrl: String? = nil, infoHash: String,

@@ -38,4 +38,6 @@ public enum TicketEventType: String, Codable, Sendable, CaseIterable {
     /// Verification looked inside the downloaded release: per-file probe, durations, fake-lossless
     /// verdicts, and whether the release was accepted or refused.
     case verified
+    /// The search met failing or paused indexers: each indexer's answer per query, with its errors.
+    case searchReport = "search_report"
 }

@@ -65,7 +65,19 @@ struct PipelineEndToEndTests {
         if let torrent {
             router.get("dl/album.torrent") { _, _ in Response(status: .ok, body: ResponseBody(byteBuffer: ByteBuffer(bytes: torrent))) }
         }
-        router.get("api/v2.0/indexers/all/results") { _, _ -> Response in
+        // A q-only Cardigann tracker behind Jackett: it finds the album by its keywords, and answers
+        // an empty query with its latest (unrelated) releases.
+        let releases: @Sendable () -> [CardigannTracker.Release] = {
+            let flac = CardigannTracker.Release(
+                title: "Tone Ensemble - Sine Waves (2024) [FLAC]", size: 2_000_000, seeders: 5, leechers: 0, infoHash: hash,
+                magnet: field == "MagnetUri" ? link() : nil, link: field == "Link" ? link() : nil,
+                published: Date(timeIntervalSince1970: 1_733_000_000))
+            let mp3 = CardigannTracker.Release(
+                title: "Tone Ensemble - Sine Waves (2024) MP3 128", size: 9_000_000, seeders: 1, leechers: 0, infoHash: nil,
+                magnet: "magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))", published: Date(timeIntervalSince1970: 1_732_000_000))
+            return [mp3, flac] + CardigannTracker.latest
+        }
+        router.get("api/v2.0/indexers/all/results") { request, _ -> Response in
             // An indexer that answers slowly, on purpose (the behaviour under test).
             if delay > .zero { try await Task.sleep(for: delay) }
             // An indexer that is down for its first `failFirst` answers (a proxy in front of it answers 502).
@@ -74,12 +86,8 @@ struct PipelineEndToEndTests {
             }) {
                 return Response(status: .badGateway, body: ResponseBody(byteBuffer: ByteBuffer(string: "upstream down")))
             }
-            let json = """
-                {"Results":[
-                 {"Title":"Tone Ensemble - Sine Waves (2024) MP3 128","Tracker":"t","MagnetUri":"magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))","InfoHash":null,"Size":9000000,"Seeders":1,"Peers":1},
-                 {"Title":"Tone Ensemble - Sine Waves (2024) [FLAC]","Tracker":"t","\(field)":"\(link())","InfoHash":"\(hash)","Size":2000000,"Seeders":5,"Peers":5}
-                ],"Indexers":[]}
-                """
+            let tracker = CardigannTracker(releases: releases())
+            let json = tracker.jsonAnswer(tracker.find(request.uri.queryParameters.get("Query") ?? ""))
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
         return router

@@ -85,8 +85,10 @@ struct RSSSyncTests {
                     IndexerQuery(
                         text: "\(ticket.ticket.search.artist) \(ticket.ticket.search.album)", artist: ticket.ticket.search.artist,
                         album: ticket.ticket.search.album)
-                )
-                .filter { ReleaseTitleParser.parse($0.title, artist: ticket.ticket.search.artist, album: ticket.ticket.search.album).agreement == 1 }
+                ).candidates
+                    .filter {
+                        ReleaseTitleParser.parse($0.title, artist: ticket.ticket.search.artist, album: ticket.ticket.search.album).agreement == 1
+                    }
             })
             // The next scheduled search is an hour away: only the feed can bring the album in time.
             let orchestrator = Orchestrator(
