@@ -77,6 +77,9 @@ struct PipelineEndToEndTests {
                 magnet: "magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))", published: Date(timeIntervalSince1970: 1_732_000_000))
             return [mp3, flac] + CardigannTracker.latest
         }
+        // The same tracker's own Torznab feed (q-only caps), at Jackett's path, key "k".
+        let tracker = CardigannTracker(catalogue: releases)
+        tracker.registerTorznab(on: router, apiKey: "k")
         router.get("api/v2.0/indexers/all/results") { request, _ -> Response in
             // An indexer that answers slowly, on purpose (the behaviour under test).
             if delay > .zero { try await Task.sleep(for: delay) }
@@ -86,7 +89,6 @@ struct PipelineEndToEndTests {
             }) {
                 return Response(status: .badGateway, body: ResponseBody(byteBuffer: ByteBuffer(string: "upstream down")))
             }
-            let tracker = CardigannTracker(releases: releases())
             let json = tracker.jsonAnswer(tracker.find(request.uri.queryParameters.get("Query") ?? ""))
             return Response(status: .ok, headers: [.contentType: "application/json"], body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
         }
@@ -109,13 +111,19 @@ struct PipelineEndToEndTests {
 
     /// The real stages over the engine, the fixture indexer on `indexerPort`, libav and placement under `media`.
     static func orchestrator(
-        dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, registry: PrometheusCollectorRegistry
+        dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, registry: PrometheusCollectorRegistry,
+        torznab: Bool = false
     ) -> Orchestrator {
+        let base = "http://127.0.0.1:\(indexerPort)"
+        let client: any IndexerClient =
+            torznab
+            ? TorznabClient(name: "tonetracker", baseURL: base + "/api/v2.0/indexers/tonetracker/results/torznab/api", apiKey: "k")
+            : JackettClient(baseURL: base, apiKey: "k")
         let lister = CandidateFileLister(
             torrents: engine, scratchDirectory: dir.file("dl/.metadata"), metadataTimeout: .seconds(3), earlyTimeout: .seconds(3))
         let stages = PipelineStages(
             search: IndexerSearchStage(
-                search: CandidateSearch(indexers: [JackettClient(baseURL: "http://127.0.0.1:\(indexerPort)", apiKey: "k")]), lister: lister),
+                search: CandidateSearch(indexers: [client]), lister: lister),
             match: CandidateMatchStage(matcher: CandidateScorer()),
             download: TorrentDownloadStage(torrents: engine, downloadRoot: dir.file("dl"), metadataTimeout: .seconds(30), database: database),
             convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
@@ -238,6 +246,37 @@ struct PipelineEndToEndTests {
                 #expect(
                     await PayloadCleaner(torrents: engine, database: database, downloadRoot: dir.file("dl"), keepPayload: false).sweep() == [hash])
                 #expect(await engine.torrents.isEmpty && !FileManager.default.fileExists(atPath: payload))
+            }
+        }
+    }
+
+    @Test("Through a q-only Cardigann tracker's Torznab feed (Jackett's [q] music search): the ticket completes unattended")
+    func qOnlyTorznab() async throws {
+        let dir = TemporaryDirectory("e2e-qonly")
+        let folder = try Self.writeAlbum(in: dir.file("seed"))
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 65536, kind: .v1Only)
+        let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
+        let engine = try TorrentSession(settings: .loopback())
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        try await withRunning([seeder, engine]) {
+            let hash = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)
+            let magnet = try TorrentMetadata.magnetLink(forTorrentFile: torrent) + "&x.pe=127.0.0.1:\(await seeder.listenPort)"
+            let router = Self.indexer(field: "MagnetUri", link: { magnet }, hash: hash)
+            let indexer = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+            try await indexer.test(.live) { client in
+                let orchestrator = Self.orchestrator(
+                    dir: dir, engine: engine, database: database, indexerPort: client.port!, media: dir.file("media"),
+                    registry: PrometheusCollectorRegistry(), torznab: true)
+                let ticket = Self.ticket(id: "qonly-1", media: dir.file("media"))
+                try await withRunning([orchestrator]) {
+                    _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
+                    #expect(try await eventually(within: 120) { try await database.ticket(id: ticket.ticketId)?.state.name.isTerminal == true })
+                }
+                let stored = try #require(try await database.ticket(id: ticket.ticketId))
+                #expect(stored.state.name == .completed, "\(stored.state)")
+                #expect(stored.approval?.name == .autoApproved, "no person was asked: \(String(describing: stored.approval?.name))")
+                #expect(stored.approval?.selectedCandidate?.torrent.infoHash == hash)
+                #expect(stored.approval?.selectedCandidate?.torrent.indexer == "ToneTracker")
             }
         }
     }

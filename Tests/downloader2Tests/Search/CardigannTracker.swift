@@ -33,7 +33,9 @@ final class CardigannTracker: Sendable {
     let id: String
     let name: String
     let music: Music
-    let releases: [Release]
+    /// The catalogue, read at each request (a test may learn a link only once a port is known).
+    let catalogue: @Sendable () -> [Release]
+    var releases: [Release] { catalogue() }
     /// Each request's query string and the moment it came.
     let requests = Mutex<[(query: String, at: ContinuousClock.Instant)]>([])
     /// While set, every Torznab search answers 429 with this `Retry-After` (seconds), once per setting.
@@ -41,11 +43,15 @@ final class CardigannTracker: Sendable {
     /// A second tracker behind the JSON API that fails with this text.
     let trackerError = Mutex<String?>(nil)
 
-    init(id: String = "tonetracker", name: String = "ToneTracker", music: Music = .qOnly, releases: [Release]) {
+    convenience init(id: String = "tonetracker", name: String = "ToneTracker", music: Music = .qOnly, releases: [Release]) {
+        self.init(id: id, name: name, music: music, catalogue: { releases })
+    }
+
+    init(id: String = "tonetracker", name: String = "ToneTracker", music: Music = .qOnly, catalogue: @escaping @Sendable () -> [Release]) {
         self.id = id
         self.name = name
         self.music = music
-        self.releases = releases
+        self.catalogue = catalogue
     }
 
     var searches: [String] { requests.withLock { $0.map(\.query) }.filter { !$0.contains("t=caps") } }
@@ -223,7 +229,7 @@ final class CardigannTracker: Sendable {
         }
     }
 
-    private func registerTorznab(on router: Router<BasicRequestContext>, apiKey: String) {
+    func registerTorznab(on router: Router<BasicRequestContext>, apiKey: String) {
         router.get("api/v2.0/indexers/\(id)/results/torznab/api") { request, _ -> Response in
             self.record(request)
             let p = request.uri.queryParameters
