@@ -16,6 +16,9 @@ public struct InteractiveSearch: Sendable {
         scorer = CandidateScorer(autoApproveThreshold: autoApproveThreshold)
     }
 
+    /// What the searches met per indexer (shared with the ticket pipeline's searches).
+    public var health: IndexerHealth { search.health }
+
     /// The names a search can be limited to.
     public var indexerNames: [String] { search.indexers.map(\.name) }
 

@@ -14,6 +14,8 @@ public actor IndexerHealth {
     }
 
     private var entries: [String: Entry] = [:]
+    /// Failures already counted into `/metrics`, by indexer.
+    private var exported: [String: Int] = [:]
     private let path: String?
 
     /// `path`: the JSON file the pauses are kept in (nil keeps them in memory only).
@@ -52,6 +54,16 @@ public actor IndexerHealth {
 
     /// Every indexer heard of, by name.
     public func snapshot() -> [String: Entry] { entries }
+
+    /// The failures recorded since the last call, by indexer: what a counter adds at a scrape.
+    public func takeNewFailures() -> [String: Int] {
+        var fresh: [String: Int] = [:]
+        for (name, entry) in entries where entry.failures > exported[name, default: 0] {
+            fresh[name] = entry.failures - exported[name, default: 0]
+            exported[name] = entry.failures
+        }
+        return fresh
+    }
 
     private func save(now: Date) {
         guard let path else { return }

@@ -1,3 +1,4 @@
+import Foundation
 import Hummingbird
 import Prometheus
 import Tickets
@@ -14,6 +15,22 @@ struct MetricsRoutes {
             for state in TicketStateName.allCases {
                 deps.metrics.makeGauge(name: "downloader2_tickets", labels: [("state", state.rawValue)])
                     .set(Double(stats.countByState[state] ?? 0))
+            }
+            if let health = deps.search?.health {
+                // Per indexer: failures (Jackett's trackers apart), whether it is paused, its last good answer.
+                for (name, count) in await health.takeNewFailures() {
+                    deps.metrics.makeCounter(name: "downloader2_indexer_failures_total", labels: [("indexer", name)]).increment(by: Int64(count) as Int64)
+                }
+                let now = Date()
+                for (name, entry) in await health.snapshot() {
+                    deps.metrics.makeCounter(name: "downloader2_indexer_failures_total", labels: [("indexer", name)]).increment(by: Int64(0))
+                    deps.metrics.makeGauge(name: "downloader2_indexer_paused", labels: [("indexer", name)])
+                        .set(Double((entry.pausedUntil ?? .distantPast) > now ? 1 : 0))
+                    if let success = entry.lastSuccessAt {
+                        deps.metrics.makeGauge(name: "downloader2_indexer_last_success_timestamp_seconds", labels: [("indexer", name)])
+                            .set(success.timeIntervalSince1970)
+                    }
+                }
             }
             await deps.sampleGauges(deps.metrics)
             return Response(

@@ -54,6 +54,12 @@ public enum JSONValue: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// The element at `index` of an array; nil when this is not an array or it is too short.
+    public subscript(index: Int) -> JSONValue? {
+        if case .array(let a) = self, a.indices.contains(index) { return a[index] }
+        return nil
+    }
+
     public var stringValue: String? {
         if case .string(let s) = self { return s }
         return nil

@@ -5,6 +5,7 @@ import HummingbirdTesting
 import Logging
 import NIOCore
 import Pipeline
+import Search
 import Server
 import Storage
 import Tickets
@@ -16,6 +17,8 @@ struct APIHarness {
     let database: AppDatabase
     let orchestrator: Orchestrator
     let config: AppConfig
+    /// What the interactive search met per indexer (its indexers are the configuration's).
+    let indexerHealth = IndexerHealth()
     var mediaRoot: String { dir.file("media") }
 
     init(configure: (inout AppConfig) -> Void = { _ in }) throws {
@@ -34,7 +37,10 @@ struct APIHarness {
     }
 
     var dependencies: ServerDependencies {
-        ServerDependencies(config: config, database: database, orchestrator: orchestrator, authToken: Self.token, logger: Logger(label: "test"))
+        ServerDependencies(
+            config: config, database: database, orchestrator: orchestrator, authToken: Self.token, logger: Logger(label: "test"),
+            search: InteractiveSearch(
+                search: CandidateSearch(indexers: config.indexerClients(), health: indexerHealth), autoApproveThreshold: config.matcher.autoApproveThreshold))
     }
 
     /// Runs `body` with a client of the production router.
