@@ -19,7 +19,8 @@ struct MetricsRoutes {
             if let health = deps.search?.health {
                 // Per indexer: failures (Jackett's trackers apart), whether it is paused, its last good answer.
                 for (name, count) in await health.takeNewFailures() {
-                    deps.metrics.makeCounter(name: "downloader2_indexer_failures_total", labels: [("indexer", name)]).increment(by: Int64(count) as Int64)
+                    deps.metrics.makeCounter(name: "downloader2_indexer_failures_total", labels: [("indexer", name)]).increment(
+                        by: Int64(count) as Int64)
                 }
                 let now = Date()
                 for (name, entry) in await health.snapshot() {

@@ -72,7 +72,7 @@ struct StatusRoutes: Sendable {
     @Sendable func healthChecks(_ request: Request, context: BasicRequestContext) async throws -> Response {
         let report =
             if let monitor = deps.health { await monitor.report() } else {
-                HealthReport(checkedAt: Date(), checks: await HealthChecks.run(deps.config, listenPort: false))
+                HealthReport(checkedAt: Date(), checks: await HealthChecks.run(deps.config, listenPort: false, indexers: deps.search?.health))
             }
         return try JSONResponse.make(report)
     }

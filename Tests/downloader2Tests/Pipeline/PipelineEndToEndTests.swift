@@ -111,7 +111,8 @@ struct PipelineEndToEndTests {
 
     /// The real stages over the engine, the fixture indexer on `indexerPort`, libav and placement under `media`.
     static func orchestrator(
-        dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String, registry: PrometheusCollectorRegistry,
+        dir: TemporaryDirectory, engine: TorrentSession, database: AppDatabase, indexerPort: Int, media: String,
+        registry: PrometheusCollectorRegistry,
         torznab: Bool = false
     ) -> Orchestrator {
         let base = "http://127.0.0.1:\(indexerPort)"

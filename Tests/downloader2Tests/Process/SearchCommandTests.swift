@@ -46,7 +46,8 @@ struct SearchCommandTests {
             #expect(!text.stdout.contains("tonetracker"), "only the indexer asked for")
 
             let wrong = try await run(["search", "Radiohead - OK Computer", "--indexer", "nope", "--config", config])
-            #expect(wrong.status != 0 && wrong.stderr.contains("no indexer is named 'nope'") && wrong.stderr.contains("'tonetracker'"), "\(wrong.stderr)")
+            #expect(
+                wrong.status != 0 && wrong.stderr.contains("no indexer is named 'nope'") && wrong.stderr.contains("'tonetracker'"), "\(wrong.stderr)")
         }
     }
 }

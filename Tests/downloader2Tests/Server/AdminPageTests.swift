@@ -90,6 +90,37 @@ struct AdminPageTests {
         }
     }
 
+    @Test(
+        "a ticket's Search panel lists each indexer's answer and error and the scored releases; one is approved from there; a paused indexer shows in the banner"
+    )
+    func searchInBrowser() async throws {
+        try await IndexerBehaviourTests.serve(SearchAPITests.trackers()) { base in
+            let harness = try SearchAPITests.harness(base)
+            await harness.indexerHealth.record(
+                "tonetracker", failures: [.rateLimited(indexer: "tonetracker", until: Date().addingTimeInterval(3600))])
+            try await harness.database.storeTicket(Fixtures.ticket(id: "ui-search", root: harness.mediaRoot), in: .needsApproval)
+            try await Self.inBrowser(harness) { browser, _ in
+                let field = try await browser.wait(for: "#token")
+                try await browser.type(APIHarness.token, into: field)
+                try await browser.click("#login-form button[type=submit]")
+                _ = try await browser.wait(for: "#health", containing: "paused until")
+                try await browser.click("tr[data-ticket=\"ui-search\"]")
+                _ = try await browser.wait(for: "#search-panel h3", containing: "Search indexers")
+                try await browser.click("#search-form button[type=submit]")
+                _ = try await browser.wait(for: ".indexer-report[data-indexer=\"jackett\"]", containing: "1 release(s)")
+                _ = try await browser.wait(for: ".indexer-report[data-indexer=\"jackett\"] .hint", containing: "jackett/BrokenTracker")
+                _ = try await browser.wait(for: ".indexer-report[data-indexer=\"tonetracker\"] .hint", containing: "rate limited")
+                _ = try await browser.wait(for: ".search-release[data-idx=\"0\"]", containing: "freeleech")
+                _ = try await browser.script("document.getElementById('search-indexers').scrollIntoView(); return null")
+                try await browser.screenshot(to: Self.screenshots + "/9-search.png")
+                try await browser.click(".search-release[data-idx=\"0\"] button.primary", containing: "Approve this release")
+                _ = try await browser.wait(for: "#detail-state", containing: "approved")
+                let approved = try await harness.database.ticket(id: "ui-search")
+                #expect(approved?.approval?.selectedCandidate?.torrent.infoHash == IndexerBehaviourTests.album.infoHash)
+            }
+        }
+    }
+
     @Test("a ticket's verification report with the spectrogram of a fake, and the blocklist with its remove button")
     func verificationAndBlocklistInBrowser() async throws {
         let harness = try APIHarness()

@@ -26,7 +26,9 @@ struct SearchAPITests {
         return [CardigannTracker(releases: [IndexerBehaviourTests.album] + CardigannTracker.latest), jackett]
     }
 
-    @Test("GET /search: each indexer's answer, time and error; each release parsed, scored, explained, with its tracker's rules; blocklisted ones marked")
+    @Test(
+        "GET /search: each indexer's answer, time and error; each release parsed, scored, explained, with its tracker's rules; blocklisted ones marked"
+    )
     func search() async throws {
         try await IndexerBehaviourTests.serve(Self.trackers()) { base in
             let harness = try Self.harness(base)
@@ -93,7 +95,8 @@ struct SearchAPITests {
             _ = try await harness.database.storeTicket(Fixtures.ticket(id: "busy", root: harness.mediaRoot), in: .downloading)
             try await harness.test { api in
                 let answer = try await api.get("/api/v1/ticket/\(waiting.id)/search")
-                #expect(answer.status == .ok && answer.json["ticket_id"]?.stringValue == "pick" && answer.json["state"]?.stringValue == "needs_approval")
+                #expect(
+                    answer.status == .ok && answer.json["ticket_id"]?.stringValue == "pick" && answer.json["state"]?.stringValue == "needs_approval")
                 let candidate = try #require(answer.json["releases"]?[0]?["candidate"])
                 let body = String(decoding: try TicketJSON.encoder().encode(JSONValue.object(["release": candidate])), as: UTF8.self)
                 let approved = try await api.post("/api/v1/ticket/pick/approve", body)
@@ -107,7 +110,9 @@ struct SearchAPITests {
                 #expect(refused.status == .conflict, "\(refused.json)")
                 let both = try await api.post(
                     "/api/v1/ticket/pick/approve",
-                    String(decoding: try TicketJSON.encoder().encode(JSONValue.object(["release": candidate, "candidate_idx": .number(0)])), as: UTF8.self))
+                    String(
+                        decoding: try TicketJSON.encoder().encode(JSONValue.object(["release": candidate, "candidate_idx": .number(0)])),
+                        as: UTF8.self))
                 #expect(both.status == .unprocessableContent && both.errorField == "release")
             }
         }

@@ -40,7 +40,8 @@ struct APIHarness {
         ServerDependencies(
             config: config, database: database, orchestrator: orchestrator, authToken: Self.token, logger: Logger(label: "test"),
             search: InteractiveSearch(
-                search: CandidateSearch(indexers: config.indexerClients(), health: indexerHealth), autoApproveThreshold: config.matcher.autoApproveThreshold))
+                search: CandidateSearch(indexers: config.indexerClients(), health: indexerHealth),
+                autoApproveThreshold: config.matcher.autoApproveThreshold))
     }
 
     /// Runs `body` with a client of the production router.
