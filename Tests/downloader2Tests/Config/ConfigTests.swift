@@ -134,4 +134,44 @@ struct ConfigTests {
         let encoded = String(decoding: try JSONEncoder().encode(json), as: UTF8.self)
         #expect(!encoded.contains("top-secret") && !encoded.contains("\"key\""))
     }
+
+    @Test("[[torznab]] entries: URL as Prowlarr gives it, key apart or inside, a name; keys redacted; a bad entry named by its index")
+    func torznabEntries() throws {
+        let loaded = try AppConfig.load(
+            path: write(
+                """
+                [[torznab]]
+                name = "rutracker"
+                url = "http://localhost:9117/api/v2.0/indexers/rutracker/results/torznab/api"
+                api_key = "entry-secret-1"
+                timeout_secs = 45
+                [[torznab]]
+                url = "http://localhost:9696/1/api?apikey=entry-secret-2"
+                """), environment: [:])
+        let config = loaded.config
+        #expect(config.torznab.indexers.count == 2 && loaded.warnings.isEmpty)
+        let endpoints = config.torznabEndpoints
+        #expect(endpoints.map(\.name) == ["rutracker", "localhost:9696/1/api"])
+        #expect(endpoints.map(\.apiKey) == ["entry-secret-1", "entry-secret-2"])
+        #expect(endpoints.map(\.timeoutSecs) == [45, nil])
+        #expect(!endpoints[1].baseURL.contains("apikey"))
+        #expect(config.indexerClients().map(\.name) == ["rutracker", "localhost:9696/1/api"])
+        let shown = String(decoding: try JSONEncoder().encode(config.redactedJSON()), as: UTF8.self)
+        #expect(!shown.contains("entry-secret-1") && !shown.contains("entry-secret-2"), "\(shown)")
+        #expect(config.redactedJSON()["torznab"]?["indexers"]?[0]?["api_key"] == .string("***"))
+
+        for (toml, key) in [
+            ("[[torznab]]\nname = \"x\"", "torznab[0].url"), ("[[torznab]]\nurl = \"ftp://x/api\"", "torznab[0].url"),
+            ("[[torznab]]\nurl = \"http://x/api\"\napikey = \"k\"", "torznab[0].apikey"),
+            ("[[torznab]]\nurl = \"http://x/api\"\ntimeout_secs = 0", "torznab[0].timeout_secs"),
+            ("[[torznab]]\nurl = \"http://x/a\"\nname = \"n\"\n[[torznab]]\nurl = \"http://x/b\"\nname = \"n\"", "torznab[1].name"),
+        ] {
+            do {
+                _ = try AppConfig.load(path: write(toml), environment: [:])
+                Issue.record("accepted: \(toml)")
+            } catch {
+                #expect(error.key == key, "\(error)")
+            }
+        }
+    }
 }
