@@ -62,7 +62,8 @@ struct Serve: AsyncParsableCommand {
                     maxDelay: TimeInterval(config.processing.retryMaxDelaySecs)),
                 fallbackMinScore: config.matcher.autoApproveThreshold,
                 wanted: config.wanted.enabled
-                    ? WantedPolicy(intervals: config.wanted.intervals ?? [], giveUpAfter: TimeInterval(config.wanted.giveUpDays) * 86_400) : nil),
+                    ? WantedPolicy(intervals: config.wanted.intervals ?? [], giveUpAfter: TimeInterval(config.wanted.giveUpDays) * 86_400) : nil,
+                acceptSuspects: config.verify.suspects == "accept"),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
         let bandwidth = BandwidthScheduler(

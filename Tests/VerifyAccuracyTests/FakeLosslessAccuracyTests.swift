@@ -150,12 +150,13 @@ struct FakeLosslessAccuracyTests {
         }
         let report = Self.report(verdicts)
         print(report.text)
+        // Development figures (the held-out ones are in HeldOutAccuracyTests): with the corroboration rule,
+        // a cliff at 19 kHz or above with no grid found is genuine, so LAME 192-320 and Opus 160 that leave
+        // no grid the detectors find pass (126/168 and 30/48 flagged; 168/168 and 48/48 before, when a cliff
+        // alone refused a release, and genuine masters with the same cliff with it).
         #expect(report.genuineFlagged == 0, "genuine files flagged: \(report.genuineFlagged)")
-        #expect(report.rate("≤256") >= 168.0 / 168, "transcodes at ≤ 256 kbit/s flagged: \(report.rate("≤256")), below the 168/168 reached")
-        #expect(report.rate("320/V0") >= 48.0 / 48, "320 kbit/s and V0 transcodes flagged: \(report.rate("320/V0")), below the 48/48 reached")
-        // Every transcode is caught, whichever encoder made it.
-        let missed = verdicts.filter { $0.0.codec != nil && $0.1.verdict == .genuine }
-        #expect(missed.isEmpty, "transcodes missed: \(missed.map { "\($0.0.material) \($0.0.rate) \($0.0.depth) \($0.0.codec!)" })")
+        #expect(report.rate("≤256") >= 126.0 / 168, "transcodes at ≤ 256 kbit/s flagged: \(report.rate("≤256")), below the 126/168 reached")
+        #expect(report.rate("320/V0") >= 30.0 / 48, "320 kbit/s and V0 transcodes flagged: \(report.rate("320/V0")), below the 30/48 reached")
     }
 
     struct Report {
@@ -177,7 +178,7 @@ struct FakeLosslessAccuracyTests {
             return label.padding(toLength: 24, withPad: " ", startingAt: 0)
                 + counts.map { String($0).leftPadded(11) }.joined() + String(subset.count).leftPadded(8)
         }
-        lines.append("verify: confusion table (rows: what the file is; columns: the detector's verdict)")
+        lines.append("verify development: confusion table (rows: what the file is; columns: the detector's verdict)")
         lines.append(
             "".padding(toLength: 24, withPad: " ", startingAt: 0) + LosslessVerdict.allCases.map { $0.rawValue.leftPadded(11) }.joined()
                 + "total".leftPadded(8))

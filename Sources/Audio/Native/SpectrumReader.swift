@@ -102,18 +102,23 @@ extension AudioSource {
         return samples
     }
 
-    /// Up to `count` samples of the first channel from sample `start`, as floats, unmixed: a codec's
+    /// Up to `count` samples of one channel from sample `start`, as floats, unmixed: a codec's
     /// quantisation grid survives in one channel and not in a mix of two coded apart.
-    func firstChannelSamples(from start: Int64, count: Int, cancel: CancelFlag) throws -> [Float] {
+    func channelSamples(_ channel: Int, from start: Int64, count: Int, cancel: CancelFlag) throws -> [Float] {
         let layout = format.layout
         let channels = max(1, Int(layout.nb_channels))
+        let picked = min(max(channel, 0), channels - 1)
         var samples = [Float]()
         samples.reserveCapacity(count)
         try converted(to: AV_SAMPLE_FMT_FLT, layout: layout, from: start, to: start + Int64(count), cancel: cancel) { bytes, frames in
             let values = bytes.bindMemory(to: Float.self)
-            for frame in 0..<frames { samples.append(values[frame * channels]) }
+            for frame in 0..<frames { samples.append(values[frame * channels + picked]) }
         }
         return samples
+    }
+
+    func firstChannelSamples(from start: Int64, count: Int, cancel: CancelFlag) throws -> [Float] {
+        try channelSamples(0, from: start, count: count, cancel: cancel)
     }
 
     /// The CRC-32 of the whole stream as 16-bit little-endian interleaved PCM at its own rate and

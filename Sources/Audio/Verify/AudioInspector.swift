@@ -12,6 +12,12 @@ public struct TrackInspection: Sendable, Codable, Equatable {
     public var spectral: SpectralVerdict?
 }
 
+/// Where a lossy codec's quantisation grid was looked for, and where it was found (with the evidence).
+public struct GridFindings: Sendable {
+    public var looked: Int
+    public var found: [(place: String, evidence: String)]
+}
+
 /// Probes and checks downloaded audio without decoding all of it: a dozen windows spread through the
 /// track are decoded (which finds damaged and truncated files) and their averaged spectrum is judged
 /// by ``FakeLosslessDetector``.
@@ -32,13 +38,11 @@ public enum AudioInspector {
         let spectrum = try averagedSpectrum(source, transform: analyse, cancel: cancel)
         guard spectrum.samplesRead > 0 else { throw AudioError.corruptInput(path: path, reason: "no audio could be decoded") }
         try checkEnd(source, cancel: cancel)
-        var verdict = analyse ? detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows) : nil
-        if let spectral = verdict, spectral.verdict != .transcode, rate <= 48_000,
-            let finding = try quantizationGrid(source, cancel: cancel)
-        {
-            verdict = SpectralVerdict(
-                verdict: .transcode, cutoffHz: spectral.cutoffHz, dropDB: spectral.dropDB, nyquistHz: spectral.nyquistHz, windows: spectral.windows,
-                evidence: finding)
+        var verdict: SpectralVerdict?
+        if analyse {
+            let spectral = detector.judge(power: spectrum.power, sampleRate: rate, windows: spectrum.windows)
+            let grids = rate <= 48_000 ? try quantizationGrids(source, cancel: cancel) : GridFindings(looked: 0, found: [])
+            verdict = detector.corroborate(spectral, grids: grids, sampleRate: rate)
         }
         return TrackInspection(info: info, lossless: lossless, decodedSecs: Double(spectrum.samplesRead) / Double(rate), spectral: verdict)
     }
@@ -84,37 +88,60 @@ public enum AudioInspector {
         return (sum, windows, read)
     }
 
-    /// A lossy codec's quantisation grid in the first sounding stretch of the first channel, at a
-    /// third of the track, or at two thirds when that is silent: AAC's or Vorbis's (``QuantizationGridDetector``),
-    /// then MP3's (``MP3GridDetector``). The evidence in words, or nil.
-    static func quantizationGrid(_ source: AudioSource, cancel: CancelFlag) throws -> String? {
+    /// A lossy codec's quantisation grid, looked for in three places that are independent of each other:
+    /// the first channel at a third and at two thirds of the track, and the second channel at a third
+    /// (the first sounding stretch from each; a short file is looked at from its start). AAC's or
+    /// Vorbis's grid (``QuantizationGridDetector``), then MP3's (``MP3GridDetector``).
+    static func quantizationGrids(_ source: AudioSource, cancel: CancelFlag) throws -> GridFindings {
         let mdct = QuantizationGridDetector(), mp3 = MP3GridDetector()
         let rate = Int(source.sampleRate)
         let span = max(6 * QuantizationGridDetector.hop, MP3GridDetector.samplesNeeded)
         let total = source.declaredSamples ?? 0
-        let starts: [Int64] = total > Int64(span * 3) ? [total / 3, total * 2 / 3] : [0]
+        let long = total > Int64(span * 3)
+        var places: [(channel: Int, start: Int64, name: String)] =
+            long ? [(0, total / 3, "channel 1 at 1/3"), (0, total * 2 / 3, "channel 1 at 2/3")] : [(0, 0, "channel 1")]
+        if source.channelCount > 1 { places.append((1, long ? total / 3 : 0, long ? "channel 2 at 1/3" : "channel 2")) }
         func percent(_ share: Double) -> Int { Int((share * 100).rounded()) }
-        for start in starts {
-            let samples = try source.firstChannelSamples(from: start, count: span, cancel: cancel)
-            guard samples.count >= span else { continue }
-            // Silence (below -80 dBFS RMS) carries no coefficients to judge.
-            let energy = samples.reduce(Float(0)) { $0 + $1 * $1 } / Float(samples.count)
-            guard energy > 1e-8 else { continue }
+        var findings = GridFindings(looked: 0, found: [])
+        for place in places {
+            try cancel.check()
+            // The first sounding stretch from this place on (a few spans later at most).
+            var samples: [Float] = []
+            var start = place.start
+            for _ in 0..<4 {
+                let read = try source.channelSamples(place.channel, from: start, count: span, cancel: cancel)
+                guard read.count >= span else { break }
+                // Silence (below -80 dBFS RMS) carries no coefficients to judge.
+                if read.reduce(Float(0), { $0 + $1 * $1 }) / Float(read.count) > 1e-8 {
+                    samples = read
+                    break
+                }
+                start += Int64(span)
+            }
+            guard !samples.isEmpty else { continue }
+            findings.looked += 1
             if let found = mdct.find(samples: samples, sampleRate: rate) {
-                return "the MDCT coefficients on a 1024-sample grid with \(found.codec)'s window repeat like a quantiser's "
-                    + "(\(percent(found.share)) % of neighbouring magnitudes against \(percent(found.medianShare)) % off the grid, "
-                    + "\(percent(found.confirmedShare)) % on the next frame): decoded from \(found.codec) that kept the whole band"
+                findings.found.append(
+                    (
+                        place.name,
+                        "the MDCT coefficients on a 1024-sample grid with \(found.codec)'s window repeat like a quantiser's "
+                            + "(\(percent(found.share)) % of neighbouring magnitudes against \(percent(found.medianShare)) % off the grid, "
+                            + "\(percent(found.confirmedShare)) % on the next frame)"
+                    ))
+                continue
             }
             try cancel.check()
             if let found = mp3.find(samples: samples, sampleRate: rate) {
-                return "MP3's hybrid filterbank on a 576-sample granule grid gives back coefficients on a quantiser's lattice "
-                    + "(\(percent(found.share)) % of lines within a tenth of a step against \(percent(found.medianShare)) % off the grid, "
-                    + "\(percent(found.confirmedShare)) % eight granules later): decoded from MP3 that kept the whole band"
+                findings.found.append(
+                    (
+                        place.name,
+                        "MP3's hybrid filterbank on a 576-sample granule grid gives back coefficients on a quantiser's lattice "
+                            + "(\(percent(found.share)) % of lines within a tenth of a step against \(percent(found.medianShare)) % off the grid, "
+                            + "\(percent(found.confirmedShare)) % eight granules later)"
+                    ))
             }
-            // One sounding stretch decides: the grid, when there is one, runs through the whole file.
-            return nil
         }
-        return nil
+        return findings
     }
 
     /// A file that ends before its header says is truncated: the last second it declares must decode.

@@ -22,8 +22,52 @@ public struct FakeLosslessDetector: Sendable {
     /// be a converter's anti-alias filter (CD masters fall at 20.5–22 kHz, 48 kHz converters at about
     /// 21.7 kHz, where libavcodec's AAC encoder also cuts): at most `suspect`.
     public var highestLossyCutoffHz: Double = 21_200
+    /// Genuine masters put a steep band edge here and above too (a resampler's ~91 % passband, a
+    /// mastering low-pass at 19–21 kHz), where LAME's high-bitrate low-passes also sit: a cliff at or
+    /// above it on 44.1/48 kHz material is no evidence by itself.
+    public var masteringCliffHz: Double = 19_000
 
     public init() {}
+
+    /// The verdict from independent signs (issue: verification that never convicts a genuine release):
+    /// a cliff where lossy encoders put their low-pass, and a lossy codec's quantisation grid in each of
+    /// up to three places. `transcode` needs two signs to agree: the grid in two places, or the grid and
+    /// the cliff. One sign alone is `suspect`, except a cliff at or above ``masteringCliffHz`` on
+    /// material up to 48 kHz, which genuine masters share: with no grid, that is `genuine`, the cliff
+    /// recorded. Hi-res files (no grid looked for) keep the spectrum's word, at most `suspect`.
+    public func corroborate(_ spectral: SpectralVerdict, grids: GridFindings, sampleRate: Int) -> SpectralVerdict {
+        let cliff = spectral.verdict == .transcode
+        let cutoff = spectral.cutoffHz.map(Double.init)
+        let found = grids.found.count
+        let gridText = grids.found.map { "\($0.place): \($0.evidence)" }.joined(separator: "; ")
+        var result = spectral
+        func set(_ verdict: LosslessVerdict, _ evidence: String) {
+            result.verdict = verdict
+            result.evidence = evidence
+            if verdict == .genuine, cutoff.map({ $0 >= masteringCliffHz }) != true { result.cutoffHz = nil }
+        }
+        if found >= 2 {
+            set(
+                .transcode,
+                "a lossy codec's quantisation grid in \(found) of \(grids.looked) places (\(gridText))" + (cliff ? "; and \(spectral.evidence)" : ""))
+        } else if found == 1 && cliff {
+            set(.transcode, "\(spectral.evidence); and a lossy codec's quantisation grid (\(gridText))")
+        } else if found == 1 {
+            set(.suspect, "a lossy codec's quantisation grid in 1 of \(grids.looked) places only (\(gridText)), no other sign")
+        } else if sampleRate > 48_000 {
+            if cliff { set(.suspect, "\(spectral.evidence); no other sign is looked for at this sample rate") }
+        } else if spectral.verdict != .genuine, let cutoff, cutoff >= masteringCliffHz {
+            set(
+                .genuine,
+                "a cliff at \(Int(cutoff)) Hz (\(spectral.dropDB) dB) and no quantisation grid in \(grids.looked) places: genuine masters put their "
+                    + "band edge there too (resamplers, mastering low-passes), so it is no evidence alone")
+        } else if cliff {
+            set(
+                .suspect,
+                "\(spectral.evidence), but no quantisation grid in \(grids.looked) places: a lossy source, or a master from a lower sample rate")
+        }
+        return result
+    }
 
     /// Judges an averaged power spectrum: `power[k]` is the mean power of bin `k`, bins `binHz` apart
     /// from 0 Hz to half of `sampleRate`.

@@ -40,10 +40,13 @@ private func send(_ fetcher: HTTPFetcher, _ url: String, headers: [String], body
     do {
         return try decodeBody(try await fetcher.post(url, headers: headers + ["Content-Type: application/json"], body: encode(body)), from: provider)
     } catch let error as FetchError {
-        if case .httpStatus(_, let status, let excerpt) = error,
-            let message = (try? JSONValue(json: Data(excerpt.utf8)))?["error"]?["message"]?.stringValue
-        {
-            throw LLMError("\(provider) answered HTTP \(status): \(message)")
+        let answered: (status: Int, excerpt: String)? =
+            switch error {
+            case .httpStatus(_, let status, let excerpt), .rateLimited(_, let status, _, let excerpt): (status, excerpt)
+            default: nil
+            }
+        if let answered, let message = (try? JSONValue(json: Data(answered.excerpt.utf8)))?["error"]?["message"]?.stringValue {
+            throw LLMError("\(provider) answered HTTP \(answered.status): \(message)")
         }
         throw LLMError("\(provider): \(error)")
     }

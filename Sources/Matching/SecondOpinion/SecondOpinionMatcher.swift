@@ -102,7 +102,7 @@ public struct SecondOpinionMatcher: Matcher {
     static func isAmbiguous(_ reason: ApprovalReason) -> Bool {
         switch reason {
         case .multipleGoodMatches, .lowConfidence, .nameSimilarityLow: true
-        case .trackCountMismatch, .durationMismatch, .noExactMatch, .verificationFailed: false
+        case .trackCountMismatch, .durationMismatch, .noExactMatch, .verificationFailed, .verificationSuspect: false
         }
     }
 

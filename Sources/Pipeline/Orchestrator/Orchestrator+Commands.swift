@@ -111,6 +111,8 @@ extension Orchestrator {
     public func approve(_ id: String, release chosen: ScoredCandidate, by approver: String? = nil) async throws -> StoredTicket {
         let approvedBy = approver ?? settings.approver
         let minScore = settings.fallbackMinScore
+        guard let current = try await database.ticket(id: id) else { throw PipelineError.ticketNotFound(id) }
+        let blocked = try await database.blockedHashes(artist: current.ticket.search.artist, album: current.ticket.search.album)
         let change = try await apply(id) { ticket in
             let others: [ScoredCandidate]
             switch ticket.state {
@@ -120,8 +122,11 @@ extension Orchestrator {
             }
             var selected = chosen
             selected.reasoning += "; chosen from an interactive search"
-            let alternatives = fallbackCandidates(others, chosen: selected, ticket: ticket.ticket, minScore: minScore)
-            return TicketUpdate(state: .approved(.init(selected: selected, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives)))
+            // A refused (blocklisted) release is never a fallback; the retry budget starts afresh, as a manual retry's does.
+            let alternatives = fallbackCandidates(
+                others.filter { !blocked.contains($0.torrent.infoHash.lowercased()) }, chosen: selected, ticket: ticket.ticket, minScore: minScore)
+            return TicketUpdate(
+                state: .approved(.init(selected: selected, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives)), retryCount: 0)
         }
         wake.signal()
         return change.ticket

@@ -183,6 +183,15 @@ extension Orchestrator {
         }
         events.publish(try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading).events)
         if !report.notes.isEmpty { logger.notice("ticket \(ticket.id): verification notes: \(report.notes.joined(separator: "; "))") }
+        if report.accepted, report.verdict == .suspect, !settings.acceptSuspects {
+            // One sign of a lossy source, not two: never blocklisted. A person who approved this release
+            // chose it; otherwise another approved release is tried first, or a person asked.
+            if case .approved? = ticket.approval { return }
+            throw StageError(
+                code: "verification_suspect",
+                message: "the release '\(selected.torrent.title)' may come from a lossy source: \(report.notes.joined(separator: "; "))",
+                retryable: false)
+        }
         guard !report.accepted else { return }
         let reason = report.problems.joined(separator: "; ")
         // A person who approved a release already refused (and blocklisted) chose it knowingly.
@@ -287,12 +296,20 @@ extension Orchestrator {
     /// A download that stalled or never got its metadata, or a release verification refused, gives way
     /// to the next-best approved release without spending a retry; nil when there is none to fall back to.
     static func fallback(from ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry) -> TicketUpdate? {
-        guard ["stalled", "metadata_timeout", "verification_failed"].contains(error.code), ticket.state.name == .downloading else { return nil }
-        /// The approval with its first alternative chosen, and that alternative.
+        guard ["stalled", "metadata_timeout", "verification_failed", "verification_suspect"].contains(error.code), ticket.state.name == .downloading
+        else { return nil }
+        let suspect = error.code == "verification_suspect"
+        /// The approval with its first alternative chosen, and that alternative. A suspect release goes to
+        /// the end of the alternatives, marked: once only marked ones are left, a person decides.
         func advance(_ selected: inout ScoredCandidate, _ alternatives: inout [ScoredCandidate]?) -> ScoredCandidate? {
-            guard let first = alternatives?.first else { return nil }
+            guard let first = alternatives?.first, !(suspect && first.reasoning.contains(Self.suspectMark)) else { return nil }
+            var demoted = selected
             selected = first
             alternatives = alternatives.map { Array($0.dropFirst()) }.flatMap { $0.isEmpty ? nil : $0 }
+            if suspect {
+                demoted.reasoning += Self.suspectMark
+                alternatives = (alternatives ?? []) + [demoted]
+            }
             return first
         }
         let next: TicketState
@@ -325,6 +342,23 @@ extension Orchestrator {
     /// person (`needs_approval`, reason `verification_failed`) instead of failing: the refused release is
     /// shown with why, and the person can approve it anyway, reject, or force a new search.
     static func waitForPerson(_ ticket: StoredTicket, after error: StageError, entry: TicketErrorEntry, at now: Date) -> TicketUpdate? {
+        if error.code == "verification_suspect", ticket.state.name == .downloading, var suspect = ticket.approval?.selectedCandidate {
+            // Every approved release left is suspect: the person sees them all, with the evidence.
+            suspect.reasoning += Self.suspectMark
+            let alternatives: [ScoredCandidate]
+            switch ticket.approval {
+            case .autoApproved(let details)?: alternatives = details.alternatives ?? []
+            case .approved(let details)?: alternatives = details.alternatives ?? []
+            default: alternatives = []
+            }
+            let others = alternatives.filter { $0.reasoning.contains(Self.suspectMark) }
+            return TicketUpdate(
+                state: .needsApproval(
+                    .init(
+                        candidates: [suspect] + others, recommendedIdx: 0, confidence: 0, reason: .verificationSuspect(detail: error.message),
+                        waitingSince: now)),
+                error: entry, retryCount: ticket.retryCount)
+        }
         guard error.code == "verification_failed", ticket.state.name == .downloading, var refused = ticket.approval?.selectedCandidate else {
             return nil
         }
@@ -335,6 +369,9 @@ extension Orchestrator {
                     candidates: [refused], recommendedIdx: 0, confidence: 0, reason: .verificationFailed(detail: error.message), waitingSince: now)),
             error: entry, retryCount: ticket.retryCount)
     }
+
+    /// Marks a release verification called suspect in its reasoning.
+    static let suspectMark = "; suspect by verification (one sign of a lossy source)"
 
     /// A search that found nothing usable leaves the ticket `wanted`, to be searched again on the
     /// policy's schedule (no retry is spent); once the ticket is older than the give-up age it fails

@@ -16,11 +16,16 @@ public struct PipelineSettings: Sendable, Equatable {
     /// Searches that find nothing leave the ticket `wanted` on this schedule; nil: they are retried
     /// like any retryable error and then fail (`[wanted] enabled = false`).
     public var wanted: WantedPolicy?
+    /// A release verification calls `suspect` (one sign of a lossy source, not two): `ask` falls back to
+    /// another approved release (keeping the suspect one as a lower choice) or asks a person; `accept`
+    /// converts it (`[verify] suspects`). Never blocklisted either way.
+    public var acceptSuspects: Bool
 
     public init(
         maxParallelTickets: Int = 4, maxParallelDownloads: Int = 3, checkInterval: TimeInterval = 10, retry: RetryPolicy = RetryPolicy(),
-        approver: String = "api", fallbackMinScore: Double = 0.85, wanted: WantedPolicy? = nil
+        approver: String = "api", fallbackMinScore: Double = 0.85, wanted: WantedPolicy? = nil, acceptSuspects: Bool = false
     ) {
+        self.acceptSuspects = acceptSuspects
         self.wanted = wanted
         self.fallbackMinScore = fallbackMinScore
         self.maxParallelTickets = maxParallelTickets

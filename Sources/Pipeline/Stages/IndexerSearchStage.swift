@@ -37,19 +37,32 @@ public struct IndexerSearchStage: SearchStage {
             try context.checkCancellation()
             return await lister.resolve(outcome.candidates)
         }
-        let unauthorized = outcome.errors.filter { if case .unauthorized = $0 { true } else { false } }
-        if !unauthorized.isEmpty, unauthorized.count == outcome.errors.count, unauthorized.count >= search.indexers.count {
+        // A tracker failing behind an aggregate that answered (Jackett's `Indexers[]`) is reported above,
+        // not a reason to fail: the aggregate's "nothing" is an answer.
+        let asked = Set(search.indexers.map(\.name))
+        let errors = outcome.errors.filter { asked.contains($0.indexer) }
+        let unauthorized = errors.filter { if case .unauthorized = $0 { true } else { false } }
+        if !unauthorized.isEmpty, unauthorized.count == errors.count, unauthorized.count >= search.indexers.count {
             throw StageError(code: "indexer_auth", message: unauthorized.map(\.description).joined(separator: "; "), retryable: false)
         }
-        guard !outcome.errors.isEmpty else { return [] }
+        guard !errors.isEmpty else { return [] }
         let message =
             "nothing found for \(outcome.queries.map { "'\($0)'" }.joined(separator: ", ")); \(outcome.errors.map(\.description).joined(separator: "; "))"
-        // Every indexer that could have answered asked for a pause: the ticket waits for the first to end.
+        // Every indexer that could have answered (its key accepted) asked for a pause: the ticket waits
+        // for the first to end.
         let answered = Set(
-            outcome.reports.filter { report in !report.failures.contains { if case .rateLimited = $0 { true } else { false } } }.map(\.indexer))
+            outcome.reports.filter { report in
+                !report.failures.contains { failure in
+                    guard failure.indexer == report.indexer else { return false }
+                    switch failure {
+                    case .rateLimited, .unauthorized: return true
+                    default: return false
+                    }
+                }
+            }.map(\.indexer))
         if answered.isEmpty, let resumeAt = outcome.resumeAt {
             throw StageError(code: "indexer_rate_limited", message: message, retryable: true, notBefore: resumeAt)
         }
-        throw StageError(code: "indexer_unavailable", message: message, retryable: outcome.errors.contains { $0.mayPass })
+        throw StageError(code: "indexer_unavailable", message: message, retryable: errors.contains { $0.mayPass })
     }
 }

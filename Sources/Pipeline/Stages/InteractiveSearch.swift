@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Matching
 import Search
@@ -56,10 +57,21 @@ public struct InteractiveSearch: Sendable {
             if let value = torrent.publishDate { fields["publish_date"] = .string(ISO8601DateFormatter().string(from: value)) }
             return .object(fields)
         }
-        return .object([
-            "artist": .string(ticket.search.artist), "album": .string(ticket.search.album),
-            "queries": .array(outcome.queries.map(JSONValue.string)), "indexers": .array(outcome.reports.map(\.json)),
-            "releases": .array(releases), "auto_approve_threshold": .number(scorer.autoApproveThreshold),
-        ])
+        // Download links carry indexer keys and trackers' passkeys: redacted here, given back when fetched.
+        return Self.redacted(
+            .object([
+                "artist": .string(ticket.search.artist), "album": .string(ticket.search.album),
+                "queries": .array(outcome.queries.map(JSONValue.string)), "indexers": .array(outcome.reports.map(\.json)),
+                "releases": .array(releases), "auto_approve_threshold": .number(scorer.autoApproveThreshold),
+            ]))
+    }
+
+    static func redacted(_ value: JSONValue) -> JSONValue {
+        switch value {
+        case .string(let text): .string(Secrets.shared.redact(text))
+        case .array(let items): .array(items.map(redacted))
+        case .object(let fields): .object(fields.mapValues(redacted))
+        default: value
+        }
     }
 }

@@ -38,6 +38,20 @@ public struct VerifiedFile: Sendable, Codable, Equatable {
     public var logCrc: String?
     /// What is wrong with the file, when something is.
     public var problem: String?
+
+    public init(
+        path: String, catalogTrackIds: [String], codec: String? = nil, lossless: Bool? = nil, verdict: LosslessVerdict? = nil, cutoffHz: Int? = nil,
+        evidence: String? = nil, problem: String? = nil
+    ) {
+        self.path = path
+        self.catalogTrackIds = catalogTrackIds
+        self.codec = codec
+        self.lossless = lossless
+        self.verdict = verdict
+        self.cutoffHz = cutoffHz
+        self.evidence = evidence
+        self.problem = problem
+    }
 }
 
 /// What verification found in a downloaded release, and whether it may be converted.

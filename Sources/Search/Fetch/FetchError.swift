@@ -13,7 +13,7 @@ public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
     case transfer(url: String, message: String)
     /// 429, or 503 with `Retry-After`: the server asks to be left alone; `retryAfter` is how many
     /// seconds it asked for (from its `Retry-After` header, in seconds or as an HTTP date), nil when it did not say.
-    case rateLimited(url: String, status: Int, retryAfter: Double?)
+    case rateLimited(url: String, status: Int, retryAfter: Double?, excerpt: String)
 
     public var description: String {
         switch self {
@@ -25,9 +25,9 @@ public enum FetchError: Error, Sendable, Equatable, CustomStringConvertible {
         case .tooLarge(let url, let limit): "\(url) sent more than \(limit) bytes"
         case .tooManyRedirects(let url): "\(url) redirected too many times"
         case .transfer(let url, let message): "fetching \(url) failed: \(message)"
-        case .rateLimited(let url, let status, let retryAfter):
-            "\(url) answered HTTP \(status) (too many requests)"
-                + (retryAfter.map { ", Retry-After \(Int($0.rounded(.up))) s" } ?? ", no Retry-After")
+        case .rateLimited(let url, let status, let retryAfter, let excerpt):
+            "\(url) answered HTTP \(status) (too many requests"
+                + (retryAfter.map { ", Retry-After \(Int($0.rounded(.up))) s)" } ?? ", no Retry-After)") + (excerpt.isEmpty ? "" : ": \(excerpt)")
         }
     }
 

@@ -125,12 +125,13 @@ public struct HTTPFetcher: Sendable {
             _ = d2_curl_get_string(curl, CURLINFO_REDIRECT_URL, &location)
             if let location { return .success(.redirect(String(cString: location))) }
         }
+        let excerpt = String(decoding: sink.data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+        // A pause asked for is kept to a day at most: a server's mistake must not park an indexer for years.
         if status == 429 || status == 503, let retryAfter = header(curl, "Retry-After").flatMap({ FetchError.retryAfterSeconds($0) }) {
-            return .failure(.rateLimited(url: shown, status: status, retryAfter: retryAfter))
+            return .failure(.rateLimited(url: shown, status: status, retryAfter: min(retryAfter, 86_400), excerpt: Secrets.shared.redact(excerpt)))
         }
-        if status == 429 { return .failure(.rateLimited(url: shown, status: status, retryAfter: nil)) }
+        if status == 429 { return .failure(.rateLimited(url: shown, status: status, retryAfter: nil, excerpt: Secrets.shared.redact(excerpt))) }
         guard (200..<300).contains(status) else {
-            let excerpt = String(decoding: sink.data.prefix(300), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return .failure(.httpStatus(url: shown, status: status, excerpt: Secrets.shared.redact(excerpt)))
         }
         var contentType: UnsafeMutablePointer<CChar>?
@@ -138,7 +139,7 @@ public struct HTTPFetcher: Sendable {
         return .success(.done(.body(sink.data, status: status, contentType: contentType.map { String(cString: $0) }, finalURL: url)))
     }
 
-    /// The last value of a response header of the last request, nil when absent.
+    /// The first value of a response header of the last request, nil when absent.
     private func header(_ curl: UnsafeMutableRawPointer, _ name: String) -> String? {
         var found: UnsafeMutablePointer<curl_header>?
         guard curl_easy_header(curl, name, 0, UInt32(CURLH_HEADER), -1, &found) == CURLHE_OK, let value = found?.pointee.value else { return nil }

@@ -105,7 +105,7 @@ public enum IndexerError: Error, Sendable, Equatable, CustomStringConvertible {
 
     static func from(_ error: FetchError, indexer: String, now: Date = Date()) -> IndexerError {
         if error.isAuthorizationFailure { return .unauthorized(indexer: indexer, message: error.description) }
-        if case .rateLimited(_, _, let retryAfter) = error {
+        if case .rateLimited(_, _, let retryAfter, _) = error {
             return .rateLimited(indexer: indexer, until: now.addingTimeInterval(retryAfter ?? defaultRateLimitPause))
         }
         return .unavailable(indexer: indexer, error)

@@ -26,17 +26,18 @@ public actor TorznabClient: IndexerClient {
     /// The feed's caps, read on first use; a feed whose caps are unreadable is searched with `q` alone.
     public func capabilities() async throws(IndexerError) -> TorznabCaps {
         if let caps { return caps }
-        let read: TorznabCaps
         do {
-            read = TorznabCaps.parse(try await get([("t", "caps")])) ?? .unknown
+            // A feed that answers with something other than caps has none: searched with q alone, for good.
+            let read = TorznabCaps.parse(try await get([("t", "caps")])) ?? .unknown
+            caps = read
+            return read
         } catch {
             switch error {
             case .unauthorized, .rateLimited: throw error
-            default: read = .unknown
+            // Down for now: q alone this time, the caps asked again next time.
+            default: return .unknown
             }
         }
-        caps = read
-        return read
     }
 
     public func search(_ query: IndexerQuery) async throws(IndexerError) -> IndexerAnswer {
@@ -79,6 +80,10 @@ enum TorznabFeed {
             // Newznab/Torznab 100–199 are account and credential errors (Lidarr reads them so too).
             if let number = Int(code), (100..<200).contains(number) {
                 throw .unauthorized(indexer: indexer, message: "Torznab error \(code): \(message)")
+            }
+            // Newznab's "Request limit reached" (sent with HTTP 200) is a rate limit without a Retry-After.
+            if message.lowercased().contains("request limit reached") {
+                throw .rateLimited(indexer: indexer, until: Date().addingTimeInterval(IndexerError.defaultRateLimitPause))
             }
             throw .failed(indexer: indexer, message: "Torznab error \(code): \(message)")
         }

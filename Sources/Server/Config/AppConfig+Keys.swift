@@ -121,6 +121,9 @@ extension AppConfig {
                 check: { mode in
                     ["reject", "flag", "off"].contains(mode) ? nil : "must be \"reject\", \"flag\" or \"off\", got '\(mode)'"
                 }),
+            .string(
+                "verify", "suspects", \.verify.suspects,
+                check: { mode in ["ask", "accept"].contains(mode) ? nil : "must be \"ask\" or \"accept\", got '\(mode)'" }),
             .int("health", "interval_mins", \.health.intervalMins, 1...1440),
         ]
     }

@@ -183,6 +183,9 @@ public struct AppConfig: Sendable, Equatable {
         /// "reject": a lossless release whose spectrum shows a lossy encoder's low-pass is refused and
         /// blocklisted; "flag": recorded and converted anyway; "off": not analysed.
         public var fakeLossless = "reject"
+        /// A release with one sign of a lossy source, not two: "ask" (another approved release first, else
+        /// a person) or "accept" (converted). Never blocklisted.
+        public var suspects = "ask"
     }
 
     public var server = Server()

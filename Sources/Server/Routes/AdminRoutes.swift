@@ -64,12 +64,18 @@ struct AdminRoutes: Sendable {
             guard input.candidateIdx == nil else {
                 throw APIError(.unprocessableContent, code: "invalid_field", message: "give candidate_idx or release, not both", field: "release")
             }
-            guard !release.torrent.infoHash.isEmpty || release.torrent.magnetUri != nil || release.torrent.downloadUrl != nil else {
+            let hash = release.torrent.infoHash
+            guard hash.isEmpty || (hash.count == 40 && hash.allSatisfy(\.isHexDigit)) else {
+                throw APIError(.unprocessableContent, code: "invalid_field", message: "info_hash must be 40 hexadecimal digits", field: "release")
+            }
+            guard !hash.isEmpty || release.torrent.magnetUri != nil || release.torrent.downloadUrl != nil else {
                 throw APIError(
                     .unprocessableContent, code: "invalid_field", message: "the release has no info_hash, magnet_uri or download_url",
                     field: "release")
             }
-            return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.approve(id, release: release)))
+            var chosen = release
+            chosen.torrent.infoHash = hash.lowercased()
+            return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.approve(id, release: chosen)))
         }
         return JSONResponse.raw(try TicketView.json(try await deps.orchestrator.approve(id, candidateIdx: input.candidateIdx)))
     }

@@ -40,6 +40,9 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
     /// The downloaded release was refused by verification (files not what the listing said, fake
     /// lossless) and no approved release is left to fall back to; `detail` says why.
     case verificationFailed(detail: String)
+    /// Verification found one sign of a lossy source, not two (a grid in one place, or a cliff below where
+    /// genuine masters put theirs), and no clean approved release was left: a person decides.
+    case verificationSuspect(detail: String)
 
     enum CodingKeys: String, CodingKey {
         case kind, score, threshold, expected, found, expectedSecs, foundSecs
@@ -72,6 +75,9 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
         case let .verificationFailed(detail):
             try c.encode("verification_failed", forKey: .kind)
             try c.encode(detail, forKey: .detail)
+        case let .verificationSuspect(detail):
+            try c.encode("verification_suspect", forKey: .kind)
+            try c.encode(detail, forKey: .detail)
         }
     }
 
@@ -89,6 +95,7 @@ public enum ApprovalReason: Codable, Sendable, Equatable {
         case "multiple_good_matches": self = .multipleGoodMatches(topScores: try c.decode([Double].self, forKey: .topScores))
         case "no_exact_match": self = .noExactMatch
         case "verification_failed": self = .verificationFailed(detail: try c.decode(String.self, forKey: .detail))
+        case "verification_suspect": self = .verificationSuspect(detail: try c.decode(String.self, forKey: .detail))
         case let other: throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown approval reason '\(other)'")
         }
     }

@@ -37,7 +37,7 @@ final class CardigannTracker: Sendable {
     let catalogue: @Sendable () -> [Release]
     var releases: [Release] { catalogue() }
     /// Each request's query string and the moment it came.
-    let requests = Mutex<[(query: String, at: ContinuousClock.Instant)]>([])
+    let requests = Mutex<[(query: String, at: ContinuousClock.Instant, date: Date)]>([])
     /// While set, every Torznab search answers 429 with this `Retry-After` (seconds), once per setting.
     let rateLimit = Mutex<Int?>(nil)
     /// A second tracker behind the JSON API that fails with this text.
@@ -85,7 +85,7 @@ final class CardigannTracker: Sendable {
     }
 
     func record(_ request: Request) {
-        requests.withLock { $0.append((request.uri.query ?? "", ContinuousClock.now)) }
+        requests.withLock { $0.append((request.uri.query ?? "", ContinuousClock.now, Date())) }
     }
 
     /// Jackett's JSON date: .NET's seven fractional digits and the server's offset.

@@ -52,6 +52,8 @@ struct SearchAPITests {
                 #expect((release["score"]?.doubleValue ?? 0) > 0 && release["reasoning"]?.stringValue?.isEmpty == false)
                 #expect(release["freeleech"] == .bool(true) && release["minimum_seed_time_secs"]?.intValue == 172_800)
                 #expect(release["blocked"] == .bool(false) && release["candidate"]?["torrent"]?["info_hash"] != nil)
+                let text = String(decoding: try JSONEncoder().encode(answer.json), as: UTF8.self)
+                #expect(!text.contains(IndexerBehaviourTests.apiKey), "the links' keys are redacted: \(text.prefix(600))")
 
                 _ = try await api.post(
                     "/api/v1/blocklist",
