@@ -72,8 +72,8 @@ struct Serve: AsyncParsableCommand {
             schedule: (try? BandwidthSchedule(parsing: config.torrent.altSchedule)) ?? BandwidthSchedule.never, logger: logger)
         let notifier = Notifier(targets: config.notify, database: database, events: orchestrator.events, logger: logger)
         let rss = RSSSync(
-            indexers: config.wanted.enabled ? config.indexerClients() : [], database: database, orchestrator: orchestrator,
-            interval: .seconds(config.wanted.rssIntervalMins * 60), logger: logger)
+            indexers: config.wanted.enabled ? search.indexers : [], database: database, orchestrator: orchestrator,
+            interval: .seconds(config.wanted.rssIntervalMins * 60), health: indexerHealth, logger: logger)
         let remoteEvents = EventBus()
         let health = HealthMonitor(config: config, logger: logger, indexers: indexerHealth, live: { notifier.healthChecks() })
         let app = buildApplication(

@@ -18,12 +18,16 @@ public final class RSSSync: Service, Sendable {
     let interval: Duration
     let logger: Logger
     let seen: SeenReleases
+    /// The pauses indexers asked for and their failures, shared with the ticket searches: a paused
+    /// indexer's feed is not read, and a 429 here pauses it for the searches too.
+    let health: IndexerHealth
     private let lastRound = Mutex<RSSRound?>(nil)
 
     public init(
         indexers: [any IndexerClient], database: any TicketStore, orchestrator: Orchestrator, interval: Duration, remember: Int = 10_000,
-        logger: Logger = Logger(label: "rss")
+        health: IndexerHealth = IndexerHealth(), logger: Logger = Logger(label: "rss")
     ) {
+        self.health = health
         self.indexers = indexers
         self.database = database
         self.orchestrator = orchestrator
@@ -53,13 +57,19 @@ public final class RSSSync: Service, Sendable {
         var round = RSSRound(at: Date())
         var fresh: [TorrentCandidate] = []
         for indexer in indexers {
+            if let until = await health.pausedUntil(indexer.name) {
+                round.failures.append("\(indexer.name) paused until \(ISO8601DateFormatter().string(from: until)) (it asked for a pause): not read")
+                continue
+            }
             do {
                 let answer = try await indexer.recentReleases()
+                await health.record(indexer.name, failures: answer.failures.filter { $0.indexer == indexer.name })
                 let items = answer.candidates
                 round.failures += answer.failures.map(\.description)
                 round.itemsRead += items.count
                 fresh += items.filter { seen.insert(SeenReleases.key($0)) }
             } catch {
+                await health.record(indexer.name, failures: [error])
                 round.failures.append("\(error)")
                 logger.warning("RSS sync: \(error)")
             }

@@ -126,7 +126,8 @@ public enum HealthChecks {
                 checks.append(
                     HealthCheck(
                         "indexer", client.name, .error, "refuses its API key", hint: "check the key in the configuration (it is never printed)"))
-            } catch .rateLimited(_, let until) {
+            } catch .rateLimited(let name, let until) {
+                await health?.record(name, failures: [.rateLimited(indexer: name, until: until)])
                 checks.append(
                     HealthCheck(
                         "indexer", client.name, .warning,

@@ -178,3 +178,29 @@ struct IndexerBehaviourTests {
         }
     }
 }
+
+/// The RSS sync shares the searches' record of pauses.
+@Suite("RSS sync and indexer pauses")
+struct RSSPauseTests {
+    @Test("a paused indexer's feed is not read; a 429 met by the sync pauses the indexer for the searches too")
+    func pausedFeeds() async throws {
+        let dir = TemporaryDirectory("rss-pause")
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        let paused = CardigannTracker(id: "paused", name: "Paused", releases: CardigannTracker.latest)
+        let limiting = CardigannTracker(id: "limiting", name: "Limiting", releases: CardigannTracker.latest)
+        limiting.rateLimit.withLock { $0 = 120 }
+        try await IndexerBehaviourTests.serve([paused, limiting]) { base in
+            let health = IndexerHealth()
+            await health.record("paused", failures: [.rateLimited(indexer: "paused", until: Date().addingTimeInterval(600))])
+            let orchestrator = Orchestrator(
+                database: database, stages: ScriptedStages().pipeline, settings: PipelineSettings(), logger: Logger(label: "rss-pause"))
+            let rss = RSSSync(
+                indexers: [IndexerBehaviourTests.torznab(base, paused), IndexerBehaviourTests.torznab(base, limiting)], database: database,
+                orchestrator: orchestrator, interval: .seconds(3600), health: health)
+            let round = await rss.syncOnce()
+            #expect(paused.requests.withLock { $0.isEmpty }, "not read while paused: \(paused.searches)")
+            #expect(round.failures.contains { $0.contains("paused paused until") }, "\(round.failures)")
+            #expect(await health.pausedUntil("limiting") != nil, "the sync's 429 pauses the indexer for every search")
+        }
+    }
+}

@@ -35,23 +35,25 @@ struct EventSocketTests {
             // Given a client connected with since=0: it first gets the stored 'created' event,
             // then, live, what happens while it listens
             let first = Received()
-            try await client.ws("/api/v1/ws?ticket_id=ws-1&since=0", configuration: Self.auth) { inbound, outbound, _ in
-                var acted = false
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message else { continue }
-                    let event = try TicketJSON.decoder().decode(TicketEvent.self, from: Data(text.utf8))
-                    first.events.withLock { $0.append(event) }
-                    if !acted {
-                        acted = true
-                        _ = try await harness.orchestrator.forceSearch("ws-1", query: "radiohead okc")
-                        harness.orchestrator.events.publish([
-                            TicketEvent(ticketId: "ws-1", seq: 0, type: .progress, payload: .object(["percent": .number(50)]), at: Date())
-                        ])
-                        _ = try await harness.orchestrator.cancel("ws-1")
+            try await bounded(within: 60, "the first client's events up to the cancel") {
+                _ = try await client.ws("/api/v1/ws?ticket_id=ws-1&since=0", configuration: Self.auth) { inbound, outbound, _ in
+                    var acted = false
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .text(let text) = message else { continue }
+                        let event = try TicketJSON.decoder().decode(TicketEvent.self, from: Data(text.utf8))
+                        first.events.withLock { $0.append(event) }
+                        if !acted {
+                            acted = true
+                            _ = try await harness.orchestrator.forceSearch("ws-1", query: "radiohead okc")
+                            harness.orchestrator.events.publish([
+                                TicketEvent(ticketId: "ws-1", seq: 0, type: .progress, payload: .object(["percent": .number(50)]), at: Date())
+                            ])
+                            _ = try await harness.orchestrator.cancel("ws-1")
+                        }
+                        if first.all.contains(where: { $0.type == .stateChange }) { break }
                     }
-                    if first.all.contains(where: { $0.type == .stateChange }) { break }
+                    try await outbound.close(.normalClosure, reason: nil)
                 }
-                try await outbound.close(.normalClosure, reason: nil)
             }
             let stored = try await harness.database.events(ticketId: "ws-1")
             #expect(first.seqs == stored.map(\.seq), "every stored event once, in order: \(first.seqs) vs \(stored.map(\.seq))")
@@ -59,13 +61,16 @@ struct EventSocketTests {
 
             // When a second client reconnects with since=1, it gets the rest and nothing twice
             let second = Received()
-            try await client.ws("/api/v1/ws?ticket_id=ws-1&since=1", configuration: Self.auth) { inbound, outbound, _ in
-                for try await message in inbound.messages(maxSize: 1 << 20) {
-                    guard case .text(let text) = message else { continue }
-                    second.events.withLock { $0.append(try! TicketJSON.decoder().decode(TicketEvent.self, from: Data(text.utf8))) }
-                    if second.seqs.last == stored.last?.seq { break }
+            try await bounded(within: 60, "the reconnecting client's events up to the last stored one") {
+                _ = try await client.ws("/api/v1/ws?ticket_id=ws-1&since=1", configuration: Self.auth) { inbound, outbound, _ in
+                    for try await message in inbound.messages(maxSize: 1 << 20) {
+                        guard case .text(let text) = message else { continue }
+                        let event = try TicketJSON.decoder().decode(TicketEvent.self, from: Data(text.utf8))
+                        second.events.withLock { $0.append(event) }
+                        if second.seqs.last == stored.last?.seq { break }
+                    }
+                    try await outbound.close(.normalClosure, reason: nil)
                 }
-                try await outbound.close(.normalClosure, reason: nil)
             }
             #expect(second.seqs == stored.map(\.seq).filter { $0 > 1 })
         }

@@ -41,6 +41,23 @@ func firstElements<S: AsyncSequence & Sendable>(
     return Array(got.prefix(count))
 }
 
+/// Runs `body` (a conversation that ends when it has what it waits for) for at most `seconds`: a
+/// conversation that never gets there fails the test with `what`, instead of hanging the suite.
+func bounded<T: Sendable>(within seconds: Double, _ what: String, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+    try await withThrowingTaskGroup(of: T?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            // The bound of the wait, not a wait for something to be ready.
+            try await Task.sleep(for: .seconds(seconds))
+            return nil
+        }
+        let first = try await group.next() ?? nil
+        group.cancelAll()
+        guard let first else { throw WaitTimedOut(what: what, seconds: seconds, seen: "no end") }
+        return first
+    }
+}
+
 /// What a bounded wait has collected so far, shared with the task that collects it.
 final class Collected<Element: Sendable>: Sendable {
     let items = Mutex<[Element]>([])
