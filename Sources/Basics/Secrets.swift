@@ -17,7 +17,8 @@ public final class Secrets: Sendable {
 
     /// Query parameter names whose values are secrets in every indexer and client API we speak.
     public static let secretParameterNames: Set<String> = [
-        "apikey", "api_key", "jackett_apikey", "passkey", "token", "access_token", "auth", "password", "pass", "secret", "key",
+        "apikey", "api_key", "jackett_apikey", "passkey", "token", "access_token", "auth", "password", "pass", "secret", "key", "torrent_pass",
+        "authkey",
     ]
 
     private struct Entry: Sendable {
@@ -70,10 +71,16 @@ public final class Secrets: Sendable {
         return "\(scheme.lowercased())://\(host.lowercased())" + (components.port.map { ":\($0)" } ?? "")
     }
 
-    /// Redacts `name=value` query pairs with a secret-looking name and `user:password@` in URLs.
+    /// Redacts `name=value` query pairs with a secret-looking name, `user:password@` in URLs, and a
+    /// private tracker's passkey in an announce path (`/<32 hex digits>/announce`, as Gazelle and
+    /// Ocelot trackers write it).
     static func redactURLParts(_ text: String) -> String {
-        guard text.contains("=") || text.contains("@") else { return text }
         var out = text
+        if out.contains("/announce") {
+            let announce = /\/[0-9A-Fa-f]{32}\/announce/
+            out = out.replacing(announce) { _ in "/\(Secrets.mask)/announce" }
+        }
+        guard out.contains("=") || out.contains("@") else { return out }
         // name=value inside a query string: after ? or &, up to the next & # space quote or bracket.
         let query = /([?&;](?:amp;)?)([A-Za-z_\[\]]+)=([^&#\s"'<>\]\)]*)/
         out = out.replacing(query) { match in

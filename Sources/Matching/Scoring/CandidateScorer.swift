@@ -13,9 +13,15 @@ public struct CandidateScorer: Sendable {
         self.autoApproveThreshold = autoApproveThreshold
     }
 
-    /// Every candidate scored, best first.
+    /// Every candidate scored, best first; among those that match equally well (the same score to two
+    /// decimals), a freeleech release (its tracker does not count the download) first.
     public func score(_ ticket: Ticket, _ candidates: [TorrentCandidate]) -> [ScoredCandidate] {
-        candidates.map { score(ticket, $0) }.sorted { $0.score > $1.score }
+        candidates.map { score(ticket, $0) }.sorted { a, b in
+            let (left, right) = ((a.score * 100).rounded(), (b.score * 100).rounded())
+            if left != right { return left > right }
+            if a.torrent.isFreeleech != b.torrent.isFreeleech { return a.torrent.isFreeleech }
+            return a.score > b.score
+        }
     }
 
     public func score(_ ticket: Ticket, _ candidate: TorrentCandidate) -> ScoredCandidate {
@@ -83,6 +89,8 @@ public struct CandidateScorer: Sendable {
             score += 0.02 * min(1, log10(Double(candidate.seeders) + 1) / 3)
             notes.append("\(candidate.seeders) seeder(s)")
         }
+        if candidate.isFreeleech { notes.append("freeleech") }
+        if let upload = candidate.uploadVolumeFactor, upload > 1 { notes.append("upload counts \(upload)×") }
         if quality.score == 0 { score = 0 }
         if candidate.files == nil { score = min(score, Self.scoreCapWithoutFiles) }
         return ScoredCandidate(

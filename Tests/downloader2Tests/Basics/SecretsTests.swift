@@ -15,6 +15,13 @@ struct SecretsTests {
         #expect(secrets.redact("postgres://user:hunter2@db:5432/x") == "postgres://user:***@db:5432/x")
         #expect(secrets.redact("<a href=\"http://h/x?passkey=zz&amp;token=yy\">") == "<a href=\"http://h/x?passkey=***&amp;token=***\">")
         #expect(secrets.redact("no secrets here, key words stay") == "no secrets here, key words stay")
+        // Private trackers' passkeys: in the announce path, and Gazelle's download-link parameters.
+        #expect(
+            secrets.redact("announce http://tracker.example:2710/0123456789abcdef0123456789ABCDEF/announce failed")
+                == "announce http://tracker.example:2710/***/announce failed")
+        #expect(
+            secrets.redact("https://t.example/torrents.php?action=download&id=1&authkey=aa11&torrent_pass=bb22")
+                == "https://t.example/torrents.php?action=download&id=1&authkey=***&torrent_pass=***")
     }
 
     @Test("too short to register by value: common words are never blanked")

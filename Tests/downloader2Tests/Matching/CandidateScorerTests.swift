@@ -43,6 +43,21 @@ struct CandidateScorerTests {
         #expect(scored.first { $0.torrent.title.contains("Live") }!.reasoning.contains("live recording"))
     }
 
+    @Test("among releases that match equally well, a freeleech one comes first and says so; a better match still wins")
+    func freeleechBreaksTies() {
+        let scorer = CandidateScorer()
+        var free = candidate("Radiohead - OK Computer (1997) [FLAC]", seeders: 20, files: albumFiles("OK Computer"), hash: "a")
+        free.downloadVolumeFactor = 0
+        free.uploadVolumeFactor = 2
+        let paid = candidate("Radiohead - OK Computer (1997) [FLAC]", seeders: 25, files: albumFiles("OK Computer"), hash: "b")
+        let ranked = scorer.score(ticket, [paid, free])
+        #expect(ranked.map(\.torrent.infoHash) == ["a", "b"], "\(ranked.map { ($0.torrent.infoHash, $0.score) })")
+        #expect(ranked[0].reasoning.contains("freeleech") && ranked[0].reasoning.contains("upload counts 2.0×"))
+        var wrongFree = candidate("Radiohead - OK Computer Live at the Astoria (1997) [FLAC]", files: albumFiles("Live"), hash: "c")
+        wrongFree.downloadVolumeFactor = 0
+        #expect(scorer.score(ticket, [wrongFree, paid]).first?.torrent.infoHash == "b", "freeleech never beats a better match")
+    }
+
     @Test("no seeders disqualifies; a lossy source cannot feed a lossless target; a low bitrate is penalised")
     func qualityAndSeeders() {
         let scorer = CandidateScorer()
