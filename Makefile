@@ -30,7 +30,7 @@ run: deps
 # 2-core machine, starving the in-process servers and orchestrators of other tests (docs/NOTES.md).
 test: deps test-deps lint dist
 	$(SWIFT) build $(TEST_BUILD) --build-tests
-	$(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
+	@scripts/test-summary.sh $(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
 
 ## The code is as `swift format` writes it (.swift-format), C modules are imported internal and only
 ## by the code that wraps them, and no pattern is compiled with try! (part of `make test`).
