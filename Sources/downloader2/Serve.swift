@@ -63,7 +63,8 @@ struct Serve: AsyncParsableCommand {
                 fallbackMinScore: config.matcher.autoApproveThreshold,
                 wanted: config.wanted.enabled
                     ? WantedPolicy(intervals: config.wanted.intervals ?? [], giveUpAfter: TimeInterval(config.wanted.giveUpDays) * 86_400) : nil,
-                acceptSuspects: config.verify.suspects == "accept"),
+                // Under fake_lossless = "flag" (or "off") nothing is held back, so neither is a suspect release.
+                acceptSuspects: config.verify.suspects == "accept" || config.verify.fakeLossless != "reject"),
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)),
             logger: logger)
         let bandwidth = BandwidthScheduler(

@@ -127,7 +127,7 @@ enum HeldOutSet {
             if let found = cache[name] { return found }
             let raw = "\(scratch)/\(UUID().uuidString).f32"
             try FakeLosslessAccuracyTests.run(
-                FakeLosslessAccuracyTests.which("sox")!, ["\(folder)/\(name)", "-t", "f32", "-r", "\(rate)", "-c", "2", raw])
+                FakeLosslessAccuracyTests.which("sox")!, ["-R", "\(folder)/\(name)", "-t", "f32", "-r", "\(rate)", "-c", "2", raw])
             let data = try Data(contentsOf: URL(fileURLWithPath: raw))
             try? FileManager.default.removeItem(atPath: raw)
             let floats = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
@@ -165,7 +165,7 @@ enum HeldOutSet {
         try scaled.withUnsafeBytes { try Data($0).write(to: URL(fileURLWithPath: raw)) }
         defer { try? FileManager.default.removeItem(atPath: raw) }
         try FakeLosslessAccuracyTests.run(
-            FakeLosslessAccuracyTests.which("sox")!, ["-t", "f32", "-r", "\(rate)", "-c", "2", raw, "-b", "\(bits)", path])
+            FakeLosslessAccuracyTests.which("sox")!, ["-R", "-t", "f32", "-r", "\(rate)", "-c", "2", raw, "-b", "\(bits)", path])
     }
 
     // MARK: The set
@@ -198,31 +198,35 @@ enum HeldOutSet {
         let m44 = "\(scratch)/midi-44100.wav", m48 = "\(scratch)/midi-48000.wav", m96 = "\(scratch)/midi-96000.wav"
         let colombo = "\(scratch)/drums-ColomboAcousticDrumkit.wav", forzee = "\(scratch)/drums-ForzeeStereo.wav"
         // Genuine, the whole band.
-        make("midi-44k.flac", "genuine-fullband", "sox", [m44, f("midi-44k.flac")])
-        make("drums-colombo-44k.flac", "genuine-fullband", "sox", [colombo, f("drums-colombo-44k.flac")])
-        make("drums-forzee-48k24.flac", "genuine-fullband", "sox", [forzee, f("drums-forzee-48k24.flac")])
-        make("midi-48k24.flac", "genuine-fullband", "sox", [m48, f("midi-48k24.flac")])
-        make("midi-quiet-40dB.flac", "genuine-fullband", "sox", [m44, f("midi-quiet-40dB.flac"), "gain", "-n", "-40"])
-        make("midi-mono.flac", "genuine-fullband", "sox", [m44, f("midi-mono.flac"), "remix", "-"])
-        make("midi-96k24-dither16.flac", "genuine-fullband", "sox", [m96, "-b", "16", f("midi-96k24-dither16.flac")])
+        make("midi-44k.flac", "genuine-fullband", "sox", ["-R", m44, f("midi-44k.flac")])
+        make("drums-colombo-44k.flac", "genuine-fullband", "sox", ["-R", colombo, f("drums-colombo-44k.flac")])
+        make("drums-forzee-48k24.flac", "genuine-fullband", "sox", ["-R", forzee, f("drums-forzee-48k24.flac")])
+        make("midi-48k24.flac", "genuine-fullband", "sox", ["-R", m48, f("midi-48k24.flac")])
+        make("midi-quiet-40dB.flac", "genuine-fullband", "sox", ["-R", m44, f("midi-quiet-40dB.flac"), "gain", "-n", "-40"])
+        make("midi-mono.flac", "genuine-fullband", "sox", ["-R", m44, f("midi-mono.flac"), "remix", "-"])
+        make("midi-96k24-dither16.flac", "genuine-fullband", "sox", ["-R", m96, "-b", "16", f("midi-96k24-dither16.flac")])
         // Genuine masters with a steep digital band limit at 19 kHz or above.
-        make("midi-96k-soxrate-44k.flac", "genuine-bandlimited", "sox", [m96, "-b", "16", f("midi-96k-soxrate-44k.flac"), "rate", "44100"])
-        make("midi-96k-soxrate-v-44k.flac", "genuine-bandlimited", "sox", [m96, "-b", "16", f("midi-96k-soxrate-v-44k.flac"), "rate", "-v", "44100"])
+        make("midi-96k-soxrate-44k.flac", "genuine-bandlimited", "sox", ["-R", m96, "-b", "16", f("midi-96k-soxrate-44k.flac"), "rate", "44100"])
+        make(
+            "midi-96k-soxrate-v-44k.flac", "genuine-bandlimited", "sox",
+            ["-R", m96, "-b", "16", f("midi-96k-soxrate-v-44k.flac"), "rate", "-v", "44100"])
         make(
             "midi-48k-ffmpeg-44k.flac", "genuine-bandlimited", "ffmpeg",
             ["-nostdin", "-v", "error", "-y", "-i", m48, "-ar", "44100", "-sample_fmt", "s16", f("midi-48k-ffmpeg-44k.flac")])
         for cutoff in ["19k", "19.5k", "20k", "21k"] {
             make(
                 "midi-96k-lowpass-\(cutoff)-44k.flac", "genuine-bandlimited", "sox",
-                [m96, "-b", "16", f("midi-96k-lowpass-\(cutoff)-44k.flac"), "sinc", "-\(cutoff)", "rate", "-v", "44100"])
+                ["-R", m96, "-b", "16", f("midi-96k-lowpass-\(cutoff)-44k.flac"), "sinc", "-\(cutoff)", "rate", "-v", "44100"])
         }
         make(
             "drums-forzee-48k-soxrate-v-44k16.flac", "genuine-bandlimited", "sox",
-            [forzee, "-b", "16", f("drums-forzee-48k-soxrate-v-44k16.flac"), "rate", "-v", "44100"])
-        make("drums-colombo-lowpass-19.5k.flac", "genuine-bandlimited", "sox", [colombo, f("drums-colombo-lowpass-19.5k.flac"), "sinc", "-19.5k"])
+            ["-R", forzee, "-b", "16", f("drums-forzee-48k-soxrate-v-44k16.flac"), "rate", "-v", "44100"])
+        make(
+            "drums-colombo-lowpass-19.5k.flac", "genuine-bandlimited", "sox",
+            ["-R", colombo, f("drums-colombo-lowpass-19.5k.flac"), "sinc", "-19.5k"])
         // Genuine, from low-rate sources.
-        make("midi-32k-to-44k.flac", "genuine-lowrate", "sox", ["\(scratch)/midi-32000.wav", f("midi-32k-to-44k.flac"), "rate", "44100"])
-        make("midi-22k-to-44k.flac", "genuine-lowrate", "sox", ["\(scratch)/midi-22050.wav", f("midi-22k-to-44k.flac"), "rate", "44100"])
+        make("midi-32k-to-44k.flac", "genuine-lowrate", "sox", ["-R", "\(scratch)/midi-32000.wav", f("midi-32k-to-44k.flac"), "rate", "44100"])
+        make("midi-22k-to-44k.flac", "genuine-lowrate", "sox", ["-R", "\(scratch)/midi-22050.wav", f("midi-22k-to-44k.flac"), "rate", "44100"])
         try await parallel(jobs) { program, arguments, _ in try run(program, arguments) }
         items += jobs.map(\.2)
 
@@ -265,7 +269,8 @@ enum HeldOutSet {
                 name: "opusenc-160", group: "transcode-≤256", file: "opus", encode: { ("opusenc", ["--quiet", "--bitrate", "160", $0, $1]) },
                 decode: { ("opusdec", ["--quiet", "--rate", "44100", $0, $1]) }),
             Encoder(
-                name: "sox-mp3-192", group: "transcode-≤256", file: "mp3", encode: { ("sox", [$0, "-C", "192", $1]) }, decode: { ("sox", [$0, $1]) }),
+                name: "sox-mp3-192", group: "transcode-≤256", file: "mp3", encode: { ("sox", ["-R", $0, "-C", "192", $1]) },
+                decode: { ("sox", ["-R", $0, $1]) }),
             Encoder(
                 name: "ffmpeg-aac-twoloop-192-cutoff18k", group: "transcode-≤256", file: "m4a",
                 encode: {
@@ -294,7 +299,7 @@ enum HeldOutSet {
             try run(program, arguments)
             let (decoder, decoderArguments) = encoder.decode(lossy, decoded)
             try run(decoder, decoderArguments)
-            try run("sox", [decoded, "-b", "16", f("\(source.0)-\(encoder.name).flac")])
+            try run("sox", ["-R", decoded, "-b", "16", f("\(source.0)-\(encoder.name).flac")])
             try? FileManager.default.removeItem(atPath: decoded)
         }
         items += transcodes.map { source, encoder in

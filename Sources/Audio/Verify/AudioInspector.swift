@@ -16,6 +16,9 @@ public struct TrackInspection: Sendable, Codable, Equatable {
 public struct GridFindings: Sendable {
     public var looked: Int
     public var found: [(place: String, evidence: String)]
+    /// The distinct stretches of time the grid was found in: the second channel at the same moment as
+    /// the first is not a second, independent sighting (a stereo file of mono content repeats itself).
+    public var times: Set<Int64> = []
 }
 
 /// Probes and checks downloaded audio without decoding all of it: a dozen windows spread through the
@@ -121,6 +124,7 @@ public enum AudioInspector {
             guard !samples.isEmpty else { continue }
             findings.looked += 1
             if let found = mdct.find(samples: samples, sampleRate: rate) {
+                findings.times.insert(place.start)
                 findings.found.append(
                     (
                         place.name,
@@ -132,6 +136,7 @@ public enum AudioInspector {
             }
             try cancel.check()
             if let found = mp3.find(samples: samples, sampleRate: rate) {
+                findings.times.insert(place.start)
                 findings.found.append(
                     (
                         place.name,

@@ -31,7 +31,7 @@ public struct FakeLosslessDetector: Sendable {
 
     /// The verdict from independent signs (issue: verification that never convicts a genuine release):
     /// a cliff where lossy encoders put their low-pass, and a lossy codec's quantisation grid in each of
-    /// up to three places. `transcode` needs two signs to agree: the grid in two places, or the grid and
+    /// up to three places. `transcode` needs two signs to agree: the grid at two moments of the track, or the grid and
     /// the cliff. One sign alone is `suspect`, except a cliff at or above ``masteringCliffHz`` on
     /// material up to 48 kHz, which genuine masters share: with no grid, that is `genuine`, the cliff
     /// recorded. Hi-res files (no grid looked for) keep the spectrum's word, at most `suspect`.
@@ -39,6 +39,7 @@ public struct FakeLosslessDetector: Sendable {
         let cliff = spectral.verdict == .transcode
         let cutoff = spectral.cutoffHz.map(Double.init)
         let found = grids.found.count
+        let independent = grids.times.count
         let gridText = grids.found.map { "\($0.place): \($0.evidence)" }.joined(separator: "; ")
         var result = spectral
         func set(_ verdict: LosslessVerdict, _ evidence: String) {
@@ -46,14 +47,14 @@ public struct FakeLosslessDetector: Sendable {
             result.evidence = evidence
             if verdict == .genuine, cutoff.map({ $0 >= masteringCliffHz }) != true { result.cutoffHz = nil }
         }
-        if found >= 2 {
+        if independent >= 2 {
             set(
                 .transcode,
                 "a lossy codec's quantisation grid in \(found) of \(grids.looked) places (\(gridText))" + (cliff ? "; and \(spectral.evidence)" : ""))
-        } else if found == 1 && cliff {
+        } else if found >= 1 && cliff {
             set(.transcode, "\(spectral.evidence); and a lossy codec's quantisation grid (\(gridText))")
-        } else if found == 1 {
-            set(.suspect, "a lossy codec's quantisation grid in 1 of \(grids.looked) places only (\(gridText)), no other sign")
+        } else if found >= 1 {
+            set(.suspect, "a lossy codec's quantisation grid at one moment of the track only (\(gridText)), no other sign")
         } else if sampleRate > 48_000 {
             if cliff { set(.suspect, "\(spectral.evidence); no other sign is looked for at this sample rate") }
         } else if spectral.verdict != .genuine, let cutoff, cutoff >= masteringCliffHz {
