@@ -238,6 +238,21 @@ enum HeldOutSet {
             var encode: @Sendable (String, String) -> (String, [String])
             var decode: @Sendable (String, String) -> (String, [String])
         }
+        /// FFmpeg's AAC with the two-loop coder and an explicit cutoff (settings the development set does not use).
+        func aacTwoLoop(kbps: Int, cutoff: Int) -> Encoder {
+            Encoder(
+                name: "ffmpeg-aac-twoloop-\(kbps)-cutoff\(cutoff / 1000)k", group: "transcode-≤256", file: "m4a",
+                encode: {
+                    (
+                        "ffmpeg",
+                        [
+                            "-nostdin", "-v", "error", "-y", "-i", $0, "-c:a", "aac", "-aac_coder", "twoloop", "-b:a", "\(kbps)k", "-cutoff",
+                            "\(cutoff)", $1,
+                        ]
+                    )
+                },
+                decode: { ("ffmpeg", ["-nostdin", "-v", "error", "-y", "-i", $0, "-sample_fmt", "s16", $1]) })
+        }
         let lameDecode: @Sendable (String, String) -> (String, [String]) = { input, output in ("lame", ["--silent", "--decode", input, output]) }
         let encoders: [Encoder] = [
             Encoder(
@@ -271,24 +286,7 @@ enum HeldOutSet {
             Encoder(
                 name: "sox-mp3-192", group: "transcode-≤256", file: "mp3", encode: { ("sox", ["-R", $0, "-C", "192", $1]) },
                 decode: { ("sox", ["-R", $0, $1]) }),
-            Encoder(
-                name: "ffmpeg-aac-twoloop-192-cutoff18k", group: "transcode-≤256", file: "m4a",
-                encode: {
-                    (
-                        "ffmpeg",
-                        ["-nostdin", "-v", "error", "-y", "-i", $0, "-c:a", "aac", "-aac_coder", "twoloop", "-b:a", "192k", "-cutoff", "18000", $1]
-                    )
-                },
-                decode: { ("ffmpeg", ["-nostdin", "-v", "error", "-y", "-i", $0, "-sample_fmt", "s16", $1]) }),
-            Encoder(
-                name: "ffmpeg-aac-twoloop-256-cutoff20k", group: "transcode-≤256", file: "m4a",
-                encode: {
-                    (
-                        "ffmpeg",
-                        ["-nostdin", "-v", "error", "-y", "-i", $0, "-c:a", "aac", "-aac_coder", "twoloop", "-b:a", "256k", "-cutoff", "20000", $1]
-                    )
-                },
-                decode: { ("ffmpeg", ["-nostdin", "-v", "error", "-y", "-i", $0, "-sample_fmt", "s16", $1]) }),
+            aacTwoLoop(kbps: 192, cutoff: 18_000), aacTwoLoop(kbps: 256, cutoff: 20_000),
         ]
         let sources = [("midi", m44), ("drums", colombo)]
         let transcodes = sources.flatMap { source in encoders.map { (source, $0) } }

@@ -45,7 +45,6 @@ public struct FakeLosslessDetector: Sendable {
         func set(_ verdict: LosslessVerdict, _ evidence: String) {
             result.verdict = verdict
             result.evidence = evidence
-            if verdict == .genuine, cutoff.map({ $0 >= masteringCliffHz }) != true { result.cutoffHz = nil }
         }
         if independent >= 2 {
             set(

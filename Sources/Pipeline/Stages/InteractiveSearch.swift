@@ -58,20 +58,11 @@ public struct InteractiveSearch: Sendable {
             return .object(fields)
         }
         // Download links carry indexer keys and trackers' passkeys: redacted here, given back when fetched.
-        return Self.redacted(
-            .object([
-                "artist": .string(ticket.search.artist), "album": .string(ticket.search.album),
-                "queries": .array(outcome.queries.map(JSONValue.string)), "indexers": .array(outcome.reports.map(\.json)),
-                "releases": .array(releases), "auto_approve_threshold": .number(scorer.autoApproveThreshold),
-            ]))
-    }
-
-    static func redacted(_ value: JSONValue) -> JSONValue {
-        switch value {
-        case .string(let text): .string(Secrets.shared.redact(text))
-        case .array(let items): .array(items.map(redacted))
-        case .object(let fields): .object(fields.mapValues(redacted))
-        default: value
-        }
+        let answer: JSONValue = .object([
+            "artist": .string(ticket.search.artist), "album": .string(ticket.search.album),
+            "queries": .array(outcome.queries.map(JSONValue.string)), "indexers": .array(outcome.reports.map(\.json)),
+            "releases": .array(releases), "auto_approve_threshold": .number(scorer.autoApproveThreshold),
+        ])
+        return answer.mappingStrings { Secrets.shared.redact($0) }
     }
 }

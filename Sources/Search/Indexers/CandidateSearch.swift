@@ -61,7 +61,7 @@ public struct CandidateSearch: Sendable {
     }
 
     /// Every query tier (or `override`), each over every indexer (or those `only` names).
-    public func search(_ search: TicketSearch, override: String? = nil, only: Set<String>? = nil, allTiers: Bool = false) async -> Outcome {
+    public func search(_ search: TicketSearch, override: String? = nil, only: Set<String>? = nil) async -> Outcome {
         let asked = indexers.filter { only?.contains($0.name) ?? true }
         var byKey: [String: TorrentCandidate] = [:]
         var order: [String] = []
@@ -89,7 +89,7 @@ public struct CandidateSearch: Sendable {
                     }
                 }
             }
-            if byKey.count >= enough, !allTiers { break }
+            if byKey.count >= enough { break }
             // An indexer refusing the key, or paused, refuses every tier: stop asking when all are so.
             let stuck = Set(
                 errors.filter { if case .unauthorized = $0 { true } else if case .rateLimited = $0 { true } else { false } }.map(\.indexer))

@@ -19,15 +19,3 @@ enum StoredText {
 
     static func plain(_ text: String) -> String { Secrets.shared.redact(text) }
 }
-
-extension JSONValue {
-    /// The same value with `transform` applied to every string (keys stay as they are).
-    func mappingStrings(_ transform: (String) -> String) -> JSONValue {
-        switch self {
-        case .string(let s): .string(transform(s))
-        case .array(let items): .array(items.map { $0.mappingStrings(transform) })
-        case .object(let fields): .object(fields.mapValues { $0.mappingStrings(transform) })
-        case .null, .bool, .number: self
-        }
-    }
-}

@@ -54,6 +54,17 @@ public enum JSONValue: Codable, Sendable, Equatable {
         return nil
     }
 
+    /// The same value with `transform` applied to every string (keys stay as they are): how secrets
+    /// are redacted from JSON without touching its syntax.
+    public func mappingStrings(_ transform: (String) -> String) -> JSONValue {
+        switch self {
+        case .string(let s): .string(transform(s))
+        case .array(let items): .array(items.map { $0.mappingStrings(transform) })
+        case .object(let fields): .object(fields.mapValues { $0.mappingStrings(transform) })
+        case .null, .bool, .number: self
+        }
+    }
+
     /// The element at `index` of an array; nil when this is not an array or it is too short.
     public subscript(index: Int) -> JSONValue? {
         if case .array(let a) = self, a.indices.contains(index) { return a[index] }
