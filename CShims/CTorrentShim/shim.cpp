@@ -346,6 +346,10 @@ extern "C" int lt_torrent_status(lt_shim_session *s, const char *info_hash, lt_s
         out->seeding_duration_secs = lt::total_seconds(st.seeding_duration);
         out->active_duration_secs = lt::total_seconds(st.active_duration);
         out->need_save_resume = st.need_save_resume;
+        if (st.has_metadata) {
+            auto info = find(s, info_hash).torrent_file();
+            out->is_private = info && info->priv() ? 1 : 0;
+        }
         if (st.errc) std::snprintf(out->error, sizeof out->error, "%s", st.errc.message().c_str());
         std::snprintf(out->name, sizeof out->name, "%s", st.name.c_str());
         std::snprintf(out->save_path, sizeof out->save_path, "%s", st.save_path.c_str());
@@ -516,6 +520,7 @@ extern "C" int lt_info_file_at(const lt_shim_info *info, int index, lt_shim_file
 extern "C" int64_t lt_info_total_size(const lt_shim_info *info) { return info->info->total_size(); }
 extern "C" int lt_info_piece_length(const lt_shim_info *info) { return info->info->piece_length(); }
 extern "C" int lt_info_num_pieces(const lt_shim_info *info) { return info->info->num_pieces(); }
+extern "C" int lt_info_is_private(const lt_shim_info *info) { return info->info->priv() ? 1 : 0; }
 
 extern "C" int lt_info_torrent_file(const lt_shim_info *info, uint8_t **data, size_t *size, lt_shim_error *error) {
     return guarded(error, [&] {
@@ -553,9 +558,11 @@ extern "C" int lt_create_torrent(const char *path, const char *const *trackers, 
         });
         if (fs.num_files() == 0) throw std::invalid_argument("no files to put in a torrent under '" + full + "'");
         lt::create_flags_t flags{};
-        if (kind == LT_SHIM_CREATE_V1_ONLY) flags = lt::create_torrent::v1_only;
-        if (kind == LT_SHIM_CREATE_V2_ONLY) flags = lt::create_torrent::v2_only;
+        int version = kind & 3;
+        if (version == LT_SHIM_CREATE_V1_ONLY) flags = lt::create_torrent::v1_only;
+        if (version == LT_SHIM_CREATE_V2_ONLY) flags = lt::create_torrent::v2_only;
         lt::create_torrent ct(fs, piece_size, flags);
+        if (kind & LT_SHIM_CREATE_PRIVATE) ct.set_priv(true);
         for (int i = 0; i < tracker_count; ++i) ct.add_tracker(trackers[i], i);
         ct.set_creator("downloader2");
         auto slash = full.find_last_of('/');
@@ -678,6 +685,11 @@ void translate(lt_shim_session *s, lt::alert *alert) {
         push(out);
     } else if (lt::alert_cast<lt::dht_bootstrap_alert>(alert)) {
         push(blank(LT_SHIM_ALERT_DHT_BOOTSTRAP));
+    } else if (auto *a = lt::alert_cast<lt::dht_announce_alert>(alert)) {
+        auto out = blank(LT_SHIM_ALERT_DHT_ANNOUNCE, hex(a->info_hash.data(), a->info_hash.size()));
+        out.index = a->port;
+        out.url = keep(s, a->ip.to_string());
+        push(out);
     } else if (auto *a = lt::alert_cast<lt::metadata_failed_alert>(alert)) {
         auto out = blank(LT_SHIM_ALERT_METADATA_FAILED, torrent_id(a));
         out.error_code = a->error.value();

@@ -35,14 +35,18 @@ public struct ServerDependencies: Sendable {
     public var startedAt = Date()
     /// The interactive search (`GET /search`, `GET /ticket/{id}/search`); nil answers 503.
     public var search: InteractiveSearch?
+    /// The engine's torrents and their seeding (`GET /torrents`, gauges); nil answers 503.
+    public var seeding: SeedingSource?
 
     public init(
         config: AppConfig, database: any TicketStore, orchestrator: Orchestrator, authToken: String, logger: Logger,
         metrics: PrometheusCollectorRegistry = PrometheusCollectorRegistry(),
         sampleGauges: @escaping @Sendable (PrometheusCollectorRegistry) async -> Void = { _ in }, health: HealthMonitor? = nil,
         bandwidth: (@Sendable () -> BandwidthState)? = nil, rss: (@Sendable () -> RSSRound?)? = nil,
-        remoteEvents: EventBus? = nil, cluster: (any SharedTicketStore)? = nil, search: InteractiveSearch? = nil
+        remoteEvents: EventBus? = nil, cluster: (any SharedTicketStore)? = nil, search: InteractiveSearch? = nil,
+        seeding: SeedingSource? = nil
     ) {
+        self.seeding = seeding
         self.search = search
         self.remoteEvents = remoteEvents
         self.cluster = cluster
@@ -56,6 +60,18 @@ public struct ServerDependencies: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.sampleGauges = sampleGauges
+    }
+}
+
+/// Where `GET /torrents`, the gauges and the health checks read the engine's seeding.
+public struct SeedingSource: Sendable {
+    public var entries: @Sendable () async -> [SeedingEntry]
+    /// The payload cleaner's last word on the disk budget.
+    public var report: SeedingBudgetReport?
+
+    public init(report: SeedingBudgetReport? = nil, entries: @escaping @Sendable () async -> [SeedingEntry]) {
+        self.entries = entries
+        self.report = report
     }
 }
 
@@ -88,6 +104,7 @@ public func buildRouter(_ deps: ServerDependencies) -> Router<BasicRequestContex
     VerificationRoutes(deps: deps).register(on: api)
     StatusRoutes(deps: deps).register(on: api)
     SearchRoutes(deps: deps).register(on: api)
+    TorrentRoutes(deps: deps).register(on: api)
     registerEventSocketHint(on: api)
     return router
 }

@@ -42,7 +42,8 @@ struct Serve: AsyncParsableCommand {
             settings: config.torrentSettings,
             resumeDirectory: (config.torrent.downloadPath as NSString).appendingPathComponent(".resume" + nodeFolder),
             sharedResumeRoot: shared == nil ? nil : (config.torrent.downloadPath as NSString).appendingPathComponent(".resume"),
-            seedingPolicy: config.seedingPolicy, stallAfter: TimeInterval(config.torrent.stallTimeoutSecs), logger: logger)
+            seedingPolicy: config.seedingPolicy, privateSeedingPolicy: config.privateSeedingPolicy,
+            stallAfter: TimeInterval(config.torrent.stallTimeoutSecs), logger: logger)
         await torrents.restore()
         let port = await torrents.listenPort
         logger.info("BitTorrent engine listening on port \(port) (DHT \(config.torrent.enableDht ? "on" : "off"))")
@@ -76,7 +77,10 @@ struct Serve: AsyncParsableCommand {
             indexers: config.wanted.enabled ? search.indexers : [], database: database, orchestrator: orchestrator,
             interval: .seconds(config.wanted.rssIntervalMins * 60), health: indexerHealth, logger: logger)
         let remoteEvents = EventBus()
-        let health = HealthMonitor(config: config, logger: logger, indexers: indexerHealth, live: { notifier.healthChecks() })
+        let seedingReport = SeedingBudgetReport()
+        let health = HealthMonitor(
+            config: config, logger: logger, indexers: indexerHealth,
+            live: { notifier.healthChecks() + HealthChecks.seeding(seedingReport.verdict) })
         let app = buildApplication(
             ServerDependencies(
                 config: config, database: database, orchestrator: orchestrator, authToken: token, logger: logger, metrics: registry,
@@ -90,7 +94,8 @@ struct Serve: AsyncParsableCommand {
                     registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
                     registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
                 }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store,
-                search: InteractiveSearch(search: search, autoApproveThreshold: config.matcher.autoApproveThreshold)))
+                search: InteractiveSearch(search: search, autoApproveThreshold: config.matcher.autoApproveThreshold),
+                seeding: SeedingSource(report: seedingReport) { await SeedingOverview.entries(torrents: torrents, database: database) }))
         let where_ = shared == nil ? config.database.path : "\(PostgresStore.redacted(config.database.url)) as node \(nodeId)"
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(where_)")
         var clusterServices: [ServiceGroupConfiguration.ServiceConfiguration] = []
@@ -108,7 +113,8 @@ struct Serve: AsyncParsableCommand {
                     .init(
                         service: PayloadCleaner(
                             torrents: torrents, database: database, downloadRoot: config.torrent.downloadPath,
-                            keepPayload: config.torrent.keepPayload,
+                            keepPayload: config.torrent.keepPayload, maxSeedingBytes: Int64((config.seeding.maxDiskGb * 1e9).rounded()),
+                            report: seedingReport,
                             heldElsewhere: { try? await shared?.store.ticketsHeldByOtherNodes() }, logger: logger)),
                 ] + clusterServices,
                 gracefulShutdownSignals: [.sigterm, .sigint],
@@ -161,7 +167,7 @@ struct Serve: AsyncParsableCommand {
         let download = TorrentDownloadStage(
             torrents: torrents, downloadRoot: config.torrent.downloadPath, metadataTimeout: .seconds(config.torrent.metadataTimeoutSecs),
             database: database,
-            partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
+            partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail, seedingRules: config.seedingRules)
         let convert = AudioConvertStage(
             converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
             durationToleranceSecs: config.converter.durationToleranceSecs,

@@ -125,6 +125,7 @@ typedef struct lt_shim_status {
     int64_t seeding_duration_secs;
     int64_t active_duration_secs;
     int need_save_resume;
+    int is_private;                    // the metadata's private flag (0 until the metadata is here)
     char error[256];                   // empty when none
     char name[256];
     char save_path[1024];
@@ -186,6 +187,8 @@ int lt_info_file_at(const lt_shim_info *info, int index, lt_shim_file *file);
 int64_t lt_info_total_size(const lt_shim_info *info);
 int lt_info_piece_length(const lt_shim_info *info);
 int lt_info_num_pieces(const lt_shim_info *info);
+/// 1 when the info dictionary has `private = 1`.
+int lt_info_is_private(const lt_shim_info *info);
 /// The torrent as .torrent bytes (malloc'd; free with lt_shim_free).
 int lt_info_torrent_file(const lt_shim_info *info, uint8_t **data, size_t *size, lt_shim_error *error);
 /// A magnet link for it (malloc'd; free with lt_shim_free).
@@ -193,9 +196,10 @@ char *lt_info_magnet_uri(const lt_shim_info *info);
 
 // MARK: - Creating torrents
 
-enum { LT_SHIM_CREATE_HYBRID = 0, LT_SHIM_CREATE_V1_ONLY = 1, LT_SHIM_CREATE_V2_ONLY = 2 };
+enum { LT_SHIM_CREATE_HYBRID = 0, LT_SHIM_CREATE_V1_ONLY = 1, LT_SHIM_CREATE_V2_ONLY = 2, LT_SHIM_CREATE_PRIVATE = 8 };
 
 /// Builds a .torrent of the file or directory at `path` (hashing it). `piece_size` 0 = automatic.
+/// `kind`: one of HYBRID / V1_ONLY / V2_ONLY, with LT_SHIM_CREATE_PRIVATE or'd in for a private torrent.
 int lt_create_torrent(const char *path, const char *const *trackers, int tracker_count, int piece_size, int kind,
                       uint8_t **data, size_t *size, lt_shim_error *error);
 
@@ -224,6 +228,7 @@ enum {
     LT_SHIM_ALERT_CHECKED = 20,
     LT_SHIM_ALERT_TRACKER_REPLY = 21,
     LT_SHIM_ALERT_DELETED = 23,
+    LT_SHIM_ALERT_DHT_ANNOUNCE = 24,   // another DHT node announced itself for info_hash to ours (url: its address, index: its port)
 };
 
 /// One alert as plain data. Pointers stay valid until the next lt_session_pop_alerts.

@@ -9,7 +9,7 @@ import Torrent
 
 /// The download stage: the chosen release goes into the embedded engine, only the files the ticket
 /// needs are requested (its tracks, a CUE sheet for an image, the cover), and the stage waits until
-/// they are all on disk, reporting progress. The torrent then seeds under the session's policy.
+/// they are all on disk, reporting progress. The torrent then seeds towards its goal (``SeedingRules``), independently of the ticket.
 ///
 /// Restart-safe: the info-hash is stored in the `downloading` state before anything is added, the
 /// session restores torrents from resume data at start-up, and this stage adopts a torrent that is
@@ -23,12 +23,15 @@ public struct TorrentDownloadStage: DownloadStage {
     /// Where every downloaded file's SHA-256 is recorded (`downloadFile`); nil records nothing.
     let database: (any TicketStore)?
     let partialSuccess: PartialSuccess
+    /// Each release's seeding goal (its indexer's rules, overrides).
+    let seedingRules: SeedingRules
 
     public init(
         torrents: TorrentSession, fetcher: HTTPFetcher = HTTPFetcher(), downloadRoot: String,
         metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: (any TicketStore)? = nil,
-        partialSuccess: PartialSuccess = .fail
+        partialSuccess: PartialSuccess = .fail, seedingRules: SeedingRules = SeedingRules()
     ) {
+        self.seedingRules = seedingRules
         self.partialSuccess = partialSuccess
         self.database = database
         self.torrents = torrents
@@ -162,6 +165,7 @@ public struct TorrentDownloadStage: DownloadStage {
         _ candidate: TorrentCandidate, savePath: String, ticket: Ticket, mapping: [TrackMapping]
     ) async throws -> (String, DownloadPlan?) {
         let known = candidate.infoHash.lowercased()
+        let seeding = seedingRules.policy(for: candidate)
         // In the session already (restored, or another ticket's), or left half-done by a node that
         // died, whose resume data is on the shared download folder: it goes on from there.
         if !known.isEmpty {
@@ -170,6 +174,7 @@ public struct TorrentDownloadStage: DownloadStage {
             if present {
                 // Paused with its ticket (and perhaps restored paused after a restart): it goes on now.
                 if (try? await torrents.progress(known))?.state == .paused { try? await torrents.resume(known) }
+                if let seeding { await torrents.setSeedingPolicy(known, seeding) }
                 await reconnect(known, candidate)
                 return (known, nil)
             }
@@ -184,14 +189,15 @@ public struct TorrentDownloadStage: DownloadStage {
                     let metadata = try TorrentMetadata.parse(torrentFile: data)
                     let plan = try DownloadPlan(
                         ticket: ticket, metadata: metadata, mapping: mapping, allowMissing: partialSuccess == .completeFlagged)
-                    let hash = try await torrents.add(torrentFile: data, savePath: savePath, wantedFiles: plan.wantedIndices)
+                    let hash = try await torrents.add(
+                        torrentFile: data, savePath: savePath, wantedFiles: plan.wantedIndices, seeding: seeding)
                     return (hash, plan)
                 }
             }
             guard let magnet else {
                 throw StageError(code: "no_download_link", message: "'\(candidate.title)' has neither a magnet nor a .torrent link", retryable: false)
             }
-            return (try await torrents.add(magnet: magnet, savePath: savePath, holdPayload: true), nil)
+            return (try await torrents.add(magnet: magnet, savePath: savePath, holdPayload: true, seeding: seeding), nil)
         } catch let error as FetchError {
             throw StageError(code: "network", message: "cannot fetch the .torrent of '\(candidate.title)': \(error)", retryable: true)
         } catch let error as TorrentError {

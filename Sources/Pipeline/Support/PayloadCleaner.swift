@@ -5,9 +5,12 @@ import ServiceLifecycle
 import Storage
 import Torrent
 
-/// Removes a torrent and its payload once it has seeded under the policy and every ticket that
+/// Removes a torrent and its payload once it has met its seeding goal and every ticket that
 /// used it is finished (completed, failed, rejected, cancelled): a ticket still converting or
-/// waiting for a retry keeps its source files. With `keepPayload` nothing is removed.
+/// waiting for a retry keeps its source files. With `keepPayload` nothing is removed, except to
+/// keep within the disk budget (`[seeding] max_disk_gb`): over it, payloads whose goal is met go,
+/// those that seeded longest first; a payload short of its goal is never removed, the health checks
+/// warn instead (``SeedingBudgetReport``).
 ///
 /// With several nodes it also lets go of torrents whose tickets another node holds now (this node was
 /// restarted after they were taken over, or came back from a partition): the torrent leaves this
@@ -17,15 +20,21 @@ public struct PayloadCleaner: Service {
     let database: any TicketStore
     let downloadRoot: String
     let keepPayload: Bool
+    /// `[seeding] max_disk_gb` in bytes; 0 = no budget.
+    let maxSeedingBytes: Int64
+    let report: SeedingBudgetReport
     let interval: Duration
     /// Tickets other live nodes hold a lease on (nil: a single node, or the store did not answer).
     let heldElsewhere: @Sendable () async -> Set<String>?
     let logger: Logger
 
     public init(
-        torrents: TorrentSession, database: any TicketStore, downloadRoot: String, keepPayload: Bool, interval: Duration = .seconds(30),
+        torrents: TorrentSession, database: any TicketStore, downloadRoot: String, keepPayload: Bool, maxSeedingBytes: Int64 = 0,
+        report: SeedingBudgetReport = SeedingBudgetReport(), interval: Duration = .seconds(30),
         heldElsewhere: @escaping @Sendable () async -> Set<String>? = { nil }, logger: Logger = Logger(label: "downloader2.cleanup")
     ) {
+        self.maxSeedingBytes = maxSeedingBytes
+        self.report = report
         self.heldElsewhere = heldElsewhere
         self.torrents = torrents
         self.database = database
@@ -35,8 +44,7 @@ public struct PayloadCleaner: Service {
         self.logger = logger
     }
 
-    /// Sweeps every `interval` until the service shuts down. (It never returns early, even with
-    /// `keepPayload`: a service that returns ends the whole service group.)
+    /// Sweeps every `interval` until the service shuts down. (A service that returns ends the whole service group.)
     public func run() async throws {
         let interval = self.interval
         while !Task.isCancelled, !Task.isShuttingDownGracefully {
@@ -49,26 +57,54 @@ public struct PayloadCleaner: Service {
     /// One pass; returns the info-hashes whose payload was removed.
     @discardableResult
     public func sweep() async -> [String] {
-        guard !keepPayload else { return [] }
         var removed: [String] = []
-        for hash in await torrents.torrents where await torrents.isSeedingDone(hash) {
-            guard let holders = try? await database.ticketStates(holdingTorrent: hash),
-                holders.values.allSatisfy(\.isTerminal)
-            else { continue }
-            do {
-                try await torrents.remove(hash, deleteFiles: true)
-            } catch {
-                logger.warning("cannot remove torrent \(hash): \(error)")
-                continue
+        let entries = await SeedingOverview.entries(torrents: torrents, database: database)
+        if !keepPayload {
+            for entry in entries where entry.keptForSeeding && entry.torrent.goalMet {
+                if await remove(entry, why: "seeded to its goal and its tickets are finished") { removed.append(entry.torrent.infoHash) }
             }
-            // libtorrent deletes the files; the emptied per-ticket folders go too.
-            for ticketId in holders.keys {
-                await removeEmptyFolders((downloadRoot as NSString).appendingPathComponent(SafeName(ticketId).value))
+        }
+        var kept = entries.filter { $0.keptForSeeding && !removed.contains($0.torrent.infoHash) }
+        var keptBytes = kept.reduce(Int64(0)) { $0 + $1.torrent.bytesOnDisk }
+        if maxSeedingBytes > 0, keptBytes > maxSeedingBytes {
+            // Met goals first, the longest seeded first; never one short of its goal.
+            for entry in kept.filter(\.torrent.goalMet).sorted(by: { $0.torrent.seedingSecs > $1.torrent.seedingSecs }) {
+                guard keptBytes > maxSeedingBytes else { break }
+                let size = ByteCountFormatter.string(fromByteCount: keptBytes, countStyle: .decimal)
+                if await remove(entry, why: "its goal is met and the payloads kept for seeding (\(size)) exceed [seeding] max_disk_gb") {
+                    removed.append(entry.torrent.infoHash)
+                    keptBytes -= entry.torrent.bytesOnDisk
+                    kept.removeAll { $0.torrent.infoHash == entry.torrent.infoHash }
+                }
             }
-            logger.info("torrent \(hash) seeded and its tickets are finished: payload removed")
-            removed.append(hash)
+        }
+        let over = maxSeedingBytes > 0 && keptBytes > maxSeedingBytes
+        report.record(
+            .init(
+                checkedAt: Date(), keptBytes: keptBytes, budgetBytes: maxSeedingBytes,
+                overBudgetShortOfGoal: over ? kept.filter(\.shortOfGoal) : []))
+        if over {
+            logger.warning(
+                "payloads kept for seeding take \(keptBytes) bytes, over [seeding] max_disk_gb (\(maxSeedingBytes) bytes); \(kept.filter(\.shortOfGoal).count) torrent(s) still short of their goal are kept"
+            )
         }
         return removed
+    }
+
+    private func remove(_ entry: SeedingEntry, why: String) async -> Bool {
+        let hash = entry.torrent.infoHash
+        do {
+            try await torrents.remove(hash, deleteFiles: true)
+        } catch {
+            logger.warning("cannot remove torrent \(hash): \(error)")
+            return false
+        }
+        // libtorrent deletes the files; the emptied per-ticket folders go too.
+        for ticketId in entry.tickets.keys {
+            await removeEmptyFolders((downloadRoot as NSString).appendingPathComponent(SafeName(ticketId).value))
+        }
+        logger.info("torrent \(hash) (\(entry.torrent.name)): \(why): payload removed")
+        return true
     }
 
     /// Removes from the engine, keeping their files, the torrents whose unfinished tickets are all

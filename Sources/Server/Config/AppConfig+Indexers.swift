@@ -1,4 +1,5 @@
 import Basics
+import Pipeline
 import Foundation
 import Search
 import TOMLKit
@@ -45,14 +46,28 @@ extension AppConfig {
         return entries + feeds
     }
 
-    /// Reads `[[torznab]]`: each a table with `url` (required), `api_key`, `name`, `timeout_secs`.
+    /// The seeding goals set in `[[torznab]]` entries (`seed_ratio`, `seed_time_mins`), by the name
+    /// the entry's results carry.
+    public var seedingRules: SeedingRules {
+        var overrides: [String: SeedingRules.Override] = [:]
+        for entry in torznab.indexers where entry.seedRatio != nil || entry.seedTimeMins != nil {
+            guard let endpoint = IndexerEndpoint(torznabFeed: entry.url) else { continue }
+            overrides[entry.name.isEmpty ? endpoint.name : entry.name] = SeedingRules.Override(
+                ratio: entry.seedRatio, timeSecs: entry.seedTimeMins.map { $0 * 60 })
+        }
+        return SeedingRules(overrides: overrides)
+    }
+
+    /// Reads `[[torznab]]`: each a table with `url` (required), `api_key`, `name`, `timeout_secs`,
+    /// `seed_ratio`, `seed_time_mins`.
     static func torznabIndexers(_ array: [any TOMLValueConvertible], source: String) throws(ConfigError) -> [TorznabIndexer] {
         var entries: [TorznabIndexer] = []
         for (index, item) in array.enumerated() {
             let at = "torznab[\(index)]"
             guard let table = item.table else { throw ConfigError(key: at, message: "must be a table ([[torznab]]) in \(source)") }
-            for name in table.keys where !["url", "api_key", "name", "timeout_secs"].contains(name) {
-                throw ConfigError(key: "\(at).\(name)", message: "unknown key in a [[torznab]] entry (url, api_key, name, timeout_secs) in \(source)")
+            let known = ["url", "api_key", "name", "timeout_secs", "seed_ratio", "seed_time_mins"]
+            for name in table.keys where !known.contains(name) {
+                throw ConfigError(key: "\(at).\(name)", message: "unknown key in a [[torznab]] entry (\(known.joined(separator: ", "))) in \(source)")
             }
             func string(_ name: String) throws(ConfigError) -> String? {
                 guard let value = table[name] else { return nil }
@@ -73,6 +88,18 @@ extension AppConfig {
                 }
                 entry.timeoutSecs = seconds
             }
+            if let value = table["seed_ratio"] {
+                guard let ratio = value.double ?? value.int.map(Double.init), (0...1000).contains(ratio) else {
+                    throw ConfigError(key: "\(at).seed_ratio", message: "must be a number from 0 to 1000 (\(source))")
+                }
+                entry.seedRatio = ratio
+            }
+            if let value = table["seed_time_mins"] {
+                guard let minutes = value.int, (0...525_600).contains(minutes) else {
+                    throw ConfigError(key: "\(at).seed_time_mins", message: "must be an integer from 0 to 525600 (a year) (\(source))")
+                }
+                entry.seedTimeMins = minutes
+            }
             if let other = entries.first(where: { !entry.name.isEmpty && $0.name == entry.name }) {
                 throw ConfigError(key: "\(at).name", message: "'\(other.name)' names two [[torznab]] entries (\(source))")
             }
@@ -90,6 +117,8 @@ extension AppConfig {
                     "name": .string(entry.name),
                 ]
                 if let seconds = entry.timeoutSecs { object["timeout_secs"] = .number(Double(seconds)) }
+                if let ratio = entry.seedRatio { object["seed_ratio"] = .number(ratio) }
+                if let minutes = entry.seedTimeMins { object["seed_time_mins"] = .number(Double(minutes)) }
                 return .object(object)
             })
     }

@@ -58,6 +58,9 @@ public struct AppConfig: Sendable, Equatable {
         public var apiKey = ""
         public var name = ""
         public var timeoutSecs: Int?
+        /// This indexer's seeding goal, over what its results say (`minimumratio`, `minimumseedtime`).
+        public var seedRatio: Double?
+        public var seedTimeMins: Int?
 
         public init(url: String, apiKey: String = "", name: String = "", timeoutSecs: Int? = nil) {
             self.url = url
@@ -96,8 +99,13 @@ public struct AppConfig: Sendable, Equatable {
         public var sendBufferWatermarkKib = 0
         /// Disk writes queued before peers are throttled, in KiB; 0 = the throughput preset's.
         public var maxQueuedDiskKib = 0
+        /// The goal of a torrent whose indexer says nothing (0 and 0: stop at completion).
         public var seedRatioLimit = 0.0
         public var seedTimeLimitMins = 0
+        /// The goal of a private torrent whose indexer says nothing: ratio 1.0 or 72 hours, whichever
+        /// comes first, meets the hit-and-run rules of most private trackers (0 and 0: the goal above).
+        public var privateSeedRatioLimit = 1.0
+        public var privateSeedTimeLimitMins = 4320
         /// Keep a torrent's files after it has seeded and its tickets are finished (default: remove them).
         public var keepPayload = false
         public var metadataTimeoutSecs = 30
@@ -152,6 +160,12 @@ public struct AppConfig: Sendable, Equatable {
         public var owner = ""
     }
 
+    public struct Seeding: Sendable, Equatable {
+        /// Room for payloads kept for seeding, in GB (10^9 bytes); 0 = no budget. Over it, payloads
+        /// whose goal is met go first; one whose goal is not met is never removed, the health checks warn.
+        public var maxDiskGb = 0.0
+    }
+
     public struct Health: Sendable, Equatable {
         /// Free space below this on the download, temp or media file systems is an error of the health checks.
         public var minFreeMb = 1024
@@ -194,6 +208,7 @@ public struct AppConfig: Sendable, Equatable {
     public var jackett = Jackett()
     public var torznab = Torznab()
     public var torrent = Torrent()
+    public var seeding = Seeding()
     public var matcher = Matcher()
     public var converter = Converter()
     public var processing = Processing()

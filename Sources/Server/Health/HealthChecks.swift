@@ -20,6 +20,23 @@ public enum HealthChecks {
         return checks
     }
 
+    /// The disk budget for seeding, from the payload cleaner's last sweep: over it with payloads still
+    /// short of their goal, a warning per torrent says what is left (nothing is removed silently).
+    public static func seeding(_ verdict: SeedingBudgetReport.Verdict?) -> [HealthCheck] {
+        guard let verdict, verdict.budgetBytes > 0 else { return [] }
+        let kept = ByteCountFormatter.string(fromByteCount: verdict.keptBytes, countStyle: .decimal)
+        let budget = ByteCountFormatter.string(fromByteCount: verdict.budgetBytes, countStyle: .decimal)
+        guard verdict.keptBytes > verdict.budgetBytes else {
+            return [HealthCheck("seeding_budget", "[seeding] max_disk_gb", .ok, "\(kept) kept for seeding, within \(budget)")]
+        }
+        return verdict.overBudgetShortOfGoal.map { entry in
+            HealthCheck(
+                "seeding_budget", "\(Secrets.shared.redact(entry.torrent.name)) (\(entry.torrent.infoHash))", .warning,
+                "payloads kept for seeding take \(kept), over the budget of \(budget); this one is kept: its goal is not met (\(entry.remainingText), \(entry.torrent.goal.source.isEmpty ? "default goal" : entry.torrent.goal.source))",
+                hint: "raise [seeding] max_disk_gb, free space, or wait for the goal; a private tracker counts leaving early as a hit-and-run")
+        }
+    }
+
     static func mediaRoot(_ root: String) -> HealthCheck {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root, isDirectory: &isDirectory) else {

@@ -4,7 +4,8 @@ import Prometheus
 import Tickets
 
 /// `GET /metrics`: Prometheus text. Tickets by state are counted from the store at each scrape;
-/// stage durations, failures by class, bytes and converted audio come from the pipeline's recorders.
+/// stage durations, failures by class, bytes and converted audio come from the pipeline's recorders;
+/// the payloads kept for seeding and the torrents still short of their goal from the engine.
 /// Open like `/health`: it carries counts, never ticket contents.
 struct MetricsRoutes {
     let deps: ServerDependencies
@@ -32,6 +33,12 @@ struct MetricsRoutes {
                             .set(success.timeIntervalSince1970)
                     }
                 }
+            }
+            if let seeding = deps.seeding {
+                let entries = await seeding.entries()
+                deps.metrics.makeGauge(name: "downloader2_seeding_bytes")
+                    .set(Double(entries.filter(\.keptForSeeding).reduce(Int64(0)) { $0 + $1.torrent.bytesOnDisk }))
+                deps.metrics.makeGauge(name: "downloader2_seeding_short_of_goal").set(Double(entries.filter(\.shortOfGoal).count))
             }
             await deps.sampleGauges(deps.metrics)
             return Response(

@@ -22,6 +22,9 @@ public enum TorrentEvent: Sendable, Equatable {
     case listenSucceeded(address: String, port: Int)
     case listenFailed(address: String, port: Int, message: String)
     case dhtBootstrapped
+    /// Another DHT node told ours it has `infoHash` (a `dht_announce_alert`): what a torrent announced
+    /// on the DHT looks like from the other side.
+    case dhtAnnounceReceived(infoHash: String, address: String, port: Int)
 }
 
 /// libtorrent's own state of a torrent.

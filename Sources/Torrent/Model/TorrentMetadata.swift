@@ -11,6 +11,8 @@ public struct TorrentMetadata: Sendable, Equatable, Codable {
     public var totalSize: Int64
     public var pieceLength: Int
     public var pieceCount: Int
+    /// The private flag (BEP 27): peers come from its trackers only, never the DHT, PEX or LSD.
+    public var isPrivate: Bool = false
 
     /// The id the engine uses: v1 when present, else v2.
     public var infoHash: String { infoHashV1 ?? infoHashV2 ?? "" }

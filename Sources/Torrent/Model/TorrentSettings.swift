@@ -84,19 +84,27 @@ public struct TorrentSettings: Sendable, Equatable {
     }
 }
 
-/// When to stop seeding a finished torrent (`[torrent] seed_ratio_limit`, `seed_time_limit_mins`; docs/NOTES.md#libtorrent-seeding-limits).
-public struct SeedingPolicy: Sendable, Equatable {
+/// When to stop seeding a finished torrent (`[torrent] seed_ratio_limit`, `seed_time_limit_mins`,
+/// a private tracker's `minimumratio` / `minimumseedtime`; docs/NOTES.md#libtorrent-seeding-limits).
+///
+/// A goal is met when the ratio **or** the seed time is reached: that is how private trackers word
+/// their hit-and-run rules ("seed to 1.0 or for 72 hours"), and how Jackett and Prowlarr hand them on
+/// (two separate limits per tracker, Sonarr/Radarr/Lidarr's seed criteria read them the same way).
+public struct SeedingPolicy: Sendable, Equatable, Codable {
     /// Stop once uploaded ÷ downloaded reaches this; 0 = no ratio goal.
     public var ratioLimit: Double
     /// Stop after seeding this many seconds; 0 = no time goal.
     public var timeLimitSecs: Int
     /// Never stop (the CLI's `--seed`, a seeder in tests).
     public var forever: Bool
+    /// Where the goal comes from, as people read it ("indexer RED (minimumratio, minimumseedtime)").
+    public var source: String
 
-    public init(ratioLimit: Double = 0, timeLimitSecs: Int = 0, forever: Bool = false) {
+    public init(ratioLimit: Double = 0, timeLimitSecs: Int = 0, forever: Bool = false, source: String = "") {
         self.ratioLimit = ratioLimit
         self.timeLimitSecs = timeLimitSecs
         self.forever = forever
+        self.source = source
     }
 
     public static let stopWhenComplete = SeedingPolicy()
@@ -112,5 +120,15 @@ public struct SeedingPolicy: Sendable, Equatable {
             if downloaded == 0 || Double(uploaded) / Double(downloaded) >= ratioLimit { return true }
         }
         return timeLimitSecs > 0 && seedingSecs >= Int64(timeLimitSecs)
+    }
+
+    /// What is still to go of each part of the goal (nil: that part is not set); both 0 once met.
+    public func remaining(uploaded: Int64, downloaded: Int64, seedingSecs: Int64) -> (ratio: Double?, seedSecs: Int64?) {
+        let met = isSatisfied(uploaded: uploaded, downloaded: downloaded, seedingSecs: seedingSecs)
+        let ratio: Double? =
+            ratioLimit > 0 && !forever
+            ? (met ? 0 : max(0, ratioLimit - (downloaded == 0 ? ratioLimit : Double(uploaded) / Double(downloaded)))) : nil
+        let secs: Int64? = timeLimitSecs > 0 && !forever ? (met ? 0 : max(0, Int64(timeLimitSecs) - seedingSecs)) : nil
+        return (ratio, secs)
     }
 }

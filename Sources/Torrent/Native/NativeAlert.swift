@@ -47,6 +47,7 @@ struct NativeAlert {
         case Int(LT_SHIM_ALERT_LISTEN_SUCCEEDED): return .listenSucceeded(address: url, port: index)
         case Int(LT_SHIM_ALERT_LISTEN_FAILED): return .listenFailed(address: url, port: index, message: message)
         case Int(LT_SHIM_ALERT_DHT_BOOTSTRAP): return .dhtBootstrapped
+        case Int(LT_SHIM_ALERT_DHT_ANNOUNCE): return .dhtAnnounceReceived(infoHash: h, address: url, port: index)
         default: return nil
         }
     }

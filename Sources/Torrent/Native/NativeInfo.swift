@@ -15,7 +15,9 @@ enum NativeInfo {
         let hashV1 = String(nulTerminated: v1), hashV2 = String(nulTerminated: v2)
         return TorrentMetadata(
             name: String(cString: lt_info_name(info)), infoHashV1: hashV1.isEmpty ? nil : hashV1, infoHashV2: hashV2.isEmpty ? nil : hashV2,
-            files: files, totalSize: lt_info_total_size(info), pieceLength: Int(lt_info_piece_length(info)), pieceCount: Int(lt_info_num_pieces(info))
+            files: files, totalSize: lt_info_total_size(info), pieceLength: Int(lt_info_piece_length(info)),
+            pieceCount: Int(lt_info_num_pieces(info)),
+            isPrivate: lt_info_is_private(info) != 0
         )
     }
 
@@ -52,15 +54,18 @@ public enum TorrentCreator {
         case hybrid = 0, v1Only = 1, v2Only = 2
     }
 
-    /// Hashes the file or directory at `path` and returns the .torrent bytes.
-    public static func create(from path: String, trackers: [String] = [], pieceSize: Int = 0, kind: Kind = .hybrid) throws(TorrentError) -> Data {
+    /// Hashes the file or directory at `path` and returns the .torrent bytes; `isPrivate` sets the
+    /// info dictionary's private flag (BEP 27: peers from its trackers only).
+    public static func create(
+        from path: String, trackers: [String] = [], pieceSize: Int = 0, kind: Kind = .hybrid, isPrivate: Bool = false
+    ) throws(TorrentError) -> Data {
         var error = lt_shim_error()
         var bytes: UnsafeMutablePointer<UInt8>?
         var size = 0
         let duplicates = trackers.map { strdup($0) }
         defer { duplicates.forEach { free($0) } }
         let status = duplicates.map { UnsafePointer($0) }.withUnsafeBufferPointer { list in
-            lt_create_torrent(path, list.baseAddress, Int32(list.count), Int32(pieceSize), kind.rawValue, &bytes, &size, &error)
+            lt_create_torrent(path, list.baseAddress, Int32(list.count), Int32(pieceSize), kind.rawValue | (isPrivate ? 8 : 0), &bytes, &size, &error)
         }
         guard status == 0, let bytes else { throw NativeSession.failure("create a torrent from \(path)", error) }
         defer { lt_shim_free(bytes) }

@@ -17,6 +17,8 @@ struct NativeStatus: Sendable {
     var knownPeers: Int
     var seedingSecs: Int64
     var needsSaveResume: Bool
+    var isPrivate: Bool
+    var totalSize: Int64
     /// Empty when none.
     var error: String
     var name: String
@@ -40,6 +42,8 @@ struct NativeStatus: Sendable {
         knownPeers = Int(s.list_peers)
         seedingSecs = s.seeding_duration_secs
         needsSaveResume = s.need_save_resume != 0
+        isPrivate = s.is_private != 0
+        totalSize = s.total_size
         error = String(fixedCString: s.error)
         name = String(fixedCString: s.name)
         savePath = String(fixedCString: s.save_path)

@@ -30,6 +30,29 @@ public struct ResumeStore: Sendable {
 
     func remove(_ hash: String) {
         try? FileManager.default.removeItem(atPath: path(for: hash))
+        try? FileManager.default.removeItem(atPath: policyPath(for: hash))
+    }
+
+    /// A torrent's own seeding goal (from its indexer or an override) beside its resume data, as
+    /// `<info-hash>.seeding` JSON: libtorrent's resume data keeps the seed time and the totals
+    /// uploaded and downloaded, this keeps what they are measured against.
+    func policyPath(for hash: String) -> String { (directory as NSString).appendingPathComponent("\(hash).seeding") }
+
+    func savePolicy(_ policy: SeedingPolicy, for hash: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let target = policyPath(for: hash)
+        let temporary = target + ".tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(policy)) else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
+        }
+        guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    }
+
+    /// The stored goal, nil when there is none (or it cannot be read: the session's default applies).
+    func policy(for hash: String) -> SeedingPolicy? {
+        guard let data = FileManager.default.contents(atPath: policyPath(for: hash)) else { return nil }
+        return try? JSONDecoder().decode(SeedingPolicy.self, from: data)
     }
 
     /// Every stored entry, by info-hash.

@@ -74,16 +74,20 @@ extension TorrentSession {
         drainAlerts()
         let saveNow = Date().timeIntervalSince(lastPeriodicSaveTime) >= 5
         if saveNow { markPeriodicSave() }
-        for (hash, policy) in policies {
+        for hash in policies.keys {
             guard let status = try? native.status(hash) else { continue }
             if saveNow, status.needsSaveResume { requestResumeData(hash, onlyIfModified: true) }
-            guard status.isComplete, !status.paused, !seedingDone.contains(hash),
+            let policy = effectivePolicy(hash, isPrivate: status.isPrivate)
+            // A torrent restored paused after its goal was met counts as done too (its payload may go).
+            guard status.isComplete, !seedingDone.contains(hash),
                 policy.isSatisfied(uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs)
             else { continue }
             seedingDone.insert(hash)
-            try? native.pause(hash)
-            requestResumeData(hash)
-            logger.info("torrent \(hash) complete and its seeding policy met: stopped")
+            if !status.paused {
+                try? native.pause(hash)
+                requestResumeData(hash)
+                logger.info("torrent \(hash) complete and its seeding goal met (\(policy.source.isEmpty ? "default" : policy.source)): stopped")
+            }
             publish(.seedingDone(infoHash: hash))
         }
     }

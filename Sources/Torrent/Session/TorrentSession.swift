@@ -16,13 +16,20 @@ public actor TorrentSession: Service {
     let sharedResumeRoot: String?
     let logger: Logger
     let defaultSeedingPolicy: SeedingPolicy
+    /// The goal of a private torrent that was given none of its own (its indexer said nothing): one
+    /// that never makes a hit-and-run. nil: the default applies to private torrents too.
+    let privateSeedingPolicy: SeedingPolicy?
     /// A downloading torrent with no payload and no seed for this long counts as stalled.
     public let stallAfter: TimeInterval
     let broadcaster = Broadcast<TorrentEvent>(bufferSize: 4096)
     nonisolated let wakeups: AsyncStream<Void>
     nonisolated let wake: AlertWake
     var trackers: [String: ProgressTracker] = [:]
+    /// Every torrent the session manages, with the goal it was given (or the default).
     var policies: [String: SeedingPolicy] = [:]
+    /// Torrents whose goal is their own (given at adding or by ``setSeedingPolicy(_:_:)``, kept beside
+    /// the resume data); the others follow the default, or the private default when private.
+    var ownPolicies: Set<String> = []
     var seedingDone: Set<String> = []
     /// Resume data asked for and not yet written (drained at shutdown).
     var resumeRequested: Set<String> = []
@@ -31,8 +38,10 @@ public actor TorrentSession: Service {
 
     public init(
         settings: TorrentSettings, resumeDirectory: String? = nil, sharedResumeRoot: String? = nil,
-        seedingPolicy: SeedingPolicy = .stopWhenComplete, stallAfter: TimeInterval = 60, logger: Logger = Logger(label: "torrent")
+        seedingPolicy: SeedingPolicy = .stopWhenComplete, privateSeedingPolicy: SeedingPolicy? = nil, stallAfter: TimeInterval = 60,
+        logger: Logger = Logger(label: "torrent")
     ) throws {
+        self.privateSeedingPolicy = privateSeedingPolicy
         native = try NativeSession(settings: settings)
         resumeStore = try resumeDirectory.map { try ResumeStore(directory: $0) }
         self.sharedResumeRoot = sharedResumeRoot
@@ -101,9 +110,39 @@ public actor TorrentSession: Service {
 
     private func add(_ request: AddRequest, seeding: SeedingPolicy?) throws(TorrentError) -> String {
         let hash = try native.add(request)
-        policies[hash] = seeding ?? policies[hash] ?? defaultSeedingPolicy
+        if let seeding {
+            setSeedingPolicy(hash, seeding)
+        } else if policies[hash] == nil {
+            policies[hash] = defaultSeedingPolicy
+        }
         requestResumeData(hash)
         return hash
+    }
+
+    /// Gives a torrent a seeding goal of its own; it is kept beside the resume data and outlives restarts.
+    /// A torrent stopped because its old goal was met goes on seeding if the new one is not met yet.
+    public func setSeedingPolicy(_ hash: String, _ policy: SeedingPolicy) {
+        policies[hash] = policy
+        ownPolicies.insert(hash)
+        do {
+            try resumeStore?.savePolicy(policy, for: hash)
+        } catch {
+            logger.warning("could not keep the seeding goal of \(hash): \(error)")
+        }
+        if seedingDone.contains(hash), let status = try? native.status(hash),
+            !policy.isSatisfied(uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs)
+        {
+            seedingDone.remove(hash)
+            try? native.resume(hash)
+        }
+    }
+
+    /// The goal a torrent seeds towards: its own, else the private default for a private torrent,
+    /// else the session's default.
+    func effectivePolicy(_ hash: String, isPrivate: Bool) -> SeedingPolicy {
+        if ownPolicies.contains(hash), let own = policies[hash] { return own }
+        if isPrivate, let privateSeedingPolicy { return privateSeedingPolicy }
+        return policies[hash] ?? defaultSeedingPolicy
     }
 
     /// Re-adds every torrent with stored resume data (at start-up): each comes back where it was.
@@ -154,10 +193,16 @@ public actor TorrentSession: Service {
         }
     }
 
-    /// Adds a torrent from resume data (`savePath` empty: where the data says), under the default seeding policy.
+    /// Adds a torrent from resume data (`savePath` empty: where the data says), under the seeding
+    /// goal kept beside it, or the default.
     private func addFromResumeData(_ data: Data, savePath: String) throws -> String {
         let added = try native.add(AddRequest(resumeData: data, savePath: savePath))
-        policies[added] = defaultSeedingPolicy
+        if let own = resumeStore?.policy(for: added) {
+            policies[added] = own
+            ownPolicies.insert(added)
+        } else {
+            policies[added] = defaultSeedingPolicy
+        }
         return added
     }
 
@@ -259,6 +304,7 @@ public actor TorrentSession: Service {
 
     func forget(_ hash: String) {
         policies[hash] = nil
+        ownPolicies.remove(hash)
         trackers[hash] = nil
         seedingDone.remove(hash)
         resumeRequested.remove(hash)

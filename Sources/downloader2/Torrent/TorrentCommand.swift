@@ -60,7 +60,15 @@ extension AppConfig {
     }
 
     var seedingPolicy: SeedingPolicy {
-        SeedingPolicy(ratioLimit: torrent.seedRatioLimit, timeLimitSecs: torrent.seedTimeLimitMins * 60)
+        SeedingPolicy(ratioLimit: torrent.seedRatioLimit, timeLimitSecs: torrent.seedTimeLimitMins * 60, source: "[torrent] default")
+    }
+
+    /// nil when both private limits are 0: private torrents then follow the default above.
+    var privateSeedingPolicy: SeedingPolicy? {
+        guard torrent.privateSeedRatioLimit > 0 || torrent.privateSeedTimeLimitMins > 0 else { return nil }
+        return SeedingPolicy(
+            ratioLimit: torrent.privateSeedRatioLimit, timeLimitSecs: torrent.privateSeedTimeLimitMins * 60,
+            source: "[torrent] private default")
     }
 }
 

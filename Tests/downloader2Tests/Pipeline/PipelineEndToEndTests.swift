@@ -58,7 +58,7 @@ struct PipelineEndToEndTests {
     /// first `failFirst` searches answer 502.
     static func indexer(
         field: String, link: @escaping @Sendable () -> String, hash: String, torrent: Data? = nil, delay: Duration = .zero,
-        failFirst: Int = 0
+        failFirst: Int = 0, minimumRatio: Double? = nil, minimumSeedTimeSecs: Int? = nil
     ) -> Router<BasicRequestContext> {
         let router = Router()
         let failures = Mutex(failFirst)
@@ -71,7 +71,7 @@ struct PipelineEndToEndTests {
             let flac = CardigannTracker.Release(
                 title: "Tone Ensemble - Sine Waves (2024) [FLAC]", size: 2_000_000, seeders: 5, leechers: 0, infoHash: hash,
                 magnet: field == "MagnetUri" ? link() : nil, link: field == "Link" ? link() : nil,
-                published: Date(timeIntervalSince1970: 1_733_000_000))
+                published: Date(timeIntervalSince1970: 1_733_000_000), minimumSeedTime: minimumSeedTimeSecs, minimumRatio: minimumRatio)
             let mp3 = CardigannTracker.Release(
                 title: "Tone Ensemble - Sine Waves (2024) MP3 128", size: 9_000_000, seeders: 1, leechers: 0, infoHash: nil,
                 magnet: "magnet:?xt=urn:btih:\(String(repeating: "7e", count: 20))", published: Date(timeIntervalSince1970: 1_732_000_000))

@@ -26,6 +26,7 @@ final class CardigannTracker: Sendable {
         var published: Date
         var downloadVolumeFactor: Double = 1
         var minimumSeedTime: Int? = 172_800
+        var minimumRatio: Double? = 1.0
     }
 
     enum Music: Sendable { case qOnly, full }
@@ -120,7 +121,7 @@ final class CardigannTracker: Sendable {
             "Comments":"https://tracker.example/t/\(r.infoHash ?? "x")","PublishDate":"\(Self.jsonDate(r.published))","Category":[3040,100010],\
             "Size":\(r.size),"Files":null,"Grabs":12,"Description":null,"RageID":null,"TVDBId":null,"Imdb":null,"TMDb":null,\
             "Seeders":\(r.seeders),"Peers":\(r.seeders + r.leechers),"BannerUrl":null,"InfoHash":\(jsonString(r.infoHash)),\
-            "MagnetUri":\(jsonString(r.magnet)),"MinimumRatio":1.0,"MinimumSeedTime":\(r.minimumSeedTime.map(String.init) ?? "null"),\
+            "MagnetUri":\(jsonString(r.magnet)),"MinimumRatio":\(r.minimumRatio.map { "\($0)" } ?? "null"),"MinimumSeedTime":\(r.minimumSeedTime.map(String.init) ?? "null"),\
             "DownloadVolumeFactor":\(r.downloadVolumeFactor),"UploadVolumeFactor":1.0,"Gain":0.0}
             """
         }
@@ -144,7 +145,8 @@ final class CardigannTracker: Sendable {
             ]
             if let hash = r.infoHash { attrs.append(("infohash", hash)) }
             if let magnet = r.magnet { attrs.append(("magneturl", magnet)) }
-            if let seed = r.minimumSeedTime { attrs += [("minimumratio", "1"), ("minimumseedtime", "\(seed)")] }
+            if let ratio = r.minimumRatio { attrs.append(("minimumratio", "\(ratio)")) }
+            if let seed = r.minimumSeedTime { attrs.append(("minimumseedtime", "\(seed)")) }
             let enclosure = r.link ?? r.magnet ?? ""
             return """
                 <item>

@@ -5,6 +5,7 @@ import Pipeline
 import HummingbirdTesting
 import Storage
 import Testing
+import Torrent
 import Tickets
 import Server
 
@@ -176,6 +177,40 @@ struct AdminPageTests {
             try await browser.click("tr[data-hash=\"\(hash)\"] button.danger", containing: "Remove")
             _ = try await browser.wait(for: "#blocklist-result", containing: "Removed")
             #expect(try await harness.database.blocklist().isEmpty)
+        }
+    }
+
+    @Test("the Seeding view: a private torrent seeding towards its goal, with its ratio, seed time, goal and where the goal comes from")
+    func seedingInBrowser() async throws {
+        let harness = try APIHarness()
+        let folder = try ReleaseFixture.write(in: harness.dir.file("dl"), name: "Seeded Album", files: [("01.flac", 200_000)])
+        let torrent = try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only, isPrivate: true)
+        let engine = try TorrentSession(settings: .loopback())
+        try await withRunning([engine]) {
+            let hash = try await engine.add(
+                torrentFile: torrent, savePath: harness.dir.file("dl"), seedMode: true,
+                seeding: SeedingPolicy(timeLimitSecs: 259_200, source: "indexer RED: override in its entry"))
+            _ = try await engine.waitUntilComplete(hash)
+            var dependencies = harness.dependencies
+            let database = harness.database
+            dependencies.seeding = SeedingSource { await SeedingOverview.entries(torrents: engine, database: database) }
+            try await Self.inBrowser(dependencies, logDirectory: harness.dir.path) { browser, _ in
+                let field = try await browser.wait(for: "#token")
+                try await browser.type(APIHarness.token, into: field)
+                try await browser.click("#login-form button[type=submit]")
+                _ = try await browser.wait(for: "#queue:not([hidden])")
+                try await browser.click("#seeding-link")
+                let row = "tr[data-hash=\"\(hash)\"]"
+                _ = try await browser.wait(for: row, containing: "Seeded Album")
+                _ = try await browser.wait(for: row, containing: "private")
+                _ = try await browser.wait(for: row, containing: "72 h 0 min")
+                _ = try await browser.wait(for: row, containing: "to go")
+                _ = try await browser.wait(for: "\(row) .badge.private", containing: "private")
+                _ = try await browser.wait(for: row, containing: "indexer RED: override in its entry")
+                _ = try await browser.wait(for: "#seeding-summary", containing: "1 torrent(s)")
+                #expect(try await browser.script("return document.querySelector('\(row) progress') !== null") == .bool(true))
+                try await browser.screenshot(to: Self.screenshots + "/9-seeding.png")
+            }
         }
     }
 
