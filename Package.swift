@@ -38,6 +38,7 @@ var targets: [Target] = [
     .systemLibrary(
         name: "CAudio", path: "CShims/CAudio", pkgConfig: "libavformat libavcodec libswresample libavutil",
         providers: [.apt(["libavformat-dev", "libavcodec-dev", "libswresample-dev", "libavutil-dev"])]),
+    .systemLibrary(name: "CLoudness", path: "CShims/CLoudness", pkgConfig: "libebur128", providers: [.apt(["libebur128-dev"])]),
     .systemLibrary(name: "CCrypto", path: "CShims/CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
     .systemLibrary(name: "CCurl", path: "CShims/CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
 
@@ -66,7 +67,7 @@ var targets: [Target] = [
         ],
         swiftSettings: swiftSettings
     ),
-    .target(name: "Audio", dependencies: ["Basics", "CAudio", "Tickets"], swiftSettings: swiftSettings),
+    .target(name: "Audio", dependencies: ["Basics", "CAudio", "CLoudness", "Tickets"], swiftSettings: swiftSettings),
     .target(name: "Search", dependencies: ["Basics", "Tickets", "CCurl"], swiftSettings: swiftSettings, plugins: ["EmbedText"]),
     .target(name: "Placement", dependencies: ["Basics", "Tickets", "CCrypto"], swiftSettings: swiftSettings),
     .target(name: "Matching", dependencies: ["Tickets", "Search"], swiftSettings: swiftSettings),

@@ -5,7 +5,7 @@ import Server
 /// second opinion.
 enum MatcherChoice {
     static func make(_ config: AppConfig.Matcher) throws -> any Matcher {
-        let scorer = CandidateScorer(autoApproveThreshold: config.autoApproveThreshold)
+        let scorer = CandidateScorer(autoApproveThreshold: config.autoApproveThreshold, preferFreeleech: config.preferFreeleech)
         let timeout = Double(config.llmTimeoutSecs)
         switch config.llmProvider {
         case "", "none":

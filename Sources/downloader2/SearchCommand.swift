@@ -53,7 +53,8 @@ struct SearchCommand: AsyncParsableCommand {
         }
         let health = IndexerHealth(path: config.indexerPausesPath(nodeId: config.database.url.isEmpty ? nil : config.cluster.resolvedNodeId))
         let engine = InteractiveSearch(
-            search: CandidateSearch(indexers: clients, health: health), autoApproveThreshold: config.matcher.autoApproveThreshold)
+            search: CandidateSearch(indexers: clients, health: health), autoApproveThreshold: config.matcher.autoApproveThreshold,
+            preferFreeleech: config.matcher.preferFreeleech)
         let (artist, album) = artistAndAlbum
         let answer = await engine.run(InteractiveSearch.ticket(artist: artist, album: album, year: year), query: query, indexer: indexer)
         if options.json {

@@ -94,7 +94,8 @@ struct Serve: AsyncParsableCommand {
                     registry.makeGauge(name: "downloader2_torrent_downloaded_bytes").set(Double(downloaded))
                     registry.makeGauge(name: "downloader2_torrent_uploaded_bytes").set(Double(uploaded))
                 }, health: health, bandwidth: { bandwidth.current }, rss: { rss.last }, remoteEvents: remoteEvents, cluster: shared?.store,
-                search: InteractiveSearch(search: search, autoApproveThreshold: config.matcher.autoApproveThreshold),
+                search: InteractiveSearch(
+                    search: search, autoApproveThreshold: config.matcher.autoApproveThreshold, preferFreeleech: config.matcher.preferFreeleech),
                 seeding: SeedingSource(report: seedingReport) { await SeedingOverview.entries(torrents: torrents, database: database) }))
         let where_ = shared == nil ? config.database.path : "\(PostgresStore.redacted(config.database.url)) as node \(nodeId)"
         logger.info("downloader2 \(ServiceInfo.version) listening on \(config.server.host):\(config.server.port), database \(where_)")
@@ -171,7 +172,8 @@ struct Serve: AsyncParsableCommand {
         let convert = AudioConvertStage(
             converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
             durationToleranceSecs: config.converter.durationToleranceSecs,
-            partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail)
+            partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail,
+            replayGain: ReplayGainMode(rawValue: config.converter.replaygain) ?? .album, opusReplayGain: config.converter.opusReplaygainTags)
         return PipelineStages(
             search: IndexerSearchStage(search: search, lister: lister),
             match: CandidateMatchStage(matcher: matcher, verifiesDownloads: config.verify.fakeLossless != "off"),

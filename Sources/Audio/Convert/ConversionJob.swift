@@ -14,11 +14,15 @@ public struct ConversionJob: Sendable, Equatable {
     public var durationToleranceSecs: Double
     /// Copy packets instead of re-encoding when the source already is what was asked for.
     public var allowRemux: Bool
+    /// Measure the track's loudness (EBU R128) on the samples decoded for it (a copied track is decoded for it).
+    public var measureLoudness: Bool = false
 
     public init(
         input: String, range: SampleRange? = nil, output: String, spec: OutputSpec, tags: TrackTags? = nil, cover: CoverArt? = nil,
-        embedSourceCover: Bool = false, expectedDurationSecs: Double? = nil, durationToleranceSecs: Double = 2, allowRemux: Bool = true
+        embedSourceCover: Bool = false, expectedDurationSecs: Double? = nil, durationToleranceSecs: Double = 2, allowRemux: Bool = true,
+        measureLoudness: Bool = false
     ) {
+        self.measureLoudness = measureLoudness
         self.input = input
         self.range = range
         self.output = output
@@ -58,4 +62,6 @@ public struct ConversionResult: Sendable, Equatable, Codable {
     public var reason: String
     public var sourceDurationSecs: Double
     public var info: AudioInfo
+    /// With `measureLoudness`: the track's loudness, its meter kept for the album.
+    public var loudness: TrackLoudness?
 }

@@ -20,10 +20,12 @@ public enum Transcoder {
         try? FileManager.default.createDirectory(atPath: (job.output as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         do {
             let (method, reason) = remuxDecision(job, source: source, sourceCodec: sourceCodec)
-            let written: WrittenAudio
+            var written: WrittenAudio
             if method == .remuxed {
                 let samples = try Remuxer.copy(source, to: partial, job: job, cancel: cancel, progress: progress)
                 written = WrittenAudio(sourceSamples: samples, sampleRate: Int(source.sampleRate), channels: source.channelCount)
+                // Nothing was decoded: the loudness needs a decode of its own.
+                if job.measureLoudness { written.loudness = try LoudnessMeter.measure(path: job.input, cancel: cancel) }
             } else {
                 written = try transcode(source, to: partial, job: job, cancel: cancel, progress: progress)
             }
@@ -37,7 +39,9 @@ public enum Transcoder {
             }
             var placed = info
             placed.path = job.output
-            return ConversionResult(output: job.output, method: method, reason: reason, sourceDurationSecs: sourceSecs, info: placed)
+            var result = ConversionResult(output: job.output, method: method, reason: reason, sourceDurationSecs: sourceSecs, info: placed)
+            result.loudness = written.loudness.map(TrackLoudness.init(meter:))
+            return result
         } catch {
             unlink(partial)
             throw error
@@ -55,13 +59,19 @@ public enum Transcoder {
     private static func transcode(
         _ source: AudioSource, to partial: String, job: ConversionJob, cancel: CancelFlag, progress: (Double) -> Void
     ) throws -> WrittenAudio {
-        let sink = try AudioSink(path: partial, spec: job.spec, source: source.format, tags: job.tags, cover: cover(for: job, source: source))
+        // Lossless: measured on the samples it is made from; lossy: on what the encoder wrote (decoded in memory).
+        let lossy = !job.spec.format.isLossless
+        let sink = try AudioSink(
+            path: partial, spec: job.spec, source: source.format, tags: job.tags, cover: cover(for: job, source: source),
+            measureOutput: job.measureLoudness && lossy)
         let start = job.range?.start ?? 0
         let end = job.range?.end
         let total = Double((end ?? source.declaredSamples ?? 0) - start)
         var reported = 0.0
+        let meter = job.measureLoudness && !lossy ? LoudnessMeter.for(source) : nil
         let delivered = try source.decode(from: start, to: end, cancel: cancel) { span in
             try sink.write(span)
+            meter?.add(span, from: source)
             guard total > 0 else { return }
             let done = min(1, reported + Double(span.count) / total)
             if Int(done * 100) > Int(reported * 100) { progress(done) }
@@ -71,7 +81,9 @@ public enum Transcoder {
         try cancel.check()
         try sink.finish()
         progress(1)
-        return WrittenAudio(sourceSamples: delivered, sampleRate: Int(sink.choice.sampleRate), channels: Int(sink.choice.layout.nb_channels))
+        return WrittenAudio(
+            sourceSamples: delivered, sampleRate: Int(sink.choice.sampleRate), channels: Int(sink.choice.layout.nb_channels),
+            loudness: meter ?? sink.outputMeter)
     }
 
     /// The job's cover, else (when asked) the picture embedded in the source.
@@ -99,4 +111,5 @@ struct WrittenAudio {
     var sourceSamples: Int64
     var sampleRate: Int
     var channels: Int
+    var loudness: LoudnessMeter? = nil
 }

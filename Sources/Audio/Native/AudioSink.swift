@@ -18,9 +18,12 @@ final class AudioSink {
     private let sourceFormat: AVSampleFormat
     private let sourceChannels: Int32
     private var samplesEncoded: Int64 = 0
+    /// A lossy output's loudness, measured on its own packets decoded in memory (`measureOutput`).
+    private let outputLoudness: OutputLoudness?
+    var outputMeter: LoudnessMeter? { outputLoudness?.meter }
 
     /// Opens the encoder and the output file and writes the header, the tags and the cover.
-    init(path: String, spec: OutputSpec, source: SourceFormat, tags: TrackTags?, cover: CoverArt?) throws {
+    init(path: String, spec: OutputSpec, source: SourceFormat, tags: TrackTags?, cover: CoverArt?, measureOutput: Bool = false) throws {
         self.path = path
         guard let codec = avcodec_find_encoder_by_name(spec.encoderName) else { throw AudioError.encoderUnavailable(name: spec.encoderName) }
         choice = EncoderChoice.choose(for: codec, spec: spec, source: source)
@@ -34,6 +37,7 @@ final class AudioSink {
         avcodec_parameters_from_context(file.audioStream.pointee.codecpar, encoder.pointer)
         file.audioStream.pointee.time_base = encoder.pointer.pointee.time_base
         resampler = try Self.makeResampler(from: source, to: choice)
+        outputLoudness = measureOutput ? OutputLoudness(encoder: encoder.pointer) : nil
         try file.writeHeader(tags: tags, cover: cover, style: spec.tagStyle(muxer: file.muxer))
     }
 
@@ -51,6 +55,7 @@ final class AudioSink {
         try encodeWholeFrames()
         if fifo.count > 0 { try encodeFrame(samples: fifo.count) }
         try send(nil)
+        outputLoudness?.finish()
         try file.finish()
     }
 
@@ -101,6 +106,7 @@ final class AudioSink {
             let received = avcodec_receive_packet(encoder.pointer, packet.pointer)
             if received == AVCode.again || received == AVCode.eof { return }
             guard received >= 0 else { throw AudioError.writeFailed(path: path, reason: "encoding failed: \(avErrorText(received))") }
+            outputLoudness?.add(packet.pointer)
             try file.writeAudio(packet.pointer, timeBase: encoder.pointer.pointee.time_base)
         }
     }

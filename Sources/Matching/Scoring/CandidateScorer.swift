@@ -6,11 +6,14 @@ import Tickets
 /// all, its file list, and decides whether the best one is safe to take without a person.
 public struct CandidateScorer: Sendable {
     public var autoApproveThreshold: Double
+    /// Among releases that match equally well, a freeleech one first (`[matcher] prefer_freeleech`).
+    public var preferFreeleech: Bool
     /// Without a file list nothing is verified: such a candidate's score never reaches this cap.
     public static let scoreCapWithoutFiles = 0.75
 
-    public init(autoApproveThreshold: Double = 0.85) {
+    public init(autoApproveThreshold: Double = 0.85, preferFreeleech: Bool = true) {
         self.autoApproveThreshold = autoApproveThreshold
+        self.preferFreeleech = preferFreeleech
     }
 
     /// Every candidate scored, best first; among those that match equally well (the same score to two
@@ -19,7 +22,7 @@ public struct CandidateScorer: Sendable {
         candidates.map { score(ticket, $0) }.sorted { a, b in
             let (left, right) = ((a.score * 100).rounded(), (b.score * 100).rounded())
             if left != right { return left > right }
-            if a.torrent.isFreeleech != b.torrent.isFreeleech { return a.torrent.isFreeleech }
+            if preferFreeleech, a.torrent.isFreeleech != b.torrent.isFreeleech { return a.torrent.isFreeleech }
             return a.score > b.score
         }
     }

@@ -13,8 +13,16 @@ public struct AudioConvertStage: ConvertStage {
     let workRoot: String
     let durationToleranceSecs: Double
     let partialSuccess: PartialSuccess
+    /// Loudness tags (`[converter] replaygain`), and `REPLAYGAIN_*` beside `R128_*` in Opus files.
+    let replayGain: ReplayGainMode
+    let opusReplayGain: Bool
 
-    public init(converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail) {
+    public init(
+        converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail,
+        replayGain: ReplayGainMode = .album, opusReplayGain: Bool = false
+    ) {
+        self.replayGain = replayGain
+        self.opusReplayGain = opusReplayGain
         self.partialSuccess = partialSuccess
         self.converter = converter
         self.workRoot = workRoot
@@ -45,6 +53,7 @@ public struct AudioConvertStage: ConvertStage {
             for await (id, result) in group {
                 guard let result else { continue }
                 early.outputs[id] = result.output
+                if let loudness = result.loudness { early.loudness[id] = loudness }
                 early.audioSeconds += result.sourceDurationSecs
             }
             // A ticket cancelled mid-download leaves no converted track behind.
@@ -81,6 +90,11 @@ public struct AudioConvertStage: ConvertStage {
                 throw StageInterrupted(reason: .paused)
             }
             let outputs = try collect(results, tracks: tracks, ticket: ticket.ticket, missing: &missing).merging(done) { new, _ in new }
+            var loudness = early.loudness
+            for (planned, result) in zip(tracks, results) {
+                if case .success(let converted) = result, let measured = converted.loudness { loudness[planned.track.catalogTrackId] = measured }
+            }
+            try await tagLoudness(outputs, measured: loudness, planned: planned, context: context)
             let images = try extractImages(ticket.ticket, download: download, workDir: workDir, missing: &missing)
             let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
             return ConvertedRelease(
@@ -90,6 +104,49 @@ public struct AudioConvertStage: ConvertStage {
             if interrupted.reason == .cancelledByUser { try? FileManager.default.removeItem(atPath: workDir) }
             throw interrupted
         }
+    }
+
+    /// Measures what was not measured while converting (tracks kept from before a pause), then writes
+    /// every track's loudness tags, with the album's gain gated over all its tracks.
+    private func tagLoudness(
+        _ outputs: [String: String], measured: [String: TrackLoudness], planned: [PlannedTrack], context: StageContext
+    ) async throws {
+        guard replayGain != .off else { return }
+        let jobs = Dictionary(planned.map { ($0.track.catalogTrackId, $0.job) }) { first, _ in first }
+        let tagged = outputs.filter { jobs[$0.key]?.tags != nil }
+        guard !tagged.isEmpty else { return }
+        let mode = replayGain, opusReplayGain = self.opusReplayGain
+        let started = ContinuousClock.now
+        let album: (lufs: Double, peak: Double)? = try await Task.detached {
+            var loudness = measured
+            for (id, output) in tagged where loudness[id]?.meter == nil {
+                if let meter = try? LoudnessMeter.measure(path: output) { loudness[id] = TrackLoudness(meter: meter) }
+            }
+            var album: (lufs: Double, peak: Double)? = nil
+            let meters = tagged.keys.compactMap { loudness[$0]?.meter }
+            if mode == .album, meters.count == tagged.count, let lufs = LoudnessMeter.albumLUFS(meters) {
+                album = (lufs, tagged.keys.compactMap { loudness[$0]?.samplePeak }.max() ?? 0)
+            }
+            for (id, output) in tagged {
+                guard let track = loudness[id], let job = jobs[id] else { continue }
+                do {
+                    try ReplayGainWriter.write(
+                        ReplayGainTags(track: track, album: album), to: output, spec: job.spec, tags: job.tags, opusReplayGain: opusReplayGain)
+                } catch let error as AudioError {
+                    if case .diskFull = error { throw StageError(code: "disk_full", message: "\(error)", retryable: true) }
+                    throw StageError(code: "conversion_failed", message: "cannot write the loudness tags of \(output): \(error)", retryable: false)
+                }
+            }
+            return album
+        }.value
+        let took = ContinuousClock.now - started
+        await context.reportProgress(
+            .object([
+                "stage": .string("converting"), "loudness": .string(mode.rawValue),
+                "album_lufs": album.map { .number(($0.lufs * 100).rounded() / 100) } ?? .null,
+                "loudness_tagging_secs": .number(
+                    ((Double(took.components.seconds) + Double(took.components.attoseconds) / 1e18) * 1000).rounded() / 1000),
+            ]))
     }
 
     /// What partial success leaves out, with why.
@@ -157,7 +214,8 @@ public struct AudioConvertStage: ConvertStage {
             spec: OutputSpec(format: constraints.format, bitrateKbps: constraints.bitrateKbps, sampleRateHz: constraints.sampleRateHz),
             tags: constraints.embedMetadata ? Self.tags(for: track, in: ticket) : nil,
             cover: cover, embedSourceCover: constraints.embedCover && cover == nil,
-            expectedDurationSecs: track.durationSecs, durationToleranceSecs: durationToleranceSecs)
+            expectedDurationSecs: track.durationSecs, durationToleranceSecs: durationToleranceSecs,
+            measureLoudness: replayGain != .off && constraints.embedMetadata)
     }
 
     private func cueImage(for imagePath: String, cache: inout [String: CueImage]) throws -> CueImage {

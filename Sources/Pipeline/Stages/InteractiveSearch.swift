@@ -12,9 +12,9 @@ public struct InteractiveSearch: Sendable {
     let search: CandidateSearch
     let scorer: CandidateScorer
 
-    public init(search: CandidateSearch, autoApproveThreshold: Double) {
+    public init(search: CandidateSearch, autoApproveThreshold: Double, preferFreeleech: Bool = true) {
         self.search = search
-        scorer = CandidateScorer(autoApproveThreshold: autoApproveThreshold)
+        scorer = CandidateScorer(autoApproveThreshold: autoApproveThreshold, preferFreeleech: preferFreeleech)
     }
 
     /// What the searches met per indexer (shared with the ticket pipeline's searches).

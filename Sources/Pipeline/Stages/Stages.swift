@@ -1,3 +1,4 @@
+import Audio
 import Foundation
 import Storage
 import Tickets
@@ -54,6 +55,8 @@ public struct ReadyTrack: Sendable, Equatable {
 /// that failed early is absent; the final pass converts it again and reports its error.
 public struct EarlyConversions: Sendable {
     public var outputs: [String: String] = [:]
+    /// Each early track's loudness, its meter kept for the album's gain.
+    public var loudness: [String: TrackLoudness] = [:]
     public var audioSeconds: Double = 0
     public init() {}
 }

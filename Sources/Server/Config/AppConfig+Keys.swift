@@ -1,4 +1,5 @@
 import Foundation
+import Audio
 import Torrent
 
 extension AppConfig {
@@ -79,10 +80,15 @@ extension AppConfig {
             .string("matcher", "base_url", \.matcher.baseUrl, check: httpURLOrEmpty),
             .int("matcher", "llm_timeout_secs", \.matcher.llmTimeoutSecs, 1...600),
             .double("matcher", "auto_approve_threshold", \.matcher.autoApproveThreshold, 0...1),
+            .bool("matcher", "prefer_freeleech", \.matcher.preferFreeleech),
 
             .string("converter", "temp_dir", \.converter.tempDir, check: nonEmpty),
             .int("converter", "max_parallel_conversions", \.converter.maxParallelConversions, 1...64),
             .double("converter", "duration_tolerance_secs", \.converter.durationToleranceSecs, 0...600),
+            .string(
+                "converter", "replaygain", \.converter.replaygain,
+                check: { ReplayGainMode(rawValue: $0) == nil ? "must be \"album\", \"track\" or \"off\"" : nil }),
+            .bool("converter", "opus_replaygain_tags", \.converter.opusReplaygainTags),
 
             .int("processing", "max_parallel_tickets", \.processing.maxParallelTickets, 1...256),
             .int("processing", "max_parallel_downloads", \.processing.maxParallelDownloads, 1...64),

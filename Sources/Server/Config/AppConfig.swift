@@ -131,12 +131,18 @@ public struct AppConfig: Sendable, Equatable {
         public var baseUrl = ""
         public var llmTimeoutSecs = 30
         public var autoApproveThreshold = 0.85
+        /// Among releases that match equally well, a freeleech one first.
+        public var preferFreeleech = true
     }
 
     public struct Converter: Sendable, Equatable {
         public var tempDir = "./data/tmp"
         public var maxParallelConversions = 2
         public var durationToleranceSecs = 2.0
+        /// Loudness tags: "album" (track and album gains), "track", or "off".
+        public var replaygain = "album"
+        /// Opus files get `R128_*` gains (RFC 7845); this adds `REPLAYGAIN_*` beside them (players such as Navidrome read only those).
+        public var opusReplaygainTags = false
     }
 
     public struct Processing: Sendable, Equatable {

@@ -56,6 +56,14 @@ struct CandidateScorerTests {
         var wrongFree = candidate("Radiohead - OK Computer Live at the Astoria (1997) [FLAC]", files: albumFiles("Live"), hash: "c")
         wrongFree.downloadVolumeFactor = 0
         #expect(scorer.score(ticket, [wrongFree, paid]).first?.torrent.infoHash == "b", "freeleech never beats a better match")
+        // [matcher] prefer_freeleech = false: the ranking is what it would be were the release not freeleech; it is still named.
+        let plain = CandidateScorer(preferFreeleech: false).score(ticket, [paid, free])
+        var notFree = free
+        notFree.downloadVolumeFactor = 1
+        notFree.uploadVolumeFactor = 1
+        let unflagged = CandidateScorer().score(ticket, [paid, notFree])
+        #expect(plain.map(\.torrent.infoHash) == unflagged.map(\.torrent.infoHash), "\(plain.map { ($0.torrent.infoHash, $0.score) })")
+        #expect(plain.first { $0.torrent.infoHash == "a" }?.reasoning.contains("freeleech") == true)
     }
 
     @Test("no seeders disqualifies; a lossy source cannot feed a lossless target; a low bitrate is penalised")

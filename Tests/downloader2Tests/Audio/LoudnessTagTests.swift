@@ -1,0 +1,135 @@
+import Audio
+import Foundation
+import Pipeline
+import Storage
+import Testing
+import Tickets
+
+/// Loudness measured while converting, written as each container's tags, read back by mutagen and
+/// checked against ffmpeg's own `ebur128` filter measuring the same output files.
+@Suite("Loudness tags (ReplayGain 2.0 / R128) against ffmpeg's ebur128")
+struct LoudnessTagTests {
+    let dir = TemporaryDirectory("downloader2-loudness")
+
+    /// Three tracks of full-band pink noise and a tone at levels 6 dB apart (so the album gain differs
+    /// from each track's, and no track sits at the album's relative gate, where a block more or less
+    /// passing moves the result), FLAC 44.1 kHz stereo, with a cover beside them. Lossy encoders change
+    /// the loudness of such noise by 0.1–0.15 LU: the tags must describe the file, not its source.
+    func release() throws -> DownloadResult {
+        let folder = dir.file("release")
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        var files: [String: String] = [:]
+        for (index, amplitude) in [0.5, 0.25, 0.125].enumerated() {
+            let path = "\(folder)/0\(index + 1).flac"
+            try ExternalTool.run(
+                "ffmpeg",
+                [
+                    "-v", "error", "-y", "-f", "lavfi", "-i", "anoisesrc=color=pink:amplitude=\(amplitude):seed=\(index + 7):r=44100",
+                    "-f", "lavfi", "-i", "sine=frequency=\(330 * (index + 1)):sample_rate=44100", "-filter_complex",
+                    "[0:a][1:a]amix=inputs=2:weights='1 \(amplitude)',aformat=channel_layouts=stereo", "-t", "5", "-c:a", "flac", path,
+                ])
+            files["cat-\(index + 1)"] = path
+        }
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "color=c=red:s=64x64", "-frames:v", "1", "\(folder)/cover.jpg"])
+        return DownloadResult(directory: folder, filesByTrackId: files, coverPath: "\(folder)/cover.jpg", totalBytes: 1)
+    }
+
+    func ticket(_ format: AudioFormat, id: String) -> Ticket {
+        var ticket = PipelineEndToEndTests.ticket(id: id, media: dir.file("media"), seconds: 5)
+        ticket.constraints = TicketConstraints(format: format, bitrateKbps: format.isLossless ? nil : 256)
+        ticket.images = []
+        for index in ticket.tracks.indices {
+            ticket.tracks[index].destPath = (ticket.tracks[index].destPath as NSString).deletingPathExtension + "." + format.fileExtension
+        }
+        return ticket
+    }
+
+    /// Integrated loudness as ffmpeg's `ebur128` filter measures it (its metadata keeps three decimals;
+    /// the summary prints one), over one file or several played one after the other.
+    static func ffmpegLUFS(_ paths: [String], in dir: TemporaryDirectory) throws -> Double {
+        let log = dir.file("ebur128-\(UUID().uuidString.prefix(8)).txt")
+        let inputs = paths.flatMap { ["-i", $0] }
+        let chain = "ebur128=metadata=1,ametadata=mode=print:key=lavfi.r128.I:file=\(log)"
+        let filter =
+            paths.count == 1
+            ? chain : paths.indices.map { "[\($0):a]" }.joined() + "concat=n=\(paths.count):v=0:a=1," + chain
+        try ExternalTool.run("ffmpeg", ["-v", "error", "-nostats"] + inputs + ["-filter_complex", filter, "-f", "null", "-"])
+        let lines = try String(contentsOfFile: log, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("lavfi.r128.I=") }
+        return try #require(lines.last.flatMap { Double($0.dropFirst("lavfi.r128.I=".count)) }, "no lavfi.r128.I in \(log)")
+    }
+
+    static func decibels(_ text: String?) -> Double? {
+        guard let text, text.hasSuffix(" dB") else { return nil }
+        return Double(text.dropLast(3))
+    }
+
+    @Test(
+        "every container gets its own loudness tags, within 0.1 LU of ffmpeg's measurement of the file; the album gain is gated over all tracks",
+        arguments: [AudioFormat.flac, .oggVorbis, .opus, .mp3, .aac, .alac])
+    func tagsPerContainer(format: AudioFormat) async throws {
+        let download = try release()
+        let ticket = ticket(format, id: "lufs-\(format.rawValue)")
+        let stored = try await AppDatabase.open(path: dir.file("db.sqlite")).storeTicket(ticket, in: .downloading)
+        let stage = AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp"))
+        let converted = try await stage.convert(stored, download: download, context: StageContext(ticketId: ticket.ticketId))
+        let outputs = ticket.tracks.map { converted.outputsByTrackId[$0.catalogTrackId]! }
+        let album = try Self.ffmpegLUFS(outputs, in: dir)
+        var trackGains: [Double] = []
+        for (track, output) in zip(ticket.tracks, outputs) {
+            let tags = try AudioCheck.mutagen(output)
+            let measured = try Self.ffmpegLUFS([output], in: dir)
+            // What each container calls them: Vorbis comments, ID3 TXXX frames, iTunes freeform atoms.
+            func value(_ name: String) -> String? {
+                switch format {
+                case .mp3: tags.first("txxx:" + name)
+                case .aac, .alac: tags.first("----:com.apple.itunes:" + name)
+                default: tags.first(name)
+                }
+            }
+            #expect(tags.first(format == .mp3 ? "tit2" : format == .aac || format == .alac ? "©nam" : "title") == track.name, "\(tags.values)")
+            #expect(tags.coverSHA256 != nil, "the cover survives the rewrite")
+            if format == .opus {
+                // RFC 7845: Q7.8 towards −23 LUFS; no REPLAYGAIN_* unless asked for.
+                let track = try #require(value("r128_track_gain").flatMap(Int.init), "\(tags.values)")
+                let albumGain = try #require(value("r128_album_gain").flatMap(Int.init))
+                #expect(abs(Double(track) / 256 - (-23 - measured)) <= 0.1 + 1.0 / 512, "R128_TRACK_GAIN \(track) vs ffmpeg \(measured) LUFS")
+                #expect(abs(Double(albumGain) / 256 - (-23 - album)) <= 0.1 + 1.0 / 512, "R128_ALBUM_GAIN \(albumGain) vs ffmpeg \(album) LUFS")
+                #expect(value("replaygain_track_gain") == nil)
+                trackGains.append(Double(track) / 256)
+            } else {
+                let gain = try #require(Self.decibels(value("replaygain_track_gain")), "\(tags.values)")
+                let albumGain = try #require(Self.decibels(value("replaygain_album_gain")))
+                #expect(abs(gain - (-18 - measured)) <= 0.105, "REPLAYGAIN_TRACK_GAIN \(gain) dB vs ffmpeg \(measured) LUFS")
+                #expect(abs(albumGain - (-18 - album)) <= 0.105, "REPLAYGAIN_ALBUM_GAIN \(albumGain) dB vs ffmpeg \(album) LUFS (all tracks)")
+                #expect(value("replaygain_track_gain")?.range(of: #"^-?\d+\.\d\d dB$"#, options: .regularExpression) != nil)
+                let peak = try #require(value("replaygain_track_peak").flatMap(Double.init))
+                let albumPeak = try #require(value("replaygain_album_peak").flatMap(Double.init))
+                #expect(peak > 0 && peak <= albumPeak && albumPeak <= 1.0001, "peaks \(peak) ≤ \(albumPeak)")
+                trackGains.append(gain)
+            }
+        }
+        #expect(Set(trackGains.map { ($0 * 10).rounded() }).count == 3, "three levels, three gains: \(trackGains)")
+    }
+
+    @Test("replaygain = track writes track gains only; off writes none; Opus with opus_replaygain_tags carries both forms")
+    func modes() async throws {
+        let download = try release()
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        for (mode, format, opusReplayGain) in [(ReplayGainMode.track, AudioFormat.flac, false), (.off, .flac, false), (.album, .opus, true)] {
+            let ticket = ticket(format, id: "mode-\(mode.rawValue)-\(format.rawValue)")
+            let stored = try await database.storeTicket(ticket, in: .downloading)
+            let stage = AudioConvertStage(
+                converter: AudioConverter(width: 2), workRoot: dir.file("tmp"), replayGain: mode, opusReplayGain: opusReplayGain)
+            let converted = try await stage.convert(stored, download: download, context: StageContext(ticketId: ticket.ticketId))
+            let tags = try AudioCheck.mutagen(converted.outputsByTrackId["cat-1"]!)
+            switch mode {
+            case .track:
+                #expect(tags.first("replaygain_track_gain") != nil && tags.first("replaygain_album_gain") == nil, "\(tags.values)")
+            case .off:
+                #expect(!tags.values.keys.contains { $0.contains("replaygain") || $0.contains("r128") }, "\(tags.values)")
+            case .album:
+                #expect(tags.first("r128_track_gain") != nil && tags.first("replaygain_track_gain") != nil, "\(tags.values)")
+            }
+        }
+    }
+}
