@@ -17,7 +17,7 @@ TEST_BUILD := -c release --scratch-path .build-dist
 BUILD := $(SWIFT) build -c release --scratch-path .build-dist --product downloader2
 BIN := ./.build-dist/release/downloader2
 
-.PHONY: run test lint build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
+.PHONY: run test lint build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-loudness bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -95,6 +95,12 @@ bench-convert: deps test-deps
 	@scripts/install-packages.sh bc time
 	$(BUILD)
 	scripts/bench-convert.sh
+
+## Loudness (ReplayGain) while converting: a 12-track album with and without it, same run; ffmpeg's ebur128 pass beside it.
+bench-loudness: deps test-deps
+	@scripts/install-packages.sh bc ffmpeg
+	$(BUILD)
+	scripts/bench-loudness.sh
 
 ## Engine to engine: 1 GiB between two downloader2 processes over loopback, per way of dialling peers; aria2c → aria2c beside it.
 bench-swarm: deps test-deps

@@ -25,11 +25,16 @@ struct Convert: AsyncParsableCommand {
     @Option(help: "Only samples START-END of the source (END may be empty: to the end).") var samples: String?
     @Flag(name: .customLong("no-remux"), help: "Always re-encode, even when the source already is what was asked for.") var noRemux = false
     @Flag(help: "Print the result as JSON.") var json = false
+    @Option(
+        help:
+            "Loudness tags (EBU R128, ReplayGain 2.0; R128_* in Opus): album (the sources are one album: track and album gains), track, or off."
+    ) var replaygain: String = "off"
 
     func validate() throws {
         if outputDir == nil && paths.count != 2 { throw ValidationError("give IN and OUT, or sources and --output-dir") }
         if outputDir != nil && paths.isEmpty { throw ValidationError("give at least one source with --output-dir") }
         if jobs < 1 { throw ValidationError("--jobs must be 1 or more") }
+        if ReplayGainMode(rawValue: replaygain) == nil { throw ValidationError("--replaygain must be album, track or off, got '\(replaygain)'") }
     }
 
     func run() async throws {
@@ -47,7 +52,9 @@ struct Convert: AsyncParsableCommand {
         let converter = AudioConverter(width: outputDir == nil ? 1 : jobs)
         let results = await withTaskGroup(of: (Int, Result<ConversionResult, any Error>).self) { group in
             for (index, (input, output)) in pairs.enumerated() {
-                let job = ConversionJob(input: input, range: range, output: output, spec: spec, tags: tags, cover: coverArt, allowRemux: !noRemux)
+                let job = ConversionJob(
+                    input: input, range: range, output: output, spec: spec, tags: tags, cover: coverArt, allowRemux: !noRemux,
+                    measureLoudness: replaygain != "off")
                 group.addTask { (index, await Result { try await converter.convert(job) }) }
             }
             var results = [Result<ConversionResult, any Error>?](repeating: nil, count: pairs.count)
@@ -55,6 +62,23 @@ struct Convert: AsyncParsableCommand {
             return results.map { $0! }
         }
         var failed = false
+        if let mode = ReplayGainMode(rawValue: replaygain), mode != .off {
+            let converted = results.compactMap { try? $0.get() }
+            let meters = converted.compactMap { $0.loudness?.meter }
+            var album: (lufs: Double, peak: Double)? = nil
+            if mode == .album, meters.count == converted.count, let lufs = LoudnessMeter.albumLUFS(meters) {
+                album = (lufs, converted.compactMap { $0.loudness?.samplePeak }.max() ?? 0)
+            }
+            for result in converted {
+                guard let loudness = result.loudness else { continue }
+                do {
+                    try ReplayGainWriter.write(ReplayGainTags(track: loudness, album: album), to: result.output, spec: spec, tags: tags)
+                } catch {
+                    failed = true
+                    FileHandle.standardError.write(Data("downloader2: cannot write the loudness tags of \(result.output): \(error)\n".utf8))
+                }
+            }
+        }
         for result in results {
             switch result {
             case .success(let result):

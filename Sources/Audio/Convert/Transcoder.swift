@@ -29,8 +29,8 @@ public enum Transcoder {
             } else {
                 written = try transcode(source, to: partial, job: job, cancel: cancel, progress: progress)
             }
-            if job.spec.tagStyle(muxer: job.spec.muxerName(forPath: job.output)) == .mp4, let custom = job.tags?.custom {
-                try MP4Freeform.append(custom, toFileAt: partial)
+            if job.spec.tagStyle(muxer: job.spec.muxerName(forPath: job.output)) == .mp4, let atoms = job.tags?.mp4Freeform {
+                try MP4Freeform.append(atoms, toFileAt: partial)
             }
             let sourceSecs = Double(written.sourceSamples) / Double(source.sampleRate)
             let info = try OutputValidator.validate(partial, job: job, written: written, sourceSecs: sourceSecs, finalPath: job.output)

@@ -241,13 +241,17 @@ public struct AudioConvertStage: ConvertStage {
         let artist = metadata?.artist ?? ticket.search.artist
         let onDisc = ticket.tracks.filter { $0.discNumber == track.discNumber }
         let discs = ticket.tracks.map(\.discNumber).max() ?? 1
-        return TrackTags(
+        var tags = TrackTags(
             title: track.name, artist: artist, album: metadata?.album ?? ticket.search.album,
             albumArtist: metadata?.albumArtist ?? artist,
             trackNumber: track.trackNumber, trackTotal: max(onDisc.count, onDisc.map(\.trackNumber).max() ?? 0),
             discNumber: track.discNumber, discTotal: discs,
             date: (metadata?.year ?? ticket.search.year).map(String.init), genre: metadata?.genre ?? ticket.search.genres?.first,
             custom: ["CATALOG_TRACK_ID": track.catalogTrackId])
+        tags.musicBrainz = MusicBrainzIds(
+            releaseId: metadata?.musicbrainzReleaseId, releaseGroupId: metadata?.musicbrainzReleaseGroupId,
+            albumArtistId: metadata?.musicbrainzAlbumArtistId, recordingId: track.musicbrainzRecordingId, releaseTrackId: track.musicbrainzTrackId)
+        return tags
     }
 
     /// Runs the album while watching the ticket's stop flag, and forwards progress to live clients.

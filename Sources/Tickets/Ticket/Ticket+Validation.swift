@@ -19,6 +19,11 @@ extension Ticket {
         try check(!search.album.isBlank, "search.album", "must not be empty")
         if let year = search.year { try check((1000...9999).contains(year), "search.year", "must be a four-digit year, got \(year)") }
         try check(!tracks.isEmpty, "tracks", "must list at least one track")
+        if let metadata = metadataToEmbed {
+            try checkMusicBrainzId(metadata.musicbrainzReleaseId, "metadata_to_embed.musicbrainz_release_id")
+            try checkMusicBrainzId(metadata.musicbrainzReleaseGroupId, "metadata_to_embed.musicbrainz_release_group_id")
+            try checkMusicBrainzId(metadata.musicbrainzAlbumArtistId, "metadata_to_embed.musicbrainz_album_artist_id")
+        }
         try validateConstraints()
 
         var seenTrackIds = Set<String>()
@@ -32,6 +37,8 @@ extension Ticket {
             try check(track.discNumber >= 1, "\(at).disc_number", "must be 1 or more, got \(track.discNumber)")
             try check(!track.name.isBlank, "\(at).name", "must not be empty")
             if let d = track.durationSecs { try check(d.isFinite && d >= 0, "\(at).duration_secs", "must be a non-negative number") }
+            try checkMusicBrainzId(track.musicbrainzRecordingId, "\(at).musicbrainz_recording_id")
+            try checkMusicBrainzId(track.musicbrainzTrackId, "\(at).musicbrainz_track_id")
             let ext = (track.destPath as NSString).pathExtension.lowercased()
             try check(
                 constraints.format.allowedExtensions.contains(ext), "\(at).dest_path",
@@ -51,6 +58,16 @@ extension Ticket {
                 ["jpg", "jpeg", "png"].contains(ext), "\(at).dest_path", "extension '.\(ext)' is not an image format we write (.jpg, .jpeg, .png)")
             try checkDestination(image.destPath, field: "\(at).dest_path", roots: mediaRoots, seen: &seenPaths)
         }
+    }
+
+    /// A MusicBrainz id is a UUID in its 36-character text form (any letter case).
+    private func checkMusicBrainzId(_ id: String?, _ field: String) throws(TicketValidationError) {
+        guard let id else { return }
+        let hex = CharacterSet(charactersIn: "0123456789abcdefABCDEF")
+        let groups = id.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
+        try check(
+            groups == [8, 4, 4, 4, 12] && id.unicodeScalars.allSatisfy { $0 == "-" || hex.contains($0) }, field,
+            "must be a MusicBrainz id (a UUID such as 5b11f4ce-a62d-471e-81fc-a69a8278c7da), got '\(id)'")
     }
 
     private func validateConstraints() throws(TicketValidationError) {

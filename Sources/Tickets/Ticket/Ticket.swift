@@ -72,8 +72,16 @@ public struct TicketTrack: Codable, Sendable, Equatable {
     public var name: String
     public var durationSecs: Double?
     public var destPath: String
+    /// MusicBrainz recording id (Picard's `MUSICBRAINZ_TRACKID`) and release track id (`MUSICBRAINZ_RELEASETRACKID`).
+    public var musicbrainzRecordingId: String?
+    public var musicbrainzTrackId: String?
 
-    public init(catalogTrackId: String, discNumber: Int = 1, trackNumber: Int, name: String, durationSecs: Double? = nil, destPath: String) {
+    public init(
+        catalogTrackId: String, discNumber: Int = 1, trackNumber: Int, name: String, durationSecs: Double? = nil, destPath: String,
+        musicbrainzRecordingId: String? = nil, musicbrainzTrackId: String? = nil
+    ) {
+        self.musicbrainzRecordingId = musicbrainzRecordingId
+        self.musicbrainzTrackId = musicbrainzTrackId
         self.catalogTrackId = catalogTrackId
         self.discNumber = discNumber
         self.trackNumber = trackNumber
@@ -85,6 +93,7 @@ public struct TicketTrack: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case catalogTrackId, discNumber, trackNumber, name
         case durationSecs, destPath
+        case musicbrainzRecordingId, musicbrainzTrackId
     }
 
     public init(from decoder: any Decoder) throws {
@@ -95,6 +104,8 @@ public struct TicketTrack: Codable, Sendable, Equatable {
         name = try c.decode(String.self, forKey: .name)
         durationSecs = try c.decodeIfPresent(Double.self, forKey: .durationSecs)
         destPath = try c.decode(String.self, forKey: .destPath)
+        musicbrainzRecordingId = try c.decodeIfPresent(String.self, forKey: .musicbrainzRecordingId)
+        musicbrainzTrackId = try c.decodeIfPresent(String.self, forKey: .musicbrainzTrackId)
     }
 }
 
@@ -149,8 +160,19 @@ public struct MetadataToEmbed: Codable, Sendable, Equatable {
     public var albumArtist: String?
     public var year: Int?
     public var genre: String?
+    /// MusicBrainz identifiers (UUIDs), written as the tags Picard writes: the release
+    /// (`MUSICBRAINZ_ALBUMID`), its release group and its album artist.
+    public var musicbrainzReleaseId: String?
+    public var musicbrainzReleaseGroupId: String?
+    public var musicbrainzAlbumArtistId: String?
 
-    public init(artist: String? = nil, album: String? = nil, albumArtist: String? = nil, year: Int? = nil, genre: String? = nil) {
+    public init(
+        artist: String? = nil, album: String? = nil, albumArtist: String? = nil, year: Int? = nil, genre: String? = nil,
+        musicbrainzReleaseId: String? = nil, musicbrainzReleaseGroupId: String? = nil, musicbrainzAlbumArtistId: String? = nil
+    ) {
+        self.musicbrainzReleaseId = musicbrainzReleaseId
+        self.musicbrainzReleaseGroupId = musicbrainzReleaseGroupId
+        self.musicbrainzAlbumArtistId = musicbrainzAlbumArtistId
         self.artist = artist
         self.album = album
         self.albumArtist = albumArtist

@@ -133,3 +133,80 @@ struct LoudnessTagTests {
         }
     }
 }
+
+/// MusicBrainz identifiers from the ticket, in each container under the names Picard writes.
+@Suite("MusicBrainz identifiers in the tags")
+struct MusicBrainzTagTests {
+    let dir = TemporaryDirectory("downloader2-mbid")
+    static let release = "5b11f4ce-a62d-471e-81fc-a69a8278c7da"
+    static let group = "1b022e01-4da6-387b-8658-8678046e4cef"
+    static let artist = "678d88b2-87b0-403b-b63d-5da7465aecc3"
+    static let recording = "9e2ad5bc-c6f9-40d2-a36f-3122ee2072a3"
+    static let releaseTrack = "29a4b5a6-0b6e-3c2a-a2bd-4b0a3f1f4d70"
+
+    @Test(
+        "release, release group, album artist, recording and release track ids land in FLAC, Opus, MP3 and M4A",
+        arguments: [
+            AudioFormat.flac, .opus, .mp3, .aac,
+        ])
+    func idsInTags(format: AudioFormat) async throws {
+        let helper = LoudnessTagTests()
+        let download = try helper.release()
+        var ticket = helper.ticket(format, id: "mbid-\(format.rawValue)")
+        ticket.metadataToEmbed?.musicbrainzReleaseId = Self.release
+        ticket.metadataToEmbed?.musicbrainzReleaseGroupId = Self.group
+        ticket.metadataToEmbed?.musicbrainzAlbumArtistId = Self.artist.uppercased()
+        ticket.tracks[0].musicbrainzRecordingId = Self.recording
+        ticket.tracks[0].musicbrainzTrackId = Self.releaseTrack
+        let stored = try await AppDatabase.open(path: dir.file("db.sqlite")).storeTicket(ticket, in: .downloading)
+        let stage = AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp"))
+        let converted = try await stage.convert(stored, download: download, context: StageContext(ticketId: ticket.ticketId))
+        let tags = try AudioCheck.mutagen(converted.outputsByTrackId["cat-1"]!)
+        let expected: [String: String]
+        switch format {
+        case .mp3:
+            expected = [
+                "txxx:musicbrainz album id": Self.release, "txxx:musicbrainz release group id": Self.group,
+                "txxx:musicbrainz album artist id": Self.artist, "txxx:musicbrainz release track id": Self.releaseTrack,
+            ]
+        case .aac:
+            let atom = "----:com.apple.itunes:"
+            expected = [
+                atom + "musicbrainz album id": Self.release, atom + "musicbrainz release group id": Self.group,
+                atom + "musicbrainz album artist id": Self.artist, atom + "musicbrainz track id": Self.recording,
+                atom + "musicbrainz release track id": Self.releaseTrack,
+            ]
+        default:
+            expected = [
+                "musicbrainz_albumid": Self.release, "musicbrainz_releasegroupid": Self.group, "musicbrainz_albumartistid": Self.artist,
+                "musicbrainz_trackid": Self.recording, "musicbrainz_releasetrackid": Self.releaseTrack,
+            ]
+        }
+        for (key, value) in expected { #expect(tags.first(key) == value, "\(key) in \(tags.values)") }
+        // The second track has no track-level ids: only the album's.
+        let second = try AudioCheck.mutagen(converted.outputsByTrackId["cat-2"]!)
+        #expect(!second.values.keys.contains { $0.contains("musicbrainz_trackid") || $0.hasSuffix("musicbrainz track id") }, "\(second.values)")
+    }
+
+    @Test("a malformed id is a 422 naming its field; a ticket without ids is valid as before")
+    func validation() throws {
+        let roots = MediaRoots([dir.file("media")])
+        var ticket = PipelineEndToEndTests.ticket(id: "mbid-bad", media: dir.file("media"))
+        try ticket.validate(mediaRoots: roots)
+        ticket.tracks[1].musicbrainzRecordingId = "not-a-uuid"
+        #expect(throws: TicketValidationError.self) { try ticket.validate(mediaRoots: roots) }
+        do {
+            try ticket.validate(mediaRoots: roots)
+        } catch {
+            #expect(error.field == "tracks[1].musicbrainz_recording_id" && error.message.contains("not-a-uuid"), "\(error)")
+        }
+        ticket.tracks[1].musicbrainzRecordingId = nil
+        ticket.metadataToEmbed?.musicbrainzReleaseGroupId = "5b11f4ce-a62d-471e-81fc-a69a8278c7dz"
+        do {
+            try ticket.validate(mediaRoots: roots)
+            Issue.record("accepted a release group id with a 'z'")
+        } catch {
+            #expect(error.field == "metadata_to_embed.musicbrainz_release_group_id", "\(error)")
+        }
+    }
+}
