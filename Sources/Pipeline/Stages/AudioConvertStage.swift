@@ -117,7 +117,8 @@ public struct AudioConvertStage: ConvertStage {
         guard !tagged.isEmpty else { return }
         let mode = replayGain, opusReplayGain = self.opusReplayGain
         let started = ContinuousClock.now
-        let album: (lufs: Double, peak: Double)? = try await Task.detached {
+        // Decoding and copying files: on a thread of its own, off the cooperative pool.
+        let outcome: Result<(lufs: Double, peak: Double)?, StageError> = await runBlocking {
             var loudness = measured
             for (id, output) in tagged where loudness[id]?.meter == nil {
                 if let meter = try? LoudnessMeter.measure(path: output) { loudness[id] = TrackLoudness(meter: meter) }
@@ -132,13 +133,16 @@ public struct AudioConvertStage: ConvertStage {
                 do {
                     try ReplayGainWriter.write(
                         ReplayGainTags(track: track, album: album), to: output, spec: job.spec, tags: job.tags, opusReplayGain: opusReplayGain)
-                } catch let error as AudioError {
-                    if case .diskFull = error { throw StageError(code: "disk_full", message: "\(error)", retryable: true) }
-                    throw StageError(code: "conversion_failed", message: "cannot write the loudness tags of \(output): \(error)", retryable: false)
+                } catch AudioError.diskFull(let path) {
+                    return .failure(StageError(code: "disk_full", message: "cannot write the loudness tags of \(path): disk full", retryable: true))
+                } catch {
+                    return .failure(
+                        StageError(code: "conversion_failed", message: "cannot write the loudness tags of \(output): \(error)", retryable: false))
                 }
             }
-            return album
-        }.value
+            return .success(album)
+        }
+        let album = try outcome.get()
         let took = ContinuousClock.now - started
         await context.reportProgress(
             .object([

@@ -72,7 +72,9 @@ public struct TorrentDownloadStage: DownloadStage {
             return plan.result(savePath: savePath, totalBytes: finished.wantedBytes)
         } catch let interrupted as StageInterrupted {
             // A cancelled ticket's data goes (unless another ticket uses the same download); a shutdown keeps it for the resume.
-            if interrupted.reason == .cancelledByUser, await !isShared(hash, by: ticket.id) { try? await torrents.remove(hash, deleteFiles: true) }
+            if interrupted.reason == .cancelledByUser, await !isShared(hash, by: ticket.id), await !seedsOn(hash) {
+                try? await torrents.remove(hash, deleteFiles: true)
+            }
             // A paused ticket's torrent stops where it is, its resume data written, unless another ticket still uses it.
             if interrupted.reason == .paused, await !isShared(hash, by: ticket.id) { try? await torrents.pause(hash) }
             // Another node has the ticket now: this one lets go of the torrent and keeps the files (on
@@ -86,8 +88,15 @@ public struct TorrentDownloadStage: DownloadStage {
 
     public func discard(_ candidate: TorrentCandidate) async {
         let hash = candidate.infoHash.lowercased()
-        guard !hash.isEmpty, await torrents.torrents.contains(hash), await !isShared(hash, by: nil) else { return }
+        guard !hash.isEmpty, await torrents.torrents.contains(hash), await !isShared(hash, by: nil), await !seedsOn(hash) else { return }
         try? await torrents.remove(hash, deleteFiles: true)
+    }
+
+    /// A complete torrent short of its seeding goal (another, finished ticket's download of the same
+    /// release): it stays, and the payload cleaner removes it once the goal is met.
+    private func seedsOn(_ hash: String) async -> Bool {
+        guard let state = try? await torrents.seedingState(hash) else { return false }
+        return state.isComplete && !state.goalMet
     }
 
     /// Peers again for an adopted torrent (a retry after a stall, a restart, a re-check): the trackers
@@ -174,7 +183,7 @@ public struct TorrentDownloadStage: DownloadStage {
             if present {
                 // Paused with its ticket (and perhaps restored paused after a restart): it goes on now.
                 if (try? await torrents.progress(known))?.state == .paused { try? await torrents.resume(known) }
-                if let seeding { await torrents.setSeedingPolicy(known, seeding) }
+                if let seeding { await torrents.setSeedingPolicy(known, seeding, keepingStricter: true) }
                 await reconnect(known, candidate)
                 return (known, nil)
             }

@@ -93,6 +93,10 @@ public struct PayloadCleaner: Service {
 
     private func remove(_ entry: SeedingEntry, why: String) async -> Bool {
         let hash = entry.torrent.infoHash
+        // Asked again just before: a ticket may have adopted the torrent since the sweep began.
+        guard let holders = try? await database.ticketStates(holdingTorrent: hash), holders.values.allSatisfy(\.isTerminal),
+            let now = try? await torrents.seedingState(hash), now.goalMet || !entry.torrent.goalMet
+        else { return false }
         do {
             try await torrents.remove(hash, deleteFiles: true)
         } catch {

@@ -10,15 +10,18 @@ public struct SeedingEntry: Sendable {
     public var torrent: SeedingState
     /// Ticket id → its state, every ticket whose download is this torrent.
     public var tickets: [String: TicketStateName]
+    /// False when the store did not answer: nothing may then be removed on the strength of `tickets`.
+    public var ticketsKnown: Bool
 
-    /// Complete, and every ticket that used it is finished: the payload is there for seeding alone.
-    public var keptForSeeding: Bool { torrent.isComplete && tickets.values.allSatisfy(\.isTerminal) }
+    /// Complete, and every ticket that used it is known to be finished: the payload is there for seeding alone.
+    public var keptForSeeding: Bool { ticketsKnown && torrent.isComplete && tickets.values.allSatisfy(\.isTerminal) }
     /// Kept for seeding and still short of its goal.
     public var shortOfGoal: Bool { keptForSeeding && !torrent.goalMet }
 
-    public init(torrent: SeedingState, tickets: [String: TicketStateName]) {
+    public init(torrent: SeedingState, tickets: [String: TicketStateName]?) {
         self.torrent = torrent
-        self.tickets = tickets
+        self.tickets = tickets ?? [:]
+        ticketsKnown = tickets != nil
     }
 
     /// What is left of the goal, as people read it: "ratio 0.42 or 51 h 12 min to go".
@@ -33,12 +36,11 @@ public struct SeedingEntry: Sendable {
 }
 
 public enum SeedingOverview {
-    /// Every torrent in `torrents`, with its tickets (a store that does not answer leaves them empty).
+    /// Every torrent in `torrents`, with its tickets (unknown when the store does not answer).
     public static func entries(torrents: TorrentSession, database: any TicketStore) async -> [SeedingEntry] {
         var entries: [SeedingEntry] = []
         for state in await torrents.seedingStates() {
-            let holders = (try? await database.ticketStates(holdingTorrent: state.infoHash)) ?? [:]
-            entries.append(SeedingEntry(torrent: state, tickets: holders))
+            entries.append(SeedingEntry(torrent: state, tickets: try? await database.ticketStates(holdingTorrent: state.infoHash)))
         }
         return entries
     }

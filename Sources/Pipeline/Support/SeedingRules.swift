@@ -18,7 +18,8 @@ public struct SeedingRules: Sendable, Equatable {
         }
     }
 
-    /// By indexer name, as candidates carry it.
+    /// By the name of the configured entry (a `[[torznab]]` name); a tracker's own name (as Jackett and
+    /// Prowlarr report the tracker behind an aggregate feed) is looked up too.
     public var overrides: [String: Override]
 
     public init(overrides: [String: Override] = [:]) {
@@ -29,7 +30,7 @@ public struct SeedingRules: Sendable, Equatable {
     /// indexer counts as saying nothing: a tracker with no rule would otherwise make a private torrent
     /// stop at completion, the one thing that gets an account banned.
     public func policy(for candidate: TorrentCandidate) -> SeedingPolicy? {
-        let override = overrides[candidate.indexer]
+        let override = candidate.feed.flatMap { overrides[$0] } ?? overrides[candidate.indexer]
         let fromIndexerRatio = candidate.minimumRatio.flatMap { $0 > 0 ? $0 : nil }
         let fromIndexerTime = candidate.minimumSeedTimeSecs.flatMap { $0 > 0 ? $0 : nil }
         let ratio = override?.ratio ?? fromIndexerRatio
@@ -41,6 +42,7 @@ public struct SeedingRules: Sendable, Equatable {
             said.append("minimumratio/minimumseedtime of its results")
         }
         return SeedingPolicy(
-            ratioLimit: ratio ?? 0, timeLimitSecs: time ?? 0, source: "indexer \(candidate.indexer): \(said.joined(separator: ", "))")
+            ratioLimit: ratio ?? 0, timeLimitSecs: time ?? 0,
+            source: "indexer \(candidate.indexer)\(candidate.feed.map { " (via \($0))" } ?? ""): \(said.joined(separator: ", "))")
     }
 }

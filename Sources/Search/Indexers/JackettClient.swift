@@ -93,6 +93,7 @@ public struct JackettClient: IndexerClient {
             candidate.minimumSeedTimeSecs = r.MinimumSeedTime
             candidate.downloadVolumeFactor = r.DownloadVolumeFactor
             candidate.uploadVolumeFactor = r.UploadVolumeFactor
+            if candidate.indexer != indexer { candidate.feed = indexer }
             return candidate
         }
         let failures = (response.Indexers ?? []).compactMap { status -> IndexerError? in

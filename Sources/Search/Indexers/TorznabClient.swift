@@ -126,6 +126,7 @@ private final class TorznabReader: NSObject, XMLParserDelegate {
             candidate.minimumSeedTimeSecs = attrs["minimumseedtime"].flatMap { Int($0) }
             candidate.downloadVolumeFactor = attrs["downloadvolumefactor"].flatMap { Double($0) }
             candidate.uploadVolumeFactor = attrs["uploadvolumefactor"].flatMap { Double($0) }
+            if candidate.indexer != indexer { candidate.feed = indexer }
             return candidate
         }
     }

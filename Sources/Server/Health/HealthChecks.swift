@@ -29,6 +29,14 @@ public enum HealthChecks {
         guard verdict.keptBytes > verdict.budgetBytes else {
             return [HealthCheck("seeding_budget", "[seeding] max_disk_gb", .ok, "\(kept) kept for seeding, within \(budget)")]
         }
+        guard !verdict.overBudgetShortOfGoal.isEmpty else {
+            return [
+                HealthCheck(
+                    "seeding_budget", "[seeding] max_disk_gb", .warning,
+                    "\(kept) kept for seeding, over the budget of \(budget): the payloads whose goal is met could not all be removed",
+                    hint: "see the log for the torrents that could not be removed")
+            ]
+        }
         return verdict.overBudgetShortOfGoal.map { entry in
             HealthCheck(
                 "seeding_budget", "\(Secrets.shared.redact(entry.torrent.name)) (\(entry.torrent.infoHash))", .warning,

@@ -4,6 +4,9 @@ import Foundation
 public struct TorrentCandidate: Codable, Sendable, Equatable {
     public var title: String
     public var indexer: String
+    /// The configured indexer entry the result came from (a `[[torznab]]` name, or `jackett`), when it
+    /// differs from `indexer` (the tracker behind an aggregate feed: `<prowlarrindexer>`, Jackett's `Tracker`).
+    public var feed: String?
     public var magnetUri: String?
     public var downloadUrl: String?
     public var infoHash: String

@@ -112,22 +112,26 @@ public struct SeedingPolicy: Sendable, Equatable, Codable {
 
     /// Whether a torrent with these figures has seeded enough. With both limits 0 it stops at
     /// completion; with either set, reaching that one is enough.
-    public func isSatisfied(uploaded: Int64, downloaded: Int64, seedingSecs: Int64) -> Bool {
+    ///
+    /// Nothing downloaded (made here, or found complete) makes the ratio unbounded: the goal is met,
+    /// except for a private torrent, whose tracker may well have counted a download this engine no
+    /// longer remembers (resume data lost): then only the seed time or a real upload counts.
+    public func isSatisfied(uploaded: Int64, downloaded: Int64, seedingSecs: Int64, isPrivate: Bool = false) -> Bool {
         if forever { return false }
         if ratioLimit <= 0 && timeLimitSecs <= 0 { return true }
         if ratioLimit > 0 {
-            // Nothing downloaded (we made it, or had it): the ratio is unbounded, the goal met.
-            if downloaded == 0 || Double(uploaded) / Double(downloaded) >= ratioLimit { return true }
+            if downloaded == 0 && !isPrivate { return true }
+            if downloaded > 0 && Double(uploaded) / Double(downloaded) >= ratioLimit { return true }
         }
         return timeLimitSecs > 0 && seedingSecs >= Int64(timeLimitSecs)
     }
 
     /// What is still to go of each part of the goal (nil: that part is not set); both 0 once met.
-    public func remaining(uploaded: Int64, downloaded: Int64, seedingSecs: Int64) -> (ratio: Double?, seedSecs: Int64?) {
-        let met = isSatisfied(uploaded: uploaded, downloaded: downloaded, seedingSecs: seedingSecs)
+    public func remaining(uploaded: Int64, downloaded: Int64, seedingSecs: Int64, isPrivate: Bool = false) -> (ratio: Double?, seedSecs: Int64?) {
+        let met = isSatisfied(uploaded: uploaded, downloaded: downloaded, seedingSecs: seedingSecs, isPrivate: isPrivate)
         let ratio: Double? =
             ratioLimit > 0 && !forever
-            ? (met ? 0 : max(0, ratioLimit - (downloaded == 0 ? ratioLimit : Double(uploaded) / Double(downloaded)))) : nil
+            ? (met ? 0 : max(0, ratioLimit - (downloaded == 0 ? 0 : Double(uploaded) / Double(downloaded)))) : nil
         let secs: Int64? = timeLimitSecs > 0 && !forever ? (met ? 0 : max(0, Int64(timeLimitSecs) - seedingSecs)) : nil
         return (ratio, secs)
     }

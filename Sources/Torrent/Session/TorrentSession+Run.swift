@@ -80,7 +80,8 @@ extension TorrentSession {
             let policy = effectivePolicy(hash, isPrivate: status.isPrivate)
             // A torrent restored paused after its goal was met counts as done too (its payload may go).
             guard status.isComplete, !seedingDone.contains(hash),
-                policy.isSatisfied(uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs)
+                policy.isSatisfied(
+                    uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs, isPrivate: status.isPrivate)
             else { continue }
             seedingDone.insert(hash)
             if !status.paused {

@@ -26,7 +26,7 @@ public struct SeedingState: Sendable, Equatable {
     /// uploaded ÷ downloaded; nil while nothing was downloaded.
     public var ratio: Double? { downloaded > 0 ? Double(uploaded) / Double(downloaded) : nil }
     public var remaining: (ratio: Double?, seedSecs: Int64?) {
-        goal.remaining(uploaded: uploaded, downloaded: downloaded, seedingSecs: seedingSecs)
+        goal.remaining(uploaded: uploaded, downloaded: downloaded, seedingSecs: seedingSecs, isPrivate: isPrivate)
     }
 }
 
@@ -45,7 +45,9 @@ extension TorrentSession {
             isComplete: s.isComplete, uploaded: s.allTimeUpload, downloaded: s.allTimeDownload, seedingSecs: s.seedingSecs,
             uploadRate: s.uploadRate, peers: s.peers, goal: goal, goalIsOwn: ownPolicies.contains(hash),
             goalMet: seedingDone.contains(hash)
-                || (s.isComplete && goal.isSatisfied(uploaded: s.allTimeUpload, downloaded: s.allTimeDownload, seedingSecs: s.seedingSecs)),
+                || (s.isComplete
+                    && goal.isSatisfied(
+                        uploaded: s.allTimeUpload, downloaded: s.allTimeDownload, seedingSecs: s.seedingSecs, isPrivate: s.isPrivate)),
             savePath: s.savePath)
     }
 }

@@ -121,7 +121,16 @@ public actor TorrentSession: Service {
 
     /// Gives a torrent a seeding goal of its own; it is kept beside the resume data and outlives restarts.
     /// A torrent stopped because its old goal was met goes on seeding if the new one is not met yet.
-    public func setSeedingPolicy(_ hash: String, _ policy: SeedingPolicy) {
+    /// With `keepingStricter` (a second ticket's release turned out to be a torrent already here), the
+    /// torrent keeps the higher ratio and the longer time of its own goal and the new one.
+    public func setSeedingPolicy(_ hash: String, _ new: SeedingPolicy, keepingStricter: Bool = false) {
+        var policy = new
+        if keepingStricter, ownPolicies.contains(hash), let old = policies[hash] {
+            policy.ratioLimit = max(old.ratioLimit, new.ratioLimit)
+            policy.timeLimitSecs = max(old.timeLimitSecs, new.timeLimitSecs)
+            policy.forever = old.forever || new.forever
+            if policy != new { policy.source = old.source == new.source ? new.source : "\(old.source); \(new.source)" }
+        }
         policies[hash] = policy
         ownPolicies.insert(hash)
         do {
@@ -130,7 +139,8 @@ public actor TorrentSession: Service {
             logger.warning("could not keep the seeding goal of \(hash): \(error)")
         }
         if seedingDone.contains(hash), let status = try? native.status(hash),
-            !policy.isSatisfied(uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs)
+            !policy.isSatisfied(
+                uploaded: status.allTimeUpload, downloaded: status.allTimeDownload, seedingSecs: status.seedingSecs, isPrivate: status.isPrivate)
         {
             seedingDone.remove(hash)
             try? native.resume(hash)

@@ -9,8 +9,9 @@ import Torrent
 /// Where a release's seeding goal comes from, and the disk budget for payloads kept for seeding.
 @Suite("Seeding goals per release and the disk budget")
 struct SeedingRulesTests {
-    func candidate(indexer: String, ratio: Double?, seedTime: Int?) -> TorrentCandidate {
+    func candidate(indexer: String, ratio: Double?, seedTime: Int?, feed: String? = nil) -> TorrentCandidate {
         var c = TorrentCandidate(title: "A - B (2020) [FLAC]", indexer: indexer, infoHash: "", sizeBytes: 1, seeders: 1, leechers: 0)
+        c.feed = feed
         c.minimumRatio = ratio
         c.minimumSeedTimeSecs = seedTime
         return c
@@ -30,6 +31,10 @@ struct SeedingRulesTests {
         #expect(red?.source.contains("override") == true && red?.source.contains("minimumseedtime") == true)
         let ops = rules.policy(for: candidate(indexer: "OPS", ratio: nil, seedTime: nil))
         #expect(ops == SeedingPolicy(ratioLimit: 0.5, timeLimitSecs: 3600, source: "indexer OPS: override in its entry"))
+        // A result of an aggregate feed (Prowlarr's <prowlarrindexer>, Jackett's Tracker) names its tracker; the
+        // override is found under the configured entry it came through.
+        let viaFeed = rules.policy(for: candidate(indexer: "Redacted", ratio: 1.0, seedTime: 3600, feed: "RED"))
+        #expect(viaFeed?.ratioLimit == 2.0 && viaFeed?.source.contains("via RED") == true, "\(String(describing: viaFeed))")
         // Silence, or zeros, leave the torrent to the session's defaults (private or public).
         #expect(rules.policy(for: candidate(indexer: "tracker", ratio: nil, seedTime: nil)) == nil)
         #expect(rules.policy(for: candidate(indexer: "tracker", ratio: 0, seedTime: 0)) == nil)
@@ -106,6 +111,9 @@ struct SeedingRulesTests {
             #expect(checks[0].message.contains("to go") && checks[0].message.contains("indexer T"), "\(checks[0].message)")
             // A second sweep changes nothing: the one left is still short of its goal.
             #expect(await cleaner.sweep().isEmpty)
+            // A store that does not answer: nothing counts as kept for seeding, nothing can go.
+            let unknown = SeedingEntry(torrent: try await engine.seedingState(shortHash), tickets: nil)
+            #expect(!unknown.keptForSeeding && !unknown.shortOfGoal)
             // Within the budget, the check says so.
             let roomy = SeedingBudgetReport()
             _ = await PayloadCleaner(

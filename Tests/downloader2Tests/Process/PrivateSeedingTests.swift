@@ -86,6 +86,11 @@ struct PrivateSeedingTests {
                 let after = try #require(try await ours(), "the torrent came back after the restart")
                 #expect((after["seed_time_secs"]?.doubleValue ?? -1) >= secondsBefore, "seed time \(secondsBefore) s, then \(after)")
                 #expect(after["goal"] == before["goal"] && after["goal_met"] == .bool(false), "\(after)")
+                // Once the payload cleaner has swept (it does at start), the payload is still there: its goal is not met.
+                let swept = await eventually(within: 60) {
+                    (try? await http.send("GET", "/api/v1/torrents"))?.json["budget_checked_at"]?.stringValue != nil
+                }
+                #expect(swept, "the payload cleaner never swept")
                 #expect(FileManager.default.fileExists(atPath: payload), "not a minute less: the goal is not met")
 
                 // The original seeder leaves; a new leecher (aria2c) gets the whole album from downloader2

@@ -81,6 +81,8 @@ struct RealIndexerAnswerTests {
             let aggregate = try await Self.answer(base, "jackett_aggregate_torznab_torznabclient_excerpt.xml")
             let item = try #require(aggregate.candidates.first)
             #expect(item.indexer == "BitSearch", "<jackettindexer> names the tracker behind an aggregate feed")
+            #expect(item.feed == "fixture", "the configured entry it came through is kept (seeding overrides are set there)")
+            #expect(anime.feed == nil, "a feed of one tracker names it once")
             #expect(item.seeders == 84 && item.leechers == 81 && item.isFreeleech && item.grabs == 1200)
             #expect(item.infoHash == "38c747c92231b893c6c00cdd8c1e32f6547e21b0")
         }

@@ -97,5 +97,11 @@ struct SeedingGoalTests {
         let timeOnly = SeedingPolicy(timeLimitSecs: 60)
         #expect(timeOnly.remaining(uploaded: 0, downloaded: 10, seedingSecs: 20).ratio == nil)
         #expect(!timeOnly.isSatisfied(uploaded: 1000, downloaded: 10, seedingSecs: 59), "a time-only goal ignores the ratio")
+        // Nothing downloaded: a public torrent made or found here has met any ratio; a private one has not
+        // (its tracker may have counted a download whose resume data is gone).
+        #expect(goal.isSatisfied(uploaded: 0, downloaded: 0, seedingSecs: 0))
+        #expect(!goal.isSatisfied(uploaded: 0, downloaded: 0, seedingSecs: 0, isPrivate: true))
+        #expect(goal.isSatisfied(uploaded: 0, downloaded: 0, seedingSecs: 3600, isPrivate: true))
+        #expect(goal.remaining(uploaded: 0, downloaded: 0, seedingSecs: 600, isPrivate: true).ratio == 1.0)
     }
 }
