@@ -46,10 +46,14 @@ extension AppConfig {
         return entries + feeds
     }
 
-    /// The seeding goals set in `[[torznab]]` entries (`seed_ratio`, `seed_time_mins`), by the name
-    /// the entry's results carry.
+    /// The seeding goals set in `[jackett]` (for every tracker behind it) and in `[[torznab]]` entries
+    /// (`seed_ratio`, `seed_time_mins`), by the name of the entry the results come through.
     public var seedingRules: SeedingRules {
         var overrides: [String: SeedingRules.Override] = [:]
+        if !jackett.url.isEmpty, jackett.seedRatio > 0 || jackett.seedTimeMins > 0 {
+            overrides["jackett"] = SeedingRules.Override(
+                ratio: jackett.seedRatio > 0 ? jackett.seedRatio : nil, timeSecs: jackett.seedTimeMins > 0 ? jackett.seedTimeMins * 60 : nil)
+        }
         for entry in torznab.indexers where entry.seedRatio != nil || entry.seedTimeMins != nil {
             guard let endpoint = IndexerEndpoint(torznabFeed: entry.url) else { continue }
             overrides[entry.name.isEmpty ? endpoint.name : entry.name] = SeedingRules.Override(

@@ -25,6 +25,8 @@ extension AppConfig {
             .string("jackett", "url", \.jackett.url, check: httpURLOrEmpty),
             .string("jackett", "api_key", \.jackett.apiKey, secret: true),
             .int("jackett", "timeout_secs", \.jackett.timeoutSecs, 1...600),
+            .double("jackett", "seed_ratio", \.jackett.seedRatio, 0...1000),
+            .int("jackett", "seed_time_mins", \.jackett.seedTimeMins, 0...525_600),
 
             .strings(
                 "torznab", "feeds", \.torznab.feeds, secret: true,

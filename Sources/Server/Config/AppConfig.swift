@@ -40,6 +40,9 @@ public struct AppConfig: Sendable, Equatable {
         /// One `indexers/all` search waits for every tracker behind Jackett, each up to Jackett's own
         /// 100 s: the whole search gets longer than that, and is not repeated at once when it runs out.
         public var timeoutSecs = 120
+        /// A seeding goal for every tracker behind Jackett, over what their results say (0: none).
+        public var seedRatio = 0.0
+        public var seedTimeMins = 0
     }
 
     public struct Torznab: Sendable, Equatable {

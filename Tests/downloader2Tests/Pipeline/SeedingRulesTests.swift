@@ -45,6 +45,9 @@ struct SeedingRulesTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("seeding-\(UUID().uuidString).toml").path
         defer { try? FileManager.default.removeItem(atPath: path) }
         try """
+        [jackett]
+        url = "http://localhost:9117"
+        seed_time_mins = 2880
         [torrent]
         private_seed_ratio_limit = 1.5
         private_seed_time_limit_mins = 2880
@@ -59,7 +62,13 @@ struct SeedingRulesTests {
         url = "http://localhost:9696/2/api"
         """.write(toFile: path, atomically: true, encoding: .utf8)
         let config = try AppConfig.load(path: path, environment: [:]).config
-        #expect(config.seedingRules.overrides == ["red": .init(ratio: 1.0, timeSecs: 259_200)])
+        #expect(config.seedingRules.overrides == ["red": .init(ratio: 1.0, timeSecs: 259_200), "jackett": .init(timeSecs: 172_800)])
+        // Jackett's results name their tracker and come through the entry "jackett".
+        var viaJackett = TorrentCandidate(title: "A - B [FLAC]", indexer: "SomeTracker", infoHash: "", sizeBytes: 1, seeders: 1, leechers: 0)
+        viaJackett.feed = "jackett"
+        viaJackett.minimumRatio = 1.0
+        let goal = config.seedingRules.policy(for: viaJackett)
+        #expect(goal?.ratioLimit == 1.0 && goal?.timeLimitSecs == 172_800, "\(String(describing: goal))")
         #expect(config.seeding.maxDiskGb == 250)
         #expect(config.torrent.privateSeedRatioLimit == 1.5 && config.torrent.privateSeedTimeLimitMins == 2880)
         #expect(config.redactedJSON()["torznab"]?["indexers"]?[0]?["seed_time_mins"] == .number(4320))
