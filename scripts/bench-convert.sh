@@ -7,17 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=./.build-dist/release/downloader2
 ROUNDS=${ROUNDS:-3}
-work=$(mktemp -d /tmp/downloader2-convbench-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-
-# Two independent pink-noise channels: encoders work as hard as on music (a sine is too easy).
-noise() {  # noise SECONDS OUT
-  ffmpeg -v error -y -filter_complex \
-    "anoisesrc=d=$1:c=pink:r=44100:a=0.3:seed=$RANDOM[a];anoisesrc=d=$1:c=pink:r=44100:a=0.3:seed=$RANDOM[b];[a][b]amerge=inputs=2" \
-    -c:a flac "$2"
-}
-noise 300 "$work/source.flac"
-for i in $(seq -w 1 12); do noise 40 "$work/track$i.flac"; done
+. scripts/bench-lib.sh
+bench_setup convbench
+pink_noise_flac 300 "$work/source.flac"
+for i in $(seq -w 1 12); do pink_noise_flac 40 "$work/track$i.flac"; done
 
 measure() {  # best wall seconds and the max RSS (KiB) of that run, of ROUNDS runs of "$@"
   local best="" rss=""

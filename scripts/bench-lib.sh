@@ -19,6 +19,12 @@ bench_stop() {
     fi
   done
 }
+# Two independent pink-noise channels as FLAC 44.1 kHz: encoders work as hard as on music (a sine is too easy).
+pink_noise_flac() {  # seconds out
+  ffmpeg -v error -y -filter_complex \
+    "anoisesrc=d=$1:c=pink:r=44100:a=0.3:seed=$RANDOM[a];anoisesrc=d=$1:c=pink:r=44100:a=0.3:seed=$RANDOM[b];[a][b]amerge=inputs=2" \
+    -c:a flac "$2"
+}
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'; }
 now() { date +%s.%N; }
 wait_http() {  # url: until it answers 200, at most 60 s

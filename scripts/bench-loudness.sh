@@ -8,19 +8,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=./.build-dist/release/downloader2
 ROUNDS=${ROUNDS:-3}
-work=$(mktemp -d /tmp/downloader2-loudbench-XXXXXX)
-trap 'rm -rf "$work"' EXIT
-
-noise() {  # noise SECONDS OUT
-  ffmpeg -v error -y -filter_complex \
-    "anoisesrc=d=$1:c=pink:r=44100:a=0.3:seed=$RANDOM[a];anoisesrc=d=$1:c=pink:r=44100:a=0.3:seed=$RANDOM[b];[a][b]amerge=inputs=2" \
-    -c:a flac "$2"
-}
-for i in $(seq -w 1 12); do noise 40 "$work/track$i.flac"; done
+. scripts/bench-lib.sh
+bench_setup loudbench
+for i in $(seq -w 1 12); do pink_noise_flac 40 "$work/track$i.flac"; done
 
 seconds() {  # wall seconds of "$@"
   local start end
-  start=$(date +%s.%N); "$@" > /dev/null; end=$(date +%s.%N)
+  start=$(now); "$@" > /dev/null; end=$(now)
   echo "$end - $start" | bc -l
 }
 min() { if [ -z "$1" ] || [ "$(echo "$2 < $1" | bc)" = 1 ]; then echo "$2"; else echo "$1"; fi; }

@@ -64,11 +64,8 @@ struct Convert: AsyncParsableCommand {
         var failed = false
         if let mode = ReplayGainMode(rawValue: replaygain), mode != .off {
             let converted = results.compactMap { try? $0.get() }
-            let meters = converted.compactMap { $0.loudness?.meter }
-            var album: (lufs: Double, peak: Double)? = nil
-            if mode == .album, meters.count == converted.count, let lufs = LoudnessMeter.albumLUFS(meters) {
-                album = (lufs, converted.compactMap { $0.loudness?.samplePeak }.max() ?? 0)
-            }
+            let measured = converted.compactMap(\.loudness)
+            let album = mode == .album && measured.count == converted.count ? ReplayGainTags.album(measured) : nil
             for result in converted {
                 guard let loudness = result.loudness else { continue }
                 do {

@@ -46,6 +46,14 @@ public struct ReplayGainTags: Sendable, Equatable {
         self.album = album
     }
 
+    /// An album's loudness (gated over every block of all its tracks) and peak; nil unless every track
+    /// has its meter.
+    public static func album(_ tracks: [TrackLoudness]) -> (lufs: Double, peak: Double)? {
+        let meters = tracks.compactMap(\.meter)
+        guard meters.count == tracks.count, let lufs = LoudnessMeter.albumLUFS(meters) else { return nil }
+        return (lufs, tracks.map(\.samplePeak).max() ?? 0)
+    }
+
     public static func == (a: ReplayGainTags, b: ReplayGainTags) -> Bool {
         a.track == b.track && a.album?.lufs == b.album?.lufs && a.album?.peak == b.album?.peak
     }

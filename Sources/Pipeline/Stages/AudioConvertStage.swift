@@ -123,11 +123,8 @@ public struct AudioConvertStage: ConvertStage {
             for (id, output) in tagged where loudness[id]?.meter == nil {
                 if let meter = try? LoudnessMeter.measure(path: output) { loudness[id] = TrackLoudness(meter: meter) }
             }
-            var album: (lufs: Double, peak: Double)? = nil
-            let meters = tagged.keys.compactMap { loudness[$0]?.meter }
-            if mode == .album, meters.count == tagged.count, let lufs = LoudnessMeter.albumLUFS(meters) {
-                album = (lufs, tagged.keys.compactMap { loudness[$0]?.samplePeak }.max() ?? 0)
-            }
+            let measuredAll = tagged.keys.compactMap { loudness[$0] }
+            let album = mode == .album && measuredAll.count == tagged.count ? ReplayGainTags.album(measuredAll) : nil
             for (id, output) in tagged {
                 guard let track = loudness[id], let job = jobs[id] else { continue }
                 do {

@@ -79,13 +79,11 @@ public struct PayloadCleaner: Service {
             }
         }
         let over = maxSeedingBytes > 0 && keptBytes > maxSeedingBytes
-        report.record(
-            .init(
-                checkedAt: Date(), keptBytes: keptBytes, budgetBytes: maxSeedingBytes,
-                overBudgetShortOfGoal: over ? kept.filter(\.shortOfGoal) : []))
+        let short = over ? kept.filter(\.shortOfGoal) : []
+        report.record(.init(checkedAt: Date(), keptBytes: keptBytes, budgetBytes: maxSeedingBytes, overBudgetShortOfGoal: short))
         if over {
             logger.warning(
-                "payloads kept for seeding take \(keptBytes) bytes, over [seeding] max_disk_gb (\(maxSeedingBytes) bytes); \(kept.filter(\.shortOfGoal).count) torrent(s) still short of their goal are kept"
+                "payloads kept for seeding take \(keptBytes) bytes, over [seeding] max_disk_gb (\(maxSeedingBytes) bytes); \(short.count) torrent(s) still short of their goal are kept"
             )
         }
         return removed

@@ -14,8 +14,9 @@ public struct ResumeStore: Sendable {
 
     /// Writes to a temporary file, fsyncs it, then renames it over the old one: a crash leaves
     /// either the previous resume data or the new, never half of one.
-    func save(_ data: Data, for hash: String) throws {
-        let target = path(for: hash)
+    func save(_ data: Data, for hash: String) throws { try Self.writeAtomically(data, to: path(for: hash)) }
+
+    private static func writeAtomically(_ data: Data, to target: String) throws {
         let temporary = target + ".tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data) else {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
@@ -41,17 +42,7 @@ public struct ResumeStore: Sendable {
     func savePolicy(_ policy: SeedingPolicy, for hash: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let target = policyPath(for: hash)
-        let temporary = target + ".tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: try encoder.encode(policy)) else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: temporary])
-        }
-        let fd = open(temporary, O_RDONLY)
-        if fd >= 0 {
-            fsync(fd)
-            close(fd)
-        }
-        guard rename(temporary, target) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        try Self.writeAtomically(try encoder.encode(policy), to: policyPath(for: hash))
     }
 
     /// The stored goal, nil when there is none (or it cannot be read: the session's default applies).

@@ -145,7 +145,8 @@ final class CardigannTracker: Sendable {
             ]
             if let hash = r.infoHash { attrs.append(("infohash", hash)) }
             if let magnet = r.magnet { attrs.append(("magneturl", magnet)) }
-            if let ratio = r.minimumRatio { attrs.append(("minimumratio", "\(ratio)")) }
+            // As Jackett's ResultPage writes it: C#'s double.ToString(), "1" for 1.0, "0.5" for 0.5.
+            if let ratio = r.minimumRatio { attrs.append(("minimumratio", ratio == ratio.rounded() ? "\(Int(ratio))" : "\(ratio)")) }
             if let seed = r.minimumSeedTime { attrs.append(("minimumseedtime", "\(seed)")) }
             let enclosure = r.link ?? r.magnet ?? ""
             return """

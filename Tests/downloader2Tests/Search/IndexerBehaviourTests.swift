@@ -78,7 +78,7 @@ struct IndexerBehaviourTests {
         let dir = TemporaryDirectory("retry-after")
         let limited = CardigannTracker(id: "limited", name: "Limited", releases: [Self.album])
         let other = CardigannTracker(id: "other", name: "Other", releases: [Self.album])
-        limited.rateLimit.withLock { $0 = 5 }
+        limited.rateLimit.withLock { $0 = 10 }
         try await Self.serve([limited, other]) { base in
             let health = IndexerHealth(path: dir.file("indexer-pauses.json"))
             // No client-side rate limit in the way: the searches below must all fall inside the window.
@@ -88,17 +88,22 @@ struct IndexerBehaviourTests {
             let answeredAt = try #require(limited.requests.withLock { $0.last?.at })
             let until = try #require(await health.pausedUntil("limited"))
             let pause = until.timeIntervalSince(try #require(limited.requests.withLock { $0.last?.date }))
-            #expect(pause > 4.5 && pause < 5.5, "paused for the 5 s it asked: \(pause)")
+            #expect(pause > 9.5 && pause < 10.5, "paused for the 10 s it asked: \(pause)")
             #expect(first.candidates.count == 1, "the other indexer answered")
             guard case .rateLimited(let name, _)? = first.errors.first else { Issue.record("\(first.errors)"); return }
             #expect(name == "limited")
             let asked = limited.requests.withLock { $0.count }
-            // Seven more searches inside the window: none reaches it; the other indexer answers each.
-            for _ in 0..<7 {
+            // More searches inside the window: none reaches it; the other indexer answers each. Only those that
+            // ended inside the window count (a slow machine may reach its end before seven are done).
+            var inside = 0
+            for _ in 0..<7 where Date() < until {
                 let again = await search.search(Self.okComputer)
+                guard Date() < until else { break }
+                inside += 1
                 #expect(again.candidates.count == 1 && again.resumeAt != nil)
+                #expect(limited.requests.withLock { $0.count } == asked, "no request inside the Retry-After window")
             }
-            #expect(limited.requests.withLock { $0.count } == asked, "no request inside the Retry-After window")
+            #expect(inside >= 1, "no search ended inside the 10 s window")
             // A restart reads the pause back.
             #expect(await IndexerHealth(path: dir.file("indexer-pauses.json")).pausedUntil("limited") != nil)
             // Once the window has passed (waiting for the pause itself to end), it is asked again.
@@ -107,7 +112,7 @@ struct IndexerBehaviourTests {
             let after = await search.search(Self.okComputer)
             #expect(after.errors.isEmpty, "\(after.errors)")
             let next = try #require(limited.requests.withLock { $0.last?.at })
-            #expect(next - answeredAt >= .seconds(5) - .milliseconds(500), "asked again only after the window: \(next - answeredAt)")
+            #expect(next - answeredAt >= .seconds(10) - .milliseconds(500), "asked again only after the window: \(next - answeredAt)")
         }
     }
 
