@@ -4,7 +4,7 @@ SHELL := /bin/bash
 # Debian packages the build links against, and the tools the tests drive.
 BUILD_PACKAGES := pkg-config libtorrent-rasterbar-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev \
                   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev libebur128-dev
-TEST_PACKAGES  := curl aria2 opentracker ffmpeg chromium chromium-driver dpkg-dev binutils systemd adduser openssl postgresql util-linux e2fsprogs sox libsox-fmt-mp3 lame vorbis-tools opus-tools fluidsynth fluid-soundfont-gm hydrogen-drumkits
+TEST_PACKAGES  := curl aria2 opentracker ffmpeg chromium chromium-driver dpkg-dev binutils systemd adduser openssl postgresql util-linux e2fsprogs sox libsox-fmt-mp3 lame vorbis-tools opus-tools fluidsynth fluid-soundfont-gm hydrogen-drumkits tidy
 PYTHON_TOOLS   := mutagen=mutagen openapi_spec_validator=openapi-spec-validator schemathesis=schemathesis
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
