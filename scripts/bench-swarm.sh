@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Engine to engine: a release seeded by one `downloader2 torrent add --seed` and downloaded by another,
-# on loopback through opentracker, for each way of dialling peers: over TCP while accepting uTP (the
-# default), over uTP first (libtorrent's own default, `dial_utp = true`), and TCP only (`enable_utp = false`).
+# on loopback through opentracker, for each kind of torrent (v1, hybrid v1+v2 as `torrent create` makes
+# by default, v2 only: the same data, one after the other) and for each way of dialling peers: over TCP
+# while accepting uTP (the default), over uTP first (libtorrent's own default, `dial_utp = true`), and
+# TCP only (`enable_utp = false`). KINDS_ONLY=1 runs the three kinds' rounds and aria2c alone.
 # Prints wall time, MB/s and the peak RSS of both sides, libtorrent's own figures for the leecher (disk
 # job queue, disk and hashing time, block requests in flight), and aria2c seeding to aria2c in the same
 # run as the reference. Everything stays on 127.0.0.1.
@@ -29,6 +31,15 @@ for size in "${piece_sizes[@]}"; do
     -o "$work/swarm-$size.torrent" --json > "$work/swarm-$size.json"
   python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/swarm-$size.json" >> "$work/whitelist"
 done
+# The same release as a hybrid v1+v2 torrent and as a v2-only one. A hybrid torrent is announced under
+# both its v1 info-hash and its truncated v2 one; a v2-only torrent under the truncated v2 one.
+for kind in hybrid v2; do
+  flag=(); [ "$kind" = v2 ] && flag=(--v2-only)
+  "$BIN" torrent create "$work/seed/Swarm Release" "${flag[@]}" --tracker "http://127.0.0.1:$tracker_port/announce" \
+    -o "$work/swarm-$kind.torrent" --json > "$work/swarm-$kind.json"
+  python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); [print(h) for h in (d.get("info_hash_v1"), (d.get("info_hash_v2") or "")[:40]) if h]' \
+    "$work/swarm-$kind.json" >> "$work/whitelist"
+done
 default_piece=$("$BIN" torrent info "$work/swarm.torrent" --json | python3 -c 'import json,sys; print(json.load(sys.stdin)["piece_length"])')
 printf 'listen.tcp_udp 127.0.0.1:%s\naccess.whitelist %s\n' "$tracker_port" "$work/whitelist" > "$work/opentracker.conf"
 (cd "$work" && exec opentracker -f "$work/opentracker.conf") > "$work/opentracker.log" 2>&1 &
@@ -45,7 +56,8 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   export DOWNLOADER2_TORRENT_ENABLE_UTP=$2 DOWNLOADER2_TORRENT_DIAL_UTP=$3
   local torrent=${4:-$work/swarm.torrent}
   local -a tuning=("${@:5}")
-  current=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "${torrent%.torrent}.json")
+  # The info-hash the tracker counts seeds under: v1, or the truncated v2 one of a v2-only torrent.
+  current=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("info_hash_v1") or d["info_hash_v2"][:40])' "${torrent%.torrent}.json")
   rm -rf "$work/leech" "$work/seed/.downloader2-resume"; sync
   env "${tuning[@]}" "$BIN" torrent add "$torrent" --dir "$work/seed" --seed > "$work/seeder-$name.log" 2>&1 &
   local seeder=$!; pids+=($seeder)
@@ -78,6 +90,8 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   local completed exit_secs
   completed=$(awk '/ complete: / { print $1 }' "$work/leech-$name.log" | tail -1)
   exit_secs=$(echo "$t1 - $completed" | bc)
+  last_mbps=$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)
+  last_rss=$((rss_leech / 1024))
   results+=("$(printf '%-44s %8.2f s %8.1f MB/s   (engine %5.2f s, %6.1f MB/s)   peak RSS leecher %4d MiB, seeder %4d MiB' "$name" "$secs" \
     "$(echo "$SIZE_MIB * 1.048576 / $secs" | bc -l)" "$engine" "$(echo "$SIZE_MIB * 1.048576 / $engine" | bc -l)" $((rss_leech / 1024)) $((rss_seed / 1024)))")
   echo "${results[-1]}"
@@ -95,10 +109,19 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
 dd if=/dev/zero of="$work/warm-up" bs=1M count="$SIZE_MIB" status=none; rm -f "$work/warm-up"
 echo "== downloader2 → downloader2, ${SIZE_MIB} MiB (each round starts with ${SIZE_MIB} MiB just freed)"
 run_mode "dial TCP, accept uTP (default)" true false
+v1_mbps=$last_mbps v1_rss=$last_rss
+run_mode "hybrid v1+v2 torrent (default settings)" true false "$work/swarm-hybrid.torrent"
+hybrid_mbps=$last_mbps hybrid_rss=$last_rss
+run_mode "v2-only torrent (default settings)" true false "$work/swarm-v2.torrent"
+v2_mbps=$last_mbps v2_rss=$last_rss
+if [ "${KINDS_ONLY:-0}" = 1 ]; then UTP_ROUND=0 TUNING=0; fi
+[ "${KINDS_ONLY:-0}" = 1 ] || {
 run_mode "through the page cache (os_cache = true)" true false "" DOWNLOADER2_TORRENT_OS_CACHE=true
 run_mode "TCP only (enable_utp = false)" false false
 run_mode "posix_disk_io as it is (keep_files_open = false)" true false "" DOWNLOADER2_TORRENT_KEEP_FILES_OPEN=false
 run_mode "disk jobs on a thread of their own (disk_thread = true)" true false "" DOWNLOADER2_TORRENT_DISK_THREAD=true
+run_mode "hybrid v1+v2 through the page cache (os_cache = true)" true false "$work/swarm-hybrid.torrent" DOWNLOADER2_TORRENT_OS_CACHE=true
+}
 [ "${UTP_ROUND:-1}" = 1 ] && run_mode "dial uTP first (dial_utp = true)" true true
 
 # Tuning, each setting changed alone from the defaults (dial TCP), on both sides: the figures behind the defaults.
@@ -132,3 +155,5 @@ printf '%-44s %8.2f s %8.1f MB/s   peak RSS leecher %4d MiB\n' "aria2c → aria2
 echo
 echo "summary:"
 printf '  %s\n' "${results[@]}"
+printf '  kinds of torrent, same data, this run: v1 %.1f MB/s (%d MiB); hybrid %.1f MB/s (%d MiB), %.2f× v1; v2 only %.1f MB/s (%d MiB), %.2f× v1 (goal: ≥ 0.85× v1, peak RSS no higher)\n' \
+  "$v1_mbps" "$v1_rss" "$hybrid_mbps" "$hybrid_rss" "$(echo "$hybrid_mbps / $v1_mbps" | bc -l)" "$v2_mbps" "$v2_rss" "$(echo "$v2_mbps / $v1_mbps" | bc -l)"

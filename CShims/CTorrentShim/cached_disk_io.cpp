@@ -10,15 +10,17 @@
 //   - writes and reads of blocks that lie in ordinary files (not a pad file, not a file the
 //     part file holds because it is not wanted) use pwrite/pread on a descriptor kept open per file;
 //   - a v1 piece whose blocks were all written in order in this session is hashed from the
-//     written blocks (SHA-1 fed as each block is written): no read-back; any other v1 piece is
-//     read back through the open descriptors;
+//     written blocks (SHA-1 fed as each block is written): no read-back; the SHA-256 of each 16 KiB
+//     block of a v2 or hybrid torrent is taken from the written bytes too, in any order, so a v2
+//     piece none of whose blocks was lost is hashed without a read-back as well; any other piece
+//     is read back through the open descriptors;
 //   - with the OS cache off (`disk_io_write_mode = disable_os_cache`), a piece whose blocks arrive in
 //     order is held in memory and written whole when its last block arrives, with O_DIRECT where
 //     the file offset and length allow (the rest through the page cache), by a writer thread of
 //     its own: the last block's completion is posted once the piece is on disk, with its error if
 //     the write failed. No page-cache pages are filled by downloads (docs/NOTES.md, "libtorrent:
 //     writing past the page cache"). Anything that reads or closes the files waits for the writer;
-//   - everything else (part files, renamed files, v2 hashes, checking, moving, deleting) goes to
+//   - everything else (part files, renamed files, single v2 blocks, checking, moving, deleting) goes to
 //     posix_disk_io as before, after the torrent's open descriptors are closed wherever
 //     posix_disk_io may touch the files.
 // Every job still runs inside the call that issues it, on the network thread, in issue order, and
@@ -113,6 +115,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
         t.save_path = params.path;
         t.priorities = params.priorities;
         t.direct = m_past_cache && m_settings.get_int(settings_pack::disk_io_write_mode) == settings_pack::disable_os_cache;
+        t.v2 = params.files.v2();
         for (file_index_t const index : params.files.file_range()) {
             if (params.files.pad_file_at(index)) t.pads = true;
         }
@@ -132,8 +135,10 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     bool async_write(storage_index_t storage, peer_request const &r, char const *buf, std::shared_ptr<disk_observer> observer,
                      std::function<void(storage_error const &)> handler, disk_job_flags_t flags) override {
         torrent *t = find(storage);
-        // The written bytes go to the piece's SHA-1 whatever stores them, as long as they come in order.
+        // The written bytes go to the piece's SHA-1 whatever stores them, as long as they come in
+        // order, and to their block's SHA-256 in a v2 or hybrid torrent.
         if (t) feed_hash(*t, r, buf);
+        if (t && t->v2) feed_block_hash(*t, r, buf);
         if (t && t->cached) {
             auto const start = clock_type::now();
             hold const held = hold_block(*t, storage, r, buf, handler);
@@ -149,12 +154,16 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             }
             if (failure.ec) {
                 forget(*t, r.piece, false);
+                t->block_hashes.erase(static_cast<int>(r.piece));
                 t->write_failed[static_cast<int>(r.piece)] = failure;
                 boost::asio::post(m_ios, [h = std::move(handler), failure] { h(failure); });
                 return false;
             }
         }
-        if (t) forget(*t, r.piece, true);
+        if (t) {
+            forget(*t, r.piece, true);
+            forget_block_hash(*t, r);  // posix_disk_io writes it: what reaches the file is read back
+        }
         return m_inner->async_write(storage, r, buf, std::move(observer), std::move(handler), flags);
     }
 
@@ -196,20 +205,31 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                 storage_error const error = failed->second;
                 t->write_failed.erase(failed);
                 forget(*t, piece, false);
+                t->block_hashes.erase(static_cast<int>(piece));
                 boost::asio::post(m_ios, [h = std::move(handler), piece, error] { h(piece, sha1_hash(), error); });
                 return;
             }
+            bool const want_v1 = bool(flags & disk_interface::v1_hash);
+            // A v2-only torrent: libtorrent asks no piece's SHA-1, so none is computed from here on.
+            if (!want_v1 && !v2.empty()) t->v1 = false;
             auto found = t->hashes.find(static_cast<int>(piece));
             bool const whole = found != t->hashes.end() && found->second.next == t->files->piece_size(piece);
-            if (whole && v2.empty() && (flags & disk_interface::v1_hash)) {
+            auto blocks = t->block_hashes.find(static_cast<int>(piece));
+            bool const all_blocks = blocks != t->block_hashes.end() && blocks->second.missing == 0 &&
+                                    blocks->second.hashes.size() == v2.size();
+            if ((!want_v1 || whole) && (v2.empty() || all_blocks) && (want_v1 || !v2.empty())) {
                 auto const start = clock_type::now();
-                sha1_hash const hash = found->second.sha1.final();
-                forget(*t, piece, true);  // nothing is held: the piece was queued or written with its last block
+                sha1_hash const hash = want_v1 ? found->second.sha1.final() : sha1_hash();
+                if (!v2.empty()) std::copy(blocks->second.hashes.begin(), blocks->second.hashes.end(), v2.begin());
+                // Nothing is held: the piece was queued or written with its last block.
+                forget(*t, piece, true);
+                t->block_hashes.erase(static_cast<int>(piece));
                 std::int64_t const micros = total_microseconds(clock_type::now() - start);
                 m_counters.inc_stats_counter(counters::disk_hash_time, micros);
                 m_counters.inc_stats_counter(counters::disk_job_time, micros);
                 // libtorrent asks as soon as the last block's write is issued: while the writer has
                 // the piece, the answer waits for it, and a failed write fails the hash job too.
+                // The block hashes are in `v2` already: libtorrent keeps that vector in `handler`.
                 if (t->writing.count(static_cast<int>(piece))) {
                     t->hash_waiting[static_cast<int>(piece)] = {std::move(handler), hash};
                     return;
@@ -218,25 +238,30 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                 return;
             }
             if (found != t->hashes.end()) forget(*t, piece, true);
+            t->block_hashes.erase(static_cast<int>(piece));
             if (t->writing.count(static_cast<int>(piece))) drain();
-            // Not seen whole (checking, seed mode, a resumed piece): read back through the open files.
-            if (t->cached && v2.empty() && (flags & disk_interface::v1_hash)) {
+            // Not seen whole (checking, seed mode, a resumed piece, a lost block): read back through
+            // the open files. The v1 piece runs into the pad after a file; the v2 blocks stop at it.
+            if (t->cached && (want_v1 || !v2.empty())) {
                 auto const start = clock_type::now();
                 hasher sha1;
-                int const size = t->files->piece_size(piece);
-                int blocks = 0;
+                int const size2 = v2.empty() ? 0 : t->files->piece_size2(piece);
+                int const size = want_v1 ? t->files->piece_size(piece) : size2;
+                int blocks_read = 0;
                 bool read = true;
-                for (int offset = 0; offset < size && read; offset += default_block_size, ++blocks) {
+                for (int offset = 0; offset < size && read; offset += default_block_size, ++blocks_read) {
                     int const length = std::min(default_block_size, size - offset);
                     read = read_block(*t, piece, offset, m_scratch, length);
-                    if (read) sha1.update(m_scratch, length);
+                    if (!read) break;
+                    if (want_v1) sha1.update(m_scratch, length);
+                    if (offset < size2) v2[offset / default_block_size] = hasher256(m_scratch, std::min(length, size2 - offset)).final();
                 }
                 if (read) {
-                    sha1_hash const hash = sha1.final();
+                    sha1_hash const hash = want_v1 ? sha1.final() : sha1_hash();
                     std::int64_t const micros = total_microseconds(clock_type::now() - start);
-                    m_counters.inc_stats_counter(counters::num_read_back, blocks);
-                    m_counters.inc_stats_counter(counters::num_blocks_read, blocks);
-                    m_counters.inc_stats_counter(counters::num_read_ops, blocks);
+                    m_counters.inc_stats_counter(counters::num_read_back, blocks_read);
+                    m_counters.inc_stats_counter(counters::num_blocks_read, blocks_read);
+                    m_counters.inc_stats_counter(counters::num_read_ops, blocks_read);
                     m_counters.inc_stats_counter(counters::disk_hash_time, micros);
                     m_counters.inc_stats_counter(counters::disk_job_time, micros);
                     boost::asio::post(m_ios, [h = std::move(handler), piece, hash] { h(piece, hash, storage_error()); });
@@ -338,6 +363,7 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     void async_clear_piece(storage_index_t storage, piece_index_t index, std::function<void(piece_index_t)> handler) override {
         if (torrent *t = find(storage)) {
             forget(*t, index, false);
+            t->block_hashes.erase(static_cast<int>(index));
             t->write_failed.erase(static_cast<int>(index));
         }
         m_inner->async_clear_piece(storage, index, std::move(handler));
@@ -395,11 +421,21 @@ private:
         int held = 0;
     };
 
+    // The SHA-256 of each 16 KiB block of a piece's v2 part (it stops where the piece's file ends),
+    // taken from the bytes written; `missing` counts the blocks not seen yet.
+    struct piece_block_hashes {
+        std::vector<sha256_hash> hashes;
+        std::vector<bool> seen;
+        int missing = 0;
+    };
+
     struct torrent {
         storage_holder inner;
         bool cached = true;
         bool pads = false;  // the torrent has pad files
         bool direct = false;  // whole pieces are written past the page cache (O_DIRECT)
+        bool v2 = false;  // the torrent has SHA-256 block hashes (v2 or hybrid)
+        bool v1 = true;   // its pieces have a SHA-1 (false once a hash job of a v2-only torrent asks none)
         file_storage const *files = nullptr;
         std::string save_path;
         aux::vector<download_priority_t, file_index_t> priorities;
@@ -408,6 +444,7 @@ private:
         // Set by the completion of a failed async_set_file_priority (on the network thread).
         std::shared_ptr<std::atomic<bool>> priority_failed = std::make_shared<std::atomic<bool>>(false);
         std::unordered_map<int, piece_hash> hashes;
+        std::unordered_map<int, piece_block_hashes> block_hashes;
         std::multiset<int> writing;  // pieces the writer thread has not finished (once per job)
         std::map<int, storage_error> write_failed;  // pieces a block of which the disk refused, until hashed
         // Hash jobs of pieces the writer has: answered when it is done with them.
@@ -529,8 +566,41 @@ private:
             forget(t, r.piece, true);
             return;
         }
-        found->second.sha1.update(buf, r.length);
+        if (t.v1) found->second.sha1.update(buf, r.length);
         found->second.next += r.length;
+    }
+
+    // The block's SHA-256 over its bytes inside the piece's v2 part (a block that straddles the end
+    // of a file is hashed up to it; one wholly in the pad after it is never requested). Blocks may
+    // come in any order; a block written again replaces its hash.
+    void feed_block_hash(torrent &t, peer_request const &r, char const *buf) {
+        int const size2 = t.files->piece_size2(r.piece);
+        if (r.start >= size2 || r.start % default_block_size != 0) return;
+        piece_block_hashes &entry = t.block_hashes[static_cast<int>(r.piece)];
+        if (entry.hashes.empty()) {
+            int const blocks = t.files->blocks_in_piece2(r.piece);
+            entry.hashes.resize(static_cast<std::size_t>(blocks));
+            entry.seen.assign(static_cast<std::size_t>(blocks), false);
+            entry.missing = blocks;
+        }
+        std::size_t const block = static_cast<std::size_t>(r.start / default_block_size);
+        if (block >= entry.hashes.size()) return;
+        entry.hashes[block] = hasher256(buf, std::min(r.length, size2 - r.start)).final();
+        if (!entry.seen[block]) {
+            entry.seen[block] = true;
+            --entry.missing;
+        }
+    }
+
+    // A block whose bytes this backend did not write: its piece's blocks are read back to be hashed.
+    static void forget_block_hash(torrent &t, peer_request const &r) {
+        auto found = t.block_hashes.find(static_cast<int>(r.piece));
+        if (found == t.block_hashes.end()) return;
+        std::size_t const block = static_cast<std::size_t>(r.start / default_block_size);
+        if (block < found->second.seen.size() && found->second.seen[block]) {
+            found->second.seen[block] = false;
+            ++found->second.missing;
+        }
     }
 
     static bool touches_pad_file(torrent const &t, peer_request const &r) {
@@ -648,7 +718,10 @@ private:
                 auto writing = found->second.writing.find(job->piece);
                 if (writing != found->second.writing.end()) found->second.writing.erase(writing);
                 if (job->refused_direct) found->second.direct = false;
-                if (job->error) found->second.hashes.erase(job->piece);
+                if (job->error) {
+                    found->second.hashes.erase(job->piece);
+                    found->second.block_hashes.erase(job->piece);
+                }
             }
             storage_error error;
             if (job->error) {
@@ -720,6 +793,7 @@ private:
             found->second.held = 0;
             if (!written) t.hashes.erase(found);
         }
+        if (!written) t.block_hashes.erase(static_cast<int>(piece));
         if (!written) {
             if (!failure.ec) {
                 failure.ec = boost::system::error_code(EIO, boost::system::generic_category());
@@ -747,6 +821,7 @@ private:
     void forget_all(torrent &t, bool write) {
         if (write) write_all_held(t);
         t.hashes.clear();
+        t.block_hashes.clear();
         t.write_failed.clear();
     }
 

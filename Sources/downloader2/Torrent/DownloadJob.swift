@@ -91,7 +91,10 @@ struct DownloadJob: Sendable {
 /// queue, on hashing, or on requests the peer has not answered.
 struct EngineSampler: Sendable {
     static let gauges = ["disk.queued_disk_jobs", "disk.num_running_disk_jobs", "disk.queued_write_bytes", "disk.num_running_threads"]
-    static let counters = ["disk.num_blocks_written", "disk.disk_write_time", "disk.disk_hash_time", "disk.disk_job_time"]
+    static let counters = [
+        "disk.num_blocks_written", "disk.disk_write_time", "disk.disk_hash_time", "disk.disk_job_time", "disk.num_read_back",
+        "disk.num_blocks_read", "ses.num_piece_passed", "ses.num_piece_failed",
+    ]
 
     var samples = 0
     var peak: [String: Int64] = [:]
@@ -140,6 +143,9 @@ struct EngineSampler: Sendable {
         var parts = [
             "disk job time \(seconds("disk.disk_job_time")) (writing \(seconds("disk.disk_write_time")), hashing \(seconds("disk.disk_hash_time")))",
             "blocks written \(number("disk.num_blocks_written"))",
+            // Blocks read from the files again to hash their piece: none when pieces are hashed as written.
+            "blocks read back to hash \(number("disk.num_read_back")) (read in all \(number("disk.num_blocks_read")))",
+            "pieces passed \(number("ses.num_piece_passed")), failed \(number("ses.num_piece_failed"))",
             "queued for writing \(gauge("disk.queued_write_bytes", mib))",
             "requests in flight \(requests)",
         ]
