@@ -17,8 +17,9 @@
 //   - with the OS cache off (`disk_io_write_mode = disable_os_cache`), a piece whose blocks arrive in
 //     order is held in memory and written whole when its last block arrives, with O_DIRECT where
 //     the file offset and length allow (the rest through the page cache), by a writer thread of
-//     its own: the last block's completion is posted once the piece is on disk, with its error if
-//     the write failed. No page-cache pages are filled by downloads (docs/NOTES.md, "libtorrent:
+//     its own, which also hashes it from the held bytes (its SHA-1 and its blocks' SHA-256), so
+//     the network thread does neither: the last block's completion and the piece's hash job are
+//     answered once the piece is on disk, with the error if the write failed. No page-cache pages are filled by downloads (docs/NOTES.md, "libtorrent:
 //     writing past the page cache"). Anything that reads or closes the files waits for the writer;
 //   - everything else (part files, renamed files, single v2 blocks, checking, moving, deleting) goes to
 //     posix_disk_io as before, after the torrent's open descriptors are closed wherever
@@ -136,12 +137,20 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                      std::function<void(storage_error const &)> handler, disk_job_flags_t flags) override {
         torrent *t = find(storage);
         // The written bytes go to the piece's SHA-1 whatever stores them, as long as they come in
-        // order, and to their block's SHA-256 in a v2 or hybrid torrent.
-        if (t) feed_hash(*t, r, buf);
-        if (t && t->v2) feed_block_hash(*t, r, buf);
+        // order, and to their block's SHA-256 in a v2 or hybrid torrent. A hybrid piece held in
+        // memory has its SHA-1 taken by the writer thread from the held bytes: the network thread
+        // then hashes each byte once, as for a v1 or a v2 torrent.
+        bool deferred = false;
+        if (t) {
+            sequence(*t, r);
+            deferred = sha1_deferred(*t, r.piece);
+            if (t->v2) feed_block_hashes(*t, r.piece, buf, r.start, r.length);
+            if (!deferred) feed_sha1_now(*t, r, buf);
+        }
         if (t && t->cached) {
             auto const start = clock_type::now();
             hold const held = hold_block(*t, storage, r, buf, handler);
+            if (deferred && held == hold::no) feed_sha1_now(*t, r, buf);  // not kept: its piece is no longer held
             if (held == hold::queued) {
                 count_write(start);
                 return false;
@@ -198,6 +207,10 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
                     std::function<void(piece_index_t, sha1_hash const &, storage_error const &)> handler) override {
         torrent *t = find(storage);
         if (t) {
+            int const key = static_cast<int>(piece);
+            // Bytes still held (a piece not queued whole) are hashed as they are written out.
+            auto held = t->hashes.find(key);
+            if (held != t->hashes.end() && held->second.buffer.data) write_held(*t, piece);
             // A piece whose write the disk refused: the hash job fails with the same error (read
             // back, the short file would only say "file too short").
             auto failed = t->write_failed.find(static_cast<int>(piece));
@@ -212,28 +225,35 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             bool const want_v1 = bool(flags & disk_interface::v1_hash);
             // A v2-only torrent: libtorrent asks no piece's SHA-1, so none is computed from here on.
             if (!want_v1 && !v2.empty()) t->v1 = false;
-            auto found = t->hashes.find(static_cast<int>(piece));
-            bool const whole = found != t->hashes.end() && found->second.next == t->files->piece_size(piece);
-            auto blocks = t->block_hashes.find(static_cast<int>(piece));
+            auto found = t->hashes.find(key);
+            // The writer has the piece and hashes it: the answer waits for it, and a failed write
+            // fails the hash job too (libtorrent asks as soon as the last block's write is issued).
+            // The block hashes go into `v2` then: libtorrent keeps that vector alive in `handler`.
+            auto blocks = t->block_hashes.find(key);
             bool const all_blocks = blocks != t->block_hashes.end() && blocks->second.missing == 0 &&
                                     blocks->second.hashes.size() == v2.size();
-            if ((!want_v1 || whole) && (v2.empty() || all_blocks) && (want_v1 || !v2.empty())) {
-                auto const start = clock_type::now();
-                sha1_hash const hash = want_v1 ? found->second.sha1.final() : sha1_hash();
+            if (found != t->hashes.end() && found->second.job != 0 && t->writing.count(key) &&
+                (!want_v1 || found->second.job_v1) && (v2.empty() || all_blocks)) {
                 if (!v2.empty()) std::copy(blocks->second.hashes.begin(), blocks->second.hashes.end(), v2.begin());
-                // Nothing is held: the piece was queued or written with its last block.
-                forget(*t, piece, true);
-                t->block_hashes.erase(static_cast<int>(piece));
+                t->hash_waiting[key] = hash_wait{std::move(handler), want_v1, found->second.job};
+                t->hashes.erase(found);
+                t->block_hashes.erase(key);
+                return;
+            }
+            if (t->writing.count(key)) {
+                drain();  // the writer's results land in the piece's hashes
+                found = t->hashes.find(key);
+            }
+            bool const whole = found != t->hashes.end() && found->second.job == 0 && found->second.hashed >= data_end(*t, piece);
+            if ((!want_v1 || (whole && t->v1)) && (v2.empty() || all_blocks) && (want_v1 || !v2.empty())) {
+                auto const start = clock_type::now();
+                sha1_hash const hash = want_v1 ? piece_sha1(*t, piece, found->second) : sha1_hash();
+                if (!v2.empty()) std::copy(blocks->second.hashes.begin(), blocks->second.hashes.end(), v2.begin());
+                t->hashes.erase(key);
+                t->block_hashes.erase(key);
                 std::int64_t const micros = total_microseconds(clock_type::now() - start);
                 m_counters.inc_stats_counter(counters::disk_hash_time, micros);
                 m_counters.inc_stats_counter(counters::disk_job_time, micros);
-                // libtorrent asks as soon as the last block's write is issued: while the writer has
-                // the piece, the answer waits for it, and a failed write fails the hash job too.
-                // The block hashes are in `v2` already: libtorrent keeps that vector in `handler`.
-                if (t->writing.count(static_cast<int>(piece))) {
-                    t->hash_waiting[static_cast<int>(piece)] = {std::move(handler), hash};
-                    return;
-                }
                 boost::asio::post(m_ios, [h = std::move(handler), piece, hash] { h(piece, hash, storage_error()); });
                 return;
             }
@@ -413,12 +433,22 @@ private:
 
     // A piece's SHA-1, fed with its blocks while they arrive in order from its first byte, and with
     // the OS cache off, the blocks themselves (`held` bytes from the piece's start) until it is whole.
+    //
+    // In a hybrid torrent the bytes kept in the buffer go to the SHA-1 when the buffer is written:
+    // by the writer thread when the piece is queued whole (its `job`; the result comes back with
+    // the write), or here when what was held is written early. `hashed` counts the bytes fed so far.
     struct piece_hash {
         hasher sha1;
         int next = 0;
+        int hashed = 0;
         held_buffer buffer;
         int skew = 0;  // where in the buffer the piece starts (see take_piece_buffer)
         int held = 0;
+        bool deferred = false;  // its SHA-1 is taken from the buffer (hybrid): `hashed` stays behind
+        std::uint64_t job = 0;  // the writer job that has the piece, 0 when none
+        bool job_v1 = false;    // that job gives the piece's SHA-1
+        bool final = false;     // `result` is the piece's SHA-1
+        sha1_hash result;
     };
 
     // The SHA-256 of each 16 KiB block of a piece's v2 part (it stops where the piece's file ends),
@@ -427,6 +457,12 @@ private:
         std::vector<sha256_hash> hashes;
         std::vector<bool> seen;
         int missing = 0;
+    };
+
+    struct hash_wait {
+        std::function<void(piece_index_t, sha1_hash const &, storage_error const &)> handler;
+        bool v1 = false;  // its SHA-1 is asked (the v2 block hashes are given already)
+        std::uint64_t job = 0;
     };
 
     struct torrent {
@@ -448,7 +484,7 @@ private:
         std::multiset<int> writing;  // pieces the writer thread has not finished (once per job)
         std::map<int, storage_error> write_failed;  // pieces a block of which the disk refused, until hashed
         // Hash jobs of pieces the writer has: answered when it is done with them.
-        std::map<int, std::pair<std::function<void(piece_index_t, sha1_hash const &, storage_error const &)>, sha1_hash>> hash_waiting;
+        std::map<int, hash_wait> hash_waiting;
     };
 
     // One piece for the writer thread: where each part goes (an O_DIRECT descriptor with the
@@ -472,6 +508,20 @@ private:
         file_index_t failed_file{0};
         bool refused_direct = false;
         std::int64_t micros = 0;  // spent writing, on the writer thread
+        // The piece's SHA-1: given (`has_sha1`), or with `v1` finished by the writer from `sha1`
+        // over `length` bytes at `data` (the piece from `from`) up to the pad that follows the
+        // piece's file (`data_end`), and zeroes up to `piece_size`.
+        std::uint64_t id = 0;
+        bool has_sha1 = false;
+        bool v1 = false;
+        hasher sha1;
+        char const *data = nullptr;
+        int from = 0;
+        int length = 0;
+        int data_end = 0;
+        int piece_size = 0;
+        sha1_hash sha1_result;
+        std::int64_t hash_micros = 0;
     };
 
     // The writer thread and its queue. Shared with the completions it posts to the network thread,
@@ -487,6 +537,30 @@ private:
         std::thread thread;
         std::mutex owner_mutex;
         cached_disk_io *owner = nullptr;
+        // A second thread takes a piece's SHA-1 while the writer writes it (the write mostly waits
+        // for the disk): one job at a time, handed over and waited for by the writer.
+        std::mutex hash_mutex;
+        std::condition_variable hash_wake;  // a job to hash, or stop
+        std::condition_variable hash_done;  // the job is hashed
+        write_job *hashing = nullptr;
+        bool hash_stopping = false;
+        std::thread hasher;
+
+        void run_hasher() {
+            std::unique_lock<std::mutex> lock(hash_mutex);
+            while (true) {
+                hash_wake.wait(lock, [&] { return hash_stopping || hashing; });
+                if (!hashing) return;
+                write_job *job = hashing;
+                lock.unlock();
+                auto const start = clock_type::now();
+                hash(*job);
+                job->hash_micros = total_microseconds(clock_type::now() - start);
+                lock.lock();
+                hashing = nullptr;
+                hash_done.notify_all();
+            }
+        }
 
         void run(io_context &ios, std::shared_ptr<writer_state> self) {
             std::unique_lock<std::mutex> lock(mutex);
@@ -497,9 +571,18 @@ private:
                 queue.pop_front();
                 busy = true;
                 lock.unlock();
+                if (job->v1) {
+                    std::lock_guard<std::mutex> handing(hash_mutex);
+                    hashing = job.get();
+                }
+                if (job->v1) hash_wake.notify_one();
                 auto const start = clock_type::now();
                 perform(*job);
                 job->micros = total_microseconds(clock_type::now() - start);
+                if (job->v1) {
+                    std::unique_lock<std::mutex> waiting(hash_mutex);
+                    hash_done.wait(waiting, [&] { return hashing == nullptr; });
+                }
                 lock.lock();
                 done.push_back(std::move(job));
                 busy = false;
@@ -509,6 +592,16 @@ private:
                     if (self->owner) self->owner->reap();
                 });
             }
+        }
+
+        static void hash(write_job &job) {
+            if (!job.v1) return;
+            int const end = std::min(job.length, job.data_end - job.from);
+            if (end > 0) job.sha1.update(job.data, end);
+            for (int zeroes = job.piece_size - job.data_end; zeroes > 0; zeroes -= default_block_size) {
+                job.sha1.update(zero_block(), std::min(zeroes, default_block_size));
+            }
+            job.sha1_result = job.sha1.final();
         }
 
         // Only a refusal of O_DIRECT itself (EINVAL) falls back to the page cache: any other error
@@ -535,6 +628,12 @@ private:
             }
             wake.notify_all();
             if (thread.joinable()) thread.join();
+            {
+                std::lock_guard<std::mutex> lock(hash_mutex);
+                hash_stopping = true;
+            }
+            hash_wake.notify_all();
+            if (hasher.joinable()) hasher.join();
         }
     };
 
@@ -551,7 +650,11 @@ private:
         return &t;
     }
 
-    void feed_hash(torrent &t, peer_request const &r, char const *buf) {
+    // Follows the piece's blocks while they come in order from its first byte (a held piece keeps
+    // them in its buffer). Out of order, written again, or (v1) partly padding, whose bytes
+    // posix_disk_io hashes as zeroes whatever the peer sent: the piece is hashed by reading it back.
+    // In a v2 or hybrid torrent a pad only ever follows a file's last byte, and the hashes stop there.
+    void sequence(torrent &t, peer_request const &r) {
         int const piece = static_cast<int>(r.piece);
         auto found = t.hashes.find(piece);
         if (found == t.hashes.end()) {
@@ -559,35 +662,83 @@ private:
             found = t.hashes.emplace(piece, piece_hash()).first;
             // Only a piece this backend writes itself is gathered in a buffer.
             if (t.direct && t.cached) take_piece_buffer(t, r.piece, found->second);
+            found->second.deferred = found->second.buffer.data && t.v1 && t.v2;
         }
-        if (found->second.next != r.start || touches_pad_file(t, r)) {
-            // Out of order, written again, or partly padding (posix_disk_io hashes zeroes there,
-            // whatever the peer sent): hashed by reading it back.
+        if (found->second.next != r.start || found->second.job != 0 || (!t.v2 && touches_pad_file(t, r))) {
             forget(t, r.piece, true);
             return;
         }
-        if (t.v1) found->second.sha1.update(buf, r.length);
         found->second.next += r.length;
     }
 
-    // The block's SHA-256 over its bytes inside the piece's v2 part (a block that straddles the end
-    // of a file is hashed up to it; one wholly in the pad after it is never requested). Blocks may
-    // come in any order; a block written again replaces its hash.
-    void feed_block_hash(torrent &t, peer_request const &r, char const *buf) {
-        int const size2 = t.files->piece_size2(r.piece);
-        if (r.start >= size2 || r.start % default_block_size != 0) return;
-        piece_block_hashes &entry = t.block_hashes[static_cast<int>(r.piece)];
+    // Whether the piece's SHA-1 waits for its held bytes (see piece_hash).
+    static bool sha1_deferred(torrent const &t, piece_index_t piece) {
+        auto found = t.hashes.find(static_cast<int>(piece));
+        return found != t.hashes.end() && found->second.deferred && found->second.buffer.data;
+    }
+
+    // The block, next in its piece, into the piece's SHA-1 now.
+    void feed_sha1_now(torrent &t, peer_request const &r, char const *buf) {
+        auto found = t.hashes.find(static_cast<int>(r.piece));
+        if (found == t.hashes.end() || found->second.next != r.start + r.length) return;
+        if (found->second.hashed == r.start) feed_sha1(t, r.piece, found->second, buf, r.start, r.length);
+        else forget(t, r.piece, true);
+    }
+
+    // Where the piece's own bytes end: a v2 or hybrid piece stops at its file's end, the pad after
+    // it is zeroes; a v1 piece is whole.
+    static int data_end(torrent const &t, piece_index_t piece) {
+        return t.v2 ? t.files->piece_size2(piece) : t.files->piece_size(piece);
+    }
+
+    static char const *zero_block() {
+        static char const zeroes[default_block_size] = {};
+        return zeroes;
+    }
+
+    // `length` bytes of the piece from `start` (at `bytes`), after the `hashed` ones, into its SHA-1.
+    void feed_sha1(torrent const &t, piece_index_t piece, piece_hash &h, char const *bytes, int start, int length) {
+        int const end = data_end(t, piece);
+        if (t.v1 && start < end) h.sha1.update(bytes, std::min(length, end - start));
+        h.hashed = start + length;
+    }
+
+    // The piece's SHA-1: from the writer, or what was fed followed by the pad's zeroes.
+    sha1_hash piece_sha1(torrent const &t, piece_index_t piece, piece_hash const &h) const {
+        if (h.final) return h.result;
+        hasher sha1(h.sha1);
+        for (int zeroes = t.files->piece_size(piece) - data_end(t, piece); zeroes > 0; zeroes -= default_block_size) {
+            sha1.update(zero_block(), std::min(zeroes, default_block_size));
+        }
+        return sha1.final();
+    }
+
+    // The SHA-256 of each block of `length` bytes of the piece from `start` (at `bytes`), over its
+    // bytes inside the piece's v2 part (a block that straddles the end of a file is hashed up to it;
+    // one wholly in the pad after it is never requested). Blocks may come in any order; a block
+    // written again replaces its hash.
+    void feed_block_hashes(torrent &t, piece_index_t piece, char const *bytes, int start, int length) {
+        int const size2 = t.files->piece_size2(piece);
+        for (int offset = start; offset < start + length && offset < size2; offset += default_block_size) {
+            if (offset % default_block_size != 0) return;
+            set_block_hash(t, piece, offset / default_block_size,
+                           hasher256(bytes + (offset - start), std::min({default_block_size, size2 - offset, start + length - offset})).final());
+        }
+    }
+
+    void set_block_hash(torrent &t, piece_index_t piece, int block, sha256_hash const &hash) {
+        piece_block_hashes &entry = t.block_hashes[static_cast<int>(piece)];
         if (entry.hashes.empty()) {
-            int const blocks = t.files->blocks_in_piece2(r.piece);
+            int const blocks = t.files->blocks_in_piece2(piece);
             entry.hashes.resize(static_cast<std::size_t>(blocks));
             entry.seen.assign(static_cast<std::size_t>(blocks), false);
             entry.missing = blocks;
         }
-        std::size_t const block = static_cast<std::size_t>(r.start / default_block_size);
-        if (block >= entry.hashes.size()) return;
-        entry.hashes[block] = hasher256(buf, std::min(r.length, size2 - r.start)).final();
-        if (!entry.seen[block]) {
-            entry.seen[block] = true;
+        std::size_t const index = static_cast<std::size_t>(block);
+        if (index >= entry.hashes.size()) return;
+        entry.hashes[index] = hash;
+        if (!entry.seen[index]) {
+            entry.seen[index] = true;
             --entry.missing;
         }
     }
@@ -628,7 +779,7 @@ private:
         }
         std::memcpy(h.buffer.data + h.skew + r.start, buf, static_cast<std::size_t>(r.length));
         h.held += r.length;
-        if (h.held < t.files->piece_size(r.piece)) return hold::kept;
+        if (h.held < data_end(t, r.piece)) return hold::kept;
         if (queue_piece(t, storage, r.piece, h, handler)) return hold::queued;
         if (write_held(t, r.piece)) return hold::kept;
         // The piece could not be written: this block's write fails below (posix_disk_io reports the
@@ -645,6 +796,24 @@ private:
         if (!plan_parts(t, piece, h.buffer.data + h.skew, h.held, job->parts)) return false;
         job->storage = storage;
         job->piece = static_cast<int>(piece);
+        // The piece's SHA-1 goes with the job: finished by the writer from the held bytes not fed
+        // yet (a hybrid piece), or already whole.
+        job->id = ++m_jobs;
+        job->has_sha1 = t.v1;
+        job->v1 = t.v1 && h.hashed < h.held;
+        if (job->v1) {
+            job->sha1 = h.sha1;
+            job->data = h.buffer.data + h.skew + h.hashed;
+            job->from = h.hashed;
+            job->length = h.held - h.hashed;
+            job->data_end = data_end(t, piece);
+            job->piece_size = t.files->piece_size(piece);
+        } else if (t.v1) {
+            job->sha1_result = piece_sha1(t, piece, h);
+        }
+        h.job = job->id;
+        h.job_v1 = job->has_sha1;
+        h.hashed = h.held;
         job->buffer = std::move(h.buffer);
         job->handler = std::move(handler);
         h.held = 0;
@@ -697,6 +866,7 @@ private:
             m_writer = std::make_shared<writer_state>();
             m_writer->owner = this;
             m_writer->thread = std::thread([w = m_writer, &ios = m_ios] { w->run(ios, w); });
+            m_writer->hasher = std::thread([w = m_writer] { w->run_hasher(); });
         }
         return *m_writer;
     }
@@ -713,14 +883,23 @@ private:
             // The time the writer spent: the block that queued the piece counted none of it.
             m_counters.inc_stats_counter(counters::disk_write_time, job->micros);
             m_counters.inc_stats_counter(counters::disk_job_time, job->micros);
+            m_counters.inc_stats_counter(counters::disk_hash_time, job->hash_micros);
+            m_counters.inc_stats_counter(counters::disk_job_time, job->hash_micros);
             auto found = m_torrents.find(job->storage);
             if (found != m_torrents.end()) {
-                auto writing = found->second.writing.find(job->piece);
-                if (writing != found->second.writing.end()) found->second.writing.erase(writing);
-                if (job->refused_direct) found->second.direct = false;
+                torrent &t = found->second;
+                auto writing = t.writing.find(job->piece);
+                if (writing != t.writing.end()) t.writing.erase(writing);
+                if (job->refused_direct) t.direct = false;
+                // The piece's hashes, for a hash job that comes later.
+                auto hashes = t.hashes.find(job->piece);
                 if (job->error) {
-                    found->second.hashes.erase(job->piece);
-                    found->second.block_hashes.erase(job->piece);
+                    if (hashes != t.hashes.end()) t.hashes.erase(hashes);
+                    t.block_hashes.erase(job->piece);
+                } else if (hashes != t.hashes.end() && hashes->second.job == job->id) {
+                    hashes->second.job = 0;
+                    hashes->second.final = job->has_sha1;
+                    hashes->second.result = job->sha1_result;
                 }
             }
             storage_error error;
@@ -732,10 +911,11 @@ private:
             boost::asio::post(m_ios, [h = std::move(job->handler), error] { h(error); });
             if (found != m_torrents.end()) {
                 auto waiting = found->second.hash_waiting.find(job->piece);
-                if (waiting != found->second.hash_waiting.end()) {
+                if (waiting != found->second.hash_waiting.end() && waiting->second.job == job->id) {
                     piece_index_t const piece(job->piece);
-                    sha1_hash const hash = job->error ? sha1_hash() : waiting->second.second;
-                    boost::asio::post(m_ios, [h = std::move(waiting->second.first), piece, hash, error] { h(piece, hash, error); });
+                    hash_wait &wait = waiting->second;
+                    sha1_hash const hash = job->error || !wait.v1 ? sha1_hash() : job->sha1_result;
+                    boost::asio::post(m_ios, [h = std::move(wait.handler), piece, hash, error] { h(piece, hash, error); });
                     found->second.hash_waiting.erase(waiting);
                 }
             }
@@ -766,6 +946,10 @@ private:
         piece_hash &h = found->second;
         bool written = true;
         storage_error failure;
+        if (h.held > h.hashed) {
+            // What the buffer holds is not in the SHA-1 yet (a hybrid piece): it is now, before it goes.
+            feed_sha1(t, piece, h, h.buffer.data + h.skew + h.hashed, h.hashed, h.held - h.hashed);
+        }
         if (h.held > 0) {
             char *const data = h.buffer.data + h.skew;
             write_job job;
@@ -993,7 +1177,8 @@ private:
     std::unique_ptr<disk_interface> m_inner;
     std::map<storage_index_t, torrent> m_torrents;
     std::size_t m_open_total = 0;
-    std::uint64_t m_closes = 0;  // times descriptors were closed (a queued piece's must stay open)
+    std::uint64_t m_closes = 0;
+    std::uint64_t m_jobs = 0;  // writer jobs queued so far, their ids  // times descriptors were closed (a queued piece's must stay open)
     std::size_t m_held_bytes = 0;  // in buffers of pieces held, not counting spares
     std::vector<std::pair<char *, std::size_t>> m_spare;
     std::shared_ptr<writer_state> m_writer;
