@@ -103,12 +103,13 @@ struct SwarmTests {
     }
 
     @Test(
-        "v2 and hybrid torrents, past the page cache and through it: every piece hashed from its blocks as they are written (SHA-1 and SHA-256 blocks), none read back, files byte-identical",
-        arguments: [(TorrentCreator.Kind.hybrid, false), (.hybrid, true), (.v2Only, false), (.v2Only, true)])
-    func v2BlocksHashedAsWritten(kind: TorrentCreator.Kind, osCache: Bool) async throws {
+        "v2 and hybrid torrents, past the page cache, through it, and on a disk thread: every piece hashed from its blocks as they are written (SHA-1 and SHA-256 blocks), none read back, files byte-identical",
+        arguments: [TorrentCreator.Kind.hybrid, .v2Only], ["os_cache = false", "os_cache = true", "disk_thread = true"])
+    func v2BlocksHashedAsWritten(kind: TorrentCreator.Kind, backend: String) async throws {
         let seed = try await seeder(kind)
         var settings = TorrentSettings.loopback()
-        settings.osCache = osCache
+        settings.osCache = backend == "os_cache = true"
+        settings.diskThread = backend == "disk_thread = true"
         let leecher = try TorrentSession(settings: settings)
         let port = await seed.session.listenPort
         try await withRunning([seed.session, leecher]) {
@@ -116,7 +117,7 @@ struct SwarmTests {
             _ = try await leecher.waitUntilComplete(hash)
             let counters = try #require(
                 await leecher.engineCounters(["disk.num_read_back", "ses.num_piece_passed", "ses.num_piece_failed", "disk.disk_hash_time"]))
-            print("engine (\(kind), os_cache = \(osCache)): \(counters)")
+            print("engine (\(kind), \(backend)): \(counters)")
             #expect(counters["disk.num_read_back"] == 0, "every piece hashed from the bytes written, the pad after each file as zeroes")
             #expect((counters["ses.num_piece_passed"] ?? 0) > 0)
             #expect(counters["ses.num_piece_failed"] == 0)
