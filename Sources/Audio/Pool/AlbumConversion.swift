@@ -16,6 +16,13 @@ extension AudioConverter {
     /// track, in order. A track that fails does not stop the others: the caller decides whether a
     /// partial album is acceptable. Cancelling the calling task cancels every running track; once
     /// `proceed` says false, the tracks under way finish and the others end `.notStarted`.
+    ///
+    /// - Parameters:
+    ///   - tracks: Each track's name, as the progress shows it, and its job, in album order.
+    ///   - progress: Receives the album's progress, at most once per whole percent and whenever a track ends, from the conversion threads.
+    ///   - proceed: Asked before each track starts; once it says false, the tracks not started yet end ``AudioError/notStarted``.
+    /// - Returns: One result per track, in the order of `tracks`: what was written, or why the track failed
+    ///   (``AudioError/cancelled`` when the task was cancelled).
     public func convertAlbum(
         _ tracks: [(name: String, job: ConversionJob)], progress: @escaping @Sendable (AlbumProgress) -> Void = { _ in },
         proceed: @escaping @Sendable () -> Bool = { true }

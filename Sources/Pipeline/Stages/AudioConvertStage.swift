@@ -17,6 +17,15 @@ public struct AudioConvertStage: ConvertStage {
     let replayGain: ReplayGainMode
     let opusReplayGain: Bool
 
+    /// A convert stage that works in `workRoot` through the `converter` pool.
+    ///
+    /// - Parameters:
+    ///   - converter: The pool the tracks are converted through.
+    ///   - workRoot: The folder under which each ticket gets a work folder named after it.
+    ///   - durationToleranceSecs: How far, in seconds, a converted track's length may be from the ticket's.
+    ///   - partialSuccess: Whether a track or image that cannot be produced fails the ticket or is left out and listed.
+    ///   - replayGain: The loudness tags written (`[converter] replaygain`): album and track gains, track gains only, or none.
+    ///   - opusReplayGain: Writes `REPLAYGAIN_*` tags beside `R128_*` in Opus files.
     public init(
         converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail,
         replayGain: ReplayGainMode = .album, opusReplayGain: Bool = false
@@ -29,12 +38,27 @@ public struct AudioConvertStage: ConvertStage {
         self.durationToleranceSecs = durationToleranceSecs
     }
 
+    /// Converts every ticket track, as the final pass does when nothing was converted early.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks, format and tags are produced.
+    ///   - download: The finished download's files.
+    ///   - context: The ticket's progress reports, history notes and stop flag.
+    /// - Returns: The converted tracks and images in the ticket's work folder; see ``convert(_:download:early:context:)``.
+    /// - Throws: The errors of ``convert(_:download:early:context:)``.
     public func convert(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> ConvertedRelease {
         try await convert(ticket, download: download, early: EarlyConversions(), context: context)
     }
 
     /// Converts each track the download announces as complete, while the rest downloads. A track
     /// that fails here is simply converted again (and its error reported) by the final pass.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks are produced.
+    ///   - tracks: The tracks whose source files are complete, as the download announces them; it ends with the download.
+    ///   - context: The ticket's stop flag: a ticket cancelled meanwhile keeps nothing.
+    /// - Returns: The outputs converted, by catalog track id, with their loudness and seconds of audio; a track that failed
+    ///   is absent. Empty when the ticket was cancelled (its work folder is removed).
     public func convertEarly(_ ticket: StoredTicket, tracks: AsyncStream<ReadyTrack>, context: StageContext) async -> EarlyConversions {
         let workDir = (workRoot as NSString).appendingPathComponent(SafeName(ticket.id).value)
         let converter = self.converter
@@ -65,6 +89,21 @@ public struct AudioConvertStage: ConvertStage {
         }
     }
 
+    /// Converts the tracks neither the early pass nor a paused conversion finished, writes the loudness tags, and makes the
+    /// ticket's images from the release's cover.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks, format and tags are produced.
+    ///   - download: The finished download's files.
+    ///   - early: What the early pass converted; those outputs are reused while their files exist.
+    ///   - context: Receives the album's progress; its stop flag ends or pauses the conversion.
+    /// - Returns: Outputs by catalog track id and images by catalog image id in the ticket's work folder, the seconds of
+    ///   audio converted, and, with partial success allowed, the tracks and images left out with why.
+    /// - Throws: ``StageError`` when a track or image cannot be produced and partial success does not allow leaving it out:
+    ///   `disk_full` is retryable; `missing_source`, `corrupt_source`, `conversion_failed`, `missing_image`,
+    ///   `invalid_image`, `image_format` and `write_failed` are not. ``StageInterrupted`` when the ticket is cancelled (its
+    ///   work folder is removed), paused (finished tracks are kept for the resume), taken over by another node, or the
+    ///   service stops; `CancellationError` when the task is cancelled.
     public func convert(
         _ ticket: StoredTicket, download: DownloadResult, early: EarlyConversions, context: StageContext
     ) async throws -> ConvertedRelease {

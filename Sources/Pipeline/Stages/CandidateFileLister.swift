@@ -21,6 +21,16 @@ public struct CandidateFileLister: Sendable {
     /// listed): the torrent is removed only when the last of them is done with it.
     private let users = MagnetUsers()
 
+    /// A lister that fetches .torrent files with `fetcher` and magnets' metadata through `torrents`.
+    ///
+    /// - Parameters:
+    ///   - fetcher: Fetches the candidates' .torrent links.
+    ///   - torrents: The engine a magnet's metadata, and a release's CUE sheets and rip logs, are fetched through; nil
+    ///     leaves a candidate with only a magnet link without a list.
+    ///   - scratchDirectory: Where a torrent added only for its file list or small files writes; its data is removed afterwards.
+    ///   - metadataTimeout: The longest wait for a magnet's metadata.
+    ///   - earlyTimeout: The shorter wait that applies once a peer has connected.
+    ///   - width: The most candidates resolved at once; less than 1 counts as 1.
     public init(
         fetcher: HTTPFetcher = HTTPFetcher(), torrents: TorrentSession?, scratchDirectory: String,
         metadataTimeout: Duration = .seconds(30), earlyTimeout: Duration = .seconds(15), width: Int = 4
@@ -33,6 +43,11 @@ public struct CandidateFileLister: Sendable {
         self.width = max(1, width)
     }
 
+    /// Gives every candidate its file list, at most `width` at a time.
+    ///
+    /// - Parameter candidates: The search's results.
+    /// - Returns: The candidates in the same order, each with its file list and where it came from, or why it has
+    ///   none (`filesUnavailableReason`).
     public func resolve(_ candidates: [TorrentCandidate]) async -> [TorrentCandidate] {
         await withTaskGroup(of: (Int, TorrentCandidate).self) { group in
             var resolved = candidates

@@ -13,6 +13,13 @@ public struct CandidateMatchStage: MatchStage {
     /// list the same files need no person to choose between them (see ``equivalentChoice``).
     let verifiesDownloads: Bool
 
+    /// A match stage deciding with `matcher`.
+    ///
+    /// - Parameters:
+    ///   - matcher: The deterministic scorer, with or without a language model's second opinion.
+    ///   - verifiesDownloads: Whether downloads are verified before conversion; then the best of several releases listing
+    ///     the same files is taken without a person, the others as its fallbacks.
+    ///   - logger: Where a second opinion is logged.
     public init(matcher: any Matcher, verifiesDownloads: Bool = false, logger: Logger = Logger(label: "downloader2.match")) {
         self.matcher = matcher
         self.verifiesDownloads = verifiesDownloads
@@ -42,6 +49,16 @@ public struct CandidateMatchStage: MatchStage {
         return best
     }
 
+    /// Lets the matcher score the candidates and decide between auto-approval and a person.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks the candidates must hold.
+    ///   - candidates: The search's results, with their file lists where they were found.
+    ///   - context: The ticket's stage context; matching does not use it.
+    /// - Returns: ``MatchOutcome/autoApproved(_:confidence:alternatives:)`` with the release taken, its score
+    ///   and the fallbacks above the threshold, or ``MatchOutcome/needsApproval(_:)`` with the scored
+    ///   candidates and the one recommended.
+    /// - Throws: ``StageError/noCandidates(_:)`` when no candidate is left to decide on.
     public func match(_ ticket: StoredTicket, candidates: [TorrentCandidate], context: StageContext) async throws -> MatchOutcome {
         let report = await matcher.match(ticket.ticket, candidates)
         if let opinion = report.secondOpinion {

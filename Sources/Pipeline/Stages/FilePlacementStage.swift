@@ -10,11 +10,28 @@ public struct FilePlacementStage: PlaceStage {
     let placer: Placer
     let database: any TicketStore
 
+    /// A place stage that places through `placer` and records in `database`.
+    ///
+    /// - Parameters:
+    ///   - placer: Places each file atomically inside the media roots.
+    ///   - database: Where each placed file's size and SHA-256 are recorded.
     public init(placer: Placer, database: any TicketStore) {
         self.placer = placer
         self.database = database
     }
 
+    /// Places every converted track and image the ticket asks for, one after the other, and records each one.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks and images name the destinations.
+    ///   - conversion: The converted files; the tracks and images it lists as missing are skipped.
+    ///   - context: Receives a progress report per placed file; its stop flag is checked before each file.
+    /// - Returns: The paths placed, in order, and their total size in bytes.
+    /// - Throws: ``StageError``: `missing_output` (not retryable) before anything is placed when a converted file is
+    ///   missing; the placement error's code and retryability (`disk_full`, `permission_denied`, `destination_exists`, …)
+    ///   when a file cannot be placed, the files placed before it staying valid. ``StageInterrupted`` when the ticket is
+    ///   cancelled or paused, another node takes it over, or the service stops. The store's error (`StorageError`) when a
+    ///   placed file cannot be recorded.
     public func place(_ ticket: StoredTicket, conversion: ConvertedRelease, context: StageContext) async throws -> PlacementResult {
         let items = try plannedItems(ticket.ticket, conversion)
         var placed: [String] = []

@@ -12,11 +12,28 @@ public struct IndexerSearchStage: SearchStage {
     /// Gives the candidates their file lists before matching; nil leaves what the indexers said.
     let lister: CandidateFileLister?
 
+    /// A search stage over the indexers of `search`.
+    ///
+    /// - Parameters:
+    ///   - search: The configured indexers, with their retries and rate limits.
+    ///   - lister: Gives the candidates their file lists before matching; nil leaves what the indexers said.
     public init(search: CandidateSearch, lister: CandidateFileLister? = nil) {
         self.search = search
         self.lister = lister
     }
 
+    /// Runs the ticket's query tiers (or `query`) over every indexer, then gives the candidates their file lists.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket to find a release for.
+    ///   - query: An operator's search text, used instead of the ticket's own query tiers; nil searches as the ticket says.
+    ///   - context: Receives the queries run and the number of candidates; an indexer's failure is kept as a `search_report` note.
+    /// - Returns: The candidates found, with file lists when a lister is set; empty when every indexer asked
+    ///   answered and none found anything.
+    /// - Throws: ``StageError``: `no_indexers` (none is configured) and `indexer_auth` (every indexer refused its key) are
+    ///   not retryable; `indexer_rate_limited` waits until the first indexer's pause ends; `indexer_unavailable` when
+    ///   nothing was found because indexers failed (retryable when their failures may pass). ``StageInterrupted`` when the
+    ///   ticket is cancelled or paused, another node takes it over, or the service stops.
     public func search(_ ticket: StoredTicket, query: String?, context: StageContext) async throws -> [TorrentCandidate] {
         guard !search.indexers.isEmpty else {
             throw StageError(

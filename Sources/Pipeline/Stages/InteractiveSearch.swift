@@ -12,6 +12,13 @@ public struct InteractiveSearch: Sendable {
     let search: CandidateSearch
     let scorer: CandidateScorer
 
+    /// An interactive search over the indexers of `search`, scored as the pipeline scores.
+    ///
+    /// - Parameters:
+    ///   - search: The configured indexers; what they meet is shared with the pipeline's searches.
+    ///   - autoApproveThreshold: The score from which the pipeline would take a release without a person; each
+    ///     release says whether it reaches it.
+    ///   - preferFreeleech: Among releases that match equally well, ranks a freeleech one first.
     public init(search: CandidateSearch, autoApproveThreshold: Double, preferFreeleech: Bool = true) {
         self.search = search
         scorer = CandidateScorer(autoApproveThreshold: autoApproveThreshold, preferFreeleech: preferFreeleech)
@@ -24,6 +31,12 @@ public struct InteractiveSearch: Sendable {
     public var indexerNames: [String] { search.indexers.map(\.name) }
 
     /// A ticket of no tracks for a search by artist and album alone: the scorer then judges titles.
+    ///
+    /// - Parameters:
+    ///   - artist: The artist to search for.
+    ///   - album: The album to search for.
+    ///   - year: The album's year; nil when unknown.
+    /// - Returns: A FLAC ticket with no tracks, its id `interactive-search`.
     public static func ticket(artist: String, album: String, year: Int?) -> Ticket {
         Ticket(
             ticketId: "interactive-search", search: TicketSearch(artist: artist, album: album, year: year), tracks: [],
@@ -32,6 +45,14 @@ public struct InteractiveSearch: Sendable {
 
     /// Runs every query tier (or `query`) over every indexer (or the one named), and scores what came back.
     /// `blocked`: info-hashes on the blocklist for this album, marked as such.
+    ///
+    /// - Parameters:
+    ///   - ticket: What to search for; ``ticket(artist:album:year:)`` makes one from an artist and an album.
+    ///   - query: Search text used instead of the ticket's query tiers; nil runs the tiers.
+    ///   - indexer: The name of the one indexer to ask (see ``indexerNames``); nil asks every one.
+    ///   - blocked: Lower-case info-hashes on the blocklist for this album.
+    /// - Returns: A JSON object: the artist and album, the queries run, each indexer's report, the releases best first
+    ///   (parsed title, seeding rules, score and reasons), and the auto-approve threshold. Secrets in it are redacted.
     public func run(_ ticket: Ticket, query: String? = nil, indexer: String? = nil, blocked: Set<String> = []) async -> JSONValue {
         let outcome = await search.search(ticket.search, override: query, only: indexer.map { [$0] })
         let scored = scorer.score(ticket, outcome.candidates)

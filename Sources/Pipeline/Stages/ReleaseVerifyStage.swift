@@ -83,14 +83,29 @@ public struct VerificationReport: Sendable, Codable, Equatable {
 /// Looks inside a finished download before anything is converted (issue: Trust but verify).
 public protocol VerifyStage: Sendable {
     /// Checks every selected file; `accepted == false` means the release must not be converted.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks the files must be.
+    ///   - download: The finished download's files.
+    ///   - context: The ticket's progress reports, history notes and stop flag.
+    /// - Returns: What was found in each file, and whether the release may be converted; when it may not, `problems` says why.
+    /// - Throws: ``StageInterrupted`` when the ticket is cancelled or paused, another node takes it over, or the service stops.
     func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport
     /// Checks one file as soon as it is complete; the early conversion pass converts only files that pass.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose track it is.
+    ///   - track: The track whose source file just completed.
+    /// - Returns: True when the file may be converted now; false leaves it to the final pass, after the whole release is verified.
     func passesEarly(_ ticket: StoredTicket, track: ReadyTrack) async -> Bool
 }
 
 /// Verification that accepts everything unseen (tests that are about other stages).
 public struct NoVerification: VerifyStage {
     public init() {}
+    /// Accepts the release without looking at it.
+    ///
+    /// - Returns: An accepted report that names no file.
     public func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport {
         VerificationReport(accepted: true, verdict: nil, files: [], problems: [])
     }
@@ -110,6 +125,12 @@ public final class ReleaseVerifyStage: VerifyStage {
 
     /// With `partialSuccess` `.completeFlagged`, a damaged or wrong file is a note (the convert stage
     /// then reports its track missing) unless every file is; a fake-lossless release is refused either way.
+    ///
+    /// - Parameters:
+    ///   - fakeLossless: What a lossless release whose spectrum says "transcode" gets (`[verify] fake_lossless`); a rip
+    ///     log's CRC mismatch is refused under `.reject` too, and noted otherwise.
+    ///   - durationToleranceSecs: How far, in seconds, a file's length may be from the ticket's track.
+    ///   - partialSuccess: Whether a damaged or wrong file refuses the release or is only noted.
     public init(fakeLossless: FakeLosslessPolicy = .reject, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail) {
         self.fakeLossless = fakeLossless
         self.durationToleranceSecs = durationToleranceSecs
@@ -118,11 +139,29 @@ public final class ReleaseVerifyStage: VerifyStage {
 
     static let losslessExtensions = AudioFileEvidence.losslessExtensions
 
+    /// Inspects one file as soon as it is complete; the result is kept for the final check.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose track it is.
+    ///   - track: The track whose source file just completed.
+    /// - Returns: True when the file decodes, lasts as long as the ticket's track, is lossless when it should be, and is
+    ///   not a transcode `fakeLossless` refuses.
     public func passesEarly(_ ticket: StoredTicket, track: ReadyTrack) async -> Bool {
         let file = await check(path: track.path, trackIds: [track.catalogTrackId], isCue: track.cueTrack != nil, ticket: ticket.ticket, base: "")
         return file.problem == nil && !(fakeLossless == .reject && file.verdict == .transcode)
     }
 
+    /// Inspects every selected file (once: the early pass's results are reused) and checks the release's rip logs.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket whose tracks the files must be.
+    ///   - download: The finished download's files and rip logs.
+    ///   - context: The ticket's stop flag, checked before each file.
+    /// - Returns: Each file as inspected, the release's fake-lossless verdict, a line per rip log, and whether the
+    ///   release is accepted. It is refused for a damaged, short or lossy file (with partial success allowed, only
+    ///   when every file is one), for a lossless transcode under `.reject`, and for audio whose CRC differs from
+    ///   its rip log's under `.reject`.
+    /// - Throws: ``StageInterrupted`` when the ticket is cancelled or paused, another node takes it over, or the service stops.
     public func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport {
         var trackIdsByPath: [String: [String]] = [:]
         for track in ticket.ticket.tracks {

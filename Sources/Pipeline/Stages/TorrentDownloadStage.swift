@@ -26,6 +26,17 @@ public struct TorrentDownloadStage: DownloadStage {
     /// Each release's seeding goal (its indexer's rules, overrides).
     let seedingRules: SeedingRules
 
+    /// A download stage on the `torrents` engine.
+    ///
+    /// - Parameters:
+    ///   - torrents: The embedded engine.
+    ///   - fetcher: Fetches a release's .torrent file when it has no magnet link.
+    ///   - downloadRoot: The folder under which each ticket downloads into a folder named after it (an adopted torrent keeps its own).
+    ///   - metadataTimeout: The longest wait for a magnet's metadata.
+    ///   - pollInterval: The time between two progress snapshots.
+    ///   - database: Where each downloaded file's SHA-256 is recorded, and which other tickets share a torrent; nil records nothing.
+    ///   - partialSuccess: Whether a release that lacks some tracks is refused or downloaded with what it has.
+    ///   - seedingRules: Each release's seeding goal (its indexer's rules, overrides).
     public init(
         torrents: TorrentSession, fetcher: HTTPFetcher = HTTPFetcher(), downloadRoot: String,
         metadataTimeout: Duration = .seconds(120), pollInterval: Duration = .milliseconds(500), database: (any TicketStore)? = nil,
@@ -41,10 +52,34 @@ public struct TorrentDownloadStage: DownloadStage {
         self.pollInterval = pollInterval
     }
 
+    /// Downloads the release without announcing tracks early.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket downloading; its id names the download folder.
+    ///   - selected: The approved release with its track-to-file mapping.
+    ///   - context: The ticket's progress reports, history notes and stop flag.
+    /// - Returns: The finished download's files; see ``download(_:selected:context:trackReady:)``.
+    /// - Throws: The errors of ``download(_:selected:context:trackReady:)``.
     public func download(_ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext) async throws -> DownloadResult {
         try await download(ticket, selected: selected, context: context) { _ in }
     }
 
+    /// Adds the release (or adopts it when the session already has it), requests only the files the ticket needs, and waits
+    /// until they are on disk and hashed.
+    ///
+    /// - Parameters:
+    ///   - ticket: The ticket downloading; its id names the download folder.
+    ///   - selected: The approved release with its track-to-file mapping.
+    ///   - context: Receives the download's progress; its stop flag ends the wait.
+    ///   - trackReady: Called once for each track whose files are complete while other files still download.
+    /// - Returns: The save folder, each track's file, the CUE track numbers, the cover, the rip logs and the bytes
+    ///   downloaded; with partial success allowed, the tracks the release has no file for.
+    /// - Throws: ``StageError``: `no_download_link`, `corrupt_torrent` and `unmapped_tracks` are not retryable;
+    ///   `network`, `metadata_timeout`, `stalled`, `torrent_error` and `corrupt_source` (a downloaded file cannot be read
+    ///   back) are. ``StageInterrupted`` when the ticket is cancelled (its data is removed unless another ticket shares
+    ///   it or it seeds), paused (the torrent is paused), taken over by another node (the torrent is let go, its files
+    ///   kept), or the service stops. The store's error (`StorageError`) when a file's hash cannot be recorded;
+    ///   `CancellationError` when the task is cancelled.
     public func download(
         _ ticket: StoredTicket, selected: ScoredCandidate, context: StageContext, trackReady: @escaping @Sendable (ReadyTrack) async -> Void
     ) async throws -> DownloadResult {
@@ -86,6 +121,9 @@ public struct TorrentDownloadStage: DownloadStage {
         }
     }
 
+    /// Removes a release the ticket gave up on, with its data, unless another ticket uses it or it seeds towards its goal.
+    ///
+    /// - Parameter candidate: The release given up on.
     public func discard(_ candidate: TorrentCandidate) async {
         let hash = candidate.infoHash.lowercased()
         guard !hash.isEmpty, await torrents.torrents.contains(hash), await !isShared(hash, by: nil), await !seedsOn(hash) else { return }

@@ -2,12 +2,27 @@ import Foundation
 
 extension TorrentSession {
     /// The torrent's metadata, or nil while a magnet's has not arrived.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: The name, info-hashes and files; nil while a magnet's metadata has not arrived.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func metadata(_ hash: String) throws(TorrentError) -> TorrentMetadata? {
         try native.metadata(hash)
     }
 
     /// Waits for a magnet's metadata. Gives up after `timeout`, or after `earlyTimeout` when peers
     /// were connected but none sent it (docs/ARCHITECTURE.md#retries-backoff-and-error-history): a swarm that answers but cannot serve it.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - timeout: The longest wait.
+    ///   - earlyTimeout: The shorter wait that applies once a peer has connected.
+    /// - Returns: The torrent's metadata.
+    /// - Throws: ``TorrentError/metadataTimeout(seconds:peersSeen:)`` when it did not arrive in time;
+    ///   ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed``
+    ///   after shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses;
+    ///   `CancellationError` when the task is cancelled.
     public func waitForMetadata(_ hash: String, timeout: Duration, earlyTimeout: Duration = .seconds(15)) async throws -> TorrentMetadata {
         let start = ContinuousClock.now
         var peersSeen = 0
@@ -25,6 +40,12 @@ extension TorrentSession {
     }
 
     /// A snapshot of the torrent's progress, with ETA and the derived state.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: The torrent's bytes, rates, peers and ETA now, and the state a person reads (`stalled` after
+    ///   ``stallAfter`` seconds without payload or a seed).
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func progress(_ hash: String) throws(TorrentError) -> TorrentProgress {
         let s = try native.status(hash)
         let now = Date()
@@ -64,6 +85,17 @@ extension TorrentSession {
     /// `onProgress` (which may throw to stop, e.g. on a cancel); a torrent without any peer for 5 s
     /// has `peers` dialled again (a re-check drops them; a magnet may know no other). Throws when
     /// the torrent errors, or stalls for longer than ``stallAfter``.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - pollInterval: The time between two snapshots.
+    ///   - peers: `ip:port` endpoints dialled again whenever the torrent has had no peer for 5 s; empty dials none.
+    ///   - onProgress: Called with every snapshot, the complete one too; what it throws ends the wait.
+    /// - Returns: The first snapshot with every wanted byte on disk.
+    /// - Throws: ``TorrentError/torrentFailed(_:)`` when the torrent reports an error; ``TorrentError/stalled(seconds:)``
+    ///   when it stalls; ``TorrentError/notInSession(_:)`` when no torrent has that info-hash;
+    ///   ``TorrentError/sessionClosed`` after shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent
+    ///   refuses; whatever `onProgress` throws; `CancellationError` when the task is cancelled.
     public nonisolated func waitUntilComplete(
         _ hash: String, pollInterval: Duration = .milliseconds(500), redialing peers: [String] = [],
         onProgress: (TorrentProgress) async throws -> Void = { _ in }

@@ -32,10 +32,18 @@ public struct SeedingState: Sendable, Equatable {
 
 extension TorrentSession {
     /// The seeding of every torrent in the session, by info-hash order.
+    ///
+    /// - Returns: One state per torrent, by info-hash; a torrent whose status cannot be read is left out.
     public func seedingStates() -> [SeedingState] {
         native.torrents().sorted().compactMap { try? seedingState($0) }
     }
 
+    /// One torrent's seeding: what it uploaded and downloaded, how long it has seeded, its goal and whether the goal is met.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: The torrent's seeding state.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func seedingState(_ hash: String) throws(TorrentError) -> SeedingState {
         let s = try native.status(hash)
         let goal = effectivePolicy(hash, isPrivate: s.isPrivate)

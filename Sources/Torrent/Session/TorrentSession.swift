@@ -36,6 +36,20 @@ public actor TorrentSession: Service {
     var lastPeriodicSaveTime = Date()
     func markPeriodicSave() { lastPeriodicSaveTime = Date() }
 
+    /// Starts a libtorrent session; ``run()`` must run for its alerts, resume data and seeding goals to be handled.
+    ///
+    /// - Parameters:
+    ///   - settings: How libtorrent is set up: listen interfaces, peer sources, rate limits, disk I/O.
+    ///   - resumeDirectory: The folder for each torrent's resume data and own seeding goal, created if missing; nil keeps
+    ///     none, so no torrent outlives a restart.
+    ///   - sharedResumeRoot: With several nodes on one download folder, the folder holding every node's resume folder (see
+    ///     ``adoptOtherNodesResumeData(_:savePath:)``); nil for a node on its own.
+    ///   - seedingPolicy: The goal of a torrent given none of its own.
+    ///   - privateSeedingPolicy: The goal of a private torrent given none of its own; nil: `seedingPolicy` applies to private torrents too.
+    ///   - stallAfter: Seconds without payload and without a connected seed after which a download counts as stalled.
+    ///   - logger: Where the session logs.
+    /// - Throws: ``TorrentError/engine(operation:code:message:)`` when libtorrent cannot start the session; the file
+    ///   system's error (`CocoaError`) when `resumeDirectory` cannot be created.
     public init(
         settings: TorrentSettings, resumeDirectory: String? = nil, sharedResumeRoot: String? = nil,
         seedingPolicy: SeedingPolicy = .stopWhenComplete, privateSeedingPolicy: SeedingPolicy? = nil, stallAfter: TimeInterval = 60,
@@ -55,6 +69,9 @@ public actor TorrentSession: Service {
     }
 
     /// Events from now on (every subscriber gets every event).
+    ///
+    /// - Returns: A stream of every event published after this call; a subscriber more than 4096 events behind loses the
+    ///   oldest. It ends when the session stops.
     public nonisolated func events() -> AsyncStream<TorrentEvent> { broadcaster.subscribe() }
 
     /// The TCP port the session listens on (useful after binding port 0).
@@ -64,6 +81,9 @@ public actor TorrentSession: Service {
     public var torrents: [String] { native.torrents() }
 
     /// Whether this torrent completed and its seeding policy is met (it is stopped).
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: True once the torrent is stopped with its goal met; false while it downloads or seeds, or when it is not in the session.
     public func isSeedingDone(_ hash: String) -> Bool { seedingDone.contains(hash) }
 
     // MARK: Adding
@@ -72,6 +92,19 @@ public actor TorrentSession: Service {
     /// With `holdPayload` no piece is requested until ``selectFiles(_:wanted:)`` or
     /// ``downloadAllFiles(_:)``: the file list can be inspected (and the torrent dropped) first.
     /// Adding what is already in the session returns the same info-hash.
+    ///
+    /// - Parameters:
+    ///   - magnet: A `magnet:?` link carrying a `btih` or `btmh` info-hash.
+    ///   - savePath: The folder the torrent's files are written under.
+    ///   - holdPayload: Requests no piece until the files are chosen.
+    ///   - paused: Adds the torrent paused.
+    ///   - peers: `ip:port` endpoints to dial at once, besides what trackers and the DHT find (dialled even when the
+    ///     torrent is already in the session).
+    ///   - trackers: Tracker URLs to announce to, besides the magnet's own.
+    ///   - seeding: The torrent's own seeding goal; nil keeps the goal it has, else the session's default applies.
+    /// - Returns: The torrent's info-hash: v1 hex, or v2 hex for a v2-only torrent.
+    /// - Throws: ``TorrentError/invalidMagnet(_:)`` when the link is not a magnet with an info-hash, or libtorrent refuses
+    ///   it or a peer endpoint; ``TorrentError/sessionClosed`` after shutdown.
     public func add(
         magnet: String, savePath: String, holdPayload: Bool = false, paused: Bool = false, peers: [String] = [],
         trackers: [String] = [], seeding: SeedingPolicy? = nil
@@ -84,6 +117,20 @@ public actor TorrentSession: Service {
 
     /// Adds a .torrent file, downloading only `wantedFiles` (indices) when given.
     /// `seedMode` trusts that the files at `savePath` are complete (a seeder that made them).
+    ///
+    /// - Parameters:
+    ///   - torrentFile: The bytes of the .torrent file.
+    ///   - savePath: The folder the torrent's files are written under.
+    ///   - wantedFiles: Indices into the torrent's file list of the files to download; nil downloads every file.
+    ///   - seedMode: Seeds the files at `savePath` without hashing them first.
+    ///   - paused: Adds the torrent paused.
+    ///   - peers: `ip:port` endpoints to dial at once, besides what trackers and the DHT find.
+    ///   - trackers: Tracker URLs to announce to, besides the file's own.
+    ///   - seeding: The torrent's own seeding goal; nil keeps the goal it has, else the session's default applies.
+    /// - Returns: The torrent's info-hash: v1 hex, or v2 hex for a v2-only torrent.
+    /// - Throws: ``TorrentError/corruptTorrentFile(_:)`` when the bytes are not a valid .torrent file, or libtorrent
+    ///   refuses to add it; ``TorrentError/fileSelection(_:)`` when `wantedFiles` is empty or names an index the torrent
+    ///   does not have; ``TorrentError/sessionClosed`` after shutdown.
     public func add(
         torrentFile: Data, savePath: String, wantedFiles: Set<Int>? = nil, seedMode: Bool = false, paused: Bool = false,
         peers: [String] = [], trackers: [String] = [], seeding: SeedingPolicy? = nil
@@ -123,6 +170,11 @@ public actor TorrentSession: Service {
     /// A torrent stopped because its old goal was met goes on seeding if the new one is not met yet.
     /// With `keepingStricter` (a second ticket's release turned out to be a torrent already here), the
     /// torrent keeps the higher ratio and the longer time of its own goal and the new one.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - new: The goal to seed towards.
+    ///   - keepingStricter: Merges `new` into the torrent's own goal (the higher ratio, the longer time) instead of replacing it.
     public func setSeedingPolicy(_ hash: String, _ new: SeedingPolicy, keepingStricter: Bool = false) {
         var policy = new
         if keepingStricter, ownPolicies.contains(hash), let old = policies[hash] {
@@ -156,6 +208,9 @@ public actor TorrentSession: Service {
     }
 
     /// Re-adds every torrent with stored resume data (at start-up): each comes back where it was.
+    ///
+    /// - Returns: The info-hashes restored; empty without a resume directory. Resume data libtorrent refuses is moved aside
+    ///   as `<hash>.resume.bad` and left out.
     @discardableResult
     public func restore() -> [String] {
         guard let resumeStore else { return [] }
@@ -178,6 +233,12 @@ public actor TorrentSession: Service {
     /// The resume data moves to this node: the other node's copy is removed, so that node does not
     /// restore the torrent when it comes back. Returns the other node's folder name, or nil when no
     /// node left resume data for `hash` (or it was refused; the caller then adds the torrent afresh).
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - savePath: The folder this node downloads the torrent into.
+    /// - Returns: The folder name of the node whose resume data was taken; nil when no other node left any for `hash`, it
+    ///   was refused, or the session has no shared resume root.
     public func adoptOtherNodesResumeData(_ hash: String, savePath: String) -> String? {
         guard let resumeStore, let sharedResumeRoot else { return nil }
         let own = (resumeStore.directory as NSString).standardizingPath
@@ -225,11 +286,22 @@ public actor TorrentSession: Service {
 
     // MARK: Control
 
+    /// Pauses a torrent until ``resume(_:)``, and saves its resume data.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func pause(_ hash: String) throws(TorrentError) {
         try native.pause(hash)
         requestResumeData(hash)
     }
 
+    /// Resumes a paused torrent; the stall clock starts afresh. A complete torrent whose seeding goal is met is
+    /// stopped again at the next check.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func resume(_ hash: String) throws(TorrentError) {
         seedingDone.remove(hash)
         trackers[hash] = nil
@@ -237,26 +309,58 @@ public actor TorrentSession: Service {
     }
 
     /// Removes a torrent, with or without its downloaded files; its resume data goes too.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - deleteFiles: Deletes the torrent's files from disk as well.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func remove(_ hash: String, deleteFiles: Bool) throws(TorrentError) {
         try native.remove(hash, deleteFiles: deleteFiles)
         forget(hash)
     }
 
     /// Hashes the files again; whatever fails is downloaded again. The stall clock starts afresh.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func forceRecheck(_ hash: String) throws(TorrentError) {
         try native.forceRecheck(hash)
         trackers[hash] = nil
     }
     /// Asks every tracker for peers now: a tracker that answered "no peers" is otherwise asked again
     /// only after its interval (often 30 minutes).
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func forceReannounce(_ hash: String) throws(TorrentError) { try native.forceReannounce(hash) }
+    /// Dials a peer for a torrent now.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - endpoint: The peer's `ip:port`, an IPv6 address in brackets.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash;
+    ///   ``TorrentError/engine(operation:code:message:)`` when `endpoint` is not `ip:port`;
+    ///   ``TorrentError/sessionClosed`` after shutdown.
     public func connectPeer(_ hash: String, endpoint: String) throws(TorrentError) { try native.connectPeer(hash, endpoint: endpoint) }
 
+    /// Sets the session's download and upload rate limits, shared by every torrent.
+    ///
+    /// - Parameters:
+    ///   - downloadKbps: The download limit in KiB/s; 0 is unlimited.
+    ///   - uploadKbps: The upload limit in KiB/s; 0 is unlimited.
+    /// - Throws: ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses; ``TorrentError/sessionClosed`` after shutdown.
     public func setRateLimits(downloadKbps: Int, uploadKbps: Int) throws(TorrentError) {
         try native.setRateLimits(downloadKbps: downloadKbps, uploadKbps: uploadKbps)
     }
 
     /// Asks for fresh resume data now (written when its alert arrives).
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func saveResumeData(_ hash: String) throws(TorrentError) {
         try native.saveResumeData(hash, onlyIfModified: false)
         resumeRequested.insert(hash)
@@ -264,6 +368,14 @@ public actor TorrentSession: Service {
 
     /// Downloads only the files at `wanted` (indices into the metadata's file list): the others get
     /// priority 0 and are not written. Releases a held payload.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - wanted: Indices into the metadata's file list; at least one.
+    /// - Throws: ``TorrentError/fileSelection(_:)`` when the metadata has not arrived, `wanted` is empty, or it
+    ///   names an index the torrent does not have; ``TorrentError/notInSession(_:)`` when no torrent has that
+    ///   info-hash; ``TorrentError/sessionClosed`` after shutdown;
+    ///   ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func selectFiles(_ hash: String, wanted: Set<Int>) throws(TorrentError) {
         guard let metadata = try native.metadata(hash) else { throw .fileSelection("the metadata of \(hash) has not arrived yet") }
         try Self.checkSelection(wanted, in: metadata)
@@ -274,26 +386,52 @@ public actor TorrentSession: Service {
 
     /// Downloads only the files in `priorities`, each at its priority (1…7; libtorrent fetches pieces
     /// of higher-priority files first); every other file gets 0 and is not written.
+    ///
+    /// - Parameters:
+    ///   - hash: The torrent's info-hash.
+    ///   - priorities: The priority of each wanted file by index, 1 to 7 (higher counts as 7). Empty, or before the
+    ///     metadata arrives, changes nothing.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func prioritizeFiles(_ hash: String, _ priorities: [Int: UInt8]) throws(TorrentError) {
         guard let metadata = try native.metadata(hash), !priorities.isEmpty else { return }
         try native.setFilePriorities(hash, metadata.files.indices.map { min(7, priorities[$0] ?? 0) })
     }
 
     /// Releases a held payload with every file wanted.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func downloadAllFiles(_ hash: String) throws(TorrentError) {
         try native.holdPayload(hash, false)
         requestResumeData(hash)
     }
 
     /// Connected peers by transport (TCP, uTP).
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: How many connected peers use TCP and how many use uTP.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func peerTransports(_ hash: String) throws(TorrentError) -> (tcp: Int, utp: Int) { try native.peerTransports(hash) }
 
     /// Block requests in flight on the torrent's connections, both ways.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: The blocks requested from peers and not received, those peers requested and not sent, and the peers counted.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func requestQueues(_ hash: String) throws(TorrentError) -> RequestQueues { try native.requestQueues(hash) }
 
     /// libtorrent's own counters and gauges (names as `session_stats_metrics()` lists them, e.g.
     /// "disk.queued_disk_jobs"), from a snapshot taken now: waits up to `timeout` for the alert
     /// that carries it. Names libtorrent does not know are left out; nil when no snapshot came.
+    ///
+    /// - Parameters:
+    ///   - names: libtorrent's metric names to read.
+    ///   - timeout: How long to wait for the snapshot.
+    /// - Returns: The value of each name libtorrent knows; nil when no snapshot came within `timeout`.
     public func engineCounters(_ names: [String], timeout: Duration = .seconds(2)) async -> [String: Int64]? {
         let before = native.stats([]).generation
         native.postStats()
@@ -307,6 +445,12 @@ public actor TorrentSession: Service {
     }
 
     /// Bytes downloaded of each file, by file index.
+    ///
+    /// - Parameter hash: The torrent's info-hash.
+    /// - Returns: The bytes of verified pieces in each file, in the order of the metadata's file list; empty while a
+    ///   magnet's metadata has not arrived.
+    /// - Throws: ``TorrentError/notInSession(_:)`` when no torrent has that info-hash; ``TorrentError/sessionClosed`` after
+    ///   shutdown; ``TorrentError/engine(operation:code:message:)`` when libtorrent refuses.
     public func fileProgress(_ hash: String) throws(TorrentError) -> [Int64] {
         guard let metadata = try native.metadata(hash) else { return [] }
         return try native.fileProgress(hash, fileCount: metadata.files.count)
