@@ -31,7 +31,12 @@ struct EmbedText {
             swift += "    static let \(name): String = \(hashes)\"\"\"\n\(text)\n\"\"\"\(hashes)\n"
         }
         swift += "}\n"
-        try Data(swift.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+        // Written only when it changes: a build that relinks this tool (as switching between
+        // `--product downloader2` and `--build-tests` does) then leaves the file's date alone, and
+        // the module that embeds it is not compiled again (`make run` right after `make test`).
+        let bytes = Data(swift.utf8)
+        if (try? Data(contentsOf: URL(fileURLWithPath: output))) == bytes { return }
+        try bytes.write(to: URL(fileURLWithPath: output), options: .atomic)
     }
 
     /// The longest run of `#` that follows `quote` or a backslash in `text`: a raw string's delimiter
