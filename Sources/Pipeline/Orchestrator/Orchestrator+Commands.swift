@@ -99,7 +99,11 @@ extension Orchestrator {
             }
             let chosen = waiting.candidates[idx]
             let alternatives = fallbackCandidates(waiting.candidates, chosen: chosen, ticket: ticket.ticket, minScore: minScore)
-            return TicketUpdate(state: .approved(.init(selected: chosen, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives)))
+            return TicketUpdate(
+                state: .approved(
+                    .init(
+                        selected: chosen, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives,
+                        chosenInfoHash: chosen.torrent.infoHash)))
         }
         wake.signal()
         return change.ticket
@@ -126,7 +130,10 @@ extension Orchestrator {
             let alternatives = fallbackCandidates(
                 others.filter { !blocked.contains($0.torrent.infoHash.lowercased()) }, chosen: selected, ticket: ticket.ticket, minScore: minScore)
             return TicketUpdate(
-                state: .approved(.init(selected: selected, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives)), retryCount: 0)
+                state: .approved(
+                    .init(
+                        selected: selected, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives,
+                        chosenInfoHash: selected.torrent.infoHash)), retryCount: 0)
         }
         wake.signal()
         return change.ticket

@@ -184,9 +184,10 @@ extension Orchestrator {
         events.publish(try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading).events)
         if !report.notes.isEmpty { logger.notice("ticket \(ticket.id): verification notes: \(report.notes.joined(separator: "; "))") }
         if report.accepted, report.verdict == .suspect, !settings.acceptSuspects {
-            // One sign of a lossy source, not two: never blocklisted. A person who approved this release
-            // chose it; otherwise another approved release is tried first, or a person asked.
-            if case .approved? = ticket.approval { return }
+            // One sign of a lossy source, not two: never blocklisted. A person who chose this very
+            // release took it knowingly; otherwise (an alternative the pipeline fell back to, even
+            // under a person's approval) another approved release is tried first, or a person asked.
+            if case .approved(let approved)? = ticket.approval, approved.chose(selected.torrent.infoHash) { return }
             throw StageError(
                 code: "verification_suspect",
                 message: "the release '\(selected.torrent.title)' may come from a lossy source: \(report.notes.joined(separator: "; "))",
@@ -194,8 +195,8 @@ extension Orchestrator {
         }
         guard !report.accepted else { return }
         let reason = report.problems.joined(separator: "; ")
-        // A person who approved a release already refused (and blocklisted) chose it knowingly.
-        if case .approved(let approved)? = ticket.approval,
+        // A person who chose a release already refused (and blocklisted) chose it knowingly.
+        if case .approved(let approved)? = ticket.approval, approved.chose(selected.torrent.infoHash),
             try await database.isBlocklisted(infoHash: selected.torrent.infoHash)
         {
             logger.notice(

@@ -54,12 +54,22 @@ extension TicketState {
         public var approvedAt: Date
         /// As for ``AutoApproved``: releases to fall back to when the chosen one stalls.
         public var alternatives: [ScoredCandidate]?
-        public init(selected: ScoredCandidate, approvedBy: String, approvedAt: Date, alternatives: [ScoredCandidate]? = nil) {
+        /// The info-hash of the release the person chose. A fallback to one of the alternatives keeps
+        /// it: that release was picked by the pipeline, not by the person (nil in approvals stored
+        /// before it was kept, which count as choosing nothing in particular).
+        public var chosenInfoHash: String?
+        public init(
+            selected: ScoredCandidate, approvedBy: String, approvedAt: Date, alternatives: [ScoredCandidate]? = nil, chosenInfoHash: String? = nil
+        ) {
             self.alternatives = alternatives?.isEmpty == true ? nil : alternatives
             self.selected = selected
             self.approvedBy = approvedBy
             self.approvedAt = approvedAt
+            self.chosenInfoHash = chosenInfoHash
         }
+
+        /// Whether the person chose this very release (not an alternative the pipeline fell back to).
+        public func chose(_ infoHash: String) -> Bool { chosenInfoHash?.lowercased() == infoHash.lowercased() }
     }
 
     public struct Rejected: Codable, Sendable, Equatable {

@@ -11,11 +11,18 @@ import Tickets
 /// person is asked; `[verify] suspects = "accept"` converts it.
 @Suite("Verification: suspect releases are never convicted")
 struct SuspectVerificationTests {
-    /// Says `suspect` for the releases named, `genuine` for the others.
+    /// Says `suspect` for the releases named, `transcode` (refused) for those in `refused`, `genuine` for the others.
     struct Verdicts: VerifyStage {
         let suspects: Set<String>
+        var refused: Set<String> = []
         func verify(_ ticket: StoredTicket, download: DownloadResult, context: StageContext) async throws -> VerificationReport {
             let hash = ticket.approval?.selectedCandidate?.torrent.infoHash ?? ""
+            if refused.contains(hash) {
+                let file = VerifiedFile(path: "01.flac", catalogTrackIds: ["t1"], lossless: true, verdict: .transcode, cutoffHz: 16_000)
+                return VerificationReport(
+                    accepted: false, verdict: .transcode, files: [file], problems: ["fake lossless: 1 of 1 lossless files is a lossy transcode"],
+                    notes: [])
+            }
             let verdict: LosslessVerdict = suspects.contains(hash) ? .suspect : .genuine
             let file = VerifiedFile(
                 path: "01.flac", catalogTrackIds: ["t1"], lossless: true, verdict: verdict, cutoffHz: verdict == .suspect ? 16_000 : nil)
@@ -87,6 +94,46 @@ struct SuspectVerificationTests {
             #expect(try await eventually(within: 20) { try await database.ticket(id: "asks")?.state.name.isTerminal == true })
             #expect(try await database.ticket(id: "asks")?.state.name == .completed, "a person's approval is taken knowingly")
         }
+    }
+
+    @Test(
+        "a person's approval covers the release they chose, not an alternative the pipeline falls back to: a suspect fallback still asks"
+    )
+    func approvalCoversTheChosenReleaseOnly() async throws {
+        let dir = TemporaryDirectory("suspect-chosen")
+        let database = try AppDatabase.open(path: dir.file("db.sqlite"))
+        let ticket = Fixtures.ticket(id: "chosen", root: dir.file("media"))
+        let stages = ScriptedStages(match: { stored, _, _ in
+            .needsApproval(
+                TicketState.NeedsApproval(
+                    candidates: [Self.release(1, stored.ticket), Self.release(2, stored.ticket)], recommendedIdx: 0, confidence: 0.6,
+                    reason: .noExactMatch, waitingSince: Date()))
+        })
+        var pipeline = stages.pipeline
+        // The release the person chooses is refused (a transcode); the alternative is only suspect.
+        pipeline.verify = Verdicts(suspects: [Fixtures.candidate(2).infoHash], refused: [Fixtures.candidate(1).infoHash])
+        let orchestrator = Orchestrator(
+            database: database, stages: pipeline, settings: PipelineSettings(checkInterval: 0.1, retry: RetryPolicy(maxAttempts: 0)),
+            logger: Logger(label: "suspect"))
+        try await withRunning([orchestrator]) {
+            _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
+            #expect(try await eventually(within: 20) { try await database.ticket(id: "chosen")?.state.name == .needsApproval })
+            let approved = try await orchestrator.approve("chosen", candidateIdx: 0)
+            guard case .approved(let details) = approved.state else { Issue.record("\(approved.state)"); return }
+            #expect(details.chose(Fixtures.candidate(1).infoHash) && !details.chose(Fixtures.candidate(2).infoHash))
+            // Refused, blocklisted, fallen back to release 2, which is suspect: the person is asked again.
+            var state = "\(approved.state.name)"
+            let asked = try await eventually(within: 20) {
+                let stored = try await database.ticket(id: "chosen")
+                state = "\(stored?.state.name.rawValue ?? "none")"
+                guard case .needsApproval(let waiting)? = stored?.state, case .verificationSuspect = waiting.reason else { return false }
+                return true
+            }
+            #expect(asked, "a suspect release the person did not choose is not converted on their approval (state: \(state))")
+            let events = try await database.events(ticketId: "chosen")
+            #expect(events.contains { $0.type == .fallback && $0.payload["code"]?.stringValue == "verification_failed" })
+        }
+        #expect(try await database.blocklist().map(\.infoHash) == [Fixtures.candidate(1).infoHash], "only the refused release is blocklisted")
     }
 
     @Test("[verify] suspects = accept: converted at once, noted, not blocklisted")
