@@ -17,9 +17,10 @@
 //   - with the OS cache off (`disk_io_write_mode = disable_os_cache`), a piece whose blocks arrive in
 //     order is held in memory and written whole when its last block arrives, with O_DIRECT where
 //     the file offset and length allow (the rest through the page cache), by a writer thread of
-//     its own, which also hashes it from the held bytes (its SHA-1 and its blocks' SHA-256), so
-//     the network thread does neither: the last block's completion and the piece's hash job are
-//     answered once the piece is on disk, with the error if the write failed. No page-cache pages are filled by downloads (docs/NOTES.md, "libtorrent:
+//     its own (a hybrid piece is hashed, SHA-1 and SHA-256, by a hashing thread from the held bytes
+//     meanwhile, so the network thread pays one hash per byte as for v1 or v2): the last block's
+//     completion and the piece's hash job are answered once the piece is on disk, with the error
+//     if the write failed. No page-cache pages are filled by downloads (docs/NOTES.md, "libtorrent:
 //     writing past the page cache"). Anything that reads or closes the files waits for the writer;
 //   - everything else (part files, renamed files, single v2 blocks, checking, moving, deleting) goes to
 //     posix_disk_io as before, after the torrent's open descriptors are closed wherever
@@ -147,7 +148,8 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             sequence(*t, r);
             deferred = hashes_deferred(*t, r.piece);
             if (!deferred) {
-                if (t->v2) feed_block_hashes(*t, r.piece, buf, r.start, r.length);
+                // Blocks of a torrent left to posix_disk_io are read back to be hashed anyway.
+                if (t->v2 && t->cached) feed_block_hashes(*t, r.piece, buf, r.start, r.length);
                 feed_sha1_now(*t, r, buf);
             }
         }
@@ -237,21 +239,31 @@ struct cached_disk_io final : disk_interface, buffer_allocator_interface {
             // fails the hash job too (libtorrent asks as soon as the last block's write is issued).
             // The block hashes go into `v2` then: libtorrent keeps that vector alive in `handler`.
             auto blocks = t->block_hashes.find(key);
-            bool const all_blocks = blocks != t->block_hashes.end() && blocks->second.missing == 0 &&
-                                    blocks->second.hashes.size() == v2.size();
+            bool all_blocks = blocks != t->block_hashes.end() && blocks->second.missing == 0 && blocks->second.hashes.size() == v2.size();
             bool const job_blocks = found != t->hashes.end() && found->second.job_blocks == static_cast<int>(v2.size());
             if (found != t->hashes.end() && found->second.job != 0 && t->writing.count(key) &&
                 (!want_v1 || found->second.job_v1) && (v2.empty() || all_blocks || job_blocks)) {
                 bool const given = !v2.empty() && all_blocks;
                 if (given) std::copy(blocks->second.hashes.begin(), blocks->second.hashes.end(), v2.begin());
+                // libtorrent never has two hash jobs of one piece at once; were it to, the first is answered here.
+                auto earlier = t->hash_waiting.find(key);
+                if (earlier != t->hash_waiting.end()) {
+                    storage_error busy;
+                    busy.ec = boost::system::error_code(EBUSY, boost::system::generic_category());
+                    busy.operation = operation_t::file_read;
+                    boost::asio::post(m_ios, [h = std::move(earlier->second.handler), piece, busy] { h(piece, sha1_hash(), busy); });
+                    t->hash_waiting.erase(earlier);
+                }
                 t->hash_waiting[key] = hash_wait{std::move(handler), given ? span<sha256_hash>() : v2, want_v1, found->second.job};
                 t->hashes.erase(found);
                 t->block_hashes.erase(key);
                 return;
             }
             if (t->writing.count(key)) {
-                drain();  // the writer's results land in the piece's hashes
+                drain();  // the writer's results land in the piece's hashes (reap may change both maps)
                 found = t->hashes.find(key);
+                blocks = t->block_hashes.find(key);
+                all_blocks = blocks != t->block_hashes.end() && blocks->second.missing == 0 && blocks->second.hashes.size() == v2.size();
             }
             bool const whole = found != t->hashes.end() && found->second.job == 0 && found->second.hashed >= data_end(*t, piece);
             if ((!want_v1 || (whole && t->v1)) && (v2.empty() || all_blocks) && (want_v1 || !v2.empty())) {
@@ -885,8 +897,9 @@ private:
         if (!m_writer) {
             m_writer = std::make_shared<writer_state>();
             m_writer->owner = this;
-            m_writer->thread = std::thread([w = m_writer, &ios = m_ios] { w->run(ios, w); });
+            // The hashing thread first: a writer without it would wait for it forever.
             m_writer->hasher = std::thread([w = m_writer] { w->run_hasher(); });
+            m_writer->thread = std::thread([w = m_writer, &ios = m_ios] { w->run(ios, w); });
         }
         return *m_writer;
     }
@@ -914,8 +927,20 @@ private:
                 // The piece's hashes, for a hash job that comes later.
                 auto hashes = t.hashes.find(job->piece);
                 if (job->error) {
-                    if (hashes != t.hashes.end()) t.hashes.erase(hashes);
-                    t.block_hashes.erase(job->piece);
+                    // Only this job's copy of the piece: a newer one held meanwhile keeps its blocks.
+                    if (hashes != t.hashes.end() && hashes->second.job == job->id) {
+                        t.hashes.erase(hashes);
+                        t.block_hashes.erase(job->piece);
+                    }
+                    // A hash job that comes later fails with the disk's error (one waiting is answered below).
+                    auto waiting = t.hash_waiting.find(job->piece);
+                    if (waiting == t.hash_waiting.end() || waiting->second.job != job->id) {
+                        storage_error failure;
+                        failure.ec = boost::system::error_code(job->error, boost::system::generic_category());
+                        failure.file(job->failed_file);
+                        failure.operation = operation_t::file_write;
+                        t.write_failed[job->piece] = failure;
+                    }
                 } else if (hashes != t.hashes.end() && hashes->second.job == job->id) {
                     hashes->second.job = 0;
                     hashes->second.final = job->has_sha1;
@@ -1057,7 +1082,8 @@ private:
 
     held_buffer take_buffer(std::size_t size) {
         std::size_t const capacity = (size + direct_alignment - 1) & ~static_cast<std::size_t>(direct_alignment - 1);
-        if (m_held_bytes + capacity > max_held_bytes) return held_buffer();
+        // Room for four pieces at least, so large pieces are held (and written past the cache) too.
+        if (m_held_bytes + capacity > std::max(max_held_bytes, 4 * capacity)) return held_buffer();
         char *data = nullptr;
         for (auto spare = m_spare.begin(); spare != m_spare.end(); ++spare) {
             if (spare->second == capacity) {
@@ -1207,8 +1233,8 @@ private:
     std::unique_ptr<disk_interface> m_inner;
     std::map<storage_index_t, torrent> m_torrents;
     std::size_t m_open_total = 0;
-    std::uint64_t m_closes = 0;
-    std::uint64_t m_jobs = 0;  // writer jobs queued so far, their ids  // times descriptors were closed (a queued piece's must stay open)
+    std::uint64_t m_closes = 0;  // times descriptors were closed (a queued piece's must stay open)
+    std::uint64_t m_jobs = 0;    // writer jobs queued so far, their ids
     std::size_t m_held_bytes = 0;  // in buffers of pieces held, not counting spares
     std::vector<std::pair<char *, std::size_t>> m_spare;
     std::shared_ptr<writer_state> m_writer;
