@@ -20,16 +20,18 @@ echo "== generating a ${SIZE_MIB} MiB release (8 files of uneven sizes, as real 
 mkdir -p "$work/seed/Swarm Release"
 for i in 1 2 3 4 5 6 7 8; do head -c $((SIZE_MIB * 1048576 / 8 + 1000 * i - 4500)) /dev/urandom > "$work/seed/Swarm Release/0$i track.flac"; done
 
+# The info-hash a tracker counts a torrent's seeds under: v1, or the truncated v2 one of a v2-only torrent.
+announce_hash() { python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("info_hash_v1") or d["info_hash_v2"][:40])' "$1"; }
 tracker_port=$(free_port)
 "$BIN" torrent create "$work/seed/Swarm Release" --v1-only --tracker "http://127.0.0.1:$tracker_port/announce" -o "$work/swarm.torrent" --json > "$work/swarm.json"
-hash=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/swarm.json")
+hash=$(announce_hash "$work/swarm.json")
 echo "$hash" > "$work/whitelist"; chmod 644 "$work/whitelist"
 # The same release cut in other piece sizes, for the tuning rounds (`torrent create --piece-size`).
 piece_sizes=(262144 4194304 16777216)
 for size in "${piece_sizes[@]}"; do
   "$BIN" torrent create "$work/seed/Swarm Release" --v1-only --piece-size "$size" --tracker "http://127.0.0.1:$tracker_port/announce" \
     -o "$work/swarm-$size.torrent" --json > "$work/swarm-$size.json"
-  python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["info_hash_v1"])' "$work/swarm-$size.json" >> "$work/whitelist"
+  announce_hash "$work/swarm-$size.json" >> "$work/whitelist"
 done
 # The same release as a hybrid v1+v2 torrent and as a v2-only one. A hybrid torrent is announced under
 # both its v1 info-hash and its truncated v2 one; a v2-only torrent under the truncated v2 one.
@@ -56,8 +58,7 @@ run_mode() {   # name, enable_utp, dial_utp, [torrent file, [NAME=VALUE settings
   export DOWNLOADER2_TORRENT_ENABLE_UTP=$2 DOWNLOADER2_TORRENT_DIAL_UTP=$3
   local torrent=${4:-$work/swarm.torrent}
   local -a tuning=("${@:5}")
-  # The info-hash the tracker counts seeds under: v1, or the truncated v2 one of a v2-only torrent.
-  current=$(python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); print(d.get("info_hash_v1") or d["info_hash_v2"][:40])' "${torrent%.torrent}.json")
+  current=$(announce_hash "${torrent%.torrent}.json")
   rm -rf "$work/leech" "$work/seed/.downloader2-resume"; sync
   env "${tuning[@]}" "$BIN" torrent add "$torrent" --dir "$work/seed" --seed > "$work/seeder-$name.log" 2>&1 &
   local seeder=$!; pids+=($seeder)

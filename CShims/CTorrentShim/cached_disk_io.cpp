@@ -84,6 +84,13 @@ constexpr std::size_t max_held_bytes = 32u << 20;
 // Buffers kept for the next pieces (fresh memory costs a page fault per page on first touch).
 constexpr std::size_t max_spare_buffers = 16;
 
+// The pad after a file's last byte in a v2 or hybrid piece: `count` zero bytes into a piece's SHA-1,
+// as posix_disk_io reads them.
+void add_zeroes(hasher &sha1, int count) {
+    static char const zeroes[default_block_size] = {};
+    for (; count > 0; count -= default_block_size) sha1.update(zeroes, std::min(count, default_block_size));
+}
+
 struct cached_disk_io final : disk_interface, buffer_allocator_interface {
     // `past_cache`: whether `disk_io_write_mode = disable_os_cache` may be honoured. Its writer
     // thread's completions run on the network thread, so every other call must come from there too:
@@ -627,9 +634,7 @@ private:
             if (!job.v1) return;
             int const end = std::min(job.length, job.data_end - job.from);
             if (end > 0) job.sha1.update(job.data, end);
-            for (int zeroes = job.piece_size - job.data_end; zeroes > 0; zeroes -= default_block_size) {
-                job.sha1.update(zero_block(), std::min(zeroes, default_block_size));
-            }
+            add_zeroes(job.sha1, job.piece_size - job.data_end);
             job.sha1_result = job.sha1.final();
         }
 
@@ -720,10 +725,6 @@ private:
         return t.v2 ? t.files->piece_size2(piece) : t.files->piece_size(piece);
     }
 
-    static char const *zero_block() {
-        static char const zeroes[default_block_size] = {};
-        return zeroes;
-    }
 
     // `length` bytes of the piece from `start` (at `bytes`), after the `hashed` ones, into its SHA-1.
     void feed_sha1(torrent const &t, piece_index_t piece, piece_hash &h, char const *bytes, int start, int length) {
@@ -736,9 +737,7 @@ private:
     sha1_hash piece_sha1(torrent const &t, piece_index_t piece, piece_hash const &h) const {
         if (h.final) return h.result;
         hasher sha1(h.sha1);
-        for (int zeroes = t.files->piece_size(piece) - data_end(t, piece); zeroes > 0; zeroes -= default_block_size) {
-            sha1.update(zero_block(), std::min(zeroes, default_block_size));
-        }
+        add_zeroes(sha1, t.files->piece_size(piece) - data_end(t, piece));
         return sha1.final();
     }
 
