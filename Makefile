@@ -4,7 +4,8 @@ SHELL := /bin/bash
 # Debian packages the build links against, and the tools the tests drive.
 BUILD_PACKAGES := pkg-config libtorrent-rasterbar-dev libsqlite3-dev libcurl4-openssl-dev libssl-dev \
                   libavformat-dev libavcodec-dev libswresample-dev libavutil-dev libebur128-dev
-TEST_PACKAGES  := curl aria2 opentracker ffmpeg chromium chromium-driver dpkg-dev binutils systemd adduser openssl postgresql util-linux e2fsprogs sox libsox-fmt-mp3 lame vorbis-tools opus-tools fluidsynth fluid-soundfont-gm hydrogen-drumkits tidy
+TEST_PACKAGES  := curl aria2 opentracker ffmpeg chromium chromium-driver dpkg-dev binutils systemd adduser openssl postgresql util-linux e2fsprogs sox libsox-fmt-mp3 lame vorbis-tools opus-tools fluidsynth fluid-soundfont-gm hydrogen-drumkits tidy \
+                  buildah podman debootstrap docker-compose
 PYTHON_TOOLS   := mutagen=mutagen openapi_spec_validator=openapi-spec-validator schemathesis=schemathesis
 SUDO := $(shell [ "$$(id -u)" = "0" ] || echo sudo)
 SWIFT ?= swift
@@ -17,7 +18,7 @@ TEST_BUILD := -c release --scratch-path .build-dist
 BUILD := $(SWIFT) build -c release --scratch-path .build-dist --product downloader2
 BIN := ./.build-dist/release/downloader2
 
-.PHONY: run test lint build dist deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-loudness bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
+.PHONY: run test lint build dist image deps test-deps demo accuracy parser-accuracy verify-accuracy bench bench-download bench-hash bench-convert bench-loudness bench-parser bench-swarm bench-footprint bench-api bench-pipeline clean
 
 ## Install what is missing, build in release mode, start the server with defaults.
 run: deps
@@ -28,7 +29,7 @@ run: deps
 # Tests run one at a time: many run real programs (ffmpeg, ffprobe, mutagen, the binary itself) and
 # wait for them, and two such waits at once hold both threads of Swift's cooperative pool on this
 # 2-core machine, starving the in-process servers and orchestrators of other tests (docs/NOTES.md).
-test: deps test-deps lint dist
+test: deps test-deps lint dist image
 	$(SWIFT) build $(TEST_BUILD) --build-tests
 	@scripts/test-summary.sh $(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
 
@@ -41,6 +42,13 @@ lint:
 ## and dist/downloader2_VERSION_ARCH.deb (systemd unit, /etc/downloader2/config.toml, /var/lib/downloader2).
 dist: deps test-deps
 	SWIFT=$(SWIFT) scripts/make-dist.sh
+
+## The container image (Containerfile) from dist's .deb, built with docker, podman or buildah, written as
+## the OCI archive dist/downloader2-image.tar (docker load / podman load); a Debian base is made here
+## with debootstrap when debian:12-slim cannot be pulled.
+image: dist
+	@scripts/install-packages.sh buildah podman debootstrap
+	scripts/image/build.sh
 
 build: deps
 	$(BUILD)

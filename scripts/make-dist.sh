@@ -23,6 +23,7 @@ root="$(mktemp -d)"
 trap 'rm -rf "$root"' EXIT
 install -D -m 0755 dist/downloader2 "$root/usr/bin/downloader2"
 install -D -m 0644 scripts/packaging/downloader2.service "$root/lib/systemd/system/downloader2.service"
+install -D -m 0755 scripts/packaging/container-entrypoint "$root/usr/lib/downloader2/container-entrypoint"
 install -D -m 0644 README.md "$root/usr/share/doc/downloader2/README.md"
 # The commented example, with the paths of a NAS install.
 mkdir -p "$root/etc/downloader2"

@@ -23,7 +23,7 @@ public enum MemoryTrim {
     /// clean file pages. Returns the bytes of code unmapped.
     @discardableResult
     public static func fileBackedCode() -> Int {
-        guard let smaps = readFile("/proc/self/smaps") else { return 0 }
+        guard let smaps = KernelFile.read("/proc/self/smaps") else { return 0 }
         var unmapped = 0
         for mapping in mappings(smaps) {
             guard let start = UnsafeMutableRawPointer(bitPattern: mapping.start), mapping.end > mapping.start else { continue }
@@ -81,25 +81,12 @@ public enum MemoryTrim {
 
     /// This process's resident memory from `/proc/self/status`, in bytes: (all, anonymous, file-backed).
     public static func resident() -> (total: Int, anonymous: Int, fileBacked: Int)? {
-        guard let status = readFile("/proc/self/status") else { return nil }
+        guard let status = KernelFile.read("/proc/self/status") else { return nil }
         func kib(_ key: String) -> Int? {
             guard let line = status.split(separator: "\n").first(where: { $0.hasPrefix(key + ":") }) else { return nil }
             return line.split(separator: " ").dropFirst().first.flatMap { Int($0) }.map { $0 * 1024 }
         }
         guard let total = kib("VmRSS"), let anonymous = kib("RssAnon"), let file = kib("RssFile") else { return nil }
         return (total, anonymous, file)
-    }
-
-    private static func readFile(_ path: String) -> String? {
-        guard let file = fopen(path, "r") else { return nil }
-        defer { fclose(file) }
-        var bytes: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let count = fread(&buffer, 1, buffer.count, file)
-            if count <= 0 { break }
-            bytes.append(contentsOf: buffer[0..<count])
-        }
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

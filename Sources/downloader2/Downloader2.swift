@@ -11,7 +11,7 @@ struct Downloader2: AsyncParsableCommand {
         version: ServiceInfo.version,
         subcommands: [
             Serve.self, Submit.self, Status.self, TorrentCommand.self, Release.self, Match.self, Hash.self, Convert.self, Probe.self, Inspect.self,
-            PauseCommand.self, ResumeCommand.self, Version.self, Doctor.self, SearchCommand.self, TorrentsCommand.self,
+            PauseCommand.self, ResumeCommand.self, Version.self, Doctor.self, Health.self, SearchCommand.self, TorrentsCommand.self,
         ],
         defaultSubcommand: Serve.self)
 }

@@ -76,6 +76,13 @@ extension Placer {
         guard Foundation.rename(from, to) == 0 else { throw .from(errno: errno, path: to, operation: "rename") }
     }
 
+    /// Renames, or returns false when the two paths are on different mounts (EXDEV).
+    func renameWithinMount(_ from: String, _ to: String) throws(PlacementError) -> Bool {
+        if Foundation.rename(from, to) == 0 { return true }
+        if errno == EXDEV { return false }
+        throw .from(errno: errno, path: to, operation: "rename")
+    }
+
     func removeFile(_ path: String) throws(PlacementError) {
         guard unlink(path) == 0 || errno == ENOENT else { throw .from(errno: errno, path: path, operation: "remove") }
     }

@@ -78,11 +78,15 @@ public struct Placer: Sendable {
         }
 
         let directory = (target as NSString).deletingLastPathComponent
+        var moved = false
         if moveSource, try sameFileSystem(source, directory) {
             try syncFile(source)
             try applyOwnership(source)
-            try rename(source, target)
-        } else {
+            // One file system seen through two mounts (a container's volumes, bind mounts) refuses
+            // the rename with EXDEV: the file is copied and verified then, as across file systems.
+            moved = try renameWithinMount(source, target)
+        }
+        if !moved {
             let temporary = (directory as NSString).appendingPathComponent(
                 ".\((target as NSString).lastPathComponent).d2tmp-\(UUID().uuidString.prefix(8))")
             do throws(PlacementError) {

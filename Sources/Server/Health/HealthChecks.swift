@@ -106,6 +106,12 @@ public enum HealthChecks {
                 return HealthCheck("same_file_system", root, .warning, "cannot tell which file system it is on")
             }
             if temp == media {
+                if let a = Mounts.mountID(of: existing(config.converter.tempDir)), let b = Mounts.mountID(of: existing(root)), a != b {
+                    return HealthCheck(
+                        "same_file_system", root, .warning,
+                        "on the file system of [converter] temp_dir, but another mount of it (a container volume, a bind mount): each file is copied and verified (slower)",
+                        hint: "put temp_dir under the same mount as the media root (one volume for both) to place by rename")
+                }
                 return HealthCheck("same_file_system", root, .ok, "on the same file system as [converter] temp_dir: files are placed by rename")
             }
             return HealthCheck(

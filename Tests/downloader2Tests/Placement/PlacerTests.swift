@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Synchronization
 import Placement
@@ -103,6 +104,53 @@ struct PlacerTests {
         #expect(placed.outcome == .placed && read(placed.path) == content)
         #expect(!FileManager.default.fileExists(atPath: src))
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/cross") == ["t.ogg"])
+    }
+
+    @Test("one file system through two mounts (container volumes): the rename's EXDEV becomes a verified copy")
+    func crossMountSameDevice() async throws {
+        // The media root bound onto a second folder: the same device, another mount, as a container's volumes are.
+        try FileManager.default.createDirectory(atPath: dir.file("volume"), withIntermediateDirectories: true)
+        let volume = try SmallFileSystem(binding: root, at: dir.file("volume"))
+        defer { withExtendedLifetime(volume) {} }
+        var a = stat(), b = stat()
+        #expect(stat(dir.file("work"), &a) == 0 && stat(volume.path, &b) == 0 && a.st_dev == b.st_dev, "one device")
+        let work = try #require(Mounts.mountID(of: dir.file("work")))
+        let bound = try #require(Mounts.mountID(of: volume.path))
+        #expect(work != bound, "two mounts")
+        #expect(Mounts.mountID(of: root) == work, "the media root itself is on the work folder's mount")
+
+        let src = source("v.ogg", "through a volume")
+        let placed = try Placer(mediaRoots: MediaRoots([volume.path])).place(src, at: volume.path + "/a/v.ogg", moveSource: true)
+        #expect(placed.outcome == .placed && read(placed.path) == "through a volume")
+        #expect(!FileManager.default.fileExists(atPath: src), "the source is removed after the copy")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: volume.path + "/a") == ["v.ogg"], "no temporary file left")
+        #expect(read(root + "/a/v.ogg") == "through a volume", "seen through the other mount too")
+    }
+
+    @Test("mountinfo: the nearest mount point above a path wins, the later of stacked ones, escaped names read")
+    func mountTable() throws {
+        // The table is the test's; the paths exist (realpath needs them), under a folder of the test's.
+        let temporary = TemporaryDirectory("mounts")
+        let base = try #require(
+            realpath(temporary.path, nil).map { path in
+                defer { free(path) }
+                return String(cString: path)
+            })
+        for folder in ["my music/sub", "other", "my musicx"] {
+            try FileManager.default.createDirectory(atPath: base + "/" + folder, withIntermediateDirectories: true)
+        }
+        let table = """
+            21 1 254:0 / / rw,relatime - ext4 /dev/vda rw
+            30 21 0:40 / \(base) rw - tmpfs tmpfs rw
+            31 30 254:0 /data \(base)/my\\040music rw - ext4 /dev/vda rw
+            32 30 254:0 /other \(base)/my\\040music rw - ext4 /dev/vda rw
+            """
+        #expect(Mounts.mountID(of: base + "/my music/sub", table: table) == 32, "the later of two mounts stacked on one point")
+        #expect(Mounts.mountID(of: base + "/my music", table: table) == 32)
+        #expect(Mounts.mountID(of: base + "/my musicx", table: table) == 30, "a name that only begins like a mount point is not under it")
+        #expect(Mounts.mountID(of: base + "/other", table: table) == 30)
+        #expect(Mounts.mountID(of: "/", table: table) == 21)
+        #expect(Mounts.mountID(of: base + "/missing", table: table) == nil)
     }
 
     @Test("a reader never sees a half-written file while placements replace it")

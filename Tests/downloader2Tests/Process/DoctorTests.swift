@@ -44,6 +44,32 @@ struct DoctorTests {
         ]
     }
 
+    @Test("downloader2 health: exit 0 and ok from a live server's /api/v1/health; exit 1 naming the address when nothing answers")
+    func healthCommand() async throws {
+        let dir = TemporaryDirectory("health-command")
+        try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
+        let port = try freeLoopbackPort()
+        var lines = base(dir, media: [dir.file("media")])
+        lines += ["[server]", "host = \"0.0.0.0\"", "port = \(port)", "auth_token = \"health-token\""]
+        try (lines.joined(separator: "\n") + "\n").write(toFile: dir.file("health.toml"), atomically: true, encoding: .utf8)
+        func health() async throws -> (status: Int32, output: String) {
+            let result = try await runBlocking {
+                Result { try ExternalTool.outcome(ServiceProcess.binary, ["health", "--config", dir.file("health.toml")]) }
+            }
+            .get()
+            return (result.status, String(decoding: result.stdout, as: UTF8.self) + result.stderr)
+        }
+        // Nothing listens yet: unhealthy, and the address it asked (0.0.0.0 is asked on 127.0.0.1)
+        let down = try await health()
+        #expect(down.status == 1 && down.output.contains("unhealthy: cannot reach http://127.0.0.1:\(port)/api/v1/health"), "\(down)")
+        // A server on that port: healthy
+        let service = try ServiceProcess(["serve", "--config", dir.file("health.toml")], log: dir.file("serve.log"))
+        defer { service.stop() }
+        try #require(await service.waitUntilHealthy(LiveHTTP(port: port, token: "health-token")))
+        let up = try await health()
+        #expect(up.status == 0 && up.output.hasPrefix("ok: http://127.0.0.1:\(port)/api/v1/health"), "\(up)")
+    }
+
     @Test("a sound setup: every check ok, exit 0; the text form prints one line per check")
     func sound() async throws {
         let dir = TemporaryDirectory("doctor-ok")

@@ -13,13 +13,14 @@ final class ServiceProcess: @unchecked Sendable {
         URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("downloader2").path
     }
 
-    init(_ arguments: [String], environment extra: [String: String] = [:], log: String) throws {
-        guard FileManager.default.isExecutableFile(atPath: Self.binary) else {
-            Issue.record("the downloader2 executable is not at \(Self.binary); build it with `swift build --build-tests` (make test does)")
+    /// `executable` is another program that runs the service (`buildah run` for the container image).
+    init(_ arguments: [String], environment extra: [String: String] = [:], log: String, executable: String = ServiceProcess.binary) throws {
+        guard FileManager.default.isExecutableFile(atPath: executable) else {
+            Issue.record("the downloader2 executable is not at \(executable); build it with `swift build --build-tests` (make test does)")
             throw CancellationError()
         }
         process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.binary)
+        process.executableURL = URL(fileURLWithPath: executable)
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("DOWNLOADER2_") }.merging(extra) { $1 }
         process.standardOutput = FileHandle(forWritingAtPath: "/dev/null")

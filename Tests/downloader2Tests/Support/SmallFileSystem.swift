@@ -31,6 +31,17 @@ final class SmallFileSystem: @unchecked Sendable {
         self.path = path
     }
 
+    /// `source` bound at `path` (`mount --bind`): the same file system through a second mount.
+    init(binding source: String, at path: String) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        let (status, message) = Self.run("mount", ["--bind", source, path])
+        guard status == 0 else {
+            Issue.record("cannot bind \(source) at \(path) (exited \(status): \(message)); this scenario needs root, as CI runs")
+            throw CancellationError()
+        }
+        self.path = path
+    }
+
     /// Remounts it read-only (EROFS for every write, even root's).
     func makeReadOnly() -> Bool { Self.run("mount", ["-o", "remount,ro", path]).status == 0 }
 
