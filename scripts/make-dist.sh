@@ -32,6 +32,9 @@ sed -e 's|^path = "./data/downloader2.db".*|path = "/var/lib/downloader2/downloa
     -e 's|^temp_dir = "./data/tmp".*|temp_dir = "/var/lib/downloader2/tmp"|' \
     config.example.toml > "$root/etc/downloader2/config.toml"
 chmod 0640 "$root/etc/downloader2/config.toml"
+# The same defaults readable by anyone (the file above is the service's, 0640): the container
+# entrypoint makes /config/config.toml from it, also when it runs as an unprivileged user.
+install -D -m 0644 "$root/etc/downloader2/config.toml" "$root/usr/share/downloader2/config.toml"
 
 # Depends: derived from the binary by dpkg-shlibdeps, never typed by hand.
 shlib="$(mktemp -d)"

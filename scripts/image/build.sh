@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # make image: the container image of Containerfile, built with docker, podman or buildah (the first
 # that works here), from the .deb `make dist` built; written as an OCI archive,
-# dist/downloader2-image.tar, that `docker load` and `podman load` take. Layers are gzipped by zlib at
+# dist/downloader2-image.tar, that `docker load` and `podman load` take (with a manifest.json beside
+# the OCI index for Docker engines before 24; a docker before 25 writes docker save's own format). Layers are gzipped by zlib at
 # level 9 (scripts/image/oci-gzip.py): buildah's own gzip made a 156 MB archive of this image.
 #
 #   IMAGE_ENGINE=docker|podman|buildah   which builder (default: the first that works)
@@ -31,10 +32,12 @@ if [ -z "$base" ]; then
     base="docker.io/library/debian:12-slim"
     case "$engine" in
     docker) docker image inspect "$base" >/dev/null 2>&1 || docker pull -q "$base" >/dev/null 2>&1 || base="" ;;
-    *) podman image exists "$base" 2>/dev/null || buildah pull -q "$base" >/dev/null 2>&1 || base="" ;;
+    podman) podman image exists "$base" 2>/dev/null || podman pull -q "$base" >/dev/null 2>&1 || base="" ;;
+    buildah) buildah inspect --type image "$base" >/dev/null 2>&1 || buildah pull -q "$base" >/dev/null 2>&1 || base="" ;;
     esac
     if [ -z "$base" ]; then
         [ "$engine" != docker ] || { echo "docker cannot pull debian:12-slim: set IMAGE_BASE to a Debian 12 image it has"; exit 1; }
+        command -v podman >/dev/null || { echo "debian:12-slim cannot be pulled, and making a base here needs podman (podman import)"; exit 1; }
         echo "debian:12-slim cannot be pulled here: a Debian 12 base made with debootstrap instead"
         base="$(scripts/image/debian-base.sh)"
     fi
@@ -52,9 +55,17 @@ mkdir -p dist
 rm -f "$ARCHIVE.partial"
 case "$engine" in
 docker)
-    docker build -q --build-arg BASE="$base" -t "$TAG" "$context" >/dev/null
-    # docker save writes its layers uncompressed; docker load takes the archive gzipped as well.
-    docker save "$TAG" | gzip -9 > "$ARCHIVE.partial"
+    # Docker reads only a file named Dockerfile unless told; RUN --mount needs BuildKit.
+    DOCKER_BUILDKIT=1 docker build -q -f "$context/Containerfile" --build-arg BASE="$base" -t "$TAG" "$context" >/dev/null
+    # Docker 25 and later save an OCI layout (uncompressed layers); earlier ones only their own format.
+    mkdir -p "$context/layout"
+    docker save "$TAG" | tar -x -C "$context/layout"
+    if [ -f "$context/layout/oci-layout" ]; then
+        python3 scripts/image/oci-gzip.py "$context/layout" "$ARCHIVE.partial" "$TAG"
+    else
+        echo "this docker ($(docker version -f '{{.Server.Version}}')) saves no OCI layout: $ARCHIVE is docker save's own format, gzipped (docker load takes it)"
+        tar -C "$context/layout" -c . | gzip -9 > "$ARCHIVE.partial"
+    fi
     ;;
 podman)
     podman build -q --format docker --build-arg BASE="$base" -t "$TAG" "$context" >/dev/null
@@ -73,7 +84,8 @@ mv -f "$ARCHIVE.partial" "$ARCHIVE"
 # Earlier builds of the image, now untagged, go (only downloader2's: the label says which).
 case "$engine" in
 docker) docker image prune -f --filter label=org.opencontainers.image.title=downloader2 >/dev/null ;;
-*) podman image prune -f --filter label=org.opencontainers.image.title=downloader2 >/dev/null ;;
+podman) podman image prune -f --filter label=org.opencontainers.image.title=downloader2 >/dev/null ;;
+buildah) ! command -v podman >/dev/null || podman image prune -f --filter label=org.opencontainers.image.title=downloader2 >/dev/null ;;
 esac
 
 # MB as docker and podman print them: 10^6 bytes.

@@ -8,7 +8,9 @@ gzipped again by zlib at level 9, one layer per core.
 compression is asked for): its output was 8 % larger than zlib's level 9 on this image's application
 layer (docs/NOTES.md). The archive's size is what a NAS downloads.
 IMAGE_NAME goes in the index as `org.opencontainers.image.ref.name` (podman load) and
-`io.containerd.image.name` (docker load), so both name the image they load.
+`io.containerd.image.name` (docker load), so both name the image they load. A `manifest.json` in
+the format of `docker save` sits beside the layout, naming the same config and layer blobs: Docker
+engines before 24 read only that file (Synology's Container Manager runs 20.10).
 """
 import gzip
 import hashlib
@@ -77,14 +79,18 @@ def main():
     unknown = [media for _, _, media in layers if media not in (UNCOMPRESSED, GZIPPED)]
     if unknown:
         sys.exit(f"{layout}: layers of a kind this script does not recompress: {unknown}")
+    # A layer listed twice (two identical layers) is recompressed once.
+    unique = list({digest: (layout, digest, media) for layout, digest, media in layers}.values())
     with ProcessPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
-        done = {old: (new, size) for old, new, size in pool.map(gzip_layer, layers)}
+        done = {old: (new, size) for old, new, size in pool.map(gzip_layer, unique)}
+    removed = set()
     for layer in manifest["layers"]:
         old = layer["digest"]
         layer["mediaType"] = GZIPPED
         layer["digest"], layer["size"] = done[old]
-        if done[old][0] != old:
+        if done[old][0] != old and old not in removed:
             os.remove(blob_path(layout, old))
+            removed.add(old)
     old_manifest = descriptor["digest"]
     descriptor["digest"], descriptor["size"] = write_blob(layout, json.dumps(manifest, separators=(",", ":")).encode())
     if old_manifest != descriptor["digest"]:
@@ -95,9 +101,20 @@ def main():
     with open(os.path.join(layout, "index.json"), "w") as f:
         json.dump(index, f, separators=(",", ":"))
 
+    def blob_name(digest):
+        return "blobs/" + digest.replace(":", "/", 1)
+
+    legacy = [{
+        "Config": blob_name(manifest["config"]["digest"]),
+        "RepoTags": [name],
+        "Layers": [blob_name(layer["digest"]) for layer in manifest["layers"]],
+    }]
+    with open(os.path.join(layout, "manifest.json"), "w") as f:
+        json.dump(legacy, f, separators=(",", ":"))
+
     partial = archive + ".partial"
     with tarfile.open(partial, "w", format=tarfile.PAX_FORMAT) as tar:
-        for entry in ["oci-layout", "index.json", "blobs"]:
+        for entry in ["oci-layout", "index.json", "manifest.json", "blobs"]:
             tar.add(os.path.join(layout, entry), arcname=entry,
                     filter=lambda info: (setattr(info, "uid", 0), setattr(info, "gid", 0), setattr(info, "uname", ""),
                                          setattr(info, "gname", ""), setattr(info, "mtime", 0), info)[-1])

@@ -155,7 +155,8 @@ extension Orchestrator {
             converting,
             to: .placing(
                 .init(
-                    filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: Date())))
+                    filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: Date())),
+            note: context.takeNote())
         let placement = try await stages.place.place(placing, conversion: conversion, context: context)
         let stats = CompletionStats(
             totalDownloadBytes: download.totalBytes,

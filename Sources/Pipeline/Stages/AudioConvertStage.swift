@@ -134,7 +134,9 @@ public struct AudioConvertStage: ConvertStage {
                 if case .success(let converted) = result, let measured = converted.loudness { loudness[planned.track.catalogTrackId] = measured }
             }
             try await tagLoudness(outputs, measured: loudness, planned: planned, context: context)
-            let images = try extractImages(ticket.ticket, download: download, workDir: workDir, missing: &missing)
+            let choice = CoverChoice.choose(ticket.ticket, download: download)
+            if let choice { context.note(.coverChosen, choice.json) }
+            let images = try extractImages(ticket.ticket, cover: choice, workDir: workDir, missing: &missing)
             let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
             return ConvertedRelease(
                 outputsByTrackId: outputs, imagesByCatalogId: images, audioSeconds: seconds, missingTracks: missing.tracks,
@@ -364,36 +366,24 @@ public struct AudioConvertStage: ConvertStage {
         throw StageError(code: "conversion_failed", message: message, retryable: false)
     }
 
-    /// Ticket images from the release's cover file, or the first embedded picture of its tracks.
-    /// The bytes are kept as they are when the format matches the destination's extension, and
-    /// re-encoded (JPEG ↔ PNG) when it does not.
-    private func extractImages(_ ticket: Ticket, download: DownloadResult, workDir: String, missing: inout Missing) throws -> [String: String] {
+    /// Ticket images from the chosen cover (``CoverChoice``). The bytes are kept as they are when the
+    /// format matches the destination's extension, and re-encoded (JPEG ↔ PNG) when it does not. A
+    /// release with no cover at all completes without its images, each listed as missing with why.
+    private func extractImages(_ ticket: Ticket, cover choice: CoverChoice?, workDir: String, missing: inout Missing) throws -> [String: String] {
+        guard !ticket.images.isEmpty else { return [:] }
+        guard let choice, let cover = choice.cover else {
+            for image in ticket.images { missing.images[image.catalogImageId] = "missing_image: \(choice?.reason ?? CoverChoice.noCover)" }
+            return [:]
+        }
         do {
-            return try extractImages(ticket, download: download, workDir: workDir)
+            return try extractImages(ticket, cover: cover, workDir: workDir)
         } catch let error as StageError where partialSuccess == .completeFlagged && !error.retryable {
             for image in ticket.images { missing.images[image.catalogImageId] = "\(error.code): \(error.message)" }
             return [:]
         }
     }
 
-    private func extractImages(_ ticket: Ticket, download: DownloadResult, workDir: String) throws -> [String: String] {
-        guard !ticket.images.isEmpty else { return [:] }
-        var bytes: [UInt8]?
-        if let coverPath = download.coverPath {
-            do {
-                bytes = try readUntrustedFile(atPath: coverPath, kind: .coverImage)
-            } catch {
-                throw StageError(code: "invalid_image", message: "\(error)", retryable: false)
-            }
-        }
-        if bytes == nil {
-            bytes =
-                ticket.tracks.lazy.compactMap { download.filesByTrackId[$0.catalogTrackId] }.compactMap { AudioProbe.embeddedPicture(path: $0) }.first
-        }
-        guard let bytes, let cover = try? CoverArt(data: bytes) else {
-            throw StageError(
-                code: "missing_image", message: "the release has no cover image (no front/cover/folder file, no embedded picture)", retryable: false)
-        }
+    private func extractImages(_ ticket: Ticket, cover: CoverArt, workDir: String) throws -> [String: String] {
         var images: [String: String] = [:]
         var converted: [CoverArt.Kind: CoverArt] = [cover.kind: cover]
         for image in ticket.images {

@@ -51,13 +51,16 @@ struct ContainerImageTests {
         }
     }
 
-    @Test("dist/downloader2-image.tar is an OCI archive of at most 150 MB that podman load takes")
+    @Test("dist/downloader2-image.tar is an OCI archive of at most 150 MB that podman load takes, and a docker save archive too")
     func archiveLoads() async throws {
         let attributes = try? FileManager.default.attributesOfItem(atPath: Self.archive)
         let size = try #require(attributes?[.size] as? Int, "\(Self.archive) is missing: run `make image` (make test does)")
         #expect(size <= 150 * Self.megabyte, "the image archive is \(size / Self.megabyte) MB, over the 150 MB goal")
         let listing = try await Self.tool("tar", ["-tf", Self.archive])
         #expect(listing.output.contains("oci-layout") && listing.output.contains("index.json"), "an OCI image layout: \(listing.output)")
+        // Docker engines before 24 read only docker save's manifest.json: containers/image's reader of that format takes it
+        let legacy = try await Self.tool("podman", ["pull", "docker-archive:\(Self.archive)"])
+        #expect(legacy.status == 0, "as a docker-archive: \(legacy.output)")
         let load = try await Self.tool("podman", ["load", "-i", Self.archive])
         #expect(load.status == 0 && load.output.contains("localhost/downloader2:\(ServiceInfo.version)"), "podman load: \(load.output)")
     }
@@ -65,15 +68,33 @@ struct ContainerImageTests {
     @Test("compose.yaml is valid to docker-compose, and runs this version's image with its volumes, health check, stop timeout and restart policy")
     func composeFile() async throws {
         let file = ApplianceTests.repository.appendingPathComponent("compose.yaml").path
-        let config = try await Self.tool("docker-compose", ["-f", file, "config"])
-        #expect(config.status == 0, "docker-compose config: \(config.output)")
-        for expected in [
-            "image: localhost/downloader2:\(ServiceInfo.version)", "- CMD\n      - downloader2\n      - health", "stop_grace_period: 2m",
-            "stop_signal: SIGTERM", "restart: unless-stopped", ":/config:rw", ":/data:rw", ":/music:rw", "PUID: '1000'", "TZ: ",
-            "published: 8080", "protocol: udp\n      published: 6881", "image: lscr.io/linuxserver/prowlarr",
-        ] {
-            #expect(config.output.contains(expected), "compose.yaml as docker-compose reads it has \(expected)\n\(config.output)")
-        }
+        let dir = TemporaryDirectory("compose")
+        // docker-compose checks the file against the Compose schema; Debian's python3-yaml (which it
+        // depends on) turns what it read into JSON for the checks below.
+        let config = try await Self.tool("/bin/sh", ["-c", "docker-compose -f '\(file)' config > '\(dir.file("compose.yaml"))'"])
+        try #require(config.status == 0, "docker-compose config: \(config.output)")
+        let json = try await runBlocking {
+            Result {
+                try ExternalTool.run(
+                    "/usr/bin/python3",
+                    ["-c", "import json, sys, yaml; print(json.dumps(yaml.safe_load(open(sys.argv[1]))))", dir.file("compose.yaml")])
+            }
+        }.get()
+        let services = (try JSONSerialization.jsonObject(with: json.stdout) as? [String: Any])?["services"] as? [String: Any]
+        let service = try #require(
+            services?["downloader2"] as? [String: Any], "a downloader2 service: \(String(decoding: json.stdout, as: UTF8.self))")
+        #expect(service["image"] as? String == "localhost/downloader2:\(ServiceInfo.version)")
+        #expect((service["healthcheck"] as? [String: Any])?["test"] as? [String] == ["CMD", "downloader2", "health"])
+        #expect(service["stop_grace_period"] as? String == "2m" && service["stop_signal"] as? String == "SIGTERM")
+        #expect(service["restart"] as? String == "unless-stopped")
+        let targets = (service["volumes"] as? [String] ?? []).compactMap { $0.split(separator: ":").dropFirst().first.map(String.init) }
+        #expect(targets == ["/config", "/data", "/music"], "\(service["volumes"] ?? "no volumes")")
+        let environment = service["environment"] as? [String: Any] ?? [:]
+        #expect(environment["PUID"] as? String == "1000" && environment["PGID"] as? String == "1000" && environment["TZ"] != nil)
+        #expect(environment["DOWNLOADER2_SERVER_AUTH_TOKEN"] == nil, "no token everyone knows: the service generates one")
+        let ports = (service["ports"] as? [[String: Any]] ?? []).map { "\($0["target"] ?? "?")/\($0["protocol"] as? String ?? "tcp")" }
+        #expect(Set(ports) == ["8080/tcp", "6881/tcp", "6881/udp"], "\(ports)")
+        #expect((services?["prowlarr"] as? [String: Any])?["image"] as? String == "lscr.io/linuxserver/prowlarr:latest")
     }
 
     @Test(
@@ -126,7 +147,7 @@ struct ContainerImageTests {
                 let port = try freeLoopbackPort()
                 // Everything but the container's own folders comes from DOWNLOADER2_* variables, as a compose file sets them.
                 let environment = [
-                    "PUID": "\(Self.puid)", "PGID": "\(Self.pgid)", "TZ": "Europe/Berlin",
+                    "PUID": "\(Self.puid)", "PGID": "\(Self.pgid)", "TZ": "Asia/Kolkata",
                     "DOWNLOADER2_SERVER_HOST": "127.0.0.1", "DOWNLOADER2_SERVER_PORT": "\(port)", "DOWNLOADER2_SERVER_AUTH_TOKEN": Self.token,
                     "DOWNLOADER2_JACKETT_URL": "http://127.0.0.1:\(client.port!)", "DOWNLOADER2_JACKETT_API_KEY": "k",
                     "DOWNLOADER2_TORRENT_LISTEN_INTERFACES": "127.0.0.1:0", "DOWNLOADER2_TORRENT_ENABLE_DHT": "false",
@@ -160,8 +181,8 @@ struct ContainerImageTests {
                 #expect(
                     text.contains(#"path = "/data/downloader2.db""#) && text.contains(#"media_roots = ["/music"]"#),
                     "the defaults point at the volumes")
-                // December in Berlin is UTC+1: the log's timestamps are local time.
-                #expect(service.log.contains("+0100 info downloader2"), "TZ is honoured: \(service.log.prefix(600))")
+                // Kolkata is UTC+5:30 all year: the log's timestamps are local time.
+                #expect(service.log.contains("+0530 info downloader2"), "TZ is honoured: \(service.log.prefix(600))")
 
                 // The image's HEALTHCHECK command, run beside the service as the engine runs it
                 let health = try await Self.tool("buildah", options + [name, "--", "downloader2", "health"])
@@ -177,6 +198,20 @@ struct ContainerImageTests {
                 #expect(
                     doctor.output.contains("same_file_system /music: on the file system of [converter] temp_dir, but another mount"),
                     "\(doctor.output)")
+
+                // The entrypoint hands a subcommand to downloader2, even one named like a shell builtin (`hash`)
+                let hash = try await Self.tool("buildah", options + [name, "--"] + entrypoint + ["hash", "/usr/share/downloader2/config.toml"])
+                #expect(hash.status == 0 && hash.output.contains(/[0-9a-f]{64}/), "entrypoint hash: \(hash.output)")
+                // Started as PUID:PGID directly (`--user`, rootless), it still writes the default configuration
+                try FileManager.default.createDirectory(atPath: dir.file("config-user"), withIntermediateDirectories: true)
+                #expect(chown(dir.file("config-user"), uid_t(Self.puid), gid_t(Self.pgid)) == 0)
+                let asUser = try await Self.tool(
+                    "buildah",
+                    ["run", "--isolation", "chroot", "--user", "\(Self.puid):\(Self.pgid)", "-v", "\(dir.file("config-user")):/config", name, "--"]
+                        + entrypoint + ["version"])
+                #expect(asUser.status == 0 && asUser.output.contains("downloader2 \(ServiceInfo.version)"), "as --user: \(asUser.output)")
+                let written = try? FileManager.default.attributesOfItem(atPath: dir.file("config-user/config.toml"))
+                #expect((written?[.ownerAccountID] as? Int) == Self.puid, "config written by the user itself: \(asUser.output)")
 
                 // When a ticket for /music is posted
                 let ticket = PipelineEndToEndTests.ticket(id: "container-1", media: "/music", seconds: 4)

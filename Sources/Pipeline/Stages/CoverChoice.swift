@@ -1,0 +1,77 @@
+import Audio
+import Basics
+import Foundation
+import Tickets
+
+/// Which picture is the ticket's cover, and why, for the ticket's history (`cover_chosen`): the
+/// release's image file the download plan picked (named front, cover or folder first, then the
+/// largest; ``CoverArt/rank(fileName:)``), or, when the release has none or it cannot be read, the
+/// first picture embedded in its tracks; when there is neither, no cover, and the reason.
+struct CoverChoice: Sendable {
+    enum Source: String, Sendable {
+        case file, embedded, none
+    }
+
+    var source: Source
+    /// The file the picture came from, relative to the release's folder.
+    var file: String?
+    var cover: CoverArt?
+    var reason: String
+
+    static let noCover = "the release has no cover image (no image file, no picture embedded in its tracks)"
+
+    /// Nil when the ticket wants neither an image nor an embedded cover.
+    static func choose(_ ticket: Ticket, download: DownloadResult) -> CoverChoice? {
+        guard !ticket.images.isEmpty || ticket.constraints.embedCover else { return nil }
+        var why: String
+        if let path = download.coverPath {
+            let name = relative(path, to: download.directory)
+            do {
+                let cover = try CoverArt(contentsOf: path)
+                let named = CoverArt.rank(fileName: path) == 1
+                return CoverChoice(
+                    source: .file, file: name, cover: cover,
+                    reason: "'\(name)', \(describe(cover)): "
+                        + (named
+                            ? "named as a front cover (front, cover or folder), the largest such file"
+                            : "the largest image of the release (none is named front, cover or folder)"))
+            } catch {
+                why = "the release's image '\(name)' cannot be used (\(error))"
+            }
+        } else {
+            why = "the release has no image file"
+        }
+        var looked = Set<String>()
+        for track in ticket.tracks {
+            // A CUE image is one file for many tracks: looked into once.
+            guard let path = download.filesByTrackId[track.catalogTrackId], looked.insert(path).inserted,
+                let bytes = AudioProbe.embeddedPicture(path: path), let cover = try? CoverArt(data: bytes)
+            else { continue }
+            let name = relative(path, to: download.directory)
+            return CoverChoice(
+                source: .embedded, file: name, cover: cover, reason: "\(why): the picture embedded in '\(name)', \(describe(cover))")
+        }
+        return CoverChoice(source: .none, file: nil, cover: nil, reason: "\(why), and no track has an embedded picture: no cover")
+    }
+
+    var json: JSONValue {
+        var fields: [String: JSONValue] = ["source": .string(source.rawValue), "reason": .string(reason)]
+        if let file { fields["file"] = .string(file) }
+        if let cover {
+            fields["format"] = .string(cover.kind.rawValue)
+            fields["width"] = .number(Double(cover.width))
+            fields["height"] = .number(Double(cover.height))
+            fields["bytes"] = .number(Double(cover.data.count))
+        }
+        return .object(fields)
+    }
+
+    static func describe(_ cover: CoverArt) -> String {
+        "\(cover.width)×\(cover.height) \(cover.kind == .jpeg ? "JPEG" : "PNG"), \(max(1, (cover.data.count + 512) / 1024)) KiB"
+    }
+
+    static func relative(_ path: String, to directory: String) -> String {
+        let base = directory.hasSuffix("/") ? directory : directory + "/"
+        return path.hasPrefix(base) ? String(path.dropFirst(base.count)) : (path as NSString).lastPathComponent
+    }
+}
