@@ -50,13 +50,22 @@ public struct CoverArt: Sendable, Equatable {
         return block
     }
 
-    /// How a release names its cover: a JPEG or PNG whose name mentions front, cover or folder ranks 1,
-    /// any other JPEG or PNG 0, anything else nil. Among equal ranks the larger file is the better cover.
+    /// How a release names its cover, read word by word (letters only, any case): a JPEG or PNG named
+    /// as a front cover (front, cover, folder, albumart) ranks 2; any other JPEG or PNG 1; one whose
+    /// name says it is another part of the package (back, inlay, tray, disc, cd, booklet, inside,
+    /// matrix, spine, label, rear, obi) is no cover at all, even when it also says cover ("Back
+    /// Cover.jpg"), and neither is anything else. Among equal ranks the larger file is the better cover.
     public static func rank(fileName path: String) -> Int? {
         let ext = (path as NSString).pathExtension.lowercased()
         guard ["jpg", "jpeg", "png"].contains(ext) else { return nil }
         let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-        return ["front", "cover", "folder"].contains { name.contains($0) } ? 1 : 0
+        let words = name.split { !$0.isLetter }.map(String.init)
+        let notFront = ["back", "inlay", "tray", "disc", "disk", "cd", "booklet", "inside", "matrix", "spine", "label", "rear", "obi"]
+        if words.contains(where: { notFront.contains($0) || $0.hasPrefix("back") || $0.hasPrefix("inlay") }) {
+            return nil
+        }
+        let front = ["front", "cover", "folder", "albumart", "frontcover", "albumartlarge", "albumartsmall"]
+        return words.contains(where: { front.contains($0) }) ? 2 : 1
     }
 
     /// The best cover image in a release folder (see ``rank(fileName:)``).

@@ -28,13 +28,14 @@ struct CoverChoice: Sendable {
             let name = relative(path, to: download.directory)
             do {
                 let cover = try CoverArt(contentsOf: path)
-                let named = CoverArt.rank(fileName: path) == 1
+                let named = CoverArt.rank(fileName: path) == 2
                 return CoverChoice(
                     source: .file, file: name, cover: cover,
                     reason: "'\(name)', \(describe(cover)): "
                         + (named
                             ? "named as a front cover (front, cover or folder), the largest such file"
-                            : "the largest image of the release (none is named front, cover or folder)"))
+                            : "the largest image of the release (none is named front, cover or folder; backs, inlays, discs and booklets are not covers)")
+                )
             } catch {
                 why = "the release's image '\(name)' cannot be used (\(error))"
             }

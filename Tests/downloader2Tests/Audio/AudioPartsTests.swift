@@ -30,6 +30,17 @@ struct AudioPartsTests {
         #expect(throws: AudioError.self) { try CoverArt(data: Array("GIF89a....".utf8)) }
         // The back scan is larger, but a name saying front/cover/folder ranks first; among those the largest wins.
         #expect(CoverArt.find(inFolder: dir.path) == dir.file("Front.png"))
+        // Word by word: a back cover, an inlay, a disc or a booklet page is no front cover, whatever else its name says
+        for name in ["Back Cover.jpg", "back.jpg", "Inlay.png", "CD1.jpg", "disc 2.jpg", "Booklet-01.jpg", "cover_back.jpg", "Tray.jpg", "obi.jpg"] {
+            #expect(CoverArt.rank(fileName: "Scans/\(name)") == nil, "\(name)")
+        }
+        for name in ["Front.jpg", "cover.png", "folder.jpg", "AlbumArtLarge.jpg", "01 - Cover (Front).jpeg", "Artist - Album - front.jpg"] {
+            #expect(CoverArt.rank(fileName: name) == 2, "\(name)")
+        }
+        for name in ["scan001.jpg", "artwork.png", "Discography.jpg", "cdrom.jpg"] {
+            #expect(CoverArt.rank(fileName: name) == 1, "\(name)")
+        }
+        #expect(CoverArt.rank(fileName: "cover.gif") == nil && CoverArt.rank(fileName: "cover.txt") == nil)
         // The picture block Vorbis comments carry: type 3, MIME, then the image itself at the end.
         let block = png.flacPictureBlock
         #expect(Array(block.prefix(4)) == [0, 0, 0, 3])
