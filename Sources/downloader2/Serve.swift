@@ -173,7 +173,8 @@ struct Serve: AsyncParsableCommand {
             converter: AudioConverter(width: config.converter.maxParallelConversions), workRoot: config.converter.tempDir,
             durationToleranceSecs: config.converter.durationToleranceSecs,
             partialSuccess: PartialSuccess(rawValue: config.processing.partialSuccess) ?? .fail,
-            replayGain: ReplayGainMode(rawValue: config.converter.replaygain) ?? .album, opusReplayGain: config.converter.opusReplaygainTags)
+            replayGain: ReplayGainMode(rawValue: config.converter.replaygain) ?? .album, opusReplayGain: config.converter.opusReplaygainTags,
+            coverArchive: config.cover.fetch ? CoverArchive(baseURL: config.cover.archiveURL) : nil)
         return PipelineStages(
             search: IndexerSearchStage(search: search, lister: lister),
             match: CandidateMatchStage(matcher: matcher, verifiesDownloads: config.verify.fakeLossless != "off"),

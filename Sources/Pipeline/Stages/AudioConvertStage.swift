@@ -16,6 +16,8 @@ public struct AudioConvertStage: ConvertStage {
     /// Loudness tags (`[converter] replaygain`), and `REPLAYGAIN_*` beside `R128_*` in Opus files.
     let replayGain: ReplayGainMode
     let opusReplayGain: Bool
+    /// Where a release with no cover of its own gets one, when `[cover] fetch` is on.
+    let coverArchive: CoverArchive?
 
     /// A convert stage that works in `workRoot` through the `converter` pool.
     ///
@@ -28,8 +30,9 @@ public struct AudioConvertStage: ConvertStage {
     ///   - opusReplayGain: Writes `REPLAYGAIN_*` tags beside `R128_*` in Opus files.
     public init(
         converter: AudioConverter, workRoot: String, durationToleranceSecs: Double = 2, partialSuccess: PartialSuccess = .fail,
-        replayGain: ReplayGainMode = .album, opusReplayGain: Bool = false
+        replayGain: ReplayGainMode = .album, opusReplayGain: Bool = false, coverArchive: CoverArchive? = nil
     ) {
+        self.coverArchive = coverArchive
         self.replayGain = replayGain
         self.opusReplayGain = opusReplayGain
         self.partialSuccess = partialSuccess
@@ -134,7 +137,7 @@ public struct AudioConvertStage: ConvertStage {
                 if case .success(let converted) = result, let measured = converted.loudness { loudness[planned.track.catalogTrackId] = measured }
             }
             try await tagLoudness(outputs, measured: loudness, planned: planned, context: context)
-            let choice = CoverChoice.choose(ticket.ticket, download: download)
+            let choice = await CoverChoice.choose(ticket.ticket, download: download, archive: coverArchive)
             if let choice { context.note(.coverChosen, choice.json) }
             let images = try extractImages(ticket.ticket, cover: choice, workDir: workDir, missing: &missing)
             let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }

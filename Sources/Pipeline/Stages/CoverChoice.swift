@@ -6,10 +6,11 @@ import Tickets
 /// Which picture is the ticket's cover, and why, for the ticket's history (`cover_chosen`): the
 /// release's image file the download plan picked (named front, cover or folder first, then the
 /// largest; ``CoverArt/rank(fileName:)``), or, when the release has none or it cannot be read, the
-/// first picture embedded in its tracks; when there is neither, no cover, and the reason.
+/// first picture embedded in its tracks; when there is neither, the Cover Art Archive's front image
+/// of the ticket's MusicBrainz release (`[cover] fetch = true`); else no cover, and the reason.
 struct CoverChoice: Sendable {
     enum Source: String, Sendable {
-        case file, embedded, none
+        case file, embedded, archive, none
     }
 
     var source: Source
@@ -21,7 +22,7 @@ struct CoverChoice: Sendable {
     static let noCover = "the release has no cover image (no image file, no picture embedded in its tracks)"
 
     /// Nil when the ticket wants neither an image nor an embedded cover.
-    static func choose(_ ticket: Ticket, download: DownloadResult) -> CoverChoice? {
+    static func choose(_ ticket: Ticket, download: DownloadResult, archive: CoverArchive? = nil) async -> CoverChoice? {
         guard !ticket.images.isEmpty || ticket.constraints.embedCover else { return nil }
         var why: String
         if let path = download.coverPath {
@@ -52,7 +53,25 @@ struct CoverChoice: Sendable {
             return CoverChoice(
                 source: .embedded, file: name, cover: cover, reason: "\(why): the picture embedded in '\(name)', \(describe(cover))")
         }
-        return CoverChoice(source: .none, file: nil, cover: nil, reason: "\(why), and no track has an embedded picture: no cover")
+        why += ", and no track has an embedded picture"
+        let release = ticket.metadataToEmbed?.musicbrainzReleaseId
+        switch (archive, release) {
+        case (let archive?, let release?):
+            switch await archive.front(release: release) {
+            case .success(let cover):
+                let url = "\(archive.baseURL)/release/\(release.lowercased())/front"
+                return CoverChoice(
+                    source: .archive, file: url, cover: cover,
+                    reason: "\(why): the Cover Art Archive's front image of MusicBrainz release \(release), \(describe(cover))")
+            case .failure(let error):
+                why += "; \(error.message)"
+            }
+        case (nil, _?):
+            why += " ([cover] fetch = true would ask the Cover Art Archive for the release's front image)"
+        case (_, nil):
+            break
+        }
+        return CoverChoice(source: .none, file: nil, cover: nil, reason: "\(why): no cover")
     }
 
     var json: JSONValue {

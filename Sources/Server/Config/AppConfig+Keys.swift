@@ -136,6 +136,12 @@ extension AppConfig {
                 "verify", "suspects", \.verify.suspects,
                 check: { mode in ["ask", "accept"].contains(mode) ? nil : "must be \"ask\" or \"accept\", got '\(mode)'" }),
             .int("health", "interval_mins", \.health.intervalMins, 1...1440),
+            .bool("cover", "fetch", \.cover.fetch),
+            .string(
+                "cover", "archive_url", \.cover.archiveURL,
+                check: { url in
+                    url.hasPrefix("http://") || url.hasPrefix("https://") ? nil : "must be an http:// or https:// URL, got '\(url)'"
+                }),
         ]
     }
 

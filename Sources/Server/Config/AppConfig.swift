@@ -211,6 +211,14 @@ public struct AppConfig: Sendable, Equatable {
         public var suspects = "ask"
     }
 
+    public struct Cover: Sendable, Equatable {
+        /// A release with no cover (no image file, no embedded picture) and a MusicBrainz release id in
+        /// its ticket gets the Cover Art Archive's front image.
+        public var fetch = false
+        /// The Cover Art Archive's address (a mirror, or a test's fixture).
+        public var archiveURL = "https://coverartarchive.org"
+    }
+
     public var server = Server()
     public var database = Database()
     public var cluster = Cluster()
@@ -224,6 +232,7 @@ public struct AppConfig: Sendable, Equatable {
     public var placer = Placer()
     public var health = Health()
     public var verify = Verify()
+    public var cover = Cover()
     public var wanted = Wanted()
     /// `[[notify]]`: webhooks and Subsonic servers told about completions, failures and approvals.
     public var notify: [NotifyTarget] = []

@@ -1,10 +1,14 @@
 import Audio
 import Basics
 import Foundation
+import Hummingbird
+import HummingbirdTesting
 import Logging
+import NIOCore
 import Pipeline
 import Placement
 import Storage
+import Synchronization
 import Testing
 import Tickets
 
@@ -54,21 +58,19 @@ struct CoverChoiceTests {
         return DownloadResult(directory: folder, filesByTrackId: files, coverPath: cover, totalBytes: 1)
     }
 
-    @Test("the chosen cover and its reason are in the history; the image placed is that cover", arguments: Release.allCases)
-    func chosenAndExplained(_ kind: Release) async throws {
-        let dir = TemporaryDirectory("cover-\(kind.rawValue)")
-        let download = try release(kind, in: dir)
-        let media = dir.file("media")
+    /// Runs `ticket` through the real convert and place stages over `download`; the completion and the `cover_chosen` payload.
+    func run(
+        _ ticket: Ticket, download: DownloadResult, in dir: TemporaryDirectory, archive: CoverArchive? = nil
+    ) async throws -> (done: TicketState.Completed, payload: JSONValue)? {
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))
         let scripted = ScriptedStages(download: { _, _, _ in download })
         let stages = PipelineStages(
             search: scripted, match: scripted, download: scripted,
-            convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp")),
-            place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([media])), database: database))
+            convert: AudioConvertStage(converter: AudioConverter(width: 2), workRoot: dir.file("tmp"), coverArchive: archive),
+            place: FilePlacementStage(placer: Placer(mediaRoots: MediaRoots([dir.file("media")])), database: database))
         let orchestrator = Orchestrator(
             database: database, stages: stages, settings: PipelineSettings(checkInterval: 0.2, retry: RetryPolicy(maxAttempts: 0)),
             logger: Logger(label: "cover"))
-        let ticket = PipelineEndToEndTests.ticket(id: "cover-\(kind.rawValue)", media: media, seconds: 2)
         try await withRunning([orchestrator]) {
             _ = try await orchestrator.submit(ticket, submittedJSON: Fixtures.json(ticket))
             #expect(try await eventually(within: 60) { try await database.ticket(id: ticket.ticketId)?.state.name.isTerminal == true })
@@ -76,11 +78,19 @@ struct CoverChoiceTests {
         let stored = try #require(try await database.ticket(id: ticket.ticketId))
         guard case .completed(let done) = stored.state else {
             Issue.record("expected completed: \(stored.state)")
-            return
+            return nil
         }
         let events = try await database.events(ticketId: ticket.ticketId).filter { $0.type == .coverChosen }
         try #require(events.count == 1, "one cover_chosen event: \(events)")
-        let payload = events[0].payload
+        return (done, events[0].payload)
+    }
+
+    @Test("the chosen cover and its reason are in the history; the image placed is that cover", arguments: Release.allCases)
+    func chosenAndExplained(_ kind: Release) async throws {
+        let dir = TemporaryDirectory("cover-\(kind.rawValue)")
+        let download = try release(kind, in: dir)
+        let ticket = PipelineEndToEndTests.ticket(id: "cover-\(kind.rawValue)", media: dir.file("media"), seconds: 2)
+        guard let (done, payload) = try await run(ticket, download: download, in: dir) else { return }
         let reason = payload["reason"]?.stringValue ?? ""
         let placed = ticket.images[0].destPath
         switch kind {
@@ -105,5 +115,79 @@ struct CoverChoiceTests {
         #expect(done.missing?.map(\.catalogId) == (kind == .none ? ["cover-1"] : nil))
         if kind == .none { #expect(done.missing?.first?.reason == "missing_image: \(reason)") }
         for track in ticket.tracks { #expect(FileManager.default.fileExists(atPath: track.destPath), "\(track.destPath)") }
+    }
+
+    enum Archive: String, CaseIterable, Sendable {
+        /// The Cover Art Archive has the release's front image.
+        case hasFront
+        /// It answers 404 for this release.
+        case noFront
+        /// `[cover] fetch = false`.
+        case off
+    }
+
+    /// A loopback stand-in for coverartarchive.org, answering as metabrainz/coverart_redirect does
+    /// (`artwork_redirect/request.py` at 90ff5c7): `/release/{mbid}/front` is a 307 to the image under
+    /// `/download/mbid-{mbid}/mbid-{mbid}-{image id}.jpg` (the Internet Archive's layout), or 404
+    /// "No front cover image found for release with identifier {mbid}"; a malformed MBID is 400.
+    static func archiveRouter(front: [UInt8], known: String, port: @escaping @Sendable () -> Int) -> Router<BasicRequestContext> {
+        let router = Router()
+        router.get("release/:mbid/front") { _, context -> Response in
+            let mbid = context.parameters.get("mbid") ?? ""
+            guard UUID(uuidString: mbid) != nil else {
+                return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "invalid MBID specified")))
+            }
+            guard mbid == known else {
+                return Response(
+                    status: .notFound,
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: "No front cover image found for release with identifier \(mbid)")))
+            }
+            return Response(
+                status: .temporaryRedirect,
+                headers: [.location: "http://127.0.0.1:\(port())/download/mbid-\(mbid)/mbid-\(mbid)-21455371562.jpg"])
+        }
+        router.get("download/:folder/:file") { _, _ in
+            Response(status: .ok, headers: [.contentType: "image/jpeg"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: front)))
+        }
+        return router
+    }
+
+    @Test("no cover in the release: with [cover] fetch, the Cover Art Archive's front image of the ticket's release", arguments: Archive.allCases)
+    func coverArtArchive(_ mode: Archive) async throws {
+        let dir = TemporaryDirectory("cover-archive-\(mode.rawValue)")
+        let download = try release(.none, in: dir)
+        try ToneAudio.writeCover(dir.file("caa.jpg"), size: 150, color: "purple")
+        let front = try #require(FileManager.default.contents(atPath: dir.file("caa.jpg")))
+        let known = "76df3287-6cda-33eb-8e9a-044b5e15ffdd"
+        var asked = PipelineEndToEndTests.ticket(id: "cover-archive-\(mode.rawValue)", media: dir.file("media"), seconds: 2)
+        asked.metadataToEmbed?.musicbrainzReleaseId = mode == .noFront ? "4331ea73-77e1-3213-a840-5e4e74180f93" : known
+        let ticket = asked
+        let port = Mutex(0)
+        let app = Application(
+            router: Self.archiveRouter(front: Array(front), known: known, port: { port.withLock { $0 } }),
+            configuration: .init(address: .hostname("127.0.0.1", port: 0)))
+        try await app.test(.live) { client in
+            port.withLock { $0 = client.port! }
+            let archive = mode == .off ? nil : CoverArchive(baseURL: "http://127.0.0.1:\(client.port!)")
+            guard let (done, payload) = try await run(ticket, download: download, in: dir, archive: archive) else { return }
+            let reason = payload["reason"]?.stringValue ?? ""
+            let placed = ticket.images[0].destPath
+            switch mode {
+            case .hasFront:
+                #expect(payload["source"]?.stringValue == "archive" && payload["width"]?.intValue == 150, "\(payload)")
+                #expect(payload["file"]?.stringValue == "http://127.0.0.1:\(client.port!)/release/\(known)/front")
+                #expect(reason.contains("the Cover Art Archive's front image of MusicBrainz release \(known)"), "\(reason)")
+                #expect(FileManager.default.contents(atPath: placed) == front, "the archive's image is placed as it came")
+                #expect(done.flagged == nil)
+            case .noFront:
+                #expect(payload["source"]?.stringValue == "none", "\(payload)")
+                #expect(reason.contains("the Cover Art Archive has no front image of release 4331ea73-77e1-3213-a840-5e4e74180f93"), "\(reason)")
+                #expect(done.flagged == true && !FileManager.default.fileExists(atPath: placed))
+            case .off:
+                #expect(payload["source"]?.stringValue == "none", "\(payload)")
+                #expect(reason.contains("[cover] fetch = true would ask the Cover Art Archive"), "\(reason)")
+                #expect(done.flagged == true && !FileManager.default.fileExists(atPath: placed))
+            }
+        }
     }
 }
