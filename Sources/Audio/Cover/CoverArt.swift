@@ -50,22 +50,75 @@ public struct CoverArt: Sendable, Equatable {
         return block
     }
 
-    /// How a release names its cover, read word by word (letters only, any case): a JPEG or PNG named
-    /// as a front cover (front, cover, folder, albumart) ranks 2; any other JPEG or PNG 1; one whose
-    /// name says it is another part of the package (back, inlay, tray, disc, cd, booklet, inside,
-    /// matrix, spine, label, rear, obi) is no cover at all, even when it also says cover ("Back
-    /// Cover.jpg"), and neither is anything else. Among equal ranks the larger file is the better cover.
-    public static func rank(fileName path: String) -> Int? {
+    /// How a release names its cover, read word by word (letters only, any case, camelCase split),
+    /// leaving out the phrases of `ignoring` where they appear whole (the album's artist and title:
+    /// "AC-DC - Back in Black - Front.jpg"; "Back Cover.jpg" keeps its "back").
+    ///
+    /// - 2: a JPEG or PNG whose file name says front, folder or albumart, whatever else it says
+    ///   ("CD Front.jpg" is the case's front), or says cover without naming another part of the package;
+    /// - 1: any other JPEG or PNG ("Artwork/01.jpg");
+    /// - nil: one whose file or folder name says it is another part (back, rear, inlay, tray, disc, cd,
+    ///   booklet, inside, inner, matrix, spine, label, obi: "Back Cover.jpg", "Booklet/03.jpg"), and
+    ///   anything that is not a JPEG or PNG.
+    ///
+    /// Among equal ranks the larger file is the better cover.
+    public static func rank(fileName path: String, ignoring: [[String]] = []) -> Int? {
         let ext = (path as NSString).pathExtension.lowercased()
         guard ["jpg", "jpeg", "png"].contains(ext) else { return nil }
-        let name = ((path as NSString).lastPathComponent as NSString).deletingPathExtension.lowercased()
-        let words = name.split { !$0.isLetter }.map(String.init)
-        let notFront = ["back", "inlay", "tray", "disc", "disk", "cd", "booklet", "inside", "matrix", "spine", "label", "rear", "obi"]
-        if words.contains(where: { notFront.contains($0) || $0.hasPrefix("back") || $0.hasPrefix("inlay") }) {
-            return nil
+        let name = removing(ignoring, from: words(((path as NSString).lastPathComponent as NSString).deletingPathExtension))
+        let folders = removing(ignoring, from: words((path as NSString).deletingLastPathComponent))
+        // Two words run together count too: "AlbumArt_{GUID}_Large", "FrontCover".
+        let joined = zip(name, name.dropFirst()).map { $0 + $1 }
+        if (name + joined).contains(where: { ["front", "folder", "albumart", "frontcover", "coverfront"].contains($0) }) { return 2 }
+        let otherPart: Set = [
+            "back", "backcover", "coverback", "rear", "inlay", "tray", "traycard", "disc", "disk", "cd", "cdart", "discart", "booklet", "inside",
+            "inner",
+            "matrix", "spine", "label", "obi",
+        ]
+        if (name + folders).contains(where: { otherPart.contains($0) }) { return nil }
+        return name.contains("cover") ? 2 : 1
+    }
+
+    /// `words` without every whole occurrence of each phrase.
+    static func removing(_ phrases: [[String]], from words: [String]) -> [String] {
+        var words = words
+        for phrase in phrases where !phrase.isEmpty {
+            var index = 0
+            while index + phrase.count <= words.count {
+                if Array(words[index..<index + phrase.count]) == phrase {
+                    words.removeSubrange(index..<index + phrase.count)
+                } else {
+                    index += 1
+                }
+            }
         }
-        let front = ["front", "cover", "folder", "albumart", "frontcover", "albumartlarge", "albumartsmall"]
-        return words.contains(where: { front.contains($0) }) ? 2 : 1
+        return words
+    }
+
+    /// Lowercased words of a name: runs of letters, split where a lowercase letter meets an uppercase
+    /// one ("CoverFront" is two words); a GUID's hex runs ({3F2504E0-4F89-11D3-9A0C-0305E82C3301})
+    /// are no words.
+    public static func words(_ text: String) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var previousLower = false
+        for character in text {
+            if character.isLetter {
+                if character.isUppercase, previousLower, !current.isEmpty {
+                    words.append(current)
+                    current = ""
+                }
+                current.append(character)
+                previousLower = character.isLowercase
+            } else {
+                if !current.isEmpty { words.append(current) }
+                current = ""
+                previousLower = false
+            }
+        }
+        if !current.isEmpty { words.append(current) }
+        let guid = text.contains("{") && text.contains("}")
+        return words.map { $0.lowercased() }.filter { word in !(guid && word.count <= 4 && word.allSatisfy(\.isHexDigit)) }
     }
 
     /// The best cover image in a release folder (see ``rank(fileName:)``).

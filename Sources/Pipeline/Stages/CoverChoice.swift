@@ -21,22 +21,31 @@ struct CoverChoice: Sendable {
 
     static let noCover = "the release has no cover image (no image file, no picture embedded in its tracks)"
 
-    /// Nil when the ticket wants neither an image nor an embedded cover.
+    /// Nil when the ticket wants no image: the tracks' embedded cover is the conversion's own
+    /// business (the release's image file, else each source's picture), and nothing is fetched.
     static func choose(_ ticket: Ticket, download: DownloadResult, archive: CoverArchive? = nil) async -> CoverChoice? {
-        guard !ticket.images.isEmpty || ticket.constraints.embedCover else { return nil }
+        guard !ticket.images.isEmpty else { return nil }
+        // Files read and tracks opened with libav: off Swift's cooperative pool.
+        let local = await runBlocking { inRelease(ticket, download: download) }
+        if let found = local.choice { return found }
+        return await fetched(ticket, why: local.why, archive: archive)
+    }
+
+    private static func inRelease(_ ticket: Ticket, download: DownloadResult) -> (choice: CoverChoice?, why: String) {
         var why: String
         if let path = download.coverPath {
             let name = relative(path, to: download.directory)
             do {
                 let cover = try CoverArt(contentsOf: path)
-                let named = CoverArt.rank(fileName: path) == 2
-                return CoverChoice(
+                let named = CoverArt.rank(fileName: name, ignoring: DownloadPlan.titleWords(ticket)) == 2
+                let choice = CoverChoice(
                     source: .file, file: name, cover: cover,
                     reason: "'\(name)', \(describe(cover)): "
                         + (named
                             ? "named as a front cover (front, cover or folder), the largest such file"
                             : "the largest image of the release (none is named front, cover or folder; backs, inlays, discs and booklets are not covers)")
                 )
+                return (choice, "")
             } catch {
                 why = "the release's image '\(name)' cannot be used (\(error))"
             }
@@ -50,16 +59,21 @@ struct CoverChoice: Sendable {
                 let bytes = AudioProbe.embeddedPicture(path: path), let cover = try? CoverArt(data: bytes)
             else { continue }
             let name = relative(path, to: download.directory)
-            return CoverChoice(
-                source: .embedded, file: name, cover: cover, reason: "\(why): the picture embedded in '\(name)', \(describe(cover))")
+            return (
+                CoverChoice(source: .embedded, file: name, cover: cover, reason: "\(why): the picture embedded in '\(name)', \(describe(cover))"),
+                ""
+            )
         }
-        why += ", and no track has an embedded picture"
+        return (nil, why + ", and no track has an embedded picture")
+    }
+
+    private static func fetched(_ ticket: Ticket, why: String, archive: CoverArchive?) async -> CoverChoice {
+        var why = why
         let release = ticket.metadataToEmbed?.musicbrainzReleaseId
         switch (archive, release) {
         case (let archive?, let release?):
             switch await archive.front(release: release) {
-            case .success(let cover):
-                let url = "\(archive.baseURL)/release/\(release.lowercased())/front"
+            case .success(let (cover, url)):
                 return CoverChoice(
                     source: .archive, file: url, cover: cover,
                     reason: "\(why): the Cover Art Archive's front image of MusicBrainz release \(release), \(describe(cover))")

@@ -54,7 +54,7 @@ struct DownloadPlan {
                 }
             }
         }
-        let cover = Self.cover(among: files)
+        let cover = Self.cover(among: files, ignoring: Self.titleWords(ticket))
         coverFile = cover?.path
         if let cover { wantedIndices.insert(cover.index) }
         let trackFolders = Set(trackFiles.values.map { ($0 as NSString).deletingLastPathComponent })
@@ -115,9 +115,17 @@ struct DownloadPlan {
     }
 
     /// The release's cover by the same rule as a folder on disk (``CoverArt/rank(fileName:)``); nothing over 30 MB.
-    static func cover(among files: [TorrentFile]) -> TorrentFile? {
-        let ranked = files.compactMap { file in CoverArt.rank(fileName: file.path).map { (file, $0) } }.filter { $0.0.size <= 30 << 20 }
+    static func cover(among files: [TorrentFile], ignoring: [[String]] = []) -> TorrentFile? {
+        let ranked = files.compactMap { file in CoverArt.rank(fileName: file.path, ignoring: ignoring).map { (file, $0) } }.filter {
+            $0.0.size <= 30 << 20
+        }
         return ranked.max { ($0.1, $0.0.size) < ($1.1, $1.0.size) }?.0
+    }
+
+    /// The words of the album's artist and title, which a file name may repeat without describing
+    /// the picture ("AC-DC - Back in Black - Front.jpg").
+    static func titleWords(_ ticket: Ticket) -> [[String]] {
+        [CoverArt.words(ticket.search.artist), CoverArt.words(ticket.search.album)]
     }
 
     func result(savePath: String, totalBytes: Int64) -> DownloadResult {

@@ -152,6 +152,7 @@ public struct AppConfig: Sendable, Equatable {
         public var maxParallelTickets = 4
         public var maxParallelDownloads = 2
         /// "fail": any missing track fails the ticket; "complete_flagged": complete with what worked, flagged.
+        /// (A release with no cover completes flagged either way.)
         public var partialSuccess = "fail"
         public var checkIntervalSecs = 10
         public var retryMaxAttempts = 3

@@ -40,7 +40,7 @@ public enum TicketEventType: String, Codable, Sendable, CaseIterable {
     case verified
     /// The search met failing or paused indexers: each indexer's answer per query, with its errors.
     case searchReport = "search_report"
-    /// Which picture became the cover (the release's image file, a picture embedded in a track, or
-    /// none), and why.
+    /// Which picture became the ticket's cover image (the release's image file, a picture embedded
+    /// in a track, the Cover Art Archive's front image, or none), and why.
     case coverChosen = "cover_chosen"
 }

@@ -125,7 +125,8 @@ extension TicketState {
     public struct Completed: Codable, Sendable, Equatable {
         public var completedAt: Date
         public var stats: CompletionStats
-        /// Completed with parts missing (`[processing] partial_success = "complete_flagged"`).
+        /// Completed with parts missing (`[processing] partial_success = "complete_flagged"`, or the
+        /// ticket's images of a release that has no cover at all).
         public var flagged: Bool?
         /// Exactly what is missing and why, when flagged.
         public var missing: [MissingItem]?

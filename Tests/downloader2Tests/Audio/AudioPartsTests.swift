@@ -31,15 +31,26 @@ struct AudioPartsTests {
         // The back scan is larger, but a name saying front/cover/folder ranks first; among those the largest wins.
         #expect(CoverArt.find(inFolder: dir.path) == dir.file("Front.png"))
         // Word by word: a back cover, an inlay, a disc or a booklet page is no front cover, whatever else its name says
-        for name in ["Back Cover.jpg", "back.jpg", "Inlay.png", "CD1.jpg", "disc 2.jpg", "Booklet-01.jpg", "cover_back.jpg", "Tray.jpg", "obi.jpg"] {
+        for name in [
+            "Back Cover.jpg", "back.jpg", "Inlay.png", "CD1.jpg", "disc 2.jpg", "Booklet-01.jpg", "cover_back.jpg", "Tray.jpg", "obi.jpg",
+            "CoverBack.jpg", "Booklet/03.jpg", "cover (back).jpg",
+        ] {
             #expect(CoverArt.rank(fileName: "Scans/\(name)") == nil, "\(name)")
         }
-        for name in ["Front.jpg", "cover.png", "folder.jpg", "AlbumArtLarge.jpg", "01 - Cover (Front).jpeg", "Artist - Album - front.jpg"] {
+        for name in [
+            "Front.jpg", "cover.png", "folder.jpg", "AlbumArtLarge.jpg", "01 - Cover (Front).jpeg", "Artist - Album - front.jpg", "CD Front.jpg",
+            "cd-front.jpg", "Front (CD).jpg", "CoverFront.jpg", "AlbumArt_{3F2504E0-46CD-11D3-9A0C-0305E82C3301}_Large.jpg",
+        ] {
             #expect(CoverArt.rank(fileName: name) == 2, "\(name)")
         }
-        for name in ["scan001.jpg", "artwork.png", "Discography.jpg", "cdrom.jpg"] {
+        for name in ["scan001.jpg", "artwork.png", "Discography.jpg", "cdrom.jpg", "Artwork/01.jpg"] {
             #expect(CoverArt.rank(fileName: name) == 1, "\(name)")
         }
+        // Words of the album's artist and title say nothing about the picture
+        let title = [CoverArt.words("AC/DC"), CoverArt.words("Back in Black")]
+        #expect(CoverArt.rank(fileName: "00-ac_dc-back_in_black-cover.jpg", ignoring: title) == 2)
+        #expect(CoverArt.rank(fileName: "00-ac_dc-back_in_black-cover.jpg") == nil, "without them, 'back' reads as a back cover")
+        #expect(CoverArt.rank(fileName: "Back Cover.jpg", ignoring: title) == nil, "the title's words are left out, not every 'back'")
         #expect(CoverArt.rank(fileName: "cover.gif") == nil && CoverArt.rank(fileName: "cover.txt") == nil)
         // The picture block Vorbis comments carry: type 3, MIME, then the image itself at the end.
         let block = png.flacPictureBlock

@@ -60,7 +60,7 @@ struct CoverChoiceTests {
 
     /// Runs `ticket` through the real convert and place stages over `download`; the completion and the `cover_chosen` payload.
     func run(
-        _ ticket: Ticket, download: DownloadResult, in dir: TemporaryDirectory, archive: CoverArchive? = nil
+        _ ticket: Ticket, download: DownloadResult, in dir: TemporaryDirectory, archive: CoverArchive? = nil, expectNote: Bool = true
     ) async throws -> (done: TicketState.Completed, payload: JSONValue)? {
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))
         let scripted = ScriptedStages(download: { _, _, _ in download })
@@ -81,6 +81,10 @@ struct CoverChoiceTests {
             return nil
         }
         let events = try await database.events(ticketId: ticket.ticketId).filter { $0.type == .coverChosen }
+        guard expectNote else {
+            #expect(events.isEmpty, "no image wanted, no cover chosen: \(events)")
+            return nil
+        }
         try #require(events.count == 1, "one cover_chosen event: \(events)")
         return (done, events[0].payload)
     }
@@ -124,27 +128,41 @@ struct CoverChoiceTests {
         case noFront
         /// `[cover] fetch = false`.
         case off
+        /// `[cover] fetch = true`, but the ticket asks for no image: nothing is asked.
+        case noImages
+    }
+
+    /// The paths the stand-in was asked for.
+    final class Asked: Sendable {
+        let paths = Mutex<[String]>([])
     }
 
     /// A loopback stand-in for coverartarchive.org, answering as metabrainz/coverart_redirect does
-    /// (`artwork_redirect/request.py` at 90ff5c7): `/release/{mbid}/front` is a 307 to the image under
-    /// `/download/mbid-{mbid}/mbid-{mbid}-{image id}.jpg` (the Internet Archive's layout), or 404
-    /// "No front cover image found for release with identifier {mbid}"; a malformed MBID is 400.
-    static func archiveRouter(front: [UInt8], known: String, port: @escaping @Sendable () -> Int) -> Router<BasicRequestContext> {
+    /// (`artwork_redirect/request.py` at 90ff5c7): `/release/{mbid}/front`, `front-500` and `front-1200`
+    /// are a 307 to the image under `/download/mbid-{mbid}/mbid-{mbid}-{image id}.jpg` (thumbnails
+    /// `…_thumb500.jpg`, `…_thumb1200.jpg`: the Internet Archive's layout), or 404 "No front cover image
+    /// found for release with identifier {mbid}"; an MBID that is not a lowercase UUID is 400.
+    /// `asked` counts the requests.
+    static func archiveRouter(
+        front: [UInt8], known: String, asked: Asked, port: @escaping @Sendable () -> Int
+    ) -> Router<BasicRequestContext> {
         let router = Router()
-        router.get("release/:mbid/front") { _, context -> Response in
+        router.get("release/:mbid/:file") { request, context -> Response in
+            asked.paths.withLock { $0.append(request.uri.path) }
             let mbid = context.parameters.get("mbid") ?? ""
-            guard UUID(uuidString: mbid) != nil else {
+            let file = context.parameters.get("file") ?? ""
+            guard UUID(uuidString: mbid) != nil, mbid == mbid.lowercased() else {
                 return Response(status: .badRequest, body: ResponseBody(byteBuffer: ByteBuffer(string: "invalid MBID specified")))
             }
-            guard mbid == known else {
+            guard mbid == known, ["front", "front-500", "front-1200"].contains(file) else {
                 return Response(
                     status: .notFound,
                     body: ResponseBody(byteBuffer: ByteBuffer(string: "No front cover image found for release with identifier \(mbid)")))
             }
+            let suffix = file == "front" ? ".jpg" : "_thumb\(file.dropFirst("front-".count)).jpg"
             return Response(
                 status: .temporaryRedirect,
-                headers: [.location: "http://127.0.0.1:\(port())/download/mbid-\(mbid)/mbid-\(mbid)-21455371562.jpg"])
+                headers: [.location: "http://127.0.0.1:\(port())/download/mbid-\(mbid)/mbid-\(mbid)-21455371562\(suffix)"])
         }
         router.get("download/:folder/:file") { _, _ in
             Response(status: .ok, headers: [.contentType: "image/jpeg"], body: ResponseBody(byteBuffer: ByteBuffer(bytes: front)))
@@ -159,24 +177,33 @@ struct CoverChoiceTests {
         try ToneAudio.writeCover(dir.file("caa.jpg"), size: 150, color: "purple")
         let front = try #require(FileManager.default.contents(atPath: dir.file("caa.jpg")))
         let known = "76df3287-6cda-33eb-8e9a-044b5e15ffdd"
-        var asked = PipelineEndToEndTests.ticket(id: "cover-archive-\(mode.rawValue)", media: dir.file("media"), seconds: 2)
-        asked.metadataToEmbed?.musicbrainzReleaseId = mode == .noFront ? "4331ea73-77e1-3213-a840-5e4e74180f93" : known
-        let ticket = asked
+        var wanted = PipelineEndToEndTests.ticket(id: "cover-archive-\(mode.rawValue)", media: dir.file("media"), seconds: 2)
+        // An uppercase id is valid in a ticket; the archive knows only the lowercase form.
+        wanted.metadataToEmbed?.musicbrainzReleaseId = mode == .noFront ? "4331ea73-77e1-3213-a840-5e4e74180f93" : known.uppercased()
+        if mode == .noImages { wanted.images = [] }
+        let ticket = wanted
         let port = Mutex(0)
+        let asked = Asked()
         let app = Application(
-            router: Self.archiveRouter(front: Array(front), known: known, port: { port.withLock { $0 } }),
+            router: Self.archiveRouter(front: Array(front), known: known, asked: asked, port: { port.withLock { $0 } }),
             configuration: .init(address: .hostname("127.0.0.1", port: 0)))
         try await app.test(.live) { client in
             port.withLock { $0 = client.port! }
             let archive = mode == .off ? nil : CoverArchive(baseURL: "http://127.0.0.1:\(client.port!)")
+            if mode == .noImages {
+                #expect(try await run(ticket, download: download, in: dir, archive: archive, expectNote: false) == nil)
+                #expect(asked.paths.withLock { $0 }.isEmpty, "no image wanted, nothing asked: \(asked.paths.withLock { $0 })")
+                return
+            }
             guard let (done, payload) = try await run(ticket, download: download, in: dir, archive: archive) else { return }
             let reason = payload["reason"]?.stringValue ?? ""
             let placed = ticket.images[0].destPath
             switch mode {
             case .hasFront:
                 #expect(payload["source"]?.stringValue == "archive" && payload["width"]?.intValue == 150, "\(payload)")
-                #expect(payload["file"]?.stringValue == "http://127.0.0.1:\(client.port!)/release/\(known)/front")
-                #expect(reason.contains("the Cover Art Archive's front image of MusicBrainz release \(known)"), "\(reason)")
+                #expect(payload["file"]?.stringValue == "http://127.0.0.1:\(client.port!)/release/\(known)/front-1200")
+                #expect(reason.contains("the Cover Art Archive's front image of MusicBrainz release \(known.uppercased())"), "\(reason)")
+                #expect(asked.paths.withLock { $0 } == ["/release/\(known)/front-1200"], "the 1200-pixel thumbnail first")
                 #expect(FileManager.default.contents(atPath: placed) == front, "the archive's image is placed as it came")
                 #expect(done.flagged == nil)
             case .noFront:
@@ -187,6 +214,8 @@ struct CoverChoiceTests {
                 #expect(payload["source"]?.stringValue == "none", "\(payload)")
                 #expect(reason.contains("[cover] fetch = true would ask the Cover Art Archive"), "\(reason)")
                 #expect(done.flagged == true && !FileManager.default.fileExists(atPath: placed))
+            case .noImages:
+                break
             }
         }
     }
