@@ -54,10 +54,18 @@ struct OrchestratorTests {
         guard case .completed(let done) = try await database.ticket(id: "happy")?.state else { Issue.record("not completed"); return }
         #expect(done.stats.totalDownloadBytes == 1000 && done.stats.finalSizeBytes == 500)
         #expect(try await database.candidates(ticketId: "happy").count == 2)
-        // Live subscribers saw the same stored events, in order.
-        let seen = try await firstElements(events.count, of: live, where: { $0.ticketId == "happy" }, within: 30, "the live events of 'happy'")
-        #expect(seen.map(\.seq) == events.map(\.seq) && seen.map(\.payload) == events.map(\.payload))
-        #expect(zip(seen, events).allSatisfy { abs($0.at.timeIntervalSince($1.at)) < 0.001 && $0.type == $1.type })
+        // Live subscribers saw the same stored events, in order. Progress snapshots (seq 0) are live
+        // only and not stored, so they are not compared. Known to fail under load (docs/NOTES.md,
+        // "Live events out of order"): `created` (1) published after the claim's `state_change` (2).
+        let seen = try await firstElements(
+            events.count, of: live, where: { $0.ticketId == "happy" && $0.seq > 0 }, within: 30, "the stored events of 'happy', live")
+        let shown = { (list: [TicketEvent]) in list.map { "\($0.seq):\($0.type.rawValue)" }.joined(separator: " ") }
+        #expect(
+            seen.map(\.seq) == events.map(\.seq) && seen.map(\.payload) == events.map(\.payload),
+            "live: \(shown(seen))\nstored: \(shown(events))")
+        #expect(
+            zip(seen, events).allSatisfy { abs($0.at.timeIntervalSince($1.at)) < 0.001 && $0.type == $1.type },
+            "live: \(shown(seen))\nstored: \(shown(events))")
     }
 
     @Test("while converting, the stored state details follow the track being converted")
