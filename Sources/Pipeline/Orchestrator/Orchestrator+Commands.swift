@@ -7,11 +7,10 @@ import Tickets
 extension Orchestrator {
     /// Stores a validated ticket (or finds the one with the same id) and wakes the workers.
     public func submit(_ ticket: Ticket, submittedJSON: String) async throws -> (ticket: StoredTicket, created: Bool) {
-        let (change, created) = try await database.insertTicket(ticket, submittedJSON: submittedJSON)
-        if created {
-            events.publish(change.events)
-            wake.signal()
+        let (change, created) = try await committing(ticket.ticketId, { $0.created ? $0.change.events : [] }) {
+            try await database.insertTicket(ticket, submittedJSON: submittedJSON)
         }
+        if created { wake.signal() }
         return (change.ticket, created)
     }
 
@@ -164,9 +163,9 @@ extension Orchestrator {
         guard let current = try await database.ticket(id: id) else { throw PipelineError.ticketNotFound(id) }
         let ticket: StoredTicket
         if current.state.name == .pending {
-            let change = try await database.setSearchQuery(ticketId: id, query: query, whileIn: .pending)
-            events.publish(change.events)
-            ticket = change.ticket
+            ticket = try await committing(id, \.events) {
+                try await database.setSearchQuery(ticketId: id, query: query, whileIn: .pending)
+            }.ticket
         } else {
             ticket = try await apply(id) { stored in
                 TicketUpdate(

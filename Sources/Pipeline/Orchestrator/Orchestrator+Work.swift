@@ -6,9 +6,9 @@ extension Orchestrator {
     /// Drives one claimed ticket through its stages until it waits for a person, ends, or fails.
     func work(on claimed: TicketChange, stopFlag: StopFlag) async {
         let id = claimed.ticket.id
-        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [events, progressThrottle, snapshots, database] payload in
+        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [publisher, progressThrottle, snapshots, database] payload in
             guard progressThrottle.admit(ticketId: id, stage: payload["stage"]?.stringValue ?? "") else { return }
-            events.publish([TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: Date())])
+            publisher.publishProgress(TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: Date()))
             if let refreshed = snapshots.update(id, with: payload) {
                 _ = try? await database.refreshStateDetails(ticketId: id, refreshed)
             }
@@ -182,7 +182,9 @@ extension Orchestrator {
             fields["directory"] = .string(download.directory)
             payload = .object(fields)
         }
-        events.publish(try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading).events)
+        try await committing(ticket.id, \.events) {
+            try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading)
+        }
         if !report.notes.isEmpty { logger.notice("ticket \(ticket.id): verification notes: \(report.notes.joined(separator: "; "))") }
         if report.accepted, report.verdict == .suspect, !settings.acceptSuspects {
             // One sign of a lossy source, not two: never blocklisted. A person who chose this very
@@ -443,9 +445,7 @@ extension Orchestrator {
     @discardableResult
     func apply(_ id: String, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate) async throws -> TicketChange {
         do {
-            let change = try await database.updateTicket(id: id, decide)
-            events.publish(change.events)
-            return change
+            return try await committing(id, \.events) { try await database.updateTicket(id: id, decide) }
         } catch {
             throw PipelineError.translating(error)
         }

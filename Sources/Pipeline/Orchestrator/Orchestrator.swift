@@ -15,6 +15,8 @@ public actor Orchestrator: Service {
     let stages: PipelineStages
     let settings: PipelineSettings
     public nonisolated let events: EventBus
+    /// Every stored event goes out through this, in the order its write committed.
+    nonisolated let publisher: CommitOrderPublisher
     nonisolated let progressThrottle = ProgressThrottle()
     nonisolated let snapshots = StateSnapshots()
     nonisolated let downloadSlots: Slots
@@ -36,6 +38,7 @@ public actor Orchestrator: Service {
         self.settings = settings
         self.downloadSlots = Slots(settings.maxParallelDownloads)
         self.events = events
+        self.publisher = CommitOrderPublisher(bus: events)
         self.logger = logger
     }
 
@@ -80,24 +83,40 @@ public actor Orchestrator: Service {
 
     /// Puts tickets a crash left mid-stage back where their work can start again.
     func recoverInterruptedTickets() async throws {
-        let recovered = try await database.recoverInterruptedTickets()
+        let recovered = try await committing(nil, { $0.flatMap(\.events) }) { try await database.recoverInterruptedTickets() }
         for change in recovered {
             let note = change.events.last?.payload["node"]?.stringValue.map { "taken over from node \($0)" } ?? "after restart"
             logger.notice("recovered ticket \(change.ticket.id) to \(change.ticket.state.name.rawValue) \(note)")
-            events.publish(change.events)
         }
     }
 
     private func claimNext() async throws -> TicketChange? {
+        try await committing(nil, { $0?.events ?? [] }) { try await claim() }
+    }
+
+    private func claim() async throws -> TicketChange? {
         try await database.claimNextTicket(inStates: Self.claimableStates, excluding: Set(inFlight.keys)) { ticket in
             let now = Date()
             if let selected = ticket.state.selectedCandidate {
                 return TicketUpdate(state: .downloading(.init(torrentHash: selected.torrent.infoHash, startedAt: now)), retryCount: ticket.retryCount)
             }
             return TicketUpdate(state: .searching(.init(startedAt: now, query: ticket.searchQuery)), retryCount: ticket.retryCount)
-        }.map { change in
-            events.publish(change.events)
-            return change
+        }
+    }
+
+    /// Makes a write that stores events on `ticketId` (nil: on a ticket the write chooses) and
+    /// publishes them in commit order (``CommitOrderPublisher``).
+    func committing<Result>(
+        _ ticketId: String?, _ events: (Result) -> [TicketEvent], _ write: () async throws -> Result
+    ) async throws -> Result {
+        publisher.begin(ticketId)
+        do {
+            let result = try await write()
+            publisher.end(ticketId, publishing: events(result))
+            return result
+        } catch {
+            publisher.end(ticketId, publishing: [])
+            throw error
         }
     }
 
