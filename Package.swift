@@ -46,17 +46,21 @@ var targets: [Target] = [
     // page, the known-artist list) become string constants at build time; nothing is read at run time.
     .executableTarget(name: "embed-text", path: "Sources/embed-text"),
     .plugin(name: "EmbedText", capability: .buildTool(), dependencies: ["embed-text"]),
+    // The C boundary is a build rule: a C module imported outside its wrapper, or with more than
+    // internal access, fails the build (Plugins/CBoundary).
+    .executableTarget(name: "check-c-boundary", path: "Sources/check-c-boundary"),
+    .plugin(name: "CBoundary", capability: .buildTool(), dependencies: ["check-c-boundary"]),
 
     // What several modules need at a boundary: safe names, secrets, blocking work, bounded reads.
-    .target(name: "Basics", dependencies: ["CCrypto"], swiftSettings: swiftSettings),
-    .target(name: "Tickets", dependencies: ["Basics"], swiftSettings: swiftSettings),
+    .target(name: "Basics", dependencies: ["CCrypto"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
+    .target(name: "Tickets", dependencies: ["Basics"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
     .target(
         name: "Storage",
         dependencies: [
             "Basics", "Tickets", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "PostgresNIO", package: "postgres-nio"),
             .product(name: "Logging", package: "swift-log"), .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
-        swiftSettings: swiftSettings
+        swiftSettings: swiftSettings, plugins: ["CBoundary"]
     ),
     .target(
         name: "Torrent",
@@ -65,12 +69,12 @@ var targets: [Target] = [
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
-        swiftSettings: swiftSettings
+        swiftSettings: swiftSettings, plugins: ["CBoundary"]
     ),
-    .target(name: "Audio", dependencies: ["Basics", "CAudio", "CLoudness", "Tickets"], swiftSettings: swiftSettings),
-    .target(name: "Search", dependencies: ["Basics", "Tickets", "CCurl"], swiftSettings: swiftSettings, plugins: ["EmbedText"]),
-    .target(name: "Placement", dependencies: ["Basics", "Tickets", "CCrypto"], swiftSettings: swiftSettings),
-    .target(name: "Matching", dependencies: ["Tickets", "Search"], swiftSettings: swiftSettings),
+    .target(name: "Audio", dependencies: ["Basics", "CAudio", "CLoudness", "Tickets"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
+    .target(name: "Search", dependencies: ["Basics", "Tickets", "CCurl"], swiftSettings: swiftSettings, plugins: ["EmbedText", "CBoundary"]),
+    .target(name: "Placement", dependencies: ["Basics", "Tickets", "CCrypto"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
+    .target(name: "Matching", dependencies: ["Tickets", "Search"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
     .target(
         name: "Pipeline",
         dependencies: [
@@ -79,7 +83,7 @@ var targets: [Target] = [
             .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ],
-        swiftSettings: swiftSettings
+        swiftSettings: swiftSettings, plugins: ["CBoundary"]
     ),
     .target(
         name: "Server",
@@ -93,7 +97,7 @@ var targets: [Target] = [
             .product(name: "TOMLKit", package: "TOMLKit"),
         ],
         swiftSettings: swiftSettings,
-        plugins: ["EmbedText"]
+        plugins: ["EmbedText", "CBoundary"]
     ),
     .executableTarget(
         name: "downloader2",
@@ -106,7 +110,7 @@ var targets: [Target] = [
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Prometheus", package: "swift-prometheus"),
         ],
-        swiftSettings: swiftSettings
+        swiftSettings: swiftSettings, plugins: ["CBoundary"]
     ),
     .testTarget(
         name: "downloader2Tests",
@@ -119,7 +123,7 @@ var targets: [Target] = [
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "PostgresNIO", package: "postgres-nio"),
         ],
-        swiftSettings: swiftSettings
+        swiftSettings: swiftSettings, plugins: ["CBoundary"]
     ),
     // The labelled matching cases (`make accuracy`); small, so `swift test` runs them too.
     .testTarget(name: "MatchingAccuracyTests", dependencies: ["Basics", "Matching", "Tickets"], swiftSettings: swiftSettings),

@@ -11,12 +11,18 @@ struct APIClient {
     let token: String
 
     init(config: AppConfig, server: String?) throws {
+        baseURL = try Self.serverURL(config: config, server: server)
+        token = try AuthToken.resolve(config, createIfMissing: false).token
+    }
+
+    /// `--server`, or where the configuration says the server listens; one listening on every
+    /// address (0.0.0.0, ::) is asked on 127.0.0.1, an IPv6 address goes in brackets.
+    static func serverURL(config: AppConfig, server: String?) throws -> URL {
         let host = ["0.0.0.0", "::", ""].contains(config.server.host) ? "127.0.0.1" : config.server.host
-        guard let url = URL(string: server ?? "http://\(host):\(config.server.port)") else {
+        guard let url = URL(string: server ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(config.server.port)") else {
             throw ValidationError("--server must be a URL like http://127.0.0.1:8080")
         }
-        baseURL = url
-        token = try AuthToken.resolve(config, createIfMissing: false).token
+        return url
     }
 
     /// Sends a request and returns status and body; transport failures name the server.

@@ -18,11 +18,7 @@ struct Health: AsyncParsableCommand {
 
     func run() async throws {
         let config = try options.loadConfig().config
-        let host = ["0.0.0.0", "::", ""].contains(config.server.host) ? "127.0.0.1" : config.server.host
-        let base = server ?? "http://\(host.contains(":") ? "[\(host)]" : host):\(config.server.port)"
-        guard let url = URL(string: base)?.appendingPathComponent("api/v1/health") else {
-            throw ValidationError("--server must be a URL like http://127.0.0.1:8080")
-        }
+        let url = try APIClient.serverURL(config: config, server: server).appendingPathComponent("api/v1/health")
         var request = URLRequest(url: url)
         request.timeoutInterval = timeout
         let status: Int

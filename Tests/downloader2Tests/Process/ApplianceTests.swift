@@ -24,8 +24,7 @@ struct ApplianceTests {
 
     /// Runs a shell script off the cooperative pool; returns its status and output.
     static func shell(_ script: String) async throws -> (status: Int32, output: String) {
-        let result = try await runBlocking { Result { try ExternalTool.outcome("/bin/sh", ["-c", script]) } }.get()
-        return (result.status, String(decoding: result.stdout, as: UTF8.self) + result.stderr)
+        try await ExternalTool.said("/bin/sh", ["-c", script])
     }
 
     @Test(

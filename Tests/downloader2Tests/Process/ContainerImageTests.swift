@@ -24,8 +24,7 @@ struct ContainerImageTests {
     static var archive: String { ApplianceTests.repository.appendingPathComponent("dist/downloader2-image.tar").path }
 
     static func tool(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
-        let result = try await runBlocking { Result { try ExternalTool.outcome(tool, arguments) } }.get()
-        return (result.status, String(decoding: result.stdout, as: UTF8.self) + result.stderr)
+        try await ExternalTool.said(tool, arguments)
     }
 
     /// The pid of the first process under `ancestor` whose command name is `name`.
@@ -132,9 +131,7 @@ struct ContainerImageTests {
 
         // A loopback swarm found through a fixture indexer, as in the service's end-to-end test.
         let folder = try PipelineEndToEndTests.writeAlbum(in: dir.file("seed"), seconds: 4)
-        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only)).infoHash
-        let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
-        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: 32768, kind: .v1Only)
+        let (tracker, torrent, hash) = try LoopbackTracker.serving(folder, pieceSize: 32768, in: dir.file("tracker"))
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)

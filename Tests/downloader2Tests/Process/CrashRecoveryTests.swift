@@ -23,9 +23,7 @@ struct CrashRecoveryTests {
         let dir = TemporaryDirectory("crash-\(stage)")
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         let folder = try PipelineEndToEndTests.writeAlbum(in: dir.file("seed"), seconds: Self.seconds, noise: 0.05)
-        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only)).infoHash
-        let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
-        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: 32768, kind: .v1Only)
+        let (tracker, torrent, hash) = try LoopbackTracker.serving(folder, pieceSize: 32768, in: dir.file("tracker"))
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)

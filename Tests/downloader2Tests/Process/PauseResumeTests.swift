@@ -20,9 +20,7 @@ struct PauseResumeTests {
             total + ((try? FileManager.default.attributesOfItem(atPath: "\(folder)/\(name)")[.size] as? Int64) ?? 0)
         }
         let pieceSize = 32768
-        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: pieceSize, kind: .v1Only)).infoHash
-        let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
-        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: pieceSize, kind: .v1Only)
+        let (tracker, torrent, hash) = try LoopbackTracker.serving(folder, pieceSize: pieceSize, in: dir.file("tracker"))
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)

@@ -126,11 +126,9 @@ struct ServiceEndToEndTests {
         try FileManager.default.createDirectory(atPath: dir.file("media"), withIntermediateDirectories: true)
         let folder = try PipelineEndToEndTests.writeAlbum(in: dir.file("seed"), seconds: Self.seconds, noise: 0.05)
         // A local tracker (opentracker) is how the service finds the seeder: the indexer links a .torrent.
-        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: 32768, kind: .v1Only)).infoHash
-        let tracker = try LoopbackTracker(whitelist: [hash], in: dir.file("tracker"))
+        let (tracker, torrent, hash) = try LoopbackTracker.serving(folder, pieceSize: 32768, in: dir.file("tracker"))
         // A dead endpoint on 127.0.0.1 listed before the seeder: the service must still reach the live one.
         try await announceDeadPeer(tracker: tracker, infoHash: hash)
-        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: 32768, kind: .v1Only)
         let seeder = try TorrentSession(settings: .loopback(), seedingPolicy: .seedForever)
         try await withRunning([seeder]) {
             _ = try await seeder.add(torrentFile: torrent, savePath: dir.file("seed"), seedMode: true)

@@ -1,3 +1,4 @@
+import Basics
 import Foundation
 import Testing
 
@@ -42,6 +43,13 @@ enum ExternalTool {
         process.waitUntilExit()
         let errText = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
         return Output(status: process.terminationStatus, stdout: outData, stderr: errText)
+    }
+
+    /// `outcome` off the cooperative pool, with stdout and stderr as one text: for tests that read
+    /// what a program said, whatever its status (the appliance and the container image).
+    static func said(_ tool: String, _ arguments: [String]) async throws -> (status: Int32, output: String) {
+        let result = try await runBlocking { Result { try outcome(tool, arguments) } }.get()
+        return (result.status, String(decoding: result.stdout, as: UTF8.self) + result.stderr)
     }
 
     struct ToolFailure: Error, CustomStringConvertible {

@@ -3,6 +3,7 @@ import Foundation
 import FoundationNetworking
 #endif
 import Testing
+import Torrent
 
 /// A program nobody here wrote (aria2c, opentracker, transmission-cli), run as a child process
 /// with its output in a log file; stopped when the test is done.
@@ -79,6 +80,15 @@ final class LoopbackTracker: @unchecked Sendable {
             FileManager.default.createFile(
                 atPath: config, contents: Data("listen.tcp_udp 127.0.0.1:\(self.port)\naccess.whitelist \(whitelist)\n".utf8)))
         process = try ExternalProcess("opentracker", ["-f", config], logDirectory: directory, currentDirectory: directory)
+    }
+
+    /// A v1 torrent of `folder` announcing to a new tracker that knows only it: the setup of every
+    /// loopback swarm the process tests start (the info hash does not depend on the tracker).
+    static func serving(_ folder: String, pieceSize: Int, in directory: String) throws -> (tracker: LoopbackTracker, torrent: Data, hash: String) {
+        let hash = try TorrentMetadata.parse(torrentFile: try TorrentCreator.create(from: folder, pieceSize: pieceSize, kind: .v1Only)).infoHash
+        let tracker = try LoopbackTracker(whitelist: [hash], in: directory)
+        let torrent = try TorrentCreator.create(from: folder, trackers: [tracker.announceURL], pieceSize: pieceSize, kind: .v1Only)
+        return (tracker, torrent, hash)
     }
 
     /// Seeders the tracker knows for `infoHash` (from its scrape), or nil if it does not answer.
