@@ -6,18 +6,23 @@
 #include <libtorrent/alert_types.hpp>
 #include <libtorrent/bencode.hpp>
 #include <libtorrent/create_torrent.hpp>
+#include <libtorrent/extensions.hpp>
 #include <libtorrent/ip_filter.hpp>
 #include <libtorrent/load_torrent.hpp>
 #include <libtorrent/magnet_uri.hpp>
+#include <libtorrent/peer_connection.hpp>
+#include <libtorrent/peer_connection_handle.hpp>
 #include <libtorrent/posix_disk_io.hpp>
 #include <libtorrent/read_resume_data.hpp>
 #include <libtorrent/session.hpp>
 #include <libtorrent/session_params.hpp>
 #include <libtorrent/session_stats.hpp>
 #include <libtorrent/torrent_info.hpp>
+#include <libtorrent/torrent_peer.hpp>
 #include <libtorrent/version.hpp>
 #include <libtorrent/write_resume_data.hpp>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -266,6 +271,53 @@ extern "C" void lt_session_set_alert_notify(lt_shim_session *s, void (*notify)(v
     }
 }
 
+// MARK: - A guard around libtorrent 2.0.8's block-hash requests
+
+// libtorrent 2.0.8 (Debian 12's) writes past the end of a vector when a peer rejects our request for
+// the 16 KiB block hashes of a piece (hash_picker::hashes_rejected indexes its piece-layer table with
+// a block index; fixed upstream in arvidn/libtorrent ca4e621c2, July 2026, in no release yet). Such a
+// request is made when a piece of a v2-only torrent fails its hash, and a seeder that keeps only the
+// piece layer, as most do, rejects it: the heap is corrupted and the process dies (a loaded test run
+// did, twice in a row; docs/NOTES.md, "libtorrent: a v2-only piece that fails").
+//
+// A v2-only torrent added with its piece layers (a .torrent file or resume data) needs no hashes from
+// its peers, so while it downloads its connections are told, once their handshake is read, that the
+// peer does not speak the v2 hash messages: no block hashes are asked, a failed piece is downloaded
+// again whole as in v1, and a peer that sends hash messages anyway is disconnected. Once the torrent
+// is complete, new connections are left alone, so magnet downloaders can ask it for hashes. A v2-only
+// magnet link still needs its piece layers from peers and is not guarded.
+namespace {
+
+struct v2_hash_guard final : lt::torrent_plugin {
+    std::shared_ptr<std::atomic<bool>> complete = std::make_shared<std::atomic<bool>>(false);
+
+    struct peer final : lt::peer_plugin {
+        lt::peer_connection_handle handle;
+        std::shared_ptr<std::atomic<bool>> complete;
+        peer(lt::peer_connection_handle h, std::shared_ptr<std::atomic<bool>> c) : handle(std::move(h)), complete(std::move(c)) {}
+        // Called on the network thread after libtorrent read the handshake (and set protocol_v2).
+        bool on_handshake(lt::span<char const>) override {
+            if (complete->load()) return true;
+            if (auto connection = handle.native_handle())
+                if (lt::torrent_peer *info = connection->peer_info_struct()) info->protocol_v2 = false;
+            return true;
+        }
+    };
+
+    std::shared_ptr<lt::peer_plugin> new_connection(lt::peer_connection_handle const &handle) override {
+        return std::make_shared<peer>(handle, complete);
+    }
+    void on_state(lt::torrent_status::state_t state) override {
+        complete->store(state == lt::torrent_status::seeding || state == lt::torrent_status::finished);
+    }
+};
+
+bool is_v2_only(lt::add_torrent_params const &atp) {
+    return atp.ti && atp.ti->info_hashes().has_v2() && !atp.ti->info_hashes().has_v1();
+}
+
+}  // namespace
+
 // MARK: - Torrents
 
 extern "C" int lt_session_add(lt_shim_session *s, const lt_shim_add_params *p, char info_hash[65], lt_shim_error *error) {
@@ -293,6 +345,8 @@ extern "C" int lt_session_add(lt_shim_session *s, const lt_shim_add_params *p, c
             atp.file_priorities.push_back(lt::download_priority_t(p->file_priorities[i] > 7 ? 7 : p->file_priorities[i]));
         for (int i = 0; i < p->peer_count; ++i) atp.peers.push_back(parse_endpoint(p->peers[i]));
         for (int i = 0; i < p->tracker_count; ++i) atp.trackers.push_back(p->trackers[i]);
+        if (is_v2_only(atp))
+            atp.extensions.push_back([](lt::torrent_handle const &, lt::client_data_t) { return std::make_shared<v2_hash_guard>(); });
 
         lt::torrent_handle h = s->session.add_torrent(std::move(atp), ec);
         if (ec) throw lt::system_error(ec);
