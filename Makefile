@@ -31,7 +31,7 @@ run: deps
 # 2-core machine, starving the in-process servers and orchestrators of other tests (docs/NOTES.md).
 test: deps test-deps lint dist image
 	$(SWIFT) build $(TEST_BUILD) --build-tests
-	@scripts/test-summary.sh $(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
+	@DOWNLOADER2_SYSTEM_TESTS=1 scripts/test-summary.sh $(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
 
 ## The code is as `swift format` writes it (.swift-format), C modules are imported internal and only
 ## by the code that wraps them, and no pattern is compiled with try! (part of `make test`).
@@ -80,7 +80,7 @@ parser-accuracy: deps
 ## The fake-lossless detector on its development set and its held-out set (Tests/VerifyHeldOut): confusion tables, misses, figures apart.
 verify-accuracy: deps test-deps
 	$(SWIFT) build $(TEST_BUILD) --build-tests
-	$(SWIFT) test $(TEST_BUILD) --skip-build --filter "FakeLosslessAccuracyTests|HeldOutAccuracyTests" 2>&1 | grep -vE '^(◇|✔|\[|Test Suite|Test Case|Building|Build complete)' ; exit $${PIPESTATUS[0]}
+	DOWNLOADER2_SYSTEM_TESTS=1 $(SWIFT) test $(TEST_BUILD) --skip-build --filter "FakeLosslessAccuracyTests|HeldOutAccuracyTests" 2>&1 | grep -vE '^(◇|✔|\[|Test Suite|Test Case|Building|Build complete)' ; exit $${PIPESTATUS[0]}
 
 ## Benchmarks build in their own scratch folder so `swift test` never compiles them.
 bench: deps test-deps

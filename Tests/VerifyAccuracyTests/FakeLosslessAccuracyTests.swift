@@ -24,7 +24,7 @@ import Testing
 /// (docs/NOTES.md#fake-lossless-full-band); those are found by their quantisation grid
 /// (``QuantizationGridDetector`` for AAC and Vorbis, ``MP3GridDetector`` for MP3). The floors asserted
 /// are the figures reached (168/168 and 48/48): every transcode flagged, no genuine file.
-@Suite("Fake-lossless detection accuracy on generated audio")
+@Suite("Fake-lossless detection accuracy on generated audio", .systemTest)
 struct FakeLosslessAccuracyTests {
     struct Material {
         var name: String

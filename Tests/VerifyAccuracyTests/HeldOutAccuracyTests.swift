@@ -7,7 +7,7 @@ import Testing
 /// material and encoders the development set never saw, frozen before any rule was changed. The
 /// figures are printed per group with `transcode` and `suspect` apart; the floors asserted are the
 /// held-out figures reached, never a threshold fitted to them.
-@Suite("Fake-lossless detection on the held-out set")
+@Suite("Fake-lossless detection on the held-out set", .systemTest)
 struct HeldOutAccuracyTests {
     @Test("held out: no genuine file refused; band-limited masters genuine; low-rate sources at worst suspect; transcodes flagged")
     func heldOut() async throws {

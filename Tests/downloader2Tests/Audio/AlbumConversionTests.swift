@@ -5,7 +5,7 @@ import Testing
 
 @Suite("Audio: an album through the pool")
 struct AlbumConversionTests {
-    @Test("Every track gets its own result in order; a bad track fails alone; progress moves forward to the end")
+    @Test("Every track gets its own result in order; a bad track fails alone; progress moves forward to the end", .system)
     func album() async throws {
         // Given four tracks, the third of which is not audio
         let dir = TemporaryDirectory("album")

@@ -16,7 +16,7 @@ struct AudioPartsTests {
         #expect { try TrackTags(assignments: ["track=three"]) } throws: { "\($0)".contains("track needs a number") }
     }
 
-    @Test("Cover images: sizes read from PNG and JPEG headers, anything else refused, best file in a folder wins")
+    @Test("Cover images: sizes read from PNG and JPEG headers, anything else refused, best file in a folder wins", .system)
     func covers() throws {
         let dir = TemporaryDirectory("covers")
         try ToneAudio.writeCover(dir.file("small cover.jpg"), size: 32)
@@ -58,7 +58,7 @@ struct AudioPartsTests {
         #expect(Array(block.suffix(png.data.count)) == png.data)
     }
 
-    @Test("downloader2 probe and convert: JSON out, clear errors, exit codes")
+    @Test("downloader2 probe and convert: JSON out, clear errors, exit codes", .system)
     func commandLine() throws {
         let dir = TemporaryDirectory("audio-cli")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)
@@ -88,7 +88,7 @@ struct AudioPartsTests {
         }
     }
 
-    @Test("A full disk fails the track with the reason and leaves no partial file")
+    @Test("A full disk fails the track with the reason and leaves no partial file", .system)
     func fullDisk() async throws {
         let dir = TemporaryDirectory("audio-full")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 20)

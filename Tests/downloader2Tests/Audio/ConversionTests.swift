@@ -30,7 +30,7 @@ struct ConversionTests {
         title: "Tone Poem", artist: "Test Artist", album: "Generated Album", albumArtist: "Test Artist",
         trackNumber: 3, trackTotal: 12, discNumber: 1, discTotal: 2, date: "2024", genre: "Test", custom: ["CATALOG_TRACK_ID": "trk-42"])
 
-    @Test("WAV → each format: codec, rate, channels, length, tone, tags and cover as asked", arguments: AudioFormat.allCases)
+    @Test("WAV → each format: codec, rate, channels, length, tone, tags and cover as asked", .system, arguments: AudioFormat.allCases)
     func everyFormat(format: AudioFormat) async throws {
         // Given a 3 s 440 Hz stereo WAV and a JPEG cover
         let dir = TemporaryDirectory("audio")
@@ -72,7 +72,7 @@ struct ConversionTests {
     }
 
     @Test(
-        "The same source, tags and cover convert to the same bytes every time (a re-run after a crash finds its own file identical)",
+        "The same source, tags and cover convert to the same bytes every time (a re-run after a crash finds its own file identical)", .system,
         arguments: AudioFormat.allCases)
     func reproducible(format: AudioFormat) async throws {
         let dir = TemporaryDirectory("audio-same")
@@ -91,7 +91,7 @@ struct ConversionTests {
         #expect(digests[0] == digests[1], "\(format): two conversions differ")
     }
 
-    @Test("Sources in every codec libav reads here become the right tone at the right length")
+    @Test("Sources in every codec libav reads here become the right tone at the right length", .system)
     func everySourceCodec() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 550, seconds: 2)
@@ -123,7 +123,7 @@ struct ConversionTests {
         #expect(dsf.sampleRate == 88_200 && dsf.bitsPerRawSample == 24, "DSD64 becomes 24-bit 88.2 kHz PCM")
     }
 
-    @Test("Channel layouts, bit depths and sample rates follow the source or the request")
+    @Test("Channel layouts, bit depths and sample rates follow the source or the request", .system)
     func layoutsDepthsAndRates() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("mono.wav"), frequency: 440, seconds: 1, channels: 1)
@@ -148,7 +148,7 @@ struct ConversionTests {
         #expect(try await convert("hires.wav", .oggVorbis, rate: 44_100).sampleRate == 44_100)
     }
 
-    @Test("A source that already is what was asked for is remuxed: same audio, new tags")
+    @Test("A source that already is what was asked for is remuxed: same audio, new tags", .system)
     func remux() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 660, seconds: 2)
@@ -173,7 +173,7 @@ struct ConversionTests {
         #expect(forced.method == .transcoded)
     }
 
-    @Test("A lossy source is refused for a lossless target, and nothing is written")
+    @Test("A lossy source is refused for a lossless target, and nothing is written", .system)
     func lossyToLossless() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)
@@ -185,7 +185,7 @@ struct ConversionTests {
         #expect(!FileManager.default.fileExists(atPath: dir.file("out/tone.flac")))
     }
 
-    @Test("The source's own picture is embedded when asked and no cover is given")
+    @Test("The source's own picture is embedded when asked and no cover is given", .system)
     func sourceCover() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 1)

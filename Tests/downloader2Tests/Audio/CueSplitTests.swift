@@ -39,7 +39,7 @@ struct CueSplitTests {
         if name != "image.wav" { try ExternalTool.run("ffmpeg", ["-v", "error", "-i", dir.file("image.wav"), dir.file(name)]) }
     }
 
-    @Test("Each track is cut at its INDEX 01, exactly, and carries its own tone", arguments: ["image.flac", "image.wv"])
+    @Test("Each track is cut at its INDEX 01, exactly, and carries its own tone", .system, arguments: ["image.flac", "image.wv"])
     func splitIsSampleAccurate(imageName: String) async throws {
         // Given an image and a sheet that names the rip's original WAV (a common mismatch)
         let dir = TemporaryDirectory("cue")
@@ -71,7 +71,7 @@ struct CueSplitTests {
         }
     }
 
-    @Test("Titles survive sheets written in CP1252, CP1251 and Shift-JIS")
+    @Test("Titles survive sheets written in CP1252, CP1251 and Shift-JIS", .system)
     func legacyEncodings() throws {
         let cases: [(encoding: String, titles: [String], expected: CueTextDecoder.Encoding)] = [
             ("cp1252", ["Café Noir", "Résumé", "Über Straße"], .cp1252),

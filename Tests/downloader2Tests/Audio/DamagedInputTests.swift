@@ -50,7 +50,7 @@ struct DamagedInputTests {
         try expectNothingWritten(dir, keeping: ["full.wav", "cut.wav"])
     }
 
-    @Test("A FLAC cut in half, or damaged in the middle, fails as a source defect")
+    @Test("A FLAC cut in half, or damaged in the middle, fails as a source defect", .system)
     func damagedFLAC() async throws {
         let dir = TemporaryDirectory("audio")
         ToneAudio.writeWAV(dir.file("tone.wav"), frequency: 440, seconds: 4)

@@ -39,7 +39,7 @@ struct ImageConversionTests {
     }
 
     @Test(
-        "JPEG (4:2:0, 4:4:4, grey) becomes PNG of the same size and colour",
+        "JPEG (4:2:0, 4:4:4, grey) becomes PNG of the same size and colour", .system,
         arguments: [
             ("yuvj420p", "orange", [255.0, 165, 0]), ("yuvj444p", "0x3366cc", [51.0, 102, 204]), ("gray", "0x808080", [128.0, 128, 128]),
         ])
@@ -54,7 +54,7 @@ struct ImageConversionTests {
     }
 
     @Test(
-        "PNG (RGB, RGBA over white, grey, palette, 16-bit) becomes JPEG of the same size and colour",
+        "PNG (RGB, RGBA over white, grey, palette, 16-bit) becomes JPEG of the same size and colour", .system,
         arguments: [
             ("rgb24", "0x2080c0", [32.0, 128, 192]), ("rgba", "0x0000ff", [127.0, 127, 255]), ("gray", "0x404040", [64.0, 64, 64]),
             ("pal8", "0xc04020", [192.0, 64, 32]), ("rgb48be", "0x10e070", [16.0, 224, 112]),
@@ -69,7 +69,7 @@ struct ImageConversionTests {
         #expect(close(seen.rgb, rgb), "\(seen.rgb) vs \(rgb)")
     }
 
-    @Test("a cut or garbled image is an error naming the problem, never a crash")
+    @Test("a cut or garbled image is an error naming the problem, never a crash", .system)
     func damagedImages() throws {
         // A detailed picture, so the cut and the garbling hit the compressed data, not the header.
         let path = dir.file("whole.jpg")

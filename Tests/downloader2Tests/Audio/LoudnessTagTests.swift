@@ -65,6 +65,7 @@ struct LoudnessTagTests {
 
     @Test(
         "every container gets its own loudness tags, within 0.1 LU of ffmpeg's measurement of the file; the album gain is gated over all tracks",
+        .system,
         arguments: [AudioFormat.flac, .oggVorbis, .opus, .mp3, .aac, .alac])
     func tagsPerContainer(format: AudioFormat) async throws {
         let download = try release()
@@ -111,7 +112,7 @@ struct LoudnessTagTests {
         #expect(Set(trackGains.map { ($0 * 10).rounded() }).count == 3, "three levels, three gains: \(trackGains)")
     }
 
-    @Test("a track kept from an earlier pass (no meter in memory) is measured from its file; the album gain still covers it")
+    @Test("a track kept from an earlier pass (no meter in memory) is measured from its file; the album gain still covers it", .system)
     func keptTrackMeasuredFromItsFile() async throws {
         let download = try release()
         let ticket = ticket(.oggVorbis, id: "lufs-kept")
@@ -134,7 +135,7 @@ struct LoudnessTagTests {
         #expect(abs((Self.decibels(kept.first("replaygain_album_gain")) ?? 99) - (-18 - album)) <= 0.105)
     }
 
-    @Test("replaygain = track writes track gains only; off writes none; Opus with opus_replaygain_tags carries both forms")
+    @Test("replaygain = track writes track gains only; off writes none; Opus with opus_replaygain_tags carries both forms", .system)
     func modes() async throws {
         let download = try release()
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))
@@ -168,7 +169,7 @@ struct MusicBrainzTagTests {
     static let releaseTrack = "29a4b5a6-0b6e-3c2a-a2bd-4b0a3f1f4d70"
 
     @Test(
-        "release, release group, album artist, recording and release track ids land in FLAC, Opus, MP3 and M4A",
+        "release, release group, album artist, recording and release track ids land in FLAC, Opus, MP3 and M4A", .system,
         arguments: [
             AudioFormat.flac, .opus, .mp3, .aac,
         ])

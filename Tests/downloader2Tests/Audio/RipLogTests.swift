@@ -63,7 +63,7 @@ struct RipLogTests {
         #expect(throws: RipLog.ParseError.notARipLog) { try RipLog.parse("") }
     }
 
-    @Test("the CRC of a file's decoded audio is zlib's CRC-32 of ffmpeg's 16-bit PCM, for FLAC, WAV and 24-bit sources")
+    @Test("the CRC of a file's decoded audio is zlib's CRC-32 of ffmpeg's 16-bit PCM, for FLAC, WAV and 24-bit sources", .system)
     func pcmCRC() throws {
         let dir = TemporaryDirectory("riplog-crc")
         let wav = dir.file("tone.wav")

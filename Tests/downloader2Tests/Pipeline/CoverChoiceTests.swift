@@ -89,7 +89,7 @@ struct CoverChoiceTests {
         return (done, events[0].payload)
     }
 
-    @Test("the chosen cover and its reason are in the history; the image placed is that cover", arguments: Release.allCases)
+    @Test("the chosen cover and its reason are in the history; the image placed is that cover", .system, arguments: Release.allCases)
     func chosenAndExplained(_ kind: Release) async throws {
         let dir = TemporaryDirectory("cover-\(kind.rawValue)")
         let download = try release(kind, in: dir)
@@ -170,7 +170,9 @@ struct CoverChoiceTests {
         return router
     }
 
-    @Test("no cover in the release: with [cover] fetch, the Cover Art Archive's front image of the ticket's release", arguments: Archive.allCases)
+    @Test(
+        "no cover in the release: with [cover] fetch, the Cover Art Archive's front image of the ticket's release", .system,
+        arguments: Archive.allCases)
     func coverArtArchive(_ mode: Archive) async throws {
         let dir = TemporaryDirectory("cover-archive-\(mode.rawValue)")
         let download = try release(.none, in: dir)

@@ -85,7 +85,7 @@ struct GlobalPauseTests {
         }
     }
 
-    @Test("pause all while converting: the track under way finishes, no other starts; resume keeps it and converts the rest")
+    @Test("pause all while converting: the track under way finishes, no other starts; resume keeps it and converts the rest", .system)
     func pauseAllDuringConversion() async throws {
         let dir = TemporaryDirectory("pause-convert")
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))

@@ -61,7 +61,9 @@ struct NotificationTests {
 
     static let subsonicOK = #"{"subsonic-response":{"status":"ok","version":"1.16.1","scanStatus":{"scanning":true,"count":0}}}"#
 
-    @Test("completed, failed and needs_approval reach the webhooks that asked for them, signed; a 500 is retried; Subsonic scans once per interval")
+    @Test(
+        "completed, failed and needs_approval reach the webhooks that asked for them, signed; a 500 is retried; Subsonic scans once per interval",
+        .system)
     func notifies() async throws {
         let dir = TemporaryDirectory("notify")
         let database = try AppDatabase.open(path: dir.file("db.sqlite"))

@@ -50,7 +50,7 @@ struct PartialSuccessTests {
         return (try #require(try await database.ticket(id: id)), ticket)
     }
 
-    @Test("complete_flagged: the good tracks are placed, and the completion lists exactly the missing track and image, and why")
+    @Test("complete_flagged: the good tracks are placed, and the completion lists exactly the missing track and image, and why", .system)
     func completeFlagged() async throws {
         let (stored, ticket) = try await run(.completeFlagged, id: "flagged")
         guard case .completed(let done) = stored.state else { Issue.record("expected completed: \(stored.state)"); return }
@@ -65,7 +65,7 @@ struct PartialSuccessTests {
         #expect(try AudioCheck.dominantFrequency(ticket.tracks[2].destPath, among: PipelineEndToEndTests.tones) == PipelineEndToEndTests.tones[2])
     }
 
-    @Test("fail: the ticket fails naming the damaged track, and nothing is placed")
+    @Test("fail: the ticket fails naming the damaged track, and nothing is placed", .system)
     func failMode() async throws {
         let (stored, ticket) = try await run(.fail, id: "strict")
         guard case .failed(let failure) = stored.state else { Issue.record("expected failed: \(stored.state)"); return }
@@ -96,7 +96,8 @@ struct EarlyConversionTests {
         return (early, dir.file("tmp/\(SafeName(ticket.ticketId).value)"))
     }
 
-    @Test("a cancel removes only its own ticket's work folder, whatever its id: '.', '..', 'a/b' beside 'a_b'", arguments: [".", "..", "a/b"])
+    @Test(
+        "a cancel removes only its own ticket's work folder, whatever its id: '.', '..', 'a/b' beside 'a_b'", .system, arguments: [".", "..", "a/b"])
     func cancelRemovesOnlyItsOwn(id: String) async throws {
         // Given other tickets' work beside it (and the id that a naive name would merge with it)
         let neighbours = ["a_b", "early-other"].map { dir.file("tmp/\(SafeName($0).value)/kept.ogg") }
@@ -112,7 +113,7 @@ struct EarlyConversionTests {
         for path in neighbours { #expect(FileManager.default.fileExists(atPath: path), "\(path) survived") }
     }
 
-    @Test("an announced track is converted at once; after a cancel nothing is left in the work folder")
+    @Test("an announced track is converted at once; after a cancel nothing is left in the work folder", .system)
     func earlyPass() async throws {
         let (early, workDir) = try await run(cancelled: false)
         let output = try #require(early.outputs["cat-1"])

@@ -134,7 +134,7 @@ struct PipelineEndToEndTests {
             metrics: PipelineMetrics(factory: PrometheusMetricsFactory(registry: registry)), logger: Logger(label: "e2e"))
     }
 
-    @Test("A ticket completes: every dest_path holds the right tone, tagged, with the cover; downloadFile rows written")
+    @Test("A ticket completes: every dest_path holds the right tone, tagged, with the cover; downloadFile rows written", .system)
     func ticketToFiles() async throws {
         let dir = TemporaryDirectory("e2e")
         let media = dir.file("media")
@@ -251,7 +251,7 @@ struct PipelineEndToEndTests {
         }
     }
 
-    @Test("Through a q-only Cardigann tracker's Torznab feed (Jackett's [q] music search): the ticket completes unattended")
+    @Test("Through a q-only Cardigann tracker's Torznab feed (Jackett's [q] music search): the ticket completes unattended", .system)
     func qOnlyTorznab() async throws {
         let dir = TemporaryDirectory("e2e-qonly")
         let folder = try Self.writeAlbum(in: dir.file("seed"))
@@ -282,7 +282,7 @@ struct PipelineEndToEndTests {
         }
     }
 
-    @Test("A second ticket for the same album and format follows the first: no second search, one download, each places its own files")
+    @Test("A second ticket for the same album and format follows the first: no second search, one download, each places its own files", .system)
     func duplicateFollows() async throws {
         let dir = TemporaryDirectory("e2e-dup")
         let folder = try Self.writeAlbum(in: dir.file("seed"))

@@ -138,6 +138,7 @@ struct VerificationTests {
 
     @Test(
         "the bad release of two that list the same files is refused and blocklisted; the ticket completes from the good one, untouched by a person",
+        .system,
         arguments: Bad.allCases)
     func fallsBackFromBadRelease(_ kind: Bad) async throws {
         let dir = TemporaryDirectory("verify")
@@ -240,7 +241,7 @@ struct VerificationTests {
         }
     }
 
-    @Test("a fake with nothing to fall back to waits for a person (needs_approval, verification_failed); approved anyway, it is converted")
+    @Test("a fake with nothing to fall back to waits for a person (needs_approval, verification_failed); approved anyway, it is converted", .system)
     func fakeWithoutAlternativeWaitsForPerson() async throws {
         let dir = TemporaryDirectory("verify-alone")
         let media = dir.file("media")

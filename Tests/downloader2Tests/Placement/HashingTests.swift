@@ -23,7 +23,7 @@ struct HashingTests {
         #expect(try hasher.hash(Data("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
     }
 
-    @Test("a multi-buffer file hashes as openssl dgst says, whatever the buffer size")
+    @Test("a multi-buffer file hashes as openssl dgst says, whatever the buffer size", .system)
     func matchesOpenSSL() throws {
         var generator = SplitMix64(seed: 42)
         let bytes = (0..<(3_000_003 / 8 + 1)).flatMap { _ in withUnsafeBytes(of: generator.next()) { Array($0) } }.prefix(3_000_003)

@@ -89,7 +89,7 @@ struct PlacerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: outside).isEmpty)
     }
 
-    @Test("across file systems the copy is verified and the source removed")
+    @Test("across file systems the copy is verified and the source removed", .system)
     func crossDevice() throws {
         // The source on a tmpfs of its own: certainly another device than the media root.
         let other = try SmallFileSystem(at: dir.file("other-device"), size: "8m")
@@ -106,7 +106,7 @@ struct PlacerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root + "/cross") == ["t.ogg"])
     }
 
-    @Test("one file system through two mounts (container volumes): the rename's EXDEV becomes a verified copy")
+    @Test("one file system through two mounts (container volumes): the rename's EXDEV becomes a verified copy", .system)
     func crossMountSameDevice() async throws {
         // The media root bound onto a second folder: the same device, another mount, as a container's volumes are.
         try FileManager.default.createDirectory(atPath: dir.file("volume"), withIntermediateDirectories: true)
@@ -189,7 +189,7 @@ struct PlacerTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: root).filter { $0.contains("d2tmp") }.isEmpty)
     }
 
-    @Test("a full disk is a retryable disk_full error; nothing half-written, earlier files intact")
+    @Test("a full disk is a retryable disk_full error; nothing half-written, earlier files intact", .system)
     func fullDisk() throws {
         let disk = try SmallFileSystem(at: dir.file("small"), size: "1m")
         defer { withExtendedLifetime(disk) {} }
@@ -210,7 +210,7 @@ struct PlacerTests {
 }
 
 extension PlacerTests {
-    @Test("a destination that refuses writes is a permission_denied error, not retried; earlier files intact")
+    @Test("a destination that refuses writes is a permission_denied error, not retried; earlier files intact", .system)
     func permissionDenied() throws {
         let share = dir.file("share")
         try FileManager.default.createDirectory(atPath: share, withIntermediateDirectories: true)

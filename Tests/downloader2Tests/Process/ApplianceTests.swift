@@ -4,7 +4,7 @@ import Testing
 
 /// What `make dist` builds for a NAS: a binary that runs where no Swift toolchain is, and a Debian
 /// package that installs, runs `doctor`, and removes and purges cleanly.
-@Suite("The NAS appliance: dist/downloader2 and its .deb", .serialized)
+@Suite("The NAS appliance: dist/downloader2 and its .deb", .system, .serialized)
 struct ApplianceTests {
     static var repository: URL {
         URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

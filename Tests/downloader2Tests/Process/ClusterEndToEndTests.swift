@@ -13,7 +13,7 @@ import Torrent
 /// Two `downloader2 serve` processes share one PostgreSQL 15, a download folder and a media root; a
 /// loopback swarm (opentracker and one seeder) and a fixture Jackett serve six albums. Twelve tickets
 /// (two per album) go to either node. One node is killed mid-download; PostgreSQL is stopped for 10 s.
-@Suite("Several nodes on one PostgreSQL (real binaries, SIGKILL, a database outage)", .timeLimit(.minutes(8)))
+@Suite("Several nodes on one PostgreSQL (real binaries, SIGKILL, a database outage)", .system, .timeLimit(.minutes(8)))
 struct ClusterEndToEndTests {
     static let token = "cluster-token"
     static let albums = ["Amber", "Birch", "Cedar", "Dune", "Ember", "Fjord"]

@@ -13,7 +13,7 @@ import Torrent
 /// the loopback swarm and indexer are reachable). `podman run` fails here (crun cannot set
 /// RLIMIT_NOFILE, and cgroups are in hybrid mode), and no Docker engine runs: README, "Install with
 /// Docker/Podman", says how the image is run elsewhere.
-@Suite("The container image: loads, runs its entrypoint as PUID/PGID, completes a ticket", .serialized)
+@Suite("The container image: loads, runs its entrypoint as PUID/PGID, completes a ticket", .system, .serialized)
 struct ContainerImageTests {
     static let token = "container-token"
     /// A user and group that exist neither on this machine nor in the image: the NAS share's owner.

@@ -9,7 +9,7 @@ import Torrent
 
 /// SIGKILL of the real binary the moment a ticket enters each stage, then a restart: the ticket
 /// still completes, and what it leaves behind is whole.
-@Suite("Faults through the real binary: crashes, full disks, a failing indexer; the same invariants after each", .serialized)
+@Suite("Faults through the real binary: crashes, full disks, a failing indexer; the same invariants after each", .system, .serialized)
 struct CrashRecoveryTests {
     static let seconds = 6.0
 

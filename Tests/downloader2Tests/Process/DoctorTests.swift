@@ -5,7 +5,7 @@ import Tickets
 
 /// `downloader2 doctor` against broken setups: each problem is an error line naming what is wrong,
 /// the exit status is non-zero, and no key is printed.
-@Suite("downloader2 doctor and the health checks")
+@Suite("downloader2 doctor and the health checks", .system)
 struct DoctorTests {
     struct Found: Decodable {
         var check: String

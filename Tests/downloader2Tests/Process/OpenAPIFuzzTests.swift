@@ -8,7 +8,7 @@ import Tickets
 
 /// The API as described: the document validates as OpenAPI 3.1, and schemathesis (PyPI) fuzzes
 /// every operation of the real binary against it: no 5xx, no response the document does not allow.
-@Suite("The API described and fuzzed (openapi-spec-validator, schemathesis)")
+@Suite("The API described and fuzzed (openapi-spec-validator, schemathesis)", .system)
 struct OpenAPIFuzzTests {
     static let token = "fuzz-token"
 

@@ -8,7 +8,7 @@ import Torrent
 
 /// Pause and resume through the real binary: a ticket paused mid-download stops its torrent, stays
 /// paused across a restart, and once resumed completes without the payload being sent twice.
-@Suite("Pause and resume (real binary, restart between)")
+@Suite("Pause and resume (real binary, restart between)", .system)
 struct PauseResumeTests {
     @Test("paused mid-download it stops; after a restart it is still paused; resumed, it completes without downloading the payload again")
     func pauseRestartResume() async throws {

@@ -10,7 +10,7 @@ import Torrent
 /// (`MinimumRatio`, `MinimumSeedTime`), announced to opentracker with a passkey in its announce URL:
 /// the real binary completes the ticket, seeds on towards the goal across a restart, serves the whole
 /// album to aria2c once the original seeder has left, and removes the payload only when the goal is met.
-@Suite("Private trackers end to end: seeding to the goal (real binary, opentracker, aria2c)")
+@Suite("Private trackers end to end: seeding to the goal (real binary, opentracker, aria2c)", .system)
 struct PrivateSeedingTests {
     @Test("seeded until the goal across a restart; a new leecher gets the album from us; the goal met, the payload goes; no passkey shown")
     func seedsToItsGoal() async throws {

@@ -3,7 +3,7 @@ import Testing
 import Tickets
 
 /// The real `downloader2` binary, started and killed like an operator (or a power cut) would.
-@Suite("The downloader2 process")
+@Suite("The downloader2 process", .system)
 struct ProcessTests {
     let dir = TemporaryDirectory("downloader2-proc")
     static let token = "process-test-token"

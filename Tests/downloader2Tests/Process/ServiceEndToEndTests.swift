@@ -16,7 +16,7 @@ import Torrent
 
 /// The real binary, configured by a TOML file, takes a ticket over HTTP and completes it from a
 /// loopback swarm found through a fixture indexer; the test follows it on the WebSocket.
-@Suite("The service end to end (real binary, WebSocket, SIGKILL)")
+@Suite("The service end to end (real binary, WebSocket, SIGKILL)", .system)
 struct ServiceEndToEndTests {
     static let token = "e2e-service-token"
     static let seconds = 8.0

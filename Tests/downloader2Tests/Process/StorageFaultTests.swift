@@ -5,7 +5,7 @@ import Testing
 import Tickets
 
 /// The real binary when its database cannot take writes, and under a burst of requests.
-@Suite("Storage faults and load through the real binary")
+@Suite("Storage faults and load through the real binary", .system)
 struct StorageFaultTests {
     static let token = "storage-fault-token"
 

@@ -3,7 +3,7 @@ import Testing
 
 /// The admin page as the router serves it, checked by HTML Tidy (Debian's `tidy`, an HTML5 linter
 /// nobody here wrote): no error and no warning, i.e. exit status 0 and nothing printed.
-@Suite("Admin page linted as HTML")
+@Suite("Admin page linted as HTML", .system)
 struct AdminPageLintTests {
     @Test("the page served at / passes tidy with no error and no warning")
     func servedPageIsCleanHTML() async throws {

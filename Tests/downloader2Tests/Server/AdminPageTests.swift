@@ -12,7 +12,7 @@ import Server
 /// The admin page in a real headless browser (Debian's chromium through chromedriver), against the
 /// production server on a loopback port with a seeded database. Screenshots of each view go to
 /// `.build/admin-screenshots/`.
-@Suite("Admin page in a real browser")
+@Suite("Admin page in a real browser", .system)
 struct AdminPageTests {
     static let screenshots: String = {
         let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../../.build/admin-screenshots")

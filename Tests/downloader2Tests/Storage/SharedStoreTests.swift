@@ -9,7 +9,7 @@ import Torrent
 /// What only a store shared by several nodes does, against a real PostgreSQL 15: migrations raced by
 /// nodes starting together, exclusive claims, leases that expire and are taken over, fencing, events
 /// announced across nodes, duplicates kept on one node, and an outage.
-@Suite("Shared store on PostgreSQL: nodes, leases, fencing, announcements", .timeLimit(.minutes(3)))
+@Suite("Shared store on PostgreSQL: nodes, leases, fencing, announcements", .system, .timeLimit(.minutes(3)))
 struct SharedStoreTests {
     let dir = TemporaryDirectory()
     let toSearching: @Sendable (StoredTicket) -> TicketUpdate = { _ in TicketUpdate(state: Fixtures.state(.searching)) }

@@ -22,6 +22,7 @@ enum ExternalTool {
     /// Runs `tool` to its end and returns what it did, whatever its exit status (for tests of the
     /// exit status itself). The one launcher of programs run to completion in the tests.
     static func outcome(_ tool: String, _ arguments: [String], environment: [String: String]? = nil) throws -> Output {
+        try SystemTests.launching(tool)
         guard let path = tool.hasPrefix("/") ? tool : ExternalProcess.which(tool) else {
             Issue.record("\(tool) is not installed; `make test` installs it (Makefile TEST_PACKAGES / PYTHON_TOOLS)")
             throw CancellationError()

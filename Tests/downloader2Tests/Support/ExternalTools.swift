@@ -14,6 +14,7 @@ final class ExternalProcess: @unchecked Sendable {
 
     /// Starts `tool` (looked up on PATH); records a test issue naming the missing package if absent.
     init(_ tool: String, _ arguments: [String], logDirectory: String, currentDirectory: String? = nil) throws {
+        try SystemTests.launching(tool)
         guard let path = ExternalProcess.which(tool) else {
             Issue.record("\(tool) is not installed; `make test` installs it (Debian packages in the Makefile's TEST_PACKAGES)")
             throw CancellationError()

@@ -34,6 +34,7 @@ final class PostgresServer: Sendable {
     /// Creates and starts a server; `initdb` and `pg_ctl` run on a Dispatch thread, never holding one of
     /// Swift's cooperative threads while they work (docs/NOTES.md, "Test machines").
     static func start() async throws -> PostgresServer {
+        try SystemTests.launching("postgres")
         let result: Result<PostgresServer, any Error> = await runBlocking { Result { try PostgresServer() } }
         return try result.get()
     }

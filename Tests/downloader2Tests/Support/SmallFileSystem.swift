@@ -12,6 +12,7 @@ final class SmallFileSystem: @unchecked Sendable {
     /// an ext4 image of that size on a loop device instead (a filesystem that takes O_DIRECT, which
     /// tmpfs refuses); `size` is then in MiB.
     init(at path: String, size: String, ext4: Bool = false) throws {
+        try SystemTests.launching("mount")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         var (status, message) = (Int32(0), "")
         if ext4 {
@@ -33,6 +34,7 @@ final class SmallFileSystem: @unchecked Sendable {
 
     /// `source` bound at `path` (`mount --bind`): the same file system through a second mount.
     init(binding source: String, at path: String) throws {
+        try SystemTests.launching("mount")
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
         let (status, message) = Self.run("mount", ["--bind", source, path])
         guard status == 0 else {

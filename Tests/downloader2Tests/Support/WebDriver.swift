@@ -31,6 +31,7 @@ struct WebDriver: Sendable {
 
     /// Opens a headless chromium session (no sandbox: the tests run as root).
     static func start(driverPort: Int, width: Int = 1200, height: Int = 900) async throws -> WebDriver {
+        try SystemTests.launching("chromedriver")
         let base = "http://127.0.0.1:\(driverPort)"
         let capabilities: JSONValue = .object([
             "capabilities": .object([

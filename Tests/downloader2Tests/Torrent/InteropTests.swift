@@ -5,7 +5,7 @@ import Torrent
 /// Our engine against BitTorrent programs nobody here wrote, through a real tracker, on loopback.
 // transmission-cli is not among them: Transmission 3.00 drops loopback addresses from the peers a
 // tracker gives it, so it cannot join a swarm that must stay on 127.0.0.1.
-@Suite("Torrent engine: interop with aria2c and opentracker")
+@Suite("Torrent engine: interop with aria2c and opentracker", .system)
 struct InteropTests {
     let dir = TemporaryDirectory("downloader2-interop")
 

@@ -186,6 +186,7 @@ struct SwarmTests {
 
     @Test(
         "a disk that fills up, past the page cache (the default) or through it: the download stops with the error named, no space left on device, and is not taken for complete",
+        .system,
         arguments: [false, true])
     func fullDisk(osCache: Bool) async throws {
         let seed = try await seeder(.v1Only)
