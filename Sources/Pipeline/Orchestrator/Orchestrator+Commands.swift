@@ -8,7 +8,7 @@ extension Orchestrator {
     /// Stores a validated ticket (or finds the one with the same id) and wakes the workers.
     public func submit(_ ticket: Ticket, submittedJSON: String) async throws -> (ticket: StoredTicket, created: Bool) {
         let (change, created) = try await committing(ticket.ticketId, { $0.created ? $0.change.events : [] }) {
-            try await database.insertTicket(ticket, submittedJSON: submittedJSON)
+            try await database.insertTicket(ticket, submittedJSON: submittedJSON, at: self.clock.now())
         }
         if created { wake.signal() }
         return (change.ticket, created)
@@ -17,7 +17,7 @@ extension Orchestrator {
     /// Cancels a ticket that has not ended, stopping any work on it.
     public func cancel(_ id: String) async throws -> StoredTicket {
         let change = try await apply(id) { ticket in
-            TicketUpdate(state: .cancelled(.init(cancelledAt: Date(), cancelledAtState: ticket.state.name)))
+            TicketUpdate(state: .cancelled(.init(cancelledAt: self.clock.now(), cancelledAtState: ticket.state.name)))
         }
         inFlight[id]?.raise(.cancelledByUser)
         return change.ticket
@@ -28,7 +28,7 @@ extension Orchestrator {
     public func pause(_ id: String, by operatorName: String? = nil) async throws -> StoredTicket {
         let change = try await apply(id) { [settings] ticket in
             TicketUpdate(
-                state: .paused(.init(pausedFrom: ticket.state.name, pausedAt: Date(), pausedBy: operatorName ?? settings.approver)),
+                state: .paused(.init(pausedFrom: ticket.state.name, pausedAt: self.clock.now(), pausedBy: operatorName ?? settings.approver)),
                 retryCount: ticket.retryCount)
         }
         inFlight[id]?.raise(.paused)
@@ -42,7 +42,7 @@ extension Orchestrator {
             guard case .paused = ticket.state else {
                 throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .approved))
             }
-            return TicketUpdate(state: ticket.resumableState(at: Date(), note: "resumed"), retryCount: ticket.retryCount)
+            return TicketUpdate(state: ticket.resumableState(at: self.clock.now(), note: "resumed"), retryCount: ticket.retryCount)
         }
         wake.signal()
         return change.ticket
@@ -101,7 +101,7 @@ extension Orchestrator {
             return TicketUpdate(
                 state: .approved(
                     .init(
-                        selected: chosen, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives,
+                        selected: chosen, approvedBy: approvedBy, approvedAt: self.clock.now(), alternatives: alternatives,
                         chosenInfoHash: chosen.torrent.infoHash)))
         }
         wake.signal()
@@ -131,7 +131,7 @@ extension Orchestrator {
             return TicketUpdate(
                 state: .approved(
                     .init(
-                        selected: selected, approvedBy: approvedBy, approvedAt: Date(), alternatives: alternatives,
+                        selected: selected, approvedBy: approvedBy, approvedAt: self.clock.now(), alternatives: alternatives,
                         chosenInfoHash: selected.torrent.infoHash)), retryCount: 0)
         }
         wake.signal()
@@ -141,7 +141,7 @@ extension Orchestrator {
     /// Rejects a ticket waiting for a person.
     public func reject(_ id: String, reason: String?, by rejecter: String? = nil) async throws -> StoredTicket {
         try await apply(id) { [settings] _ in
-            TicketUpdate(state: .rejected(.init(rejectedBy: rejecter ?? settings.approver, reason: reason, rejectedAt: Date())))
+            TicketUpdate(state: .rejected(.init(rejectedBy: rejecter ?? settings.approver, reason: reason, rejectedAt: self.clock.now())))
         }.ticket
     }
 
@@ -151,7 +151,7 @@ extension Orchestrator {
             guard case .failed = ticket.state else {
                 throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .pending))
             }
-            return TicketUpdate(state: ticket.resumableState(at: Date(), note: "manual retry"), retryCount: 0)
+            return TicketUpdate(state: ticket.resumableState(at: self.clock.now(), note: "manual retry"), retryCount: 0)
         }
         wake.signal()
         return change.ticket
@@ -164,12 +164,12 @@ extension Orchestrator {
         let ticket: StoredTicket
         if current.state.name == .pending {
             ticket = try await committing(id, \.events) {
-                try await database.setSearchQuery(ticketId: id, query: query, whileIn: .pending)
+                try await database.setSearchQuery(ticketId: id, query: query, whileIn: .pending, at: self.clock.now())
             }.ticket
         } else {
             ticket = try await apply(id) { stored in
                 TicketUpdate(
-                    state: .pending(.init(since: Date(), note: "force-search from \(stored.state.name.rawValue)")), retryCount: 0,
+                    state: .pending(.init(since: self.clock.now(), note: "force-search from \(stored.state.name.rawValue)")), retryCount: 0,
                     searchQuery: query, note: (.searchQuerySet, .object(["query": .string(query)])))
             }.ticket
         }
@@ -186,7 +186,8 @@ extension Orchestrator {
                     throw PipelineError.illegalTransition(ticketId: id, IllegalTransition(from: ticket.state.name, to: .pending))
                 }
                 return TicketUpdate(
-                    state: .pending(.init(since: Date(), note: "a new release on an indexer feed looks like it")), retryCount: ticket.retryCount,
+                    state: .pending(.init(since: self.clock.now(), note: "a new release on an indexer feed looks like it")),
+                    retryCount: ticket.retryCount,
                     note: (.rssMatch, match))
             }
         } catch PipelineError.illegalTransition {

@@ -6,11 +6,11 @@ extension Orchestrator {
     /// Drives one claimed ticket through its stages until it waits for a person, ends, or fails.
     func work(on claimed: TicketChange, stopFlag: StopFlag) async {
         let id = claimed.ticket.id
-        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [publisher, progressThrottle, snapshots, database] payload in
-            guard progressThrottle.admit(ticketId: id, stage: payload["stage"]?.stringValue ?? "") else { return }
-            publisher.publishProgress(TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: Date()))
+        let context = StageContext(ticketId: id, stopFlag: stopFlag) { [publisher, progressThrottle, snapshots, database, clock] payload in
+            guard progressThrottle.admit(ticketId: id, stage: payload["stage"]?.stringValue ?? "", now: clock.now()) else { return }
+            publisher.publishProgress(TicketEvent(ticketId: id, seq: 0, type: .progress, payload: payload, at: clock.now()))
             if let refreshed = snapshots.update(id, with: payload) {
-                _ = try? await database.refreshStateDetails(ticketId: id, refreshed)
+                _ = try? await database.refreshStateDetails(ticketId: id, refreshed, at: clock.now())
             }
         }
         defer {
@@ -20,13 +20,13 @@ extension Orchestrator {
         var ticket = claimed.ticket
         do {
             if case .searching = ticket.state {
-                let started = Date()
+                let started = self.clock.now()
                 ticket = try await searchAndMatch(ticket, context: context)
-                metrics.stageFinished("search_match", after: Date().timeIntervalSince(started))
+                metrics.stageFinished("search_match", after: self.clock.now().timeIntervalSince(started))
             }
             if case .autoApproved = ticket.state {
                 ticket = try await move(
-                    ticket, to: .downloading(.init(torrentHash: ticket.state.selectedCandidate!.torrent.infoHash, startedAt: Date())))
+                    ticket, to: .downloading(.init(torrentHash: ticket.state.selectedCandidate!.torrent.infoHash, startedAt: self.clock.now())))
             }
             if case .downloading = ticket.state, let selected = ticket.approval?.selectedCandidate {
                 try await downloadConvertPlace(ticket, selected: selected, context: context)
@@ -66,8 +66,8 @@ extension Orchestrator {
             }
             throw StageError.noCandidates(searched)
         }
-        try await database.saveCandidates(ticketId: ticket.id, candidates)
-        let matching = try await move(ticket, to: .matching(.init(candidates: candidates, startedAt: Date())), note: context.takeNote())
+        try await database.saveCandidates(ticketId: ticket.id, candidates, scores: nil, at: self.clock.now())
+        let matching = try await move(ticket, to: .matching(.init(candidates: candidates, startedAt: self.clock.now())), note: context.takeNote())
         let outcome = try await stages.match.match(matching, candidates: candidates, context: context)
         try context.checkCancellation()
         let note = dropped == 0 ? "" : "; \(dropped) blocklisted release\(dropped == 1 ? "" : "s") dropped before matching"
@@ -98,7 +98,7 @@ extension Orchestrator {
         default: return nil
         }
         logger.info("ticket \(ticket.id) follows ticket \(leader.id): same album and format, release \(selected.torrent.infoHash)")
-        let matching = try await move(ticket, to: .matching(.init(candidates: [selected.torrent], startedAt: Date())))
+        let matching = try await move(ticket, to: .matching(.init(candidates: [selected.torrent], startedAt: self.clock.now())))
         return try await move(matching, to: .autoApproved(.init(selected: selected, confidence: confidence, alternatives: alternatives)))
     }
 
@@ -111,7 +111,7 @@ extension Orchestrator {
                     "note": .string("waiting for a download slot (max_parallel_downloads = \(limit))"),
                 ]))
         }
-        let downloadStarted = Date()
+        let downloadStarted = self.clock.now()
         // Tracks whose files are complete start converting while the rest downloads.
         let (ready, readySink) = AsyncStream<ReadyTrack>.makeStream()
         async let earlyPass = stages.convert.convertEarly(ticket, tracks: ready, context: context)
@@ -135,8 +135,8 @@ extension Orchestrator {
             to: .converting(
                 .init(
                     currentTrackIdx: 0, totalTracks: ticket.ticket.tracks.count, currentTrackName: ticket.ticket.tracks.first?.name ?? "",
-                    startedAt: Date())))
-        let conversionStarted = Date()
+                    startedAt: self.clock.now())))
+        let conversionStarted = self.clock.now()
         metrics.stageFinished("download", after: conversionStarted.timeIntervalSince(downloadStarted))
         metrics.downloaded(bytes: download.totalBytes)
         let conversion = try await stages.convert.convert(converting, download: download, early: early, context: context)
@@ -148,23 +148,23 @@ extension Orchestrator {
                 message: "no track could be delivered: " + missing.map { "\($0.catalogId): \($0.reason)" }.joined(separator: "; "),
                 retryable: false)
         }
-        let placingStarted = Date()
+        let placingStarted = self.clock.now()
         metrics.stageFinished("convert", after: placingStarted.timeIntervalSince(conversionStarted))
         metrics.converted(audioSeconds: conversion.audioSeconds)
         let placing = try await move(
             converting,
             to: .placing(
                 .init(
-                    filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: Date())),
+                    filesPlaced: 0, totalFiles: ticket.ticket.tracks.count + ticket.ticket.images.count - missing.count, startedAt: self.clock.now())),
             note: context.takeNote())
         let placement = try await stages.place.place(placing, conversion: conversion, context: context)
         let stats = CompletionStats(
             totalDownloadBytes: download.totalBytes,
             downloadDurationSecs: Int(conversionStarted.timeIntervalSince(downloadStarted)),
-            conversionDurationSecs: Int(Date().timeIntervalSince(conversionStarted)),
+            conversionDurationSecs: Int(self.clock.now().timeIntervalSince(conversionStarted)),
             finalSizeBytes: placement.totalBytes, tracksConvertedDuringDownload: early.outputs.count)
-        metrics.stageFinished("place", after: Date().timeIntervalSince(placingStarted))
-        _ = try await move(placing, to: .completed(.init(completedAt: Date(), stats: stats, missing: missing)))
+        metrics.stageFinished("place", after: self.clock.now().timeIntervalSince(placingStarted))
+        _ = try await move(placing, to: .completed(.init(completedAt: self.clock.now(), stats: stats, missing: missing)))
         metrics.completed()
     }
 
@@ -183,7 +183,7 @@ extension Orchestrator {
             payload = .object(fields)
         }
         try await committing(ticket.id, \.events) {
-            try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading)
+            try await database.recordEvent(ticketId: ticket.id, type: .verified, payload: payload, whileIn: .downloading, at: self.clock.now())
         }
         if !report.notes.isEmpty { logger.notice("ticket \(ticket.id): verification notes: \(report.notes.joined(separator: "; "))") }
         if report.accepted, report.verdict == .suspect, !settings.acceptSuspects {
@@ -244,7 +244,7 @@ extension Orchestrator {
         let abandoned = try? await database.ticket(id: id)?.approval?.selectedCandidate
         do {
             let change = try await apply(id) { ticket in
-                let now = Date()
+                let now = self.clock.now()
                 let entry = TicketErrorEntry(
                     timestamp: now, state: ticket.state.name, code: error.code, message: error.message, retryCount: ticket.retryCount)
                 if let fallback = Self.fallback(from: ticket, after: error, entry: entry) { return fallback }
@@ -408,7 +408,7 @@ extension Orchestrator {
         do {
             _ = try await apply(id) { ticket in
                 TicketUpdate(
-                    state: ticket.resumableState(at: Date(), note: "interrupted by shutdown"), retryCount: ticket.retryCount,
+                    state: ticket.resumableState(at: self.clock.now(), note: "interrupted by shutdown"), retryCount: ticket.retryCount,
                     note: (.recovered, .object(["interrupted_state": .string(ticket.state.name.rawValue), "reason": .string("shutdown")])))
             }
         } catch {
@@ -425,7 +425,7 @@ extension Orchestrator {
             do {
                 _ = try await apply(id) { ticket in
                     TicketUpdate(
-                        state: ticket.resumableState(at: Date(), note: "the database was unavailable"), retryCount: ticket.retryCount,
+                        state: ticket.resumableState(at: self.clock.now(), note: "the database was unavailable"), retryCount: ticket.retryCount,
                         note: (
                             .recovered, .object(["interrupted_state": .string(ticket.state.name.rawValue), "reason": .string("storage_unavailable")])
                         ))
@@ -445,7 +445,7 @@ extension Orchestrator {
     @discardableResult
     func apply(_ id: String, _ decide: @escaping @Sendable (StoredTicket) throws -> TicketUpdate) async throws -> TicketChange {
         do {
-            return try await committing(id, \.events) { try await database.updateTicket(id: id, decide) }
+            return try await committing(id, \.events) { try await database.updateTicket(id: id, at: self.clock.now(), decide) }
         } catch {
             throw PipelineError.translating(error)
         }

@@ -17,6 +17,8 @@ public actor Orchestrator: Service {
     public nonisolated let events: EventBus
     /// Every stored event goes out through this, in the order its write committed.
     nonisolated let publisher: CommitOrderPublisher
+    /// The time of every decision (``TicketClock``): the wall clock unless a test gives its own.
+    public nonisolated let clock: any TicketClock
     nonisolated let progressThrottle = ProgressThrottle()
     nonisolated let snapshots = StateSnapshots()
     nonisolated let downloadSlots: Slots
@@ -27,11 +29,15 @@ public actor Orchestrator: Service {
     var inFlight: [String: StopFlag] = [:]
     /// The global pause: no ticket is claimed while it is on (kept in the `setting` table).
     var pausedAll = false
+    /// Looks at the queue so far (each claims what is due, then sleeps): a test that checks that
+    /// nothing is claimed waits for passes, not for time.
+    public private(set) var claimPasses = 0
 
     public init(
         database: any TicketStore, stages: PipelineStages, settings: PipelineSettings, events: EventBus = EventBus(),
-        metrics: PipelineMetrics = PipelineMetrics(), logger: Logger
+        metrics: PipelineMetrics = PipelineMetrics(), clock: any TicketClock = WallClock(), logger: Logger
     ) {
+        self.clock = clock
         self.database = database
         self.metrics = metrics
         self.stages = stages
@@ -70,6 +76,7 @@ public actor Orchestrator: Service {
                     } catch {
                         logger.error("claiming the next ticket failed: \(error)")
                     }
+                    claimPasses += 1
                     await wake.wait(timeout: await sleepBudget())
                 }
                 // Workers see the flag at their next check and hand their ticket back.
@@ -83,7 +90,7 @@ public actor Orchestrator: Service {
 
     /// Puts tickets a crash left mid-stage back where their work can start again.
     func recoverInterruptedTickets() async throws {
-        let recovered = try await committing(nil, { $0.flatMap(\.events) }) { try await database.recoverInterruptedTickets() }
+        let recovered = try await committing(nil, { $0.flatMap(\.events) }) { try await database.recoverInterruptedTickets(at: self.clock.now()) }
         for change in recovered {
             let note = change.events.last?.payload["node"]?.stringValue.map { "taken over from node \($0)" } ?? "after restart"
             logger.notice("recovered ticket \(change.ticket.id) to \(change.ticket.state.name.rawValue) \(note)")
@@ -95,8 +102,8 @@ public actor Orchestrator: Service {
     }
 
     private func claim() async throws -> TicketChange? {
-        try await database.claimNextTicket(inStates: Self.claimableStates, excluding: Set(inFlight.keys)) { ticket in
-            let now = Date()
+        try await database.claimNextTicket(inStates: Self.claimableStates, excluding: Set(inFlight.keys), at: clock.now()) { ticket in
+            let now = self.clock.now()
             if let selected = ticket.state.selectedCandidate {
                 return TicketUpdate(state: .downloading(.init(torrentHash: selected.torrent.infoHash, startedAt: now)), retryCount: ticket.retryCount)
             }
@@ -125,7 +132,7 @@ public actor Orchestrator: Service {
         var seconds = settings.checkInterval
         // Paused, nothing is claimed whenever a backoff ends: no need to ask when that is.
         if !pausedAll, let next = try? await database.nextWakeTime(inStates: Self.claimableStates) {
-            seconds = min(seconds, max(next.timeIntervalSinceNow, 0.05))
+            seconds = min(seconds, max(next.timeIntervalSince(clock.now()), 0.05))
         }
         return .milliseconds(Int64(seconds * 1000))
     }

@@ -57,10 +57,9 @@ struct GlobalPauseTests {
             #expect(await eventually(within: 10) { await first.activeTicketCount == 0 }, "the worker let go")
             // Then a new ticket is not claimed
             _ = try await first.submit(ticket("new"), submittedJSON: Fixtures.json(ticket("new")))
-            // A negative check (nothing may be claimed): how long it watches, not a wait for readiness.
-            // The orchestrator looks every 0.1 s; a slow machine can only let a wrong claim slip by,
-            // never fail a right outcome.
-            try await Task.sleep(for: .milliseconds(600))
+            // Nothing may be claimed: the check waits for three looks at the queue after the submission.
+            let looked = await first.claimPasses
+            #expect(await eventually(within: 10) { await first.claimPasses >= looked + 3 }, "the orchestrator looked three times")
             #expect(try await database.ticket(id: "new")?.state.name == .pending)
         }
         // After a restart it is still paused
@@ -68,8 +67,9 @@ struct GlobalPauseTests {
         let second = orchestrator()
         try await withRunning([second]) {
             #expect(await eventually(within: 5) { await second.isPausedAll })
-            // A negative check, as above: how long it watches for a claim that must not happen.
-            try await Task.sleep(for: .milliseconds(600))
+            // As above: three looks at the queue, and still nothing claimed.
+            let looked = await second.claimPasses
+            #expect(await eventually(within: 10) { await second.claimPasses >= looked + 3 }, "the orchestrator looked three times")
             #expect(try await database.ticket(id: "new")?.state.name == .pending, "nothing is claimed after the restart either")
             // When everything is resumed
             let resumed = try await second.resumeAll()

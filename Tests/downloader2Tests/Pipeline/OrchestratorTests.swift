@@ -17,11 +17,12 @@ struct OrchestratorTests {
     }
 
     func orchestrator(
-        _ stages: ScriptedStages, retry: RetryPolicy = RetryPolicy(maxAttempts: 2, initialDelay: 0.05, maxDelay: 1), parallel: Int = 4
+        _ stages: ScriptedStages, retry: RetryPolicy = RetryPolicy(maxAttempts: 2, initialDelay: 0.05, maxDelay: 1), parallel: Int = 4,
+        clock: any TicketClock = WallClock()
     ) -> Orchestrator {
         Orchestrator(
             database: database, stages: stages.pipeline,
-            settings: PipelineSettings(maxParallelTickets: parallel, checkInterval: 0.2, retry: retry), logger: Logger(label: "test"))
+            settings: PipelineSettings(maxParallelTickets: parallel, checkInterval: 0.2, retry: retry), clock: clock, logger: Logger(label: "test"))
     }
 
     /// Runs the orchestrator as a service for the duration of `body`, then shuts it down gracefully.
@@ -71,6 +72,7 @@ struct OrchestratorTests {
     @Test("while converting, the stored state details follow the track being converted")
     func convertingDetailsFollowTheWork() async throws {
         let reached = ManagedFlag(), release = ManagedFlag()
+        let clock = ManualClock()
         let stages = ScriptedStages(convert: { ticket, _, context in
             for index in 0..<3 {
                 await context.reportProgress(
@@ -78,9 +80,8 @@ struct OrchestratorTests {
                         "stage": .string("converting"), "current_track_idx": .number(Double(index)), "total_tracks": .number(3),
                         "current_track_name": .string("Track \(index + 1)"),
                     ]))
-                // The scripted stage's pace: past the orchestrator's ~1/s progress throttle, which runs on
-                // the wall clock (the orchestrator takes no injected clock yet).
-                try await Task.sleep(for: .milliseconds(1100))
+                // The scripted stage's pace: past the orchestrator's ~1/s progress throttle, on its clock.
+                clock.advance(by: 1.1)
             }
             reached.set()
             // Held until the test has looked (bounded, so a failing test cannot hang here).
@@ -92,7 +93,7 @@ struct OrchestratorTests {
             }
             return ScriptedStages.converted(ticket)
         })
-        let o = orchestrator(stages)
+        let o = orchestrator(stages, clock: clock)
         try await running(o) { () async throws in
             try await submit(o, "conv")
             #expect(await eventually { reached.isSet })
@@ -230,18 +231,24 @@ struct OrchestratorTests {
     @Test("a retryable failure sets wait_until, and the ticket is not claimed before it")
     func waitUntilIsHonoured() async throws {
         let stages = ScriptedStages(search: { _, _, _ in throw StageError(code: "indexer_timeout", message: "slow", retryable: true) })
-        let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 7200))
+        let clock = ManualClock()
+        let o = orchestrator(stages, retry: RetryPolicy(maxAttempts: 3, initialDelay: 3600, maxDelay: 7200), clock: clock)
         try await running(o) { () async throws in
             try await submit(o, "later")
             #expect(try await eventually { try await database.ticket(id: "later")?.retryCount == 1 })
-            // A negative check: how long it watches for a claim before wait_until (an hour away).
-            try await Task.sleep(for: .milliseconds(500))
+            let stored = try #require(try await database.ticket(id: "later"))
+            #expect(stored.state.name == .pending)
+            #expect(try #require(stored.waitUntil).timeIntervalSince(clock.now()) == 3600, "the backoff is an hour on the orchestrator's clock")
+            // A minute before wait_until the ticket is not due: the loop's passes (every 0.2 s) leave it.
+            clock.advance(by: 3540)
+            let passes = await o.claimPasses
+            #expect(await eventually(within: 10) { await o.claimPasses >= passes + 3 }, "the orchestrator looked at the queue three times")
+            #expect(stages.calls("search") == 1, "not claimed before wait_until")
+            // At wait_until it is: the second search runs (and fails again, with the next backoff).
+            clock.advance(by: 60)
+            #expect(try await eventually(within: 10) { try await database.ticket(id: "later")?.retryCount == 2 })
         }
-        let stored = try #require(try await database.ticket(id: "later"))
-        #expect(stages.calls("search") == 1)
-        #expect(stored.state.name == .pending)
-        let wait = try #require(stored.waitUntil).timeIntervalSinceNow
-        #expect(wait > 3500 && wait <= 3600)
+        #expect(stages.calls("search") == 2)
     }
 
     @Test("a non-retryable error fails at once; no candidates is retryable no_candidates")
