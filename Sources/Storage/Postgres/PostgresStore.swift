@@ -193,7 +193,10 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         case .failure(let error):
             work.cancel()
             let classified = Self.classified(error)
-            if StorageError.unavailable(from: classified) != nil { outage.withLock { $0.since = $0.since ?? .now } }
+            if StorageError.unavailable(from: classified) != nil {
+                let now = localNow
+                outage.withLock { $0.since = $0.since ?? now }
+            }
             throw classified
         }
     }
@@ -204,7 +207,7 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
     /// enough for them to reconnect (PostgresNIO's backoff grows to a fifth of the time spent
     /// failing, capped at a minute) and renew (a heartbeat every third of a lease).
     func answered() {
-        let now = ContinuousClock.now
+        let now = localNow
         guard
             let lasted = outage.withLock({ state -> Duration? in
                 guard let since = state.since else { return nil }
@@ -220,7 +223,14 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
 
     /// Whether other nodes' expired leases still count as live, because the database was away (``answered()``).
     var trustsOtherLeases: Bool {
-        outage.withLock { state in state.since != nil || state.trustUntil.map { ContinuousClock.now < $0 } == true }
+        let now = localNow
+        return outage.withLock { state in state.since != nil || state.trustUntil.map { now < $0 } == true }
+    }
+
+    /// This node's monotonic clock for its outage bookkeeping, moved on by ``advanceClock(by:)`` like
+    /// its view of the database clock: a test lets an outage last longer than a lease without waiting.
+    var localNow: ContinuousClock.Instant {
+        ContinuousClock.now.advanced(by: .seconds(clockShift.withLock { $0 }))
     }
 
     /// One transaction; the closure's own errors (refusals, lost leases) reach the caller as they are.
@@ -271,8 +281,9 @@ public final class PostgresStore: TicketStore, SharedTicketStore, Service {
         return shift == 0 ? "clock_timestamp()" : "(clock_timestamp() + make_interval(secs => \(String(format: "%.3f", shift))))"
     }
 
-    /// Moves this node's view of the database clock on by `seconds`: a lease test lets leases
-    /// expire for one node without waiting for them, the way a node whose clock ran on would see them.
+    /// Moves this node's view of the database clock, and the clock it keeps outages on, on by
+    /// `seconds`: a lease test lets leases expire for one node without waiting for them, the way a
+    /// node whose clock ran on would see them.
     package func advanceClock(by seconds: Double) {
         clockShift.withLock { $0 += seconds }
     }

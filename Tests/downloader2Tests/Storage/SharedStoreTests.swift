@@ -224,17 +224,18 @@ struct SharedStoreTests {
     func outageIsNoDeath() async throws {
         try await StoreOpener.with(.postgres) { opener in
             let server = try #require(opener.server)
-            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 2, timeout: .seconds(2))
-            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 2, timeout: .seconds(2))
+            // 30 s leases: none expires by itself while the test runs, however loaded the machine;
+            // node B's clock is moved on instead (its view of the database clock and the monotonic
+            // clock it keeps the outage on, ``PostgresStore/advanceClock(by:)``).
+            let a = try await opener.openPostgres(node: "node-a", leaseSecs: 30, timeout: .seconds(2))
+            let b = try await opener.openPostgres(node: "node-b", leaseSecs: 30, timeout: .seconds(2))
             try await submit(a, "held")
             try await submit(b, "duplicate")
             #expect(try await a.claimNextTicket(inStates: [.pending], toSearching)?.ticket.id == "held")
             // PostgreSQL is away for longer than a lease: nobody can renew, every lease expires.
             try await server.stopServer()
             await #expect(throws: StorageError.self) { _ = try await b.heartbeat() }
-            // Not synchronisation: the outage itself must outlast a lease (2 s) on the real clock,
-            // which is the one the nodes' outage bookkeeping keeps.
-            try await Task.sleep(for: .seconds(3))
+            b.advanceClock(by: 35)
             try await server.restart()
             var back = false
             for _ in 0..<50 where !back {
@@ -243,7 +244,7 @@ struct SharedStoreTests {
                 if !back { try await Task.sleep(for: .milliseconds(200)) }
             }
             #expect(back, "node B reaches PostgreSQL again")
-            // Node B is back first; node A's expired lease is still A's, and so is its album.
+            // Node B is back first; node A's lease has expired in B's view, but it is still A's, and so is its album.
             #expect(try await b.recoverInterruptedTickets().isEmpty, "no takeover right after an outage")
             #expect(try await b.claimNextTicket(inStates: [.pending], toSearching) == nil, "the duplicate stays with node A")
             // Node A reconnects and renews: nothing was lost, its write goes through.
@@ -255,14 +256,15 @@ struct SharedStoreTests {
             }
             #expect(renewed == [], "node A kept its lease")
             _ = try await a.updateTicket(id: "held") { _ in TicketUpdate(state: Fixtures.state(.matching)) }
-            // The trust is for a while only: a node that never comes back is taken over after it.
-            var taken: [TicketChange] = []
-            let deadline = ContinuousClock.now + .seconds(20)
-            while taken.isEmpty, ContinuousClock.now < deadline {
-                // A poll interval: the trust after an outage is kept on the real clock (lease + outage length).
-                try await Task.sleep(for: .milliseconds(500))
-                taken = try await b.recoverInterruptedTickets()
-            }
+            // The trust lasts a lease plus the outage's length (at least 30 + 35 s on B's clock from
+            // when B was back). 40 s on, A's renewed lease has expired in B's view and B still trusts
+            // it: 25 s of margin for the real time these steps take on a loaded machine.
+            b.advanceClock(by: 40)
+            #expect(try await b.recoverInterruptedTickets().isEmpty, "node A's expired lease is still trusted")
+            // The trust is for a while only (at most a lease plus 60 s): a node that never comes back is
+            // taken over after it.
+            b.advanceClock(by: 120)
+            let taken = try await b.recoverInterruptedTickets()
             #expect(taken.map(\.ticket.id) == ["held"] && taken.first?.events.last?.payload["node"] == .string("node-a"))
         }
     }
