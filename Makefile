@@ -26,12 +26,18 @@ run: deps
 	$(BIN) serve $(ARGS)
 
 ## Install what is missing and run the whole test suite (the appliance tests use `make dist`'s output).
-# Tests run one at a time: many run real programs (ffmpeg, ffprobe, mutagen, the binary itself) and
-# wait for them, and two such waits at once hold both threads of Swift's cooperative pool on this
-# 2-core machine, starving the in-process servers and orchestrators of other tests (docs/NOTES.md).
+# Two test processes at once, each running its tests one at a time. Within one process tests run one
+# at a time: many run real programs (ffmpeg, ffprobe, mutagen, the binary itself) and wait for them,
+# and two such waits at once hold both threads of Swift's cooperative pool on this 2-core machine,
+# starving the in-process servers and orchestrators of other tests (docs/NOTES.md). Two processes
+# have a pool each. TEST_SHARD names the suites of the first process (the accuracy sets and the
+# suites that build or drive the most, about half the time by each suite's measured length); the
+# second runs every other suite, so a new suite is never left out.
+TEST_BINARY := .build-dist/release/downloader2PackageTests.xctest
+TEST_SHARD := ^VerifyAccuracyTests\.|\.(ContainerImageTests|ClusterEndToEndTests|OpenAPIFuzzTests|VerificationTests|LoudnessTagTests|TicketStoreConformanceTests|InteropTests|SwarmTests)/
 test: deps test-deps lint dist image
 	$(SWIFT) build $(TEST_BUILD) --build-tests
-	@DOWNLOADER2_SYSTEM_TESTS=1 scripts/test-summary.sh $(SWIFT) test $(TEST_BUILD) --skip-build --no-parallel
+	@DOWNLOADER2_SYSTEM_TESTS=1 scripts/test-summary.sh $(TEST_BINARY) '$(TEST_SHARD)'
 
 ## The code is as `swift format` writes it (.swift-format), C modules are imported internal and only
 ## by the code that wraps them, and no pattern is compiled with try! (part of `make test`).

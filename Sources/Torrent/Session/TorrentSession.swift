@@ -438,6 +438,9 @@ public actor TorrentSession: Service {
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(5))
+            // The snapshot arrives as an alert: handled here, it does not wait for the alert pump's
+            // turn on a busy cooperative pool (seen: tests in parallel waited more than 2 s for it).
+            drainAlerts()
             let now = native.stats(names)
             if now.generation > before { return now.values }
         }

@@ -147,7 +147,7 @@ struct EngineRobustnessTests {
                 #expect(await eventually { (try? await nodeB.progress(hash).state) != .checking })
                 let adopted = try await nodeB.progress(hash)
                 #expect(adopted.wantedDoneBytes >= 6_000_000, "went on with \(adopted.wantedDoneBytes) bytes")
-                let hashed = await nodeB.engineCounters(["disk.num_read_back"])?["disk.num_read_back"]
+                let hashed = await nodeB.engineCounters(["disk.num_read_back"], timeout: .seconds(30))?["disk.num_read_back"]
                 #expect(hashed == 0, "node B read back \(hashed ?? -1) blocks to hash them when taking the torrent over")
                 // The resume data moved: node A's copy is gone (it would restore the torrent), node B writes its own.
                 #expect(!FileManager.default.fileExists(atPath: root + "/node-a/\(hash).resume"))
@@ -159,7 +159,7 @@ struct EngineRobustnessTests {
             try await withRunning([fresh]) {
                 let again = try await fresh.add(torrentFile: torrent, savePath: dir.file("shared/t1"), wantedFiles: [0])
                 #expect(await eventually { ((try? await fresh.progress(again))?.wantedDoneBytes ?? 0) >= 6_000_000 })
-                let hashed = await fresh.engineCounters(["disk.num_read_back"])?["disk.num_read_back"] ?? 0
+                let hashed = await fresh.engineCounters(["disk.num_read_back"], timeout: .seconds(30))?["disk.num_read_back"] ?? 0
                 print("engine: taking over from resume data read back 0 blocks to hash; adding the same half-done torrent afresh read back \(hashed)")
                 #expect(hashed > 0)
             }

@@ -64,7 +64,7 @@ struct SwarmTests {
         let seed = try await leechV1Album {
             $0.keepFilesOpen = keepFilesOpen
         } whenComplete: { leecher in
-            let counters = try #require(await leecher.engineCounters(["disk.num_blocks_written", "disk.num_read_back"]))
+            let counters = try #require(await leecher.engineCounters(["disk.num_blocks_written", "disk.num_read_back"], timeout: .seconds(30)))
             let written = counters["disk.num_blocks_written"] ?? 0
             let readBack = counters["disk.num_read_back"] ?? -1
             print("engine (keep_files_open = \(keepFilesOpen)): \(written) blocks written, \(readBack) read back to hash")
@@ -85,7 +85,7 @@ struct SwarmTests {
         let seed = try await leechV1Album {
             $0.osCache = osCache
         } whenComplete: { leecher in
-            let counters = try #require(await leecher.engineCounters(["disk.num_read_back"]))
+            let counters = try #require(await leecher.engineCounters(["disk.num_read_back"], timeout: .seconds(30)))
             #expect(counters["disk.num_read_back"] == 0, "one peer sends each piece's blocks in order: every piece hashed as written")
         }
         // Measured before the files are compared (which reads them into the page cache).
@@ -116,7 +116,8 @@ struct SwarmTests {
             let hash = try await leecher.add(torrentFile: seed.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(port)"])
             _ = try await leecher.waitUntilComplete(hash)
             let counters = try #require(
-                await leecher.engineCounters(["disk.num_read_back", "ses.num_piece_passed", "ses.num_piece_failed", "disk.disk_hash_time"]))
+                await leecher.engineCounters(
+                    ["disk.num_read_back", "ses.num_piece_passed", "ses.num_piece_failed", "disk.disk_hash_time"], timeout: .seconds(30)))
             print("engine (\(kind), \(backend)): \(counters)")
             #expect(counters["disk.num_read_back"] == 0, "every piece hashed from the bytes written, the pad after each file as zeroes")
             #expect((counters["ses.num_piece_passed"] ?? 0) > 0)
@@ -153,7 +154,7 @@ struct SwarmTests {
             let hash = try await leecher.add(torrentFile: good.torrent, savePath: dir.file("leech"), peers: ["127.0.0.1:\(badPort)"])
             var seen: [String: Int64] = [:]
             let failed = try await eventually(within: 60) {
-                seen = await leecher.engineCounters(["ses.num_piece_failed", "ses.num_piece_passed"]) ?? seen
+                seen = await leecher.engineCounters(["ses.num_piece_failed", "ses.num_piece_passed"], timeout: .seconds(30)) ?? seen
                 return (seen["ses.num_piece_failed"] ?? 0) >= 1
             }
             #expect(failed, "a piece from the bad peer failed its hash; the engine counted \(seen)")
