@@ -11,6 +11,8 @@ final class MuxedFile {
     let audioStream: UnsafeMutablePointer<AVStream>
     private var pictureStream: UnsafeMutablePointer<AVStream>? = nil
     private var isOpen = false
+    /// A MusicBrainz recording id for an MP3's `UFID` frame, added once libav has written the file.
+    private var recordingId: String? = nil
 
     init(path: String, spec: OutputSpec) throws {
         self.path = path
@@ -39,6 +41,7 @@ final class MuxedFile {
     /// The audio stream's parameters must be set before.
     func writeHeader(tags: TrackTags?, cover: CoverArt?, style: TagStyle) throws {
         for entry in tags?.entries(for: style) ?? [] { av_dict_set(&context.pointee.metadata, entry.key, entry.value, 0) }
+        if muxer == "mp3", style == .id3v24, let id = tags?.musicBrainz.recordingId, !id.isEmpty { recordingId = id.lowercased() }
         if let cover { pictureStream = addCover(cover) }
         if context.pointee.oformat.pointee.flags & AVFMT_NOFILE == 0 {
             let opened = avio_open(&context.pointee.pb, path, AVIO_FLAG_WRITE)
@@ -70,6 +73,7 @@ final class MuxedFile {
         let closed = avio_closep(&context.pointee.pb)
         isOpen = false
         guard closed >= 0 else { throw AudioError.write(path, code: closed) }
+        if let recordingId { try ID3UniqueFileId.add(identifier: recordingId, toFileAt: path) }
     }
 
     /// MP3 (ID3 APIC), FLAC (picture block) and MP4 (`covr`) take an attached-picture stream; Ogg refuses

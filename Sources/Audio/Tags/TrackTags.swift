@@ -75,7 +75,7 @@ public struct TrackTags: Sendable, Equatable, Codable {
 /// MusicBrainz identifiers of a track, with the names Picard writes for each container
 /// (picard.musicbrainz.org/docs/mappings): Vorbis comments, ID3v2 `TXXX` descriptions, MP4
 /// `----:com.apple.iTunes:` atoms. An ID3 recording id belongs in a `UFID` frame, which libav's
-/// ID3v2 writer cannot make: MP3 files carry the four other ids.
+/// ID3v2 writer cannot make: ``ID3UniqueFileId`` adds it once the MP3 is written.
 public struct MusicBrainzIds: Sendable, Equatable, Codable {
     public var releaseId: String?
     public var releaseGroupId: String?

@@ -192,6 +192,7 @@ struct MusicBrainzTagTests {
             expected = [
                 "txxx:musicbrainz album id": Self.release, "txxx:musicbrainz release group id": Self.group,
                 "txxx:musicbrainz album artist id": Self.artist, "txxx:musicbrainz release track id": Self.releaseTrack,
+                "ufid:http://musicbrainz.org": Self.recording,
             ]
         case .aac:
             let atom = "----:com.apple.itunes:"

@@ -84,6 +84,7 @@ enum AudioCheck {
                 if k == 'covr': cover = bytes(v[0]); continue
                 if k.lower() == 'metadata_block_picture': cover = Picture(base64.b64decode(v[0])).data; continue
                 if k.startswith('----'): [add(k, bytes(x).decode()) for x in v]; continue
+                if k.startswith('UFID:'): add(k, bytes(v.data).decode()); continue
                 if hasattr(v, 'text'): [add(k, x) for x in v.text]
                 elif isinstance(v, list): [add(k, ('%d/%d' % x) if isinstance(x, tuple) else x) for x in v]
                 else: add(k, v)
