@@ -136,9 +136,11 @@ public struct AudioConvertStage: ConvertStage {
             for (planned, result) in zip(tracks, results) {
                 if case .success(let converted) = result, let measured = converted.loudness { loudness[planned.track.catalogTrackId] = measured }
             }
-            try await tagLoudness(outputs, measured: loudness, planned: planned, context: context)
             let choice = await CoverChoice.choose(ticket.ticket, download: download, archive: coverArchive)
             if let choice { context.note(.coverChosen, choice.json) }
+            // A cover fetched from the archive came after the tracks were converted: embedded with the loudness tags.
+            let lateCover = ticket.ticket.constraints.embedCover && choice?.source == .archive ? choice?.cover : nil
+            try await tagLoudness(outputs, measured: loudness, planned: planned, context: context, cover: lateCover)
             let images = try extractImages(ticket.ticket, cover: choice, workDir: workDir, missing: &missing)
             let seconds = early.audioSeconds + results.reduce(0.0) { total, result in total + ((try? result.get())?.sourceDurationSecs ?? 0) }
             return ConvertedRelease(
@@ -151,11 +153,12 @@ public struct AudioConvertStage: ConvertStage {
     }
 
     /// Measures what was not measured while converting (tracks kept from before a pause), then writes
-    /// every track's loudness tags, with the album's gain gated over all its tracks.
+    /// every track's loudness tags, with the album's gain gated over all its tracks, and `cover` into
+    /// tracks that have no picture.
     private func tagLoudness(
-        _ outputs: [String: String], measured: [String: TrackLoudness], planned: [PlannedTrack], context: StageContext
+        _ outputs: [String: String], measured: [String: TrackLoudness], planned: [PlannedTrack], context: StageContext, cover: CoverArt?
     ) async throws {
-        guard replayGain != .off else { return }
+        guard replayGain != .off || cover != nil else { return }
         let jobs = Dictionary(planned.map { ($0.track.catalogTrackId, $0.job) }) { first, _ in first }
         let tagged = outputs.filter { jobs[$0.key]?.tags != nil }
         guard !tagged.isEmpty else { return }
@@ -164,16 +167,17 @@ public struct AudioConvertStage: ConvertStage {
         // Decoding and copying files: on a thread of its own, off the cooperative pool.
         let outcome: Result<(lufs: Double, peak: Double)?, StageError> = await runBlocking {
             var loudness = measured
-            for (id, output) in tagged where loudness[id]?.meter == nil {
+            for (id, output) in tagged where mode != .off && loudness[id]?.meter == nil {
                 if let meter = try? LoudnessMeter.measure(path: output) { loudness[id] = TrackLoudness(meter: meter) }
             }
             let measuredAll = tagged.keys.compactMap { loudness[$0] }
             let album = mode == .album && measuredAll.count == tagged.count ? ReplayGainTags.album(measuredAll) : nil
             for (id, output) in tagged {
-                guard let track = loudness[id], let job = jobs[id] else { continue }
+                guard let job = jobs[id] else { continue }
+                let gains = mode == .off ? nil : loudness[id].map { ReplayGainTags(track: $0, album: album) }
+                guard gains != nil || cover != nil else { continue }
                 do {
-                    try ReplayGainWriter.write(
-                        ReplayGainTags(track: track, album: album), to: output, spec: job.spec, tags: job.tags, opusReplayGain: opusReplayGain)
+                    try ReplayGainWriter.write(gains, to: output, spec: job.spec, tags: job.tags, cover: cover, opusReplayGain: opusReplayGain)
                 } catch AudioError.diskFull(let path) {
                     return .failure(StageError(code: "disk_full", message: "cannot write the loudness tags of \(path): disk full", retryable: true))
                 } catch {

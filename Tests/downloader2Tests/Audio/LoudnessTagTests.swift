@@ -215,6 +215,32 @@ struct MusicBrainzTagTests {
         #expect(second.first(expected.first { $0.value == Self.release }!.key) == Self.release)
     }
 
+    @Test(
+        "a cover that came after the conversion is embedded with the loudness tags; MP4 keeps its freeform atoms", .system,
+        arguments: [AudioFormat.aac, .mp3, .flac])
+    func lateCover(format: AudioFormat) throws {
+        let ext = format == .aac ? "m4a" : format.rawValue
+        let path = dir.file("late.\(ext)")
+        try ExternalTool.run(
+            "ffmpeg", ["-v", "error", "-y", "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=44100", "-t", "2", "-ac", "2", path])
+        try ToneAudio.writeCover(dir.file("late.jpg"), size: 80, color: "blue")
+        var tags = TrackTags()
+        tags.title = "Late"
+        tags.musicBrainz.releaseId = Self.release
+        let spec = OutputSpec(format: format, bitrateKbps: format.isLossless ? nil : 192)
+        let gains = ReplayGainTags(track: TrackLoudness(integratedLUFS: -16, samplePeak: 0.5), album: nil)
+        try ReplayGainWriter.write(gains, to: path, spec: spec, tags: tags, cover: try CoverArt(contentsOf: dir.file("late.jpg")))
+        let read = try AudioCheck.mutagen(path)
+        #expect(read.coverSHA256 == (try AudioCheck.sha256(dir.file("late.jpg"))), "the cover embedded: \(read.values)")
+        let (gain, album) =
+            switch format {
+            case .aac: ("----:com.apple.itunes:replaygain_track_gain", "----:com.apple.itunes:musicbrainz album id")
+            case .mp3: ("txxx:replaygain_track_gain", "txxx:musicbrainz album id")
+            default: ("replaygain_track_gain", "musicbrainz_albumid")
+            }
+        #expect(read.first(gain) == "-2.00 dB" && read.first(album) == Self.release, "\(read.values)")
+    }
+
     @Test("a malformed id is a 422 naming its field; a ticket without ids is valid as before")
     func validation() throws {
         let roots = MediaRoots([dir.file("media")])

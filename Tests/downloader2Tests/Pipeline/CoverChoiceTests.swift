@@ -207,6 +207,9 @@ struct CoverChoiceTests {
                 #expect(reason.contains("the Cover Art Archive's front image of MusicBrainz release \(known.uppercased())"), "\(reason)")
                 #expect(asked.paths.withLock { $0 } == ["/release/\(known)/front-1200"], "the 1200-pixel thumbnail first")
                 #expect(FileManager.default.contents(atPath: placed) == front, "the archive's image is placed as it came")
+                // Fetched after the tracks were converted, it is embedded in them too.
+                let embedded = try AudioCheck.mutagen(ticket.tracks[0].destPath).coverSHA256
+                #expect(embedded == (try AudioCheck.sha256(dir.file("caa.jpg"))), "the archive's image embedded in the track")
                 #expect(done.flagged == nil)
             case .noFront:
                 #expect(payload["source"]?.stringValue == "none", "\(payload)")
