@@ -8,6 +8,11 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The modules every other one builds on import internally by default (SE-0409), as Hummingbird's
+/// do: an import a module's public API needs is written `public import`, so what a module exposes
+/// of another is visible in its source.
+let foundationSettings = swiftSettings + [.enableUpcomingFeature("InternalImportsByDefault")]
+
 /// Defines libtorrent-rasterbar's headers expect; they must match the Debian build (`pkg-config --cflags libtorrent-rasterbar`).
 let libtorrentDefines: [CXXSetting] = [
     "TORRENT_LINKING_SHARED", "BOOST_ASIO_ENABLE_CANCELIO", "BOOST_ASIO_NO_DEPRECATED",
@@ -52,8 +57,8 @@ var targets: [Target] = [
     .plugin(name: "CBoundary", capability: .buildTool(), dependencies: ["check-c-boundary"]),
 
     // What several modules need at a boundary: safe names, secrets, blocking work, bounded reads.
-    .target(name: "Basics", dependencies: ["CCrypto"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
-    .target(name: "Tickets", dependencies: ["Basics"], swiftSettings: swiftSettings, plugins: ["CBoundary"]),
+    .target(name: "Basics", dependencies: ["CCrypto"], swiftSettings: foundationSettings, plugins: ["CBoundary"]),
+    .target(name: "Tickets", dependencies: ["Basics"], swiftSettings: foundationSettings, plugins: ["CBoundary"]),
     .target(
         name: "Storage",
         dependencies: [

@@ -1,4 +1,4 @@
-import Foundation
+package import Foundation
 import Synchronization
 
 /// Regular expressions compiled once per pattern and shared: `String.range(of:options:

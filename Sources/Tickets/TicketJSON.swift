@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// The one JSON dialect of the project: snake_case keys on the wire, ISO-8601 dates.
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A release that must not be downloaded again: its info-hash, why, and the evidence. With an album
 /// scope (artist and album) it is dropped only from that album's searches; without, from every search.

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A release found on an indexer (docs/ARCHITECTURE.md#a-tickets-path, step 3).
 public struct TorrentCandidate: Codable, Sendable, Equatable {

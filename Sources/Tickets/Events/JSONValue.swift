@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// Any JSON value, for event payloads whose shape depends on the event type.
 public enum JSONValue: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One entry of a ticket's append-only history; `seq` increases strictly per ticket from 1.
 public struct TicketEvent: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 // The details each state carries (docs/ARCHITECTURE.md#states-and-transitions). Dates are when the state was entered.
 extension TicketState {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// One remembered failure of a ticket; the store keeps the last three (docs/ARCHITECTURE.md#retries-backoff-and-error-history).
 public struct TicketErrorEntry: Codable, Sendable, Equatable {

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A ticket's state together with the details that state carries (docs/ARCHITECTURE.md#states-and-transitions).
 ///

@@ -1,4 +1,4 @@
-import Foundation
+public import Foundation
 
 /// A download ticket: the contract between the catalog server and downloader2 (docs/ARCHITECTURE.md#ticket).
 ///
