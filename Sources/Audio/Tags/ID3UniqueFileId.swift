@@ -49,6 +49,9 @@ enum ID3UniqueFileId {
             try output.synchronize()
         } catch {
             try? FileManager.default.removeItem(atPath: rewritten)
+            // A full disk stays a full disk (retryable once there is room), whoever wrote last.
+            let underlying = (error as NSError).userInfo[NSUnderlyingErrorKey] as? NSError
+            if (error as NSError).code == NSFileWriteOutOfSpaceError || underlying?.code == Int(ENOSPC) { throw AudioError.diskFull(path: path) }
             throw AudioError.writeFailed(path: path, reason: "adding a UFID frame: \(error.localizedDescription)")
         }
         guard rename(rewritten, path) == 0 else {
