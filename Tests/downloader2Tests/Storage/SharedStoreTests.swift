@@ -39,10 +39,16 @@ struct SharedStoreTests {
             let b = try await opener.openPostgres(node: "node-b")
             // Distinct albums: no duplicate rule keeps any of them on one node.
             for n in 0..<40 { try await submit(a, String(format: "t%02d", n), album: "Album \(n)") }
+            let firstClaims = SharedCount()
             let claims = try await withThrowingTaskGroup(of: [String].self) { group in
                 for store in [a, b] {
                     group.addTask {
                         var mine: [String] = []
+                        if let first = try await store.claimNextTicket(inStates: [.pending], self.toSearching) { mine.append(first.ticket.id) }
+                        firstClaims.value.withLock { $0 += 1 }
+                        // Each node's first claim is in (its lease held) before either goes on: on a loaded
+                        // machine one node's loop once claimed all 40 before the other's first call ran ([40, 0]).
+                        while firstClaims.value.withLock({ $0 }) < 2 { await Task.yield() }
                         while let claimed = try await store.claimNextTicket(inStates: [.pending], self.toSearching) { mine.append(claimed.ticket.id) }
                         return mine
                     }
@@ -301,4 +307,9 @@ struct SharedStoreTests {
             #expect(heard.first?.node == "node-b")
         }
     }
+}
+
+/// A count the tasks of one test share.
+private final class SharedCount: Sendable {
+    let value = Mutex(0)
 }
